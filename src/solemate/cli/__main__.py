@@ -1,0 +1,3 @@
+from solemate.cli import main
+
+main()
