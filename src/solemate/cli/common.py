@@ -1,0 +1,60 @@
+"""Helpers every command shares: failing with a clear message, and finding a routine by name or path."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+from solemate.routine import Routine, RoutineError, builtin_names, builtin_routine, load_routine
+from solemate.settings import Settings
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print ``message`` to standard error and exit with ``code`` (1: bad input, 2: bad usage)."""
+    typer.echo(f"solemate: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def usage_error(message: str) -> NoReturn:
+    fail(f"{message}\nTry 'solemate --help' for help.", code=2)
+
+
+def user_routines(settings: Settings) -> dict[str, Path]:
+    folder = settings.routines_dir
+    if not folder.is_dir():
+        return {}
+    return {p.stem: p for p in sorted(folder.glob("*.toml")) if p.stem.count(".") == 0}
+
+
+def resolve_routine(name_or_path: str, settings: Settings | None = None) -> Routine:
+    """A routine by path (anything with a slash or ending in .toml), user routine name or built-in name.
+
+    Exits with every problem listed when the routine is broken.
+    """
+    settings = settings or Settings.from_env()
+    try:
+        if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
+            return load_routine(Path(name_or_path))
+        mine = user_routines(settings)
+        if name_or_path in mine:
+            return load_routine(mine[name_or_path])
+        if name_or_path in builtin_names():
+            return builtin_routine(name_or_path)
+    except RoutineError as exc:
+        report_problems(exc)
+    known = sorted({*builtin_names(), *mine})
+    usage_error(
+        f"no routine named '{name_or_path}' (known: {', '.join(known)}; or give a .toml path)"
+    )
+
+
+def report_problems(exc: RoutineError) -> NoReturn:
+    count = len(exc.problems)
+    for problem in exc.problems:
+        typer.echo(str(problem), err=True)
+    typer.echo(f"solemate: {count} problem{'s' if count != 1 else ''} found.", err=True)
+    sys.stderr.flush()
+    raise typer.Exit(1)

@@ -1,0 +1,717 @@
+"""Routines as validated data: the TOML format, its loader, and the problems it reports.
+
+A routine file describes a massage as steps of timed actions. Every piece of text a person hears or
+reads is keyed by language (``title.en = "…"``), and a translation is a file of its own beside the
+routine (``evening.de.toml``) holding the same ids with the new language's texts, merged on load.
+
+Loading never raises anything but :class:`RoutineError`, which carries *every* problem found with
+its file, line (where it can be found) and key path, so a person can fix a file in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import string
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 1_000_000
+
+ZONES = (
+    "toes",
+    "ball",
+    "arch",
+    "heel",
+    "top",
+    "ankle",
+    "calf",
+    "solar-plexus",
+    "insomnia-point",
+)
+Zone = Literal[
+    "toes", "ball", "arch", "heel", "top", "ankle", "calf", "solar-plexus", "insomnia-point"
+]
+ActionKind = Literal[
+    "prepare",
+    "stroke",
+    "rotation",
+    "circles",
+    "thumb-walk",
+    "traction",
+    "squeeze-roll",
+    "static-hold",
+]
+Pressure = Literal["light", "moderate", "firm"]
+Who = Literal["both", "self", "partner"]
+
+
+def _bounded(lo: int, hi: int) -> AfterValidator:
+    def check(value: int) -> int:
+        if not lo <= value <= hi:
+            raise PydanticCustomError(
+                "out_of_range", "must be {lo}–{hi}, got {got}", {"lo": lo, "hi": hi, "got": value}
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+Seconds = Annotated[int, _bounded(0, 3600)]
+Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+NonEmpty = Annotated[str, Field(min_length=1, max_length=2000)]
+Text = dict[Language, NonEmpty]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Range(_Model):
+    """Bounds of a duration in seconds: ``min ≤ low ≤ high ≤ max``.
+
+    ``low``–``high`` is the usual range: the guide's own when ``origin = "guide"``, solemate's choice
+    when ``origin = "solemate"`` (the guide gives no figure). ``min`` and ``max`` are how far the
+    planner may shorten or stretch the action to fit a session length.
+    """
+
+    min: Seconds
+    low: Seconds
+    high: Seconds
+    max: Seconds
+    origin: Literal["guide", "solemate"]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.min <= self.low <= self.high <= self.max:
+            raise PydanticCustomError(
+                "range_order",
+                "must satisfy min ≤ low ≤ high ≤ max, got {min} ≤ {low} ≤ {high} ≤ {max}",
+                {"min": self.min, "low": self.low, "high": self.high, "max": self.max},
+            )
+        if self.max == 0:
+            raise PydanticCustomError("range_zero", "max must be above 0 seconds")
+        return self
+
+
+class VoiceText(_Model):
+    """The same instruction worded for massaging oneself and for massaging a partner."""
+
+    self_: NonEmpty = Field(alias="self")
+    partner: NonEmpty
+
+
+class ActionCue(_Model):
+    self_: NonEmpty = Field(alias="self")
+    partner: NonEmpty
+    pressure: NonEmpty | None = None
+    self_no_calf: NonEmpty | None = None
+    partner_no_calf: NonEmpty | None = None
+    checkin: NonEmpty | None = None
+    each: NonEmpty | None = None
+
+
+class RepeatSet(_Model):
+    count: Annotated[int, _bounded(1, 100)]
+    label: Text
+
+
+class Repeat(_Model):
+    """A counted action: after ``lead`` seconds of instruction, each repetition lasts ``seconds``,
+    followed by ``rest`` seconds to let go and move on."""
+
+    seconds: Range
+    lead: Annotated[int, _bounded(0, 60)] = 5
+    sets: Annotated[list[RepeatSet], Field(min_length=1, max_length=50)]
+    rest: Annotated[int, _bounded(0, 60)] = 0
+    countdown: bool = False
+
+    @property
+    def total(self) -> int:
+        return sum(s.count for s in self.sets)
+
+
+class Action(_Model):
+    id: Id
+    name: Text
+    kind: ActionKind
+    zones: Annotated[list[Zone], Field(min_length=1)]
+    pressure: Pressure
+    seconds: Range | None = None
+    repeat: Repeat | None = None
+    reaches_calf: bool = False
+    breathe: bool = False
+    cue: dict[Language, ActionCue]
+
+    @model_validator(mode="after")
+    def _one_timing(self) -> Action:
+        if (self.seconds is None) == (self.repeat is None):
+            raise PydanticCustomError(
+                "timing",
+                "needs exactly one of 'seconds' (a timed action) or 'repeat' (a counted one)",
+            )
+        return self
+
+
+class Step(_Model):
+    id: Id
+    title: Text
+    actions: Annotated[list[Action], Field(min_length=1, max_length=50)]
+
+
+class PreparationItem(_Model):
+    id: Id
+    who: Who = "both"
+    seconds: Range
+    cue: dict[Language, VoiceText]
+
+
+class Segue(_Model):
+    """A spoken passage that is not a massage action: the opening, the towel wrap, the closing."""
+
+    seconds: Range
+    cue: dict[Language, VoiceText]
+
+
+class ZoneInfo(_Model):
+    name: Text
+    where: Text
+    tradition: Text | None = None
+
+
+class Phrases(_Model):
+    """Short phrases the planner assembles into cues, for one language."""
+
+    your_left: NonEmpty
+    your_right: NonEmpty
+    their_left: NonEmpty
+    their_right: NonEmpty
+    left_foot: NonEmpty
+    right_foot: NonEmpty
+    step_intro: NonEmpty
+    countdown: Annotated[list[NonEmpty], Field(min_length=1, max_length=10)]
+    release: NonEmpty
+    breathe: NonEmpty
+    checkin: NonEmpty
+    gentle_only: NonEmpty
+    tradition: NonEmpty
+
+
+class Timing(_Model):
+    breathe_every: Annotated[int, _bounded(10, 600)] = 45
+    countdown_from: Annotated[int, _bounded(0, 10)] = 3
+
+
+class Routine(_Model):
+    """A validated routine. Build one with :func:`load_routine` or :func:`parse_routine`."""
+
+    format: Literal[1]
+    id: Id
+    version: Annotated[str, Field(min_length=1, max_length=40)]
+    languages: Annotated[list[Language], Field(min_length=1)]
+    title: Text
+    source: Text
+    evidence: Text
+    timing: Timing = Timing()
+    opening: Segue
+    preparation: Annotated[list[PreparationItem], Field(max_length=50)] = []
+    steps: Annotated[list[Step], Field(min_length=1, max_length=50)]
+    between_feet: Segue
+    closing: Segue
+    zones: dict[Zone, ZoneInfo]
+    phrases: dict[Language, Phrases]
+
+    @property
+    def digest(self) -> str:
+        """A short hash of the routine's content: the same routine gives the same digest anywhere."""
+        canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+    def action(self, action_id: str) -> Action:
+        for step in self.steps:
+            for action in step.actions:
+                if action.id == action_id:
+                    return action
+        raise KeyError(action_id)
+
+
+# --- problems -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class RoutineError(Exception):
+    """A routine could not be loaded; ``problems`` lists every reason."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def format_path(loc: Sequence[str | int]) -> str:
+    """``("steps", 3, "actions", 1, "seconds")`` → ``steps[3].actions[1].seconds``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            name = "self" if part == "self_" else part
+            out += f".{name}" if out else name
+    return out
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "…"
+        return repr(shown)
+    return repr(value)
+
+
+_KIND_WORDS = {
+    "int": "a whole number",
+    "str": "text",
+    "bool": "true or false",
+    "dict": "a table",
+    "list": "an array",
+    "model": "a table",
+}
+
+
+def _message(error: ErrorDetails, known_keys: Sequence[str]) -> str:
+    kind = error["type"]
+    got = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        key = str(error["loc"][-1]) if error["loc"] else ""
+        close = difflib.get_close_matches(key, known_keys, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown key{hint}"
+    for prefix, word in _KIND_WORDS.items():
+        if kind.startswith(prefix + "_") and kind.endswith(("_type", "_parsing", "_from_float")):
+            return f"must be {word}, got {_describe(got)}"
+    if kind in {"model_type", "model_attributes_type", "dataclass_type"}:
+        return f"must be a table, got {_describe(got)}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '?')}, got {_describe(got)}"
+    if kind == "string_pattern_mismatch":
+        return f"must be lowercase letters, digits and hyphens (like 'ball-points'), got {_describe(got)}"
+    if kind == "too_short":
+        if isinstance(got, str):
+            return "must not be empty"
+        return f"must have at least {ctx.get('min_length')} item(s), got {len(got or [])}"
+    if kind == "too_long":
+        if isinstance(got, str):
+            return f"is too long (at most {ctx.get('max_length')} characters)"
+        return f"has too many items (at most {ctx.get('max_length')})"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is too long (at most {ctx.get('max_length')} characters)"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _known_keys(loc: Sequence[str | int]) -> list[str]:
+    """Field names that would have been valid where an unknown key was found, for a 'did you mean'."""
+    model: type[BaseModel] | None = Routine
+    for part in loc[:-1]:
+        if model is None or isinstance(part, int):
+            continue
+        field = model.model_fields.get("self_" if part == "self" else part)
+        if field is None:
+            # a dict keyed by language or zone: the value type is what comes next
+            continue
+        model = _inner_model(field.annotation)
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or getattr(annotation, "__metadata__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    origin = getattr(annotation, "__origin__", None)
+    return _inner_model(origin) if origin is not None and origin is not annotation else None
+
+
+# --- locating keys in the file ---------------------------------------------------------------------
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(
+    r"^\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\")(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"))*)\s*="
+)
+
+
+def _split_keys(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip('"') for part in re.findall(r'"[^"]*"|[^.]+', dotted))
+
+
+def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    """Best-effort map from key paths (with array indexes) to the line that defines them.
+
+    TOML parsers do not report positions, so this follows headers and ``key =`` lines. It is only used
+    to point at a line in error messages; when it cannot tell, the message goes without a line.
+    """
+    positions: dict[tuple[str | int, ...], int] = {}
+    arrays: dict[tuple[str | int, ...], int] = {}
+    current: tuple[str | int, ...] = ()
+    in_multiline: str | None = None
+
+    def resolve(keys: tuple[str, ...]) -> tuple[str | int, ...]:
+        path: tuple[str | int, ...] = ()
+        for key in keys:
+            path = (*path, key)
+            if path in arrays:
+                path = (*path, arrays[path])
+        return path
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_multiline:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        header = _HEADER.match(line)
+        if header:
+            keys = _split_keys(header.group(2))
+            if header.group(1) == "[[":
+                parent = resolve(keys[:-1])
+                array = (*parent, keys[-1])
+                arrays[array] = arrays.get(array, -1) + 1
+                current = (*array, arrays[array])
+            else:
+                current = resolve(keys)
+            positions.setdefault(current, number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            path = (*current, *_split_keys(key.group(1)))
+            positions.setdefault(path, number)
+            rest = line[key.end() :]
+            for quote in ('"""', "'''"):
+                if rest.count(quote) % 2 == 1:
+                    in_multiline = quote
+            for inner in re.finditer(r"([A-Za-z0-9_-]+)\s*=", rest):
+                positions.setdefault((*path, inner.group(1)), number)
+    return positions
+
+
+def _line_for(
+    loc: Sequence[str | int], positions: Mapping[tuple[str | int, ...], int]
+) -> int | None:
+    parts = tuple("self" if p == "self_" else p for p in loc)
+    for end in range(len(parts), 0, -1):
+        if parts[:end] in positions:
+            return positions[parts[:end]]
+    return None
+
+
+# --- semantic checks (the structure is valid; does it make sense?) ---------------------------------
+
+_PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "action": frozenset({"foot"}),
+    "each": frozenset({"foot", "n", "count", "label", "i", "total"}),
+    "segue": frozenset({"foot", "other_foot"}),
+    "step_intro": frozenset({"number", "title"}),
+    "plain": frozenset(),
+}
+
+
+def _placeholder_problem(text: str, allowed: frozenset[str]) -> str | None:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        return f"has a broken {{placeholder}}: {exc}"
+    unknown = sorted(n for n in names if n not in allowed)
+    if unknown:
+        listed = ", ".join("{" + n + "}" for n in sorted(allowed)) or "none"
+        return f"uses unknown placeholder {{{unknown[0]}}} (allowed here: {listed})"
+    return None
+
+
+def _semantic_problems(routine: Routine) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    langs = set(routine.languages)
+    if len(langs) != len(routine.languages):
+        yield ("languages",), "lists a language twice"
+
+    def texts(
+        loc: tuple[str | int, ...], value: Mapping[str, object]
+    ) -> Iterator[tuple[tuple[str | int, ...], str]]:
+        for lang in sorted(langs - set(value)):
+            yield (*loc, lang), f"has no text for language '{lang}'"
+        for lang in sorted(set(value) - langs):
+            yield (*loc, lang), f"language '{lang}' is not listed in 'languages'"
+
+    def templated(
+        loc: tuple[str | int, ...], text: str | None, kind: str
+    ) -> Iterator[tuple[tuple[str | int, ...], str]]:
+        if text is not None:
+            problem = _placeholder_problem(text, _PLACEHOLDERS[kind])
+            if problem:
+                yield loc, problem
+
+    for key in ("title", "source", "evidence"):
+        yield from texts((key,), getattr(routine, key))
+    yield from texts(("phrases",), routine.phrases)
+    for lang, phrases in routine.phrases.items():
+        yield from templated(("phrases", lang, "step_intro"), phrases.step_intro, "step_intro")
+    for name in ("opening", "between_feet", "closing"):
+        segue: Segue = getattr(routine, name)
+        yield from texts((name, "cue"), segue.cue)
+        for lang, voice in segue.cue.items():
+            yield from templated((name, "cue", lang, "self"), voice.self_, "segue")
+            yield from templated((name, "cue", lang, "partner"), voice.partner, "segue")
+
+    seen: dict[str, str] = {}
+    for i, item in enumerate(routine.preparation):
+        loc: tuple[str | int, ...] = ("preparation", i)
+        if item.id in seen:
+            yield (*loc, "id"), f"duplicate id '{item.id}' (also {seen[item.id]})"
+        seen.setdefault(item.id, format_path(loc))
+        yield from texts((*loc, "cue"), item.cue)
+        for lang, voice in item.cue.items():
+            yield from templated((*loc, "cue", lang, "self"), voice.self_, "plain")
+            yield from templated((*loc, "cue", lang, "partner"), voice.partner, "plain")
+
+    for zone_id, zone in routine.zones.items():
+        for key in ("name", "where", "tradition"):
+            value = getattr(zone, key)
+            if value is not None:
+                yield from texts(("zones", zone_id, key), value)
+
+    for s, step in enumerate(routine.steps):
+        sloc: tuple[str | int, ...] = ("steps", s)
+        if step.id in seen:
+            yield (*sloc, "id"), f"duplicate id '{step.id}' (also {seen[step.id]})"
+        seen.setdefault(step.id, format_path(sloc))
+        yield from texts((*sloc, "title"), step.title)
+        for a, action in enumerate(step.actions):
+            aloc: tuple[str | int, ...] = (*sloc, "actions", a)
+            if action.id in seen:
+                yield (*aloc, "id"), f"duplicate id '{action.id}' (also {seen[action.id]})"
+            seen.setdefault(action.id, format_path(aloc))
+            for zone_id in action.zones:
+                if zone_id not in routine.zones:
+                    yield (*aloc, "zones"), f"zone '{zone_id}' is not described under [zones]"
+            yield from texts((*aloc, "name"), action.name)
+            yield from texts((*aloc, "cue"), action.cue)
+            if action.repeat is not None:
+                for k, rep_set in enumerate(action.repeat.sets):
+                    yield from texts((*aloc, "repeat", "sets", k, "label"), rep_set.label)
+            for lang, cue in action.cue.items():
+                cloc: tuple[str | int, ...] = (*aloc, "cue", lang)
+                for field in ("self_", "partner", "self_no_calf", "partner_no_calf"):
+                    yield from templated((*cloc, field), getattr(cue, field), "action")
+                yield from templated((*cloc, "pressure"), cue.pressure, "plain")
+                yield from templated((*cloc, "checkin"), cue.checkin, "plain")
+                yield from templated((*cloc, "each"), cue.each, "each")
+                if action.repeat is not None and cue.each is None:
+                    yield (
+                        (*cloc, "each"),
+                        "a counted action needs an 'each' cue (said at every repetition)",
+                    )
+                if action.reaches_calf and (
+                    cue.self_no_calf is None or cue.partner_no_calf is None
+                ):
+                    yield (
+                        (cloc),
+                        (
+                            "an action that reaches the calf needs 'self_no_calf' and 'partner_no_calf' "
+                            "wording (used when the safety screen says to skip the calf)"
+                        ),
+                    )
+
+
+# --- loading --------------------------------------------------------------------------------------
+
+
+def _merge(base: Any, overlay: Any) -> Any:
+    """Deep-merge a translation into a routine: tables by key, arrays of tables by their ``id``."""
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        merged = dict(base)
+        for key, value in overlay.items():
+            merged[key] = _merge(base[key], value) if key in base else value
+        return merged
+    if isinstance(base, list) and isinstance(overlay, list):
+        if all(isinstance(x, dict) and "id" in x for x in (*base, *overlay)):
+            by_id = {x["id"]: x for x in overlay}
+            return [_merge(x, by_id[x["id"]]) if x["id"] in by_id else x for x in base]
+        if len(base) == len(overlay) and all(isinstance(x, dict) for x in (*base, *overlay)):
+            return [_merge(b, o) for b, o in zip(base, overlay, strict=True)]
+    return overlay
+
+
+def _read_toml(text: str, file: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        message = getattr(exc, "msg", str(exc))
+        raise RoutineError([Problem(file, line, "", f"not valid TOML: {message}")]) from None
+
+
+def _decode(data: bytes, file: str) -> str:
+    if len(data) > MAX_FILE_BYTES:
+        raise RoutineError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"is {len(data):,} bytes; a routine is at most {MAX_FILE_BYTES:,}",
+                )
+            ]
+        )
+    if not data.strip():
+        raise RoutineError(
+            [Problem(file, None, "", "is empty; a routine needs at least format, id, steps…")]
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RoutineError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"is not UTF-8 text (bad byte at offset {exc.start}); is it a routine file?",
+                )
+            ]
+        ) from None
+
+
+def parse_routine(
+    text: str, file: str = "<routine>", translations: Mapping[str, str] | None = None
+) -> Routine:
+    """Validate routine TOML text (and translation texts keyed by language) into a :class:`Routine`."""
+    data = _read_toml(text, file)
+    for lang, overlay_text in sorted((translations or {}).items()):
+        overlay = _read_toml(overlay_text, f"{file} ({lang} translation)")
+        data = _merge(data, overlay)
+        languages = data.get("languages")
+        if isinstance(languages, list) and lang not in languages:
+            data["languages"] = [*languages, lang]
+    positions = key_lines(text)
+    try:
+        routine = Routine.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            Problem(
+                file,
+                _line_for(err["loc"], positions),
+                format_path(err["loc"]),
+                _message(err, _known_keys(err["loc"])),
+            )
+            for err in exc.errors(include_url=False)
+        ]
+        raise RoutineError(problems) from None
+    semantic = [
+        Problem(file, _line_for(loc, positions), format_path(loc), message)
+        for loc, message in _semantic_problems(routine)
+    ]
+    if semantic:
+        raise RoutineError(semantic)
+    return routine
+
+
+def translation_files(path: Path) -> dict[str, Path]:
+    """Translation files beside a routine: ``evening.de.toml`` for ``evening.toml``."""
+    pattern = re.compile(re.escape(path.stem) + r"\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.toml$")
+    found = {}
+    if path.parent.is_dir():
+        for candidate in path.parent.iterdir():
+            match = pattern.match(candidate.name)
+            if match:
+                found[match.group(1)] = candidate
+    return found
+
+
+def load_routine(path: Path | str) -> Routine:
+    """Load and validate a routine file and the translation files beside it."""
+    path = Path(path)
+    file = str(path)
+    try:
+        text = _decode(path.read_bytes(), file)
+        translations = {
+            lang: _decode(p.read_bytes(), str(p)) for lang, p in translation_files(path).items()
+        }
+    except IsADirectoryError:
+        raise RoutineError(
+            [Problem(file, None, "", "is a directory, not a routine file")]
+        ) from None
+    except FileNotFoundError:
+        raise RoutineError([Problem(file, None, "", "no such file")]) from None
+    except PermissionError:
+        raise RoutineError(
+            [Problem(file, None, "", "cannot be read (permission denied)")]
+        ) from None
+    return parse_routine(text, file, translations)
+
+
+def builtin_names() -> list[str]:
+    folder = resources.files("solemate") / "routines"
+    return sorted(
+        entry.name.removesuffix(".toml")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml") and entry.name.count(".") == 1
+    )
+
+
+def builtin_routine(name: str = "evening") -> Routine:
+    """A routine shipped with solemate; ``evening`` is the guide's."""
+    folder = resources.files("solemate") / "routines"
+    if name not in builtin_names():
+        raise RoutineError(
+            [
+                Problem(
+                    name,
+                    None,
+                    "",
+                    f"no built-in routine of that name ({', '.join(builtin_names())})",
+                )
+            ]
+        )
+    text = (folder / f"{name}.toml").read_text(encoding="utf-8")
+    translations = {}
+    for entry in folder.iterdir():
+        parts = entry.name.split(".")
+        if len(parts) == 3 and parts[0] == name and parts[2] == "toml":
+            translations[parts[1]] = entry.read_text(encoding="utf-8")
+    return parse_routine(text, f"{name}.toml", translations)

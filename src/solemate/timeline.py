@@ -1,0 +1,148 @@
+"""The Timeline: the one schedule every renderer consumes (terminal, web, audio, print).
+
+A Timeline is an immutable list of contiguous segments, each with absolute start and end seconds and
+the cues to say inside it. Renderers only read it; none of them re-derives timing. Its JSON form
+(:meth:`Timeline.to_dict`, documented in ``docs/timeline-format.md``) carries a format version so the
+web page and stored sessions can tell which shape they hold.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+TIMELINE_FORMAT = "solemate.timeline/1"
+
+Foot = Literal["left", "right"]
+SegmentKind = Literal["opening", "preparation", "action", "between-feet", "closing"]
+CueKind = Literal[
+    "opening",
+    "preparation",
+    "instruction",
+    "count",
+    "countdown",
+    "release",
+    "breathe",
+    "checkin",
+    "transition",
+    "closing",
+]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Something to say (and show) at ``at`` seconds from the start of the session.
+
+    Cues are in time order; cues with the same ``at`` are said one after another in list order.
+    ``n`` and ``of`` number the repetitions of a counted action ("hold 3 of 5").
+    """
+
+    at: int
+    kind: CueKind
+    text: str
+    n: int | None = None
+    of: int | None = None
+
+
+@dataclass(frozen=True)
+class DurationRange:
+    """The usual range of a segment's length, and whether it is the guide's figure or solemate's."""
+
+    low: int
+    high: int
+    origin: Literal["guide", "solemate"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    index: int
+    kind: SegmentKind
+    start: int
+    end: int
+    title: str
+    foot: Foot | None = None
+    step: int | None = None
+    step_id: str | None = None
+    step_title: str | None = None
+    action: str | None = None
+    action_name: str | None = None
+    action_kind: str | None = None
+    zones: tuple[str, ...] = ()
+    pressure: str | None = None
+    instruction: str = ""
+    tradition: str | None = None
+    usual: DurationRange | None = None
+    repetitions: int | None = None
+    seconds_each: int | None = None
+    counts: tuple[tuple[int, str], ...] = ()
+    cues: tuple[Cue, ...] = ()
+
+    @property
+    def duration(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Timeline:
+    routine_id: str
+    routine_version: str
+    routine_digest: str
+    title: str
+    language: str
+    voice: Literal["self", "partner"]
+    feet: tuple[Foot, ...]
+    options: dict[str, Any]
+    segments: tuple[Segment, ...]
+    notes: tuple[str, ...] = ()
+    format: str = field(default=TIMELINE_FORMAT)
+
+    @property
+    def total(self) -> int:
+        return self.segments[-1].end if self.segments else 0
+
+    @property
+    def cues(self) -> tuple[Cue, ...]:
+        return tuple(cue for segment in self.segments for cue in segment.cues)
+
+    def segment_at(self, seconds: float) -> Segment | None:
+        """The segment playing at ``seconds`` (the last one at the very end), or None outside."""
+        for segment in self.segments:
+            if segment.start <= seconds < segment.end:
+                return segment
+        return self.segments[-1] if self.segments and seconds == self.total else None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["total"] = self.total
+        return data
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Timeline:
+        """Rebuild a Timeline from :meth:`to_dict` output (trusted: made by this program)."""
+        if data.get("format") != TIMELINE_FORMAT:
+            raise ValueError(f"not a {TIMELINE_FORMAT} timeline (format {data.get('format')!r})")
+        segments = []
+        for raw in data["segments"]:
+            seg = dict(raw)
+            seg["zones"] = tuple(seg["zones"])
+            seg["counts"] = tuple((int(c), str(label)) for c, label in seg["counts"])
+            seg["cues"] = tuple(Cue(**cue) for cue in seg["cues"])
+            seg["usual"] = DurationRange(**seg["usual"]) if seg["usual"] else None
+            segments.append(Segment(**seg))
+        return cls(
+            routine_id=data["routine_id"],
+            routine_version=data["routine_version"],
+            routine_digest=data["routine_digest"],
+            title=data["title"],
+            language=data["language"],
+            voice=data["voice"],
+            feet=tuple(data["feet"]),
+            options=data["options"],
+            segments=tuple(segments),
+            notes=tuple(data["notes"]),
+            format=data["format"],
+        )
