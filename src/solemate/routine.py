@@ -623,7 +623,7 @@ def parse_routine(
     """Validate routine TOML text (and translation texts keyed by language) into a :class:`Routine`."""
     data = _read_toml(text, file)
     for lang, overlay_text in sorted((translations or {}).items()):
-        overlay = _read_toml(overlay_text, f"{file} ({lang} translation)")
+        overlay = _read_toml(overlay_text, str(Path(file).with_suffix(f".{lang}.toml")))
         data = _merge(data, overlay)
         languages = data.get("languages")
         if isinstance(languages, list) and lang not in languages:
