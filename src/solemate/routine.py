@@ -10,6 +10,7 @@ its file, line (where it can be found) and key path, so a person can fix a file 
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
 import json
@@ -18,6 +19,7 @@ import string
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -63,11 +65,20 @@ Pressure = Literal["light", "moderate", "firm"]
 Who = Literal["both", "self", "partner"]
 
 
+def _show_number(value: int) -> str:
+    """A number as written, unless it is too long to show (or, past 4300 digits, to print at all)."""
+    if abs(value) < 10**21:
+        return str(value)
+    return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+
+
 def _bounded(lo: int, hi: int) -> AfterValidator:
     def check(value: int) -> int:
         if not lo <= value <= hi:
             raise PydanticCustomError(
-                "out_of_range", "must be {lo}–{hi}, got {got}", {"lo": lo, "hi": hi, "got": value}
+                "out_of_range",
+                "must be {lo}–{hi}, got {got}",
+                {"lo": lo, "hi": hi, "got": _show_number(value)},
             )
         return value
 
@@ -76,7 +87,8 @@ def _bounded(lo: int, hi: int) -> AfterValidator:
 
 Seconds = Annotated[int, _bounded(0, 3600)]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
-Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+_LANGUAGE_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
+Language = Annotated[str, Field(pattern=_LANGUAGE_PATTERN)]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=2000)]
 Text = dict[Language, NonEmpty]
 
@@ -144,7 +156,7 @@ class Repeat(_Model):
     rest: Annotated[int, _bounded(0, 60)] = 0
     countdown: bool = False
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(s.count for s in self.sets)
 
@@ -239,7 +251,7 @@ class Routine(_Model):
     zones: dict[Zone, ZoneInfo]
     phrases: dict[Language, Phrases]
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """A short hash of the routine's content: the same routine gives the same digest anywhere."""
         canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
@@ -280,6 +292,8 @@ def format_path(loc: Sequence[str | int]) -> str:
     """``("steps", 3, "actions", 1, "seconds")`` → ``steps[3].actions[1].seconds``."""
     out = ""
     for part in loc:
+        if part == "[key]":  # pydantic's marker for a bad table key: the key itself is the path
+            continue
         if isinstance(part, int):
             out += f"[{part}]"
         else:
@@ -289,6 +303,10 @@ def format_path(loc: Sequence[str | int]) -> str:
 
 
 def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return _show_number(value)
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
@@ -326,8 +344,17 @@ def _message(error: ErrorDetails, known_keys: Sequence[str]) -> str:
     if kind in {"model_type", "model_attributes_type", "dataclass_type"}:
         return f"must be a table, got {_describe(got)}"
     if kind == "literal_error":
-        return f"must be one of {ctx.get('expected', '?')}, got {_describe(got)}"
+        if tuple(error["loc"]) == ("format",):
+            return (
+                f"unsupported format {_describe(got)}: this version of solemate reads "
+                f"format {FORMAT_VERSION}"
+            )
+        expected = ctx.get("expected", "?")
+        one = " or " not in expected and ", " not in expected
+        return f"must be {'' if one else 'one of '}{expected}, got {_describe(got)}"
     if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == _LANGUAGE_PATTERN:
+            return f"must be a language code (like 'en' or 'pt-BR'), got {_describe(got)}"
         return f"must be lowercase letters, digits and hyphens (like 'ball-points'), got {_describe(got)}"
     if kind == "too_short":
         if isinstance(got, str):
@@ -383,16 +410,27 @@ def _split_keys(dotted: str) -> tuple[str, ...]:
     return tuple(part.strip().strip('"') for part in re.findall(r'"[^"]*"|[^.]+', dotted))
 
 
+_STRING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"(?!\s*[.=])|'[^'\n]*'(?!\s*[.=])")
+_TOKEN = re.compile(
+    r"(?P<key>(?:[A-Za-z0-9_-]+|\"[^\"]*\")(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"))*)\s*="
+    r"|(?P<punct>[\[\]{},])|(?P<scalar>[^\s\[\]{},#]+)"
+)
+_NOT_KEYS = frozenset({"true", "false", "inf", "nan", "+inf", "-inf", "+nan", "-nan"})
+
+
 def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
     """Best-effort map from key paths (with array indexes) to the line that defines them.
 
-    TOML parsers do not report positions, so this follows headers and ``key =`` lines. It is only used
+    TOML parsers do not report positions, so this follows headers, ``key =`` lines and the inline
+    tables and arrays in values (``sets = [`` then one ``{ count = 5, … }`` a line). It is only used
     to point at a line in error messages; when it cannot tell, the message goes without a line.
     """
     positions: dict[tuple[str | int, ...], int] = {}
     arrays: dict[tuple[str | int, ...], int] = {}
     current: tuple[str | int, ...] = ()
     in_multiline: str | None = None
+    # the brackets open in a value, outermost first: [path, "[" or "{", items seen so far]
+    open_values: list[list[Any]] = []
 
     def resolve(keys: tuple[str, ...]) -> tuple[str | int, ...]:
         path: tuple[str | int, ...] = ()
@@ -402,12 +440,45 @@ def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
                 path = (*path, arrays[path])
         return path
 
-    for number, line in enumerate(text.splitlines(), start=1):
+    def place(base: tuple[str | int, ...], keys: tuple[str, ...], number: int) -> None:
+        for end in range(1, len(keys) + 1):  # cue.en.self = … also places cue and cue.en
+            positions.setdefault((*base, *keys[:end]), number)
+
+    def scan(value: str, number: int, path: tuple[str | int, ...] | None) -> None:
+        """Follow the brackets of a value (``path`` is where a value starting here belongs)."""
+        value = _STRING.sub('""', value).split("#", 1)[0]
+        for token in _TOKEN.finditer(value):
+            punct, top = token.group("punct"), open_values[-1] if open_values else None
+            if token.group("key"):
+                if top is not None and top[1] == "{":
+                    keys = _split_keys(token.group("key"))
+                    place(top[0], keys, number)
+                    path = (*top[0], *keys)
+                continue
+            if top is not None and top[1] == "[" and path is None and punct not in ("]", ","):
+                path = (*top[0], top[2])  # an item of an array
+                positions.setdefault(path, number)
+            if punct in ("[", "{") and path is not None:
+                open_values.append([path, punct, 0])
+            elif punct in ("]", "}") and open_values:
+                open_values.pop()
+            elif punct == "," and top is not None and top[1] == "[":
+                top[2] += 1
+            path = None
+
+    for number, line in enumerate(text.split("\n"), start=1):  # TOML's lines, not splitlines()'
         if in_multiline:
             if line.count(in_multiline) % 2 == 1:
                 in_multiline = None
             continue
         header = _HEADER.match(line)
+        if open_values:
+            # inside a multi-line array; a key or a table header means we lost track, so stop
+            stray = header and header.group(2).strip() not in _NOT_KEYS
+            if not (_KEY.match(line) or stray):
+                scan(line, number, None)
+                continue
+            open_values.clear()
         if header:
             keys = _split_keys(header.group(2))
             if header.group(1) == "[[":
@@ -421,14 +492,14 @@ def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
             continue
         key = _KEY.match(line)
         if key:
-            path = (*current, *_split_keys(key.group(1)))
-            positions.setdefault(path, number)
+            keys = _split_keys(key.group(1))
+            place(current, keys, number)
             rest = line[key.end() :]
             for quote in ('"""', "'''"):
                 if rest.count(quote) % 2 == 1:
                     in_multiline = quote
-            for inner in re.finditer(r"([A-Za-z0-9_-]+)\s*=", rest):
-                positions.setdefault((*path, inner.group(1)), number)
+            if not in_multiline:
+                scan(rest, number, (*current, *keys))
     return positions
 
 
@@ -577,13 +648,51 @@ def _merge(base: Any, overlay: Any) -> Any:
     return overlay
 
 
+_TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+_TOML_TABLE_TWICE = re.compile(r"^Cannot declare \((.*)\) twice$")
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError, file: str) -> Problem:
+    """tomllib's message, reworded where it is cryptic, with its position as the problem's line."""
+    message = str(exc)
+    line = None
+    suffix = ""
+    where = _TOML_WHERE.search(message)
+    if where:
+        message = message[: where.start()]
+        if where.group(1):
+            line = int(where.group(1))
+            suffix = f" (column {where.group(2)})"
+        else:
+            suffix = " (at the end of the file)"
+    twice = _TOML_TABLE_TWICE.match(message)
+    if twice:
+        keys = re.findall(r"'([^']*)'|\"([^\"]*)\"", twice.group(1))
+        message = f"table [{'.'.join(a or b for a, b in keys)}] is declared twice"
+    elif message == "Cannot overwrite a value":
+        message = "a key is set twice"
+    elif message == "Unclosed array":
+        message = "unclosed array: a '[' is missing its ']'"
+    elif message == "Unclosed inline table":
+        message = "unclosed inline table: a '{' is missing its '}' (inline tables fit on one line)"
+    return Problem(file, line, "", f"not valid TOML: {message}{suffix}")
+
+
 def _read_toml(text: str, file: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        message = getattr(exc, "msg", str(exc))
-        raise RoutineError([Problem(file, line, "", f"not valid TOML: {message}")]) from None
+        raise RoutineError([_toml_problem(exc, file)]) from None
+    except RecursionError:
+        raise RoutineError(
+            [Problem(file, None, "", "not valid TOML: arrays or tables are nested too deeply")]
+        ) from None
+    except ValueError:  # an integer too long for Python to convert (over 4300 digits)
+        long_number = re.search(r"[0-9][0-9_]{999,}", text)
+        line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
+        raise RoutineError(
+            [Problem(file, line, "", "not valid TOML: a number is far too long (thousands of digits)")]
+        ) from None
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -602,19 +711,38 @@ def _decode(data: bytes, file: str) -> str:
         raise RoutineError(
             [Problem(file, None, "", "is empty; a routine needs at least format, id, steps…")]
         )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
+    if data.startswith(codecs.BOM_UTF8):
         raise RoutineError(
             [
                 Problem(
                     file,
-                    None,
+                    1,
                     "",
-                    f"is not UTF-8 text (bad byte at offset {exc.start}); is it a routine file?",
+                    "starts with a byte-order mark (BOM), which TOML does not allow; "
+                    "save the file as UTF-8 without BOM",
                 )
             ]
-        ) from None
+        )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise RoutineError(
+            [Problem(file, None, "", "is UTF-16 text; save the file as UTF-8 (without BOM)")]
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if b"\x00" in data[:8192]:
+            problem = Problem(
+                file, None, "", "is binary data, not a routine (a routine is a UTF-8 TOML text file)"
+            )
+        else:
+            problem = Problem(
+                file,
+                data.count(b"\n", 0, exc.start) + 1,
+                "",
+                f"is not UTF-8 text: byte 0x{data[exc.start]:02x} (at offset {exc.start}) is not "
+                "valid UTF-8; save the file as UTF-8",
+            )
+        raise RoutineError([problem]) from None
 
 
 def parse_routine(
