@@ -10,7 +10,11 @@ from pathlib import Path
 
 def main(names: list[str]) -> None:
     here = Path(__file__).parent
-    available = sorted(m.name[len("bench_") :] for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
+    available = sorted(
+        m.name[len("bench_") :]
+        for m in pkgutil.iter_modules([str(here)])
+        if m.name.startswith("bench_")
+    )
     chosen = names or available
     unknown = [n for n in chosen if n not in available]
     if unknown:

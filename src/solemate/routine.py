@@ -691,7 +691,11 @@ def _read_toml(text: str, file: str) -> dict[str, Any]:
         long_number = re.search(r"[0-9][0-9_]{999,}", text)
         line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
         raise RoutineError(
-            [Problem(file, line, "", "not valid TOML: a number is far too long (thousands of digits)")]
+            [
+                Problem(
+                    file, line, "", "not valid TOML: a number is far too long (thousands of digits)"
+                )
+            ]
         ) from None
 
 
@@ -732,7 +736,10 @@ def _decode(data: bytes, file: str) -> str:
     except UnicodeDecodeError as exc:
         if b"\x00" in data[:8192]:
             problem = Problem(
-                file, None, "", "is binary data, not a routine (a routine is a UTF-8 TOML text file)"
+                file,
+                None,
+                "",
+                "is binary data, not a routine (a routine is a UTF-8 TOML text file)",
             )
         else:
             problem = Problem(
