@@ -320,6 +320,7 @@ def _describe(value: Any) -> str:
 _KIND_WORDS = {
     "int": "a whole number",
     "str": "text",
+    "string": "text",
     "bool": "true or false",
     "dict": "a table",
     "list": "an array",
@@ -488,6 +489,8 @@ def key_lines(text: str) -> dict[tuple[str | int, ...], int]:
                 current = (*array, arrays[array])
             else:
                 current = resolve(keys)
+                for end in range(1, len(keys)):  # [zones.arch] also places zones
+                    positions.setdefault(resolve(keys[:end]), number)
             positions.setdefault(current, number)
             continue
         key = _KEY.match(line)
@@ -528,7 +531,12 @@ def _placeholder_problem(text: str, allowed: frozenset[str]) -> str | None:
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError as exc:
-        return f"has a broken {{placeholder}}: {exc}"
+        reason = {
+            "Single '}' encountered in format string": "a '}' has no '{' before it",
+            "Single '{' encountered in format string": "a '{' has no '}' after it",
+            "expected '}' before end of string": "a '{' has no '}' after it",
+        }.get(str(exc), str(exc))
+        return f"has a broken {{placeholder}}: {reason} (write {{{{ or }}}} for a brace itself)"
     unknown = sorted(n for n in names if n not in allowed)
     if unknown:
         listed = ", ".join("{" + n + "}" for n in sorted(allowed)) or "none"
@@ -673,6 +681,8 @@ def _toml_problem(exc: tomllib.TOMLDecodeError, file: str) -> Problem:
         message = "a key is set twice"
     elif message == "Unclosed array":
         message = "unclosed array: a '[' is missing its ']'"
+    elif message == "Illegal character '\\n'":
+        message = "a string is not closed on its line (a '\"' is missing)"
     elif message == "Unclosed inline table":
         message = "unclosed inline table: a '{' is missing its '}' (inline tables fit on one line)"
     return Problem(file, line, "", f"not valid TOML: {message}{suffix}")
@@ -685,7 +695,7 @@ def _read_toml(text: str, file: str) -> dict[str, Any]:
         raise RoutineError([_toml_problem(exc, file)]) from None
     except RecursionError:
         raise RoutineError(
-            [Problem(file, None, "", "not valid TOML: arrays or tables are nested too deeply")]
+            [Problem(file, None, "", "cannot be read: arrays or tables are nested too deeply")]
         ) from None
     except ValueError:  # an integer too long for Python to convert (over 4300 digits)
         long_number = re.search(r"[0-9][0-9_]{999,}", text)
@@ -693,7 +703,7 @@ def _read_toml(text: str, file: str) -> dict[str, Any]:
         raise RoutineError(
             [
                 Problem(
-                    file, line, "", "not valid TOML: a number is far too long (thousands of digits)"
+                    file, line, "", "cannot be read: a number is far too long (thousands of digits)"
                 )
             ]
         ) from None
