@@ -119,8 +119,10 @@ class Range(_Model):
                 "must satisfy min ≤ low ≤ high ≤ max, got {min} ≤ {low} ≤ {high} ≤ {max}",
                 {"min": self.min, "low": self.low, "high": self.high, "max": self.max},
             )
-        if self.max == 0:
-            raise PydanticCustomError("range_zero", "max must be above 0 seconds")
+        if self.min < 1:
+            raise PydanticCustomError(
+                "range_zero", "min must be at least 1 second: the planner never drops an action"
+            )
         return self
 
 
@@ -786,14 +788,19 @@ def parse_routine(
             )
             for err in exc.errors(include_url=False)
         ]
-        raise RoutineError(problems) from None
+        raise RoutineError(_in_file_order(problems)) from None
     semantic = [
         Problem(file, _line_for(loc, positions), format_path(loc), message)
         for loc, message in _semantic_problems(routine)
     ]
     if semantic:
-        raise RoutineError(semantic)
+        raise RoutineError(_in_file_order(semantic))
     return routine
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Problems by line, those without a line last, so a person can fix the file top to bottom."""
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0))
 
 
 def translation_files(path: Path) -> dict[str, Path]:
