@@ -9,7 +9,8 @@ web page and stored sessions can tell which shape they hold.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import math
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 TIMELINE_FORMAT = "solemate.timeline/1"
@@ -146,3 +147,40 @@ class Timeline:
             notes=tuple(data["notes"]),
             format=data["format"],
         )
+
+
+COUNTED_KINDS = frozenset({"count", "countdown", "release"})
+
+
+def shortest_end(segment: Segment, now: float = 0.0) -> int:
+    """How early ``segment`` may end: never before ``now`` + 1 s, and never inside a count."""
+    floor = max(segment.start + 1, math.ceil(now) + 1)
+    counted = [cue.at for cue in segment.cues if cue.kind in COUNTED_KINDS]
+    if counted:
+        floor = max(floor, max(counted) + 1)
+    return floor
+
+
+def shift(timeline: Timeline, index: int, delta: int, now: float = 0.0) -> Timeline:
+    """Give segment ``index`` ``delta`` more seconds (fewer when negative); everything after it moves.
+
+    Shortening stops at :func:`shortest_end`, so a count already under way is never cut and nothing
+    before ``now`` changes. Cues that fall beyond the new end are dropped.
+    """
+    segment = timeline.segments[index]
+    new_end = max(segment.end + delta, shortest_end(segment, now))
+    moved = new_end - segment.end
+    if moved == 0:
+        return timeline
+    kept = tuple(cue for cue in segment.cues if cue.at < new_end or cue.at == segment.start)
+    segments = list(timeline.segments)
+    segments[index] = replace(segment, end=new_end, cues=kept)
+    for i in range(index + 1, len(segments)):
+        later = segments[i]
+        segments[i] = replace(
+            later,
+            start=later.start + moved,
+            end=later.end + moved,
+            cues=tuple(replace(cue, at=cue.at + moved) for cue in later.cues),
+        )
+    return replace(timeline, segments=tuple(segments))
