@@ -98,12 +98,16 @@ class DiaryAnswers:
     comments: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DiaryEntry:
     """An accepted night. Build it with :func:`validate_diary`, which guarantees the invariants.
 
     The four times are aware datetimes in ``zone``. Invariants: into bed ≤ tried to sleep ≤ final
     awakening ≤ out of bed; 0 ≤ TST ≤ TIB; 0 ≤ SE ≤ 100; the final awakening falls on the wake date.
+
+    Two entries are equal when their answers are and their times are the same instants. (The
+    dataclass default would compare the times by wall clock, since they share a tzinfo, and so
+    could not tell the two passes of the repeated autumn hour apart.)
     """
 
     wake_date: date
@@ -117,6 +121,27 @@ class DiaryEntry:
     out_of_bed: datetime
     quality: int
     comments: str = ""
+
+    def _key(self) -> tuple[object, ...]:
+        instants = (self.into_bed, self.tried_to_sleep, self.final_awakening, self.out_of_bed)
+        return (
+            self.wake_date,
+            self.zone,
+            *(t.astimezone(UTC) for t in instants),
+            self.sol_min,
+            self.awakenings,
+            self.waso_min,
+            self.quality,
+            self.comments,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DiaryEntry):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     @property
     def tib_min(self) -> int:

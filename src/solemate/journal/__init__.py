@@ -1,0 +1,56 @@
+"""The journal: sessions, ratings, the sleep diary and device estimates, kept in one database.
+
+All SQL in solemate lives in this package; everything else calls :class:`Journal`'s methods and
+gets immutable records back. See ``service.py`` for the methods, ``schema.py`` for the tables,
+``migrations/`` for how the schema evolves and ``transfer.py`` for the export format.
+"""
+
+from __future__ import annotations
+
+from solemate.journal.engine import DATABASE_URL_ENV, default_sqlite_path
+from solemate.journal.records import (
+    ControlActivity,
+    DeviceImportReport,
+    DeviceNightLike,
+    DeviceNightRecord,
+    DiaryRecord,
+    ImportProblem,
+    ImportRefused,
+    ImportReport,
+    JournalError,
+    MassageSession,
+    Moment,
+    Note,
+    Person,
+    Rating,
+    SafetyScreen,
+    SessionStatus,
+)
+from solemate.journal.service import DEFAULT_PERSON, EntryKind, Journal
+from solemate.journal.transfer import EXPORT_FORMAT, EXPORT_VERSION
+
+__all__ = [
+    "DATABASE_URL_ENV",
+    "DEFAULT_PERSON",
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "ControlActivity",
+    "DeviceImportReport",
+    "DeviceNightLike",
+    "DeviceNightRecord",
+    "DiaryRecord",
+    "EntryKind",
+    "ImportProblem",
+    "ImportRefused",
+    "ImportReport",
+    "Journal",
+    "JournalError",
+    "MassageSession",
+    "Moment",
+    "Note",
+    "Person",
+    "Rating",
+    "SafetyScreen",
+    "SessionStatus",
+    "default_sqlite_path",
+]

@@ -1,0 +1,97 @@
+"""Where the journal lives and how connections to it behave.
+
+The journal is a private, local record, so the default is one SQLite file in the user's data
+directory, readable by its owner only. Any SQLAlchemy URL can replace it (``SOLEMATE_DATABASE_URL``
+or an explicit argument), PostgreSQL through psycopg 3 being the tested alternative.
+
+SQLite needs three things set on every connection, which is why they live in a connect event:
+foreign keys (off by default in SQLite), WAL (readers never block the session being written step
+by step) and a busy timeout (two processes wait for each other instead of failing). pysqlite's own
+transaction handling is switched off and ``BEGIN`` is emitted here instead: pysqlite would
+otherwise run DDL outside any transaction, and a migration killed halfway would leave half a schema.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import URL
+
+__all__ = ["DATABASE_URL_ENV", "WRITE", "default_sqlite_path", "make_engine", "resolve_url"]
+
+DATABASE_URL_ENV = "SOLEMATE_DATABASE_URL"
+
+#: Execution option marking a connection that will write: SQLite then takes the write lock at
+#: ``BEGIN`` so a read-then-write transaction cannot fail half-way on a lock it could have waited for.
+WRITE = "solemate_write"
+
+_BUSY_TIMEOUT_MS = 10_000
+
+
+def default_sqlite_path() -> Path:
+    """The journal file in the data directory (``SOLEMATE_DATA_DIR``, else the platform's per-user one)."""
+    from solemate.settings import Settings
+
+    return Settings.from_env().data_dir / "journal.sqlite3"
+
+
+def resolve_url(url: str | URL | None, environ: Mapping[str, str] | None = None) -> URL:
+    """The database to use: the argument, else ``SOLEMATE_DATABASE_URL``, else the default file.
+
+    A bare ``postgresql://`` URL is given the psycopg 3 driver, the one installed and tested.
+    """
+    env = os.environ if environ is None else environ
+    chosen = url if url is not None else env.get(DATABASE_URL_ENV) or None
+    if chosen is None:
+        path = default_sqlite_path()
+        _make_private_file(path)
+        return URL.create("sqlite", database=str(path))
+    parsed = make_url(chosen)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: URL) -> Engine:
+    """An engine for ``url`` with the connection settings the journal relies on."""
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _make_private_file(Path(database))
+        engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # None = pysqlite leaves transactions alone; _sqlite_begin opens them (see the module doc).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    immediate = connection.get_execution_options().get(WRITE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _make_private_file(path: Path) -> None:
+    """Create the journal file (and its folder) readable by its owner only, if it is missing.
+
+    SQLite gives the -wal and -shm files the permissions of the database file, so this covers them.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))

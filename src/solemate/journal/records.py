@@ -1,0 +1,226 @@
+"""What the journal hands back: immutable records, never live database objects.
+
+Callers (the command line, the web app, insights) read these and cannot change the database by
+accident or keep a connection alive by holding one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal, Protocol
+
+from pydantic import JsonValue
+
+from solemate.diary import DiaryEntry
+
+__all__ = [
+    "ControlActivity",
+    "DeviceImportReport",
+    "DeviceNightLike",
+    "DeviceNightRecord",
+    "DiaryRecord",
+    "ImportProblem",
+    "ImportRefused",
+    "ImportReport",
+    "JournalError",
+    "MassageSession",
+    "Moment",
+    "Note",
+    "Person",
+    "Rating",
+    "SafetyScreen",
+    "SessionStatus",
+]
+
+SessionStatus = Literal["planned", "in_progress", "completed", "interrupted"]
+Moment = Literal["before", "after"]
+
+
+class JournalError(Exception):
+    """A request the journal refuses (bad value, unknown id, wrong state, duplicate).
+
+    Nothing was written. ``field`` names the argument or answer to correct, when there is one.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One refused row of an import: its section, its 1-based row number there, and why."""
+
+    section: str
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.section} row {self.row}: {self.message}"
+
+
+class ImportRefused(JournalError):
+    """An import refused as a whole because of bad rows; nothing was written."""
+
+    def __init__(self, problems: tuple[ImportProblem, ...]) -> None:
+        rows = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"import refused, nothing written; {len(problems)} bad rows:\n{rows}")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: rows added and rows already present, per section, and rows skipped."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    skipped: tuple[ImportProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeviceImportReport:
+    """What storing device nights did; ``skipped`` lists refused nights by their 1-based row."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: tuple[ImportProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    uid: str
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SafetyScreen:
+    id: int
+    uid: str
+    person: str
+    screened_on: date
+    answers: dict[str, JsonValue]
+    level: str
+    reasons: tuple[str, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MassageSession:
+    """A session; ``foot``/``step_index``/``step_id`` are the last step boundary written."""
+
+    id: int
+    uid: str
+    routine_id: str
+    routine_version: str
+    plan_options: dict[str, JsonValue]
+    planned_seconds: int
+    status: SessionStatus
+    created_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    foot: str | None
+    step_index: int | None
+    step_id: str | None
+    progress_at: datetime | None
+    giver: str
+    receiver: str
+
+
+@dataclass(frozen=True)
+class Rating:
+    id: int
+    uid: str
+    session_id: int | None
+    person: str
+    moment: Moment
+    stress: int
+    relaxation: int | None
+    rated_at: datetime
+
+
+@dataclass(frozen=True)
+class DiaryRecord:
+    """A stored diary entry; the entry itself carries the items and the derived TIB/TST/SE."""
+
+    id: int
+    uid: str
+    person: str
+    entry: DiaryEntry
+    created_at: datetime
+    updated_at: datetime
+
+
+class DeviceNightLike(Protocol):
+    """A wearable's nightly estimate, as ``solemate.wearables`` produces ``DeviceNight`` records.
+
+    A protocol rather than an import keeps the journal independent of the parsers; any object with
+    these attributes can be stored.
+    """
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def device(self) -> str: ...
+    @property
+    def wake_date(self) -> date: ...
+    @property
+    def bed_start(self) -> datetime: ...
+    @property
+    def bed_end(self) -> datetime: ...
+    @property
+    def zone(self) -> str | None: ...
+    @property
+    def tib_min(self) -> float: ...
+    @property
+    def tst_min(self) -> float | None: ...
+    @property
+    def sol_min(self) -> float | None: ...
+    @property
+    def se_pct(self) -> float | None: ...
+    @property
+    def is_nap(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class DeviceNightRecord:
+    id: int
+    uid: str
+    person: str
+    source: str
+    device: str
+    wake_date: date
+    bed_start: datetime
+    bed_end: datetime
+    zone: str | None
+    tib_min: float
+    tst_min: float | None
+    sol_min: float | None
+    se_pct: float | None
+    is_nap: bool
+    imported_at: datetime
+
+
+@dataclass(frozen=True)
+class ControlActivity:
+    id: int
+    uid: str
+    person: str
+    on_date: date
+    activity: str
+    minutes: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Note:
+    id: int
+    uid: str
+    person: str
+    session_id: int | None
+    written_at: datetime
+    text: str

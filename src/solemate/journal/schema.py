@@ -1,0 +1,265 @@
+"""The journal's tables as typed SQLAlchemy models: the schema at the newest migration.
+
+The migrations in ``migrations/versions`` build this schema step by step; a test compares the two.
+Every row has an integer ``id`` (the handle the program and the command line use) and a ``uid``
+(a UUID that stays the same through export and import, so a re-imported row is recognised).
+
+Instants are stored in UTC (``timestamptz`` on PostgreSQL, ISO text on SQLite) and come back as
+aware UTC datetimes. The diary keeps its zone beside the instants, which is what turns them back
+into the wall times the person wrote.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from pydantic import JsonValue
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
+
+__all__ = [
+    "SESSION_STATUSES",
+    "Base",
+    "ControlActivityRow",
+    "DeviceNightRow",
+    "DiaryRow",
+    "Keyed",
+    "NoteRow",
+    "PersonRow",
+    "RatingRow",
+    "SafetyScreenRow",
+    "SessionRow",
+    "UTCDateTime",
+]
+
+SESSION_STATUSES = ("planned", "in_progress", "completed", "interrupted")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC; refuses naive values, which would be ambiguous."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return dialect.type_descriptor(DateTime(timezone=dialect.name == "postgresql"))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: the journal stores instants only")
+        utc = value.astimezone(UTC)
+        return utc if dialect.name == "postgresql" else utc.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _person() -> Mapped[int]:
+    return mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, JsonValue]: JSON(),
+    }
+
+
+class Keyed(Base):
+    """Every table's two identities: ``id`` for this database, ``uid`` for everywhere."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-2)
+    uid: Mapped[str] = mapped_column(String(36), unique=True, sort_order=-1)
+
+
+class PersonRow(Keyed):
+    """Someone whose sessions and nights are kept: one by default, two for a couple."""
+
+    __tablename__ = "people"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime]
+
+
+class SafetyScreenRow(Keyed):
+    """One answered safety screen, with the verdict it gave, so a later change can be noticed."""
+
+    __tablename__ = "safety_screens"
+
+    person_id: Mapped[int] = _person()
+    screened_on: Mapped[date]
+    answers: Mapped[dict[str, JsonValue]]
+    level: Mapped[str] = mapped_column(String(40))
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index(None, "person_id", "screened_on"),)
+
+
+class SessionRow(Keyed):
+    """A massage session and how far it got.
+
+    ``owner`` names the process running an in-progress session (host, pid, process start), so a
+    later open can tell a session whose process died from one still running elsewhere.
+    """
+
+    __tablename__ = "sessions"
+
+    routine_id: Mapped[str] = mapped_column(String(100))
+    routine_version: Mapped[str] = mapped_column(String(64))
+    plan_options: Mapped[dict[str, JsonValue]]
+    planned_seconds: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    foot: Mapped[str | None] = mapped_column(String(20))
+    step_index: Mapped[int | None]
+    step_id: Mapped[str | None] = mapped_column(String(100))
+    progress_at: Mapped[datetime | None]
+    owner: Mapped[str | None] = mapped_column(String(300))
+    giver_id: Mapped[int] = _person()
+    receiver_id: Mapped[int] = _person()
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('planned', 'in_progress', 'completed', 'interrupted')", name="status"
+        ),
+        CheckConstraint("planned_seconds >= 0", name="planned_seconds"),
+        CheckConstraint("step_index >= 0", name="step_index"),
+    )
+
+
+class RatingRow(Keyed):
+    """A stress rating (0–10) before or after a session, with an optional relaxation rating."""
+
+    __tablename__ = "ratings"
+
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = _person()
+    moment: Mapped[str] = mapped_column(String(6))
+    stress: Mapped[int]
+    relaxation: Mapped[int | None]
+    rated_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "person_id", "moment"),
+        CheckConstraint("moment IN ('before', 'after')", name="moment"),
+        CheckConstraint("stress BETWEEN 0 AND 10", name="stress"),
+        CheckConstraint("relaxation BETWEEN 0 AND 10", name="relaxation"),
+    )
+
+
+class DiaryRow(Keyed):
+    """One morning's Consensus Sleep Diary, with the derived figures stored for queries."""
+
+    __tablename__ = "diary_entries"
+
+    person_id: Mapped[int] = _person()
+    wake_date: Mapped[date]
+    zone: Mapped[str] = mapped_column(String(64))
+    into_bed: Mapped[datetime]
+    tried_to_sleep: Mapped[datetime]
+    sol_min: Mapped[int]
+    awakenings: Mapped[int]
+    waso_min: Mapped[int]
+    final_awakening: Mapped[datetime]
+    out_of_bed: Mapped[datetime]
+    quality: Mapped[int]
+    comments: Mapped[str] = mapped_column(Text)
+    tib_min: Mapped[int]
+    tst_min: Mapped[int]
+    se_pct: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "wake_date"),
+        CheckConstraint("quality BETWEEN 1 AND 5", name="quality"),
+        CheckConstraint("tst_min >= 0 AND tst_min <= tib_min", name="tst_min"),
+    )
+
+
+class DeviceNightRow(Keyed):
+    """A wearable's estimate of one night or nap, kept apart from the diary the person wrote."""
+
+    __tablename__ = "device_nights"
+
+    person_id: Mapped[int] = _person()
+    source: Mapped[str] = mapped_column(String(50))
+    device: Mapped[str] = mapped_column(String(200))
+    wake_date: Mapped[date]
+    bed_start: Mapped[datetime]
+    bed_end: Mapped[datetime]
+    zone: Mapped[str | None] = mapped_column(String(64))
+    tib_min: Mapped[float] = mapped_column(Float)
+    tst_min: Mapped[float | None] = mapped_column(Float)
+    sol_min: Mapped[float | None] = mapped_column(Float)
+    se_pct: Mapped[float | None] = mapped_column(Float)
+    is_nap: Mapped[bool] = mapped_column(Boolean)
+    imported_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "source", "device", "bed_start"),
+        Index(None, "person_id", "wake_date"),
+    )
+
+
+class ControlActivityRow(Keyed):
+    """An evening's control activity (reading, say) for the personal experiment's other arm."""
+
+    __tablename__ = "control_activities"
+
+    person_id: Mapped[int] = _person()
+    on_date: Mapped[date]
+    activity: Mapped[str] = mapped_column(String(100))
+    minutes: Mapped[int]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        CheckConstraint("minutes BETWEEN 1 AND 600", name="minutes"),
+        Index(None, "person_id", "on_date"),
+    )
+
+
+class NoteRow(Keyed):
+    """A free-text note, optionally about one session."""
+
+    __tablename__ = "notes"
+
+    person_id: Mapped[int] = _person()
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"))
+    written_at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,773 @@
+"""Export the journal to a plain, versioned dict and import it back exactly.
+
+The export is the person's copy of their data: JSON-able, readable, and complete, so that
+export → forget → import gives the same journal. Rows are identified by their ``uid`` and refer to
+each other by it (a rating names its session's uid), never by database ids, which differ between
+databases. Diary times are written as local times with their UTC offset, the way the person
+wrote them; every other instant is UTC.
+
+Import checks every row before anything is kept: a row must parse, pass the same checks as a new
+entry (the diary through :func:`solemate.diary.validate_diary`), refer to rows that exist, and not
+contradict the journal. A row whose uid is already present with the same content is skipped as
+unchanged, so importing a file twice changes nothing. Any bad row refuses the whole import, naming
+every bad row; ``skip_bad`` keeps the good rows and returns the rest. It all happens in the one
+transaction of the caller, so a refused or failed import leaves the journal as it was.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal, TypeVar, cast
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from solemate.diary import DiaryAnswers, DiaryEntry, DiaryError, load_zone, validate_diary
+from solemate.journal.records import (
+    DeviceNightLike,
+    ImportProblem,
+    ImportRefused,
+    ImportReport,
+    JournalError,
+    Moment,
+    SessionStatus,
+)
+from solemate.journal.schema import (
+    ControlActivityRow,
+    DeviceNightRow,
+    DiaryRow,
+    Keyed,
+    NoteRow,
+    PersonRow,
+    RatingRow,
+    SafetyScreenRow,
+    SessionRow,
+)
+
+__all__ = [
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "SECTIONS",
+    "device_night_problem",
+    "diary_row_values",
+    "export_journal",
+    "import_journal",
+    "new_uid",
+    "session_state_problem",
+]
+
+EXPORT_FORMAT = "solemate-journal"
+EXPORT_VERSION = 1
+
+Uid = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Short = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Rating0to10 = Annotated[int, Field(ge=0, le=10)]
+Minutes = Annotated[float, Field(ge=0, le=24 * 60)]
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Uid
+
+
+class PersonOut(_Row):
+    name: Name
+    created_at: AwareDatetime
+
+
+class SafetyScreenOut(_Row):
+    person: Uid
+    screened_on: date
+    answers: dict[str, JsonValue]
+    level: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    reasons: list[str]
+    created_at: AwareDatetime
+
+
+class SessionOut(_Row):
+    routine_id: Short
+    routine_version: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    plan_options: dict[str, JsonValue]
+    planned_seconds: Annotated[int, Field(ge=0)]
+    status: Literal["planned", "in_progress", "completed", "interrupted"]
+    created_at: AwareDatetime
+    started_at: AwareDatetime | None
+    ended_at: AwareDatetime | None
+    foot: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None
+    step_index: Annotated[int, Field(ge=0)] | None
+    step_id: Short | None
+    progress_at: AwareDatetime | None
+    giver: Uid
+    receiver: Uid
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SessionOut:
+        problem = session_state_problem(self.status, self.started_at, self.ended_at)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+class RatingOut(_Row):
+    session: Uid | None
+    person: Uid
+    moment: Literal["before", "after"]
+    stress: Rating0to10
+    relaxation: Rating0to10 | None
+    rated_at: AwareDatetime
+
+
+class DiaryOut(_Row):
+    person: Uid
+    wake_date: date
+    zone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    into_bed: AwareDatetime
+    tried_to_sleep: AwareDatetime
+    sol_min: int
+    awakenings: int
+    waso_min: int
+    final_awakening: AwareDatetime
+    out_of_bed: AwareDatetime
+    quality: int
+    comments: str
+    tib_min: int | None = None
+    tst_min: int | None = None
+    se_pct: float | None = None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+class DeviceNightOut(_Row):
+    person: Uid
+    source: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    device: Annotated[str, StringConstraints(max_length=200)]
+    wake_date: date
+    bed_start: AwareDatetime
+    bed_end: AwareDatetime
+    zone: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None
+    tib_min: Minutes
+    tst_min: Minutes | None
+    sol_min: Minutes | None
+    se_pct: Annotated[float, Field(ge=0, le=100)] | None
+    is_nap: bool
+    imported_at: AwareDatetime
+
+
+class ControlActivityOut(_Row):
+    person: Uid
+    on_date: date
+    activity: Short
+    minutes: Annotated[int, Field(ge=1, le=600)]
+    created_at: AwareDatetime
+
+
+class NoteOut(_Row):
+    person: Uid
+    session: Uid | None
+    written_at: AwareDatetime
+    text: Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+
+
+#: The export's sections in dependency order (a row only refers to rows of earlier sections).
+SECTIONS: tuple[str, ...] = (
+    "people",
+    "safety_screens",
+    "sessions",
+    "ratings",
+    "diary",
+    "device_nights",
+    "control_activities",
+    "notes",
+)
+
+
+def session_state_problem(
+    status: str, started_at: datetime | None, ended_at: datetime | None
+) -> str | None:
+    """Why these times cannot go with this status, or None when they can."""
+    if status == "planned" and (started_at or ended_at):
+        return "a planned session has neither started_at nor ended_at"
+    if status != "planned" and started_at is None:
+        return f"a session that is {status} needs started_at"
+    if status == "in_progress" and ended_at is not None:
+        return "a session in progress has no ended_at"
+    if status in ("completed", "interrupted"):
+        if ended_at is None:
+            return f"a session that is {status} needs ended_at"
+        if started_at is not None and ended_at < started_at:
+            return "ended_at is before started_at"
+    return None
+
+
+def device_night_problem(night: DeviceNightLike) -> str | None:
+    """Why a wearable's night cannot be stored, or None. The parsers should never produce one."""
+    if night.zone is not None:
+        try:
+            load_zone(night.zone)
+        except DiaryError as error:
+            return str(error)
+    for name in ("bed_start", "bed_end"):
+        value = getattr(night, name)
+        if not isinstance(value, datetime) or value.utcoffset() is None:
+            return f"{name}: must be an aware datetime"
+    if night.bed_end <= night.bed_start:
+        return "bed_end: is not after bed_start"
+    numbers = {n: getattr(night, n) for n in ("tib_min", "tst_min", "sol_min", "se_pct")}
+    for name, value in numbers.items():
+        if value is None and name != "tib_min":
+            continue
+        if (
+            not isinstance(value, int | float)
+            or isinstance(value, bool)
+            or not math.isfinite(value)
+        ):
+            return f"{name}: must be a number"
+        if value < 0:
+            return f"{name}: {value} is negative"
+    if night.tst_min is not None and night.tst_min > night.tib_min:
+        return f"tst_min: {night.tst_min} minutes asleep exceed {night.tib_min} in bed"
+    if night.se_pct is not None and night.se_pct > 100:
+        return f"se_pct: {night.se_pct} is over 100"
+    if not isinstance(night.is_nap, bool):
+        return "is_nap: must be true or false"
+    return None
+
+
+def diary_row_values(entry: DiaryEntry) -> dict[str, Any]:
+    """The diary_entries columns for an accepted entry (items, zone, and derived figures)."""
+    return {
+        "wake_date": entry.wake_date,
+        "zone": entry.zone,
+        "into_bed": entry.into_bed,
+        "tried_to_sleep": entry.tried_to_sleep,
+        "sol_min": entry.sol_min,
+        "awakenings": entry.awakenings,
+        "waso_min": entry.waso_min,
+        "final_awakening": entry.final_awakening,
+        "out_of_bed": entry.out_of_bed,
+        "quality": entry.quality,
+        "comments": entry.comments,
+        "tib_min": entry.tib_min,
+        "tst_min": entry.tst_min,
+        "se_pct": entry.se_pct,
+    }
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Uids:
+    """Database id → uid for the rows other rows refer to (filled as people and sessions load)."""
+
+    person: dict[int, str] = field(default_factory=dict)
+    session: dict[int, str] = field(default_factory=dict)
+
+
+def _person_out(row: PersonRow, _: _Uids) -> PersonOut:
+    return PersonOut(id=row.uid, name=row.name, created_at=row.created_at)
+
+
+def _screen_out(row: SafetyScreenRow, uids: _Uids) -> SafetyScreenOut:
+    return SafetyScreenOut(
+        id=row.uid,
+        person=uids.person[row.person_id],
+        screened_on=row.screened_on,
+        answers=row.answers,
+        level=row.level,
+        reasons=list(row.reasons),
+        created_at=row.created_at,
+    )
+
+
+def _session_out(row: SessionRow, uids: _Uids) -> SessionOut:
+    return SessionOut(
+        id=row.uid,
+        routine_id=row.routine_id,
+        routine_version=row.routine_version,
+        plan_options=row.plan_options,
+        planned_seconds=row.planned_seconds,
+        status=cast(SessionStatus, row.status),  # the CHECK constraint keeps it one of four
+        created_at=row.created_at,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        foot=row.foot,
+        step_index=row.step_index,
+        step_id=row.step_id,
+        progress_at=row.progress_at,
+        giver=uids.person[row.giver_id],
+        receiver=uids.person[row.receiver_id],
+    )
+
+
+def _rating_out(row: RatingRow, uids: _Uids) -> RatingOut:
+    return RatingOut(
+        id=row.uid,
+        session=None if row.session_id is None else uids.session[row.session_id],
+        person=uids.person[row.person_id],
+        moment=cast(Moment, row.moment),
+        stress=row.stress,
+        relaxation=row.relaxation,
+        rated_at=row.rated_at,
+    )
+
+
+def _diary_out(row: DiaryRow, uids: _Uids) -> DiaryOut:
+    zone = ZoneInfo(row.zone)
+    return DiaryOut(
+        id=row.uid,
+        person=uids.person[row.person_id],
+        wake_date=row.wake_date,
+        zone=row.zone,
+        into_bed=row.into_bed.astimezone(zone),
+        tried_to_sleep=row.tried_to_sleep.astimezone(zone),
+        sol_min=row.sol_min,
+        awakenings=row.awakenings,
+        waso_min=row.waso_min,
+        final_awakening=row.final_awakening.astimezone(zone),
+        out_of_bed=row.out_of_bed.astimezone(zone),
+        quality=row.quality,
+        comments=row.comments,
+        tib_min=row.tib_min,
+        tst_min=row.tst_min,
+        se_pct=row.se_pct,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _device_night_out(row: DeviceNightRow, uids: _Uids) -> DeviceNightOut:
+    return DeviceNightOut(
+        id=row.uid,
+        person=uids.person[row.person_id],
+        source=row.source,
+        device=row.device,
+        wake_date=row.wake_date,
+        bed_start=row.bed_start,
+        bed_end=row.bed_end,
+        zone=row.zone,
+        tib_min=row.tib_min,
+        tst_min=row.tst_min,
+        sol_min=row.sol_min,
+        se_pct=row.se_pct,
+        is_nap=row.is_nap,
+        imported_at=row.imported_at,
+    )
+
+
+def _control_out(row: ControlActivityRow, uids: _Uids) -> ControlActivityOut:
+    return ControlActivityOut(
+        id=row.uid,
+        person=uids.person[row.person_id],
+        on_date=row.on_date,
+        activity=row.activity,
+        minutes=row.minutes,
+        created_at=row.created_at,
+    )
+
+
+def _note_out(row: NoteRow, uids: _Uids) -> NoteOut:
+    return NoteOut(
+        id=row.uid,
+        person=uids.person[row.person_id],
+        session=None if row.session_id is None else uids.session[row.session_id],
+        written_at=row.written_at,
+        text=row.text,
+    )
+
+
+@dataclass(frozen=True)
+class _Section:
+    table: type[Keyed]
+    model: type[_Row]
+    out: Callable[[Any, _Uids], _Row]
+
+
+_SECTION_SPECS: dict[str, _Section] = {
+    "people": _Section(PersonRow, PersonOut, _person_out),
+    "safety_screens": _Section(SafetyScreenRow, SafetyScreenOut, _screen_out),
+    "sessions": _Section(SessionRow, SessionOut, _session_out),
+    "ratings": _Section(RatingRow, RatingOut, _rating_out),
+    "diary": _Section(DiaryRow, DiaryOut, _diary_out),
+    "device_nights": _Section(DeviceNightRow, DeviceNightOut, _device_night_out),
+    "control_activities": _Section(ControlActivityRow, ControlActivityOut, _control_out),
+    "notes": _Section(NoteRow, NoteOut, _note_out),
+}
+
+
+def export_journal(session: Session, exported_at: datetime) -> dict[str, Any]:
+    """Every row of the journal as a JSON-able dict (read inside one consistent transaction)."""
+    uids = _Uids()
+    result: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": exported_at.astimezone(UTC).isoformat(),
+    }
+    for name in SECTIONS:
+        spec = _SECTION_SPECS[name]
+        rows = session.scalars(select(spec.table).order_by(spec.table.id)).all()
+        if spec.table is PersonRow:
+            uids.person = {row.id: row.uid for row in rows}
+        elif spec.table is SessionRow:
+            uids.session = {row.id: row.uid for row in rows}
+        result[name] = [spec.out(row, uids).model_dump(mode="json") for row in rows]
+    return result
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """One row cannot be imported; the message says why."""
+
+
+@dataclass
+class _Import:
+    """One import's memory: uids of rows that exist (or are refused) and the keys already taken.
+
+    Keys are checked here rather than left to the database's constraints, so a clash becomes a
+    message about that row instead of an error that aborts the whole transaction.
+    """
+
+    today_in: Callable[[str], date]
+    uids: _Uids = field(default_factory=_Uids)
+    person_id: dict[str, int] = field(default_factory=dict)
+    session_id: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)  # uid → "sessions row 3"
+    seen: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    rated: set[tuple[int, int, str]] = field(default_factory=set)
+    nights: set[tuple[int, date]] = field(default_factory=set)
+    device_nights: set[tuple[int, str, str, datetime]] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, session: Session, today_in: Callable[[str], date]) -> _Import:
+        state = cls(today_in=today_in)
+        for person in session.scalars(select(PersonRow)):
+            state.remember(person)
+            state.names.add(person.name)
+        for massage in session.scalars(select(SessionRow)):
+            state.remember(massage)
+        for sid, pid, moment in session.execute(
+            select(RatingRow.session_id, RatingRow.person_id, RatingRow.moment)
+        ):
+            if sid is not None:
+                state.rated.add((sid, pid, moment))
+        for pid, wake_date in session.execute(select(DiaryRow.person_id, DiaryRow.wake_date)):
+            state.nights.add((pid, wake_date))
+        for pid, source, device, start in session.execute(
+            select(
+                DeviceNightRow.person_id,
+                DeviceNightRow.source,
+                DeviceNightRow.device,
+                DeviceNightRow.bed_start,
+            )
+        ):
+            state.device_nights.add((pid, source, device, start))
+        return state
+
+    def remember(self, row: Keyed) -> None:
+        if isinstance(row, PersonRow):
+            self.person_id[row.uid] = row.id
+            self.uids.person[row.id] = row.uid
+        elif isinstance(row, SessionRow):
+            self.session_id[row.uid] = row.id
+            self.uids.session[row.id] = row.uid
+
+    def person(self, uid: str, what: str = "person") -> int:
+        return self._ref(self.person_id, uid, what)
+
+    def session(self, uid: str) -> int:
+        return self._ref(self.session_id, uid, "session")
+
+    def _ref(self, ids: Mapping[str, int], uid: str, what: str) -> int:
+        if uid in self.refused:
+            raise _Refused(f"its {what} ({self.refused[uid]}) is refused")
+        if uid not in ids:
+            raise _Refused(f"refers to an unknown {what} {uid}")
+        return ids[uid]
+
+
+def import_journal(
+    session: Session,
+    data: object,
+    *,
+    skip_bad: bool,
+    today_in: Callable[[str], date],
+) -> ImportReport:
+    """Import an export through ``session``, inside its transaction; see the module docstring.
+
+    ``today_in(zone)`` gives today's date in a zone (later wake dates are refused). Raises
+    :class:`ImportRefused` for bad rows (unless ``skip_bad``) or :class:`JournalError` when
+    ``data`` is not an export at all; the caller rolls back, so nothing is kept either way.
+    """
+    sections = _envelope(data)
+    state = _Import.load(session, today_in)
+    problems: list[ImportProblem] = []
+    added: dict[str, int] = {}
+    unchanged: dict[str, int] = {}
+    for name in SECTIONS:
+        spec = _SECTION_SPECS[name]
+        existing = {row.uid: row for row in session.scalars(select(spec.table))}
+        pending: list[Keyed] = []
+        for number, raw in enumerate(sections[name], start=1):
+            try:
+                parsed = _parse(spec.model, raw)
+                if parsed.id in state.seen:
+                    raise _Refused(f"id {parsed.id} appears twice in the file")
+                state.seen.add(parsed.id)
+                if parsed.id in existing:
+                    if _canonical(spec.out(existing[parsed.id], state.uids)) != _canonical(parsed):
+                        raise _Refused(
+                            f"id {parsed.id} is already in the journal with different content"
+                        )
+                    unchanged[name] = unchanged.get(name, 0) + 1
+                    continue
+                pending.append(_BUILDERS[name](state, parsed))
+            except _Refused as refusal:
+                problems.append(ImportProblem(name, number, str(refusal)))
+                uid = raw.get("id") if isinstance(raw, dict) else None
+                if isinstance(uid, str):
+                    state.refused.setdefault(uid, f"{name} row {number}")
+        if pending:
+            session.add_all(pending)
+            session.flush()  # people and sessions get their ids before later sections refer
+            for row in pending:
+                state.remember(row)
+            added[name] = len(pending)
+    if problems and not skip_bad:
+        raise ImportRefused(tuple(problems))
+    return ImportReport(added=added, unchanged=unchanged, skipped=tuple(problems))
+
+
+def _envelope(data: object) -> dict[str, list[Any]]:
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise JournalError(f'not a solemate journal export (no "format": "{EXPORT_FORMAT}")')
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise JournalError(f"the export has no valid version number: {version!r}")
+    if version > EXPORT_VERSION:
+        raise JournalError(
+            f"the export is version {version}, newer than this solemate reads "
+            f"({EXPORT_VERSION}); update solemate to import it"
+        )
+    unknown = set(data) - {"format", "version", "exported_at", *SECTIONS}
+    if unknown:
+        raise JournalError(f"unknown sections in the export: {', '.join(sorted(unknown))}")
+    sections: dict[str, list[Any]] = {}
+    for name in SECTIONS:
+        rows = data.get(name, [])
+        if not isinstance(rows, list):
+            raise JournalError(f"section {name!r} is not a list of rows")
+        sections[name] = rows
+    return sections
+
+
+_M = TypeVar("_M", bound=_Row)
+
+
+def _parse(model: type[_M], raw: object) -> _M:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        raise _Refused("; ".join(_describe(e) for e in error.errors())) from None
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ()))
+    return f"{where}: {error['msg']}" if where else str(error["msg"])
+
+
+def _build_person(state: _Import, row: PersonOut) -> PersonRow:
+    if row.name in state.names:
+        raise _Refused(f"name: there is already a person called {row.name!r}")
+    state.names.add(row.name)
+    return PersonRow(uid=row.id, name=row.name, created_at=row.created_at)
+
+
+def _build_screen(state: _Import, row: SafetyScreenOut) -> SafetyScreenRow:
+    return SafetyScreenRow(
+        uid=row.id,
+        person_id=state.person(row.person),
+        screened_on=row.screened_on,
+        answers=row.answers,
+        level=row.level,
+        reasons=row.reasons,
+        created_at=row.created_at,
+    )
+
+
+def _build_session(state: _Import, row: SessionOut) -> SessionRow:
+    return SessionRow(
+        uid=row.id,
+        routine_id=row.routine_id,
+        routine_version=row.routine_version,
+        plan_options=row.plan_options,
+        planned_seconds=row.planned_seconds,
+        status=row.status,
+        created_at=row.created_at,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        foot=row.foot,
+        step_index=row.step_index,
+        step_id=row.step_id,
+        progress_at=row.progress_at,
+        owner=None,  # no process here runs it: reopening marks one still in progress interrupted
+        giver_id=state.person(row.giver, "giver"),
+        receiver_id=state.person(row.receiver, "receiver"),
+    )
+
+
+def _build_rating(state: _Import, row: RatingOut) -> RatingRow:
+    session_id = None if row.session is None else state.session(row.session)
+    person_id = state.person(row.person)
+    if session_id is not None:
+        key = (session_id, person_id, row.moment)
+        if key in state.rated:
+            raise _Refused(f"moment: the session already has this person's rating {row.moment}")
+        state.rated.add(key)
+    return RatingRow(
+        uid=row.id,
+        session_id=session_id,
+        person_id=person_id,
+        moment=row.moment,
+        stress=row.stress,
+        relaxation=row.relaxation,
+        rated_at=row.rated_at,
+    )
+
+
+def _build_diary(state: _Import, row: DiaryOut) -> DiaryRow:
+    person_id = state.person(row.person)
+    try:
+        zone = load_zone(row.zone)
+        answers = DiaryAnswers(
+            wake_date=row.wake_date,
+            zone=row.zone,
+            into_bed=_wall(row.into_bed, zone),
+            tried_to_sleep=_wall(row.tried_to_sleep, zone),
+            sol_min=row.sol_min,
+            awakenings=row.awakenings,
+            waso_min=row.waso_min,
+            final_awakening=_wall(row.final_awakening, zone),
+            out_of_bed=_wall(row.out_of_bed, zone),
+            quality=row.quality,
+            comments=row.comments,
+        )
+        entry = validate_diary(answers, today=state.today_in(row.zone))
+    except DiaryError as error:
+        raise _Refused(str(error)) from None
+    for name in ("tib_min", "tst_min", "se_pct"):
+        given, derived = getattr(row, name), getattr(entry, name)
+        if given is not None and given != derived:
+            raise _Refused(f"{name}: {given} does not match the times, which give {derived}")
+    key = (person_id, row.wake_date)
+    if key in state.nights:
+        raise _Refused(f"wake_date: there is already a diary entry for {row.wake_date}")
+    state.nights.add(key)
+    return DiaryRow(
+        uid=row.id,
+        person_id=person_id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        **diary_row_values(entry),
+    )
+
+
+def _build_device_night(state: _Import, row: DeviceNightOut) -> DeviceNightRow:
+    person_id = state.person(row.person)
+    problem = device_night_problem(row)
+    if problem:
+        raise _Refused(problem)
+    key = (person_id, row.source, row.device, row.bed_start.astimezone(UTC))
+    if key in state.device_nights:
+        raise _Refused(f"{row.source} {row.device!r} already has a night starting {row.bed_start}")
+    state.device_nights.add(key)
+    return DeviceNightRow(
+        uid=row.id,
+        person_id=person_id,
+        source=row.source,
+        device=row.device,
+        wake_date=row.wake_date,
+        bed_start=row.bed_start,
+        bed_end=row.bed_end,
+        zone=row.zone,
+        tib_min=row.tib_min,
+        tst_min=row.tst_min,
+        sol_min=row.sol_min,
+        se_pct=row.se_pct,
+        is_nap=row.is_nap,
+        imported_at=row.imported_at,
+    )
+
+
+def _build_control(state: _Import, row: ControlActivityOut) -> ControlActivityRow:
+    return ControlActivityRow(
+        uid=row.id,
+        person_id=state.person(row.person),
+        on_date=row.on_date,
+        activity=row.activity,
+        minutes=row.minutes,
+        created_at=row.created_at,
+    )
+
+
+def _build_note(state: _Import, row: NoteOut) -> NoteRow:
+    return NoteRow(
+        uid=row.id,
+        person_id=state.person(row.person),
+        session_id=None if row.session is None else state.session(row.session),
+        written_at=row.written_at,
+        text=row.text,
+    )
+
+
+_BUILDERS: dict[str, Callable[[_Import, Any], Keyed]] = {
+    "people": _build_person,
+    "safety_screens": _build_screen,
+    "sessions": _build_session,
+    "ratings": _build_rating,
+    "diary": _build_diary,
+    "device_nights": _build_device_night,
+    "control_activities": _build_control,
+    "notes": _build_note,
+}
+
+
+def _canonical(row: _Row) -> dict[str, Any]:
+    """A row's content for comparison, every instant in UTC.
+
+    Aware datetimes cannot simply be compared: by PEP 495 a time in the repeated autumn hour is
+    never equal to a datetime in another zone, so the same instant read back from the database
+    (UTC) and from the file (local offset) would count as a change.
+    """
+    return {
+        key: value.astimezone(UTC) if isinstance(value, datetime) else value
+        for key, value in row.model_dump().items()
+    }
+
+
+def _wall(value: datetime, zone: ZoneInfo) -> datetime:
+    """The naive local wall time of an instant in ``zone``, its fold kept for a repeated hour."""
+    return value.astimezone(zone).replace(tzinfo=None)

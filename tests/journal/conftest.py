@@ -1,0 +1,122 @@
+"""Journal fixtures: every journal test runs on SQLite and on PostgreSQL.
+
+PostgreSQL is at ``SOLEMATE_TEST_POSTGRES_URL`` (default: the local server's ``test`` database,
+trust authentication). A server that cannot be reached fails the tests instead of skipping them:
+a journal that only works on SQLite must not pass. Each test gets a fresh schema of its own
+(selected through ``search_path``) that is dropped afterwards, so runs repeat and never collide.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import make_url
+
+from solemate.journal import Journal
+
+POSTGRES_URL = os.environ.get(
+    "SOLEMATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _libpq(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    """An autocommit connection for creating and dropping test schemas."""
+    try:
+        connection = psycopg.connect(_libpq(POSTGRES_URL), autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        pytest.fail(
+            f"PostgreSQL at {POSTGRES_URL} is not reachable ({error}). Start it, or point "
+            "SOLEMATE_TEST_POSTGRES_URL at one: the journal suite needs it, it never skips.",
+            pytrace=False,
+        )
+    with connection:
+        yield connection
+
+
+class PostgresSchemas:
+    """Creates schemas named ``t_<random>`` and hands out URLs that select them."""
+
+    def __init__(self, admin: psycopg.Connection[tuple[object, ...]]) -> None:
+        self._admin = admin
+        self.created: list[str] = []
+
+    def new_url(self) -> str:
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        self._admin.execute(f'CREATE SCHEMA "{name}"')
+        self.created.append(name)
+        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={name}"})
+        return url.render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        for name in self.created:
+            self._admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+class DatabaseUrls:
+    """Fresh, empty databases of one backend, as many as a test needs."""
+
+    def __init__(self, backend: str, tmp_path: Path, schemas: PostgresSchemas | None) -> None:
+        self.backend = backend
+        self._tmp_path = tmp_path
+        self._schemas = schemas
+        self._count = 0
+
+    def new(self) -> str:
+        self._count += 1
+        if self._schemas is None:
+            return f"sqlite:///{self._tmp_path / f'journal-{self._count}.sqlite3'}"
+        return self._schemas.new_url()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_urls(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DatabaseUrls]:
+    if request.param == "sqlite":
+        yield DatabaseUrls("sqlite", tmp_path, None)
+        return
+    schemas = PostgresSchemas(request.getfixturevalue("postgres_admin"))
+    try:
+        yield DatabaseUrls("postgresql", tmp_path, schemas)
+    finally:
+        schemas.drop_all()
+
+
+@pytest.fixture
+def database_url(database_urls: DatabaseUrls) -> str:
+    return database_urls.new()
+
+
+class FakeClock:
+    """A clock the test moves by hand; starts on the morning after the fixture nights."""
+
+    def __init__(self, start: datetime = datetime(2024, 11, 2, 7, 30, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def journal(database_url: str, clock: FakeClock) -> Iterator[Journal]:
+    with Journal(database_url, clock=clock, environ={}) as opened:
+        yield opened
