@@ -48,9 +48,7 @@ def resolve_url(url: str | URL | None, environ: Mapping[str, str] | None = None)
     env = os.environ if environ is None else environ
     chosen = url if url is not None else env.get(DATABASE_URL_ENV) or None
     if chosen is None:
-        path = default_sqlite_path()
-        _make_private_file(path)
-        return URL.create("sqlite", database=str(path))
+        return URL.create("sqlite", database=str(default_sqlite_path()))
     parsed = make_url(chosen)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -58,7 +56,10 @@ def resolve_url(url: str | URL | None, environ: Mapping[str, str] | None = None)
 
 
 def make_engine(url: URL) -> Engine:
-    """An engine for ``url`` with the connection settings the journal relies on."""
+    """An engine for ``url`` with the connection settings the journal relies on.
+
+    A SQLite file that does not exist yet is created first, readable by its owner only.
+    """
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):

@@ -191,7 +191,7 @@ class Journal:
         """Mark sessions whose process is gone as interrupted at their last step boundary."""
         find = select(SessionRow.id).where(SessionRow.status == "in_progress")
         with self._reader() as s:
-            if not s.scalars(find).first():
+            if s.scalars(find).first() is None:
                 return ()
         now = self._now()
         recovered: list[int] = []
@@ -384,10 +384,9 @@ class Journal:
             _check_int(relaxation, "relaxation", 0, 10)
         with self._writer.begin() as s:
             pid = self._person_id(s, person)
-            if session_id is not None:
-                self._get(s, SessionRow, session_id, "session")
             row = None
             if session_id is not None:
+                self._get(s, SessionRow, session_id, "session")
                 row = s.scalars(
                     select(RatingRow).where(
                         RatingRow.session_id == session_id,
@@ -627,7 +626,8 @@ class Journal:
         """Delete every person and everything recorded about them; the schema stays.
 
         On SQLite the file is then vacuumed and the write-ahead log truncated, so the deleted
-        rows do not linger in free pages. Copies made by :meth:`backup` are not touched.
+        rows do not linger in free pages; PostgreSQL reclaims the space in its own time
+        (autovacuum). Copies made by :meth:`backup` are not touched.
         """
         with self._writer.begin() as s:
             for table in reversed(Base.metadata.sorted_tables):
