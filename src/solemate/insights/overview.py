@@ -1,0 +1,117 @@
+"""The Insights page's state: every summary at once, as one immutable value renderers draw.
+
+Like Loop Habit Tracker's ``buildState``: the shell gathers the journal's records, this module
+computes, and the text, JSON, SVG and HTML renderers only read the result. Diary figures and
+device estimates are kept in separate fields and are never averaged together: one is what a
+person wrote, the other what a sensor guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta, tzinfo
+
+import numpy as np
+
+from solemate.insights.habit import HabitStrength, habit_strength
+from solemate.insights.observational import Comparison, compare_nights
+from solemate.insights.records import METRICS, DeviceEstimate, Evening, Night, evening_of
+from solemate.insights.stress import StressChange, stress_change
+from solemate.insights.timing import LightsOut, minutes_to_lights_out
+from solemate.insights.weekly import Trend, Week, trend, week_start, weekly_means
+
+__all__ = ["DeviceWeek", "Insights", "build_insights"]
+
+DEVICE_FIGURES = ("tst", "sol", "se")
+
+
+@dataclass(frozen=True)
+class DeviceWeek:
+    """One week of one wearable's estimates: means over the nights that have each figure."""
+
+    source: str
+    start: date
+    nights: int
+    means: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class Insights:
+    today: date
+    weeks: tuple[Week, ...]
+    trends: dict[str, Trend | None]
+    nights: tuple[Night, ...]
+    stress: StressChange
+    habit: HabitStrength | None
+    lights_out: LightsOut
+    comparison: Comparison
+    device_weeks: tuple[DeviceWeek, ...]
+    sessions: int
+
+
+def build_insights(
+    nights: Sequence[Night],
+    evenings: Sequence[Evening],
+    devices: Sequence[DeviceEstimate],
+    *,
+    today: date,
+    weeks: int,
+    zone: tzinfo,
+    control_kept: Collection[date] = (),
+) -> Insights:
+    """Everything the Insights page shows, over the last ``weeks`` calendar weeks to ``today``.
+
+    ``control_kept`` are evenings an experiment assigned to the control activity and on which
+    it was done; they count towards the habit (see :mod:`solemate.insights.habit`).
+
+    >>> from datetime import datetime, UTC
+    >>> t = datetime(2024, 3, 1, 22, tzinfo=UTC)
+    >>> state = build_insights([Night(date(2024, 3, 2), 12, 5, 430, 95.0, 4, 1, t)],
+    ...                        [Evening(t, t, "completed", 6, 3)], [],
+    ...                        today=date(2024, 3, 3), weeks=1, zone=UTC)
+    >>> state.weeks[0].means["sol"], state.stress.mean, state.comparison.with_session
+    (12.0, -3.0, 1)
+    """
+    first = week_start(today) - timedelta(weeks=weeks - 1)
+    window = tuple(sorted((n for n in nights if first <= n.wake_date <= today), key=_wake))
+    in_window = [e for e in evenings if first <= evening_of(e.started_at, zone) <= today]
+    happened = {evening_of(e.started_at, zone) for e in evenings if e.happened}
+    planned_only = {evening_of(e.started_at, zone) for e in evenings if not e.happened} - happened
+    kept = happened | set(control_kept)
+    habit = None
+    if kept:
+        habit = habit_strength(kept, start=min(kept), today=max(today, min(kept)))
+    return Insights(
+        today=today,
+        weeks=weekly_means(window, today, weeks),
+        trends={key: trend(window, key) for key in METRICS if key != "awakenings"},
+        nights=window,
+        stress=stress_change(in_window),
+        habit=habit,
+        lights_out=minutes_to_lights_out(in_window, window, zone),
+        comparison=compare_nights(window, happened, planned_only),
+        device_weeks=_device_weeks(devices, first, today),
+        sessions=sum(e.happened for e in in_window),
+    )
+
+
+def _wake(night: Night) -> date:
+    return night.wake_date
+
+
+def _device_weeks(
+    devices: Sequence[DeviceEstimate], first: date, today: date
+) -> tuple[DeviceWeek, ...]:
+    groups: dict[tuple[str, date], list[DeviceEstimate]] = {}
+    for night in devices:
+        if first <= night.wake_date <= today:
+            groups.setdefault((night.source, week_start(night.wake_date)), []).append(night)
+    out = []
+    for (source, start), members in sorted(groups.items()):
+        means: dict[str, float | None] = {}
+        for key in DEVICE_FIGURES:
+            values = [v for v in (getattr(m, key) for m in members) if v is not None]
+            means[key] = float(np.mean(values)) if values else None
+        out.append(DeviceWeek(source, start, len(members), means))
+    return tuple(out)
