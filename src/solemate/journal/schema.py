@@ -263,3 +263,7 @@ class NoteRow(Keyed):
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"))
     written_at: Mapped[datetime]
     text: Mapped[str] = mapped_column(Text)
+
+
+# Puts the experiment tables (their own module) in Base.metadata for migrations and forget.
+from solemate.journal import experiments as _experiments  # noqa: E402, F401

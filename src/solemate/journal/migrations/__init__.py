@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 #: The newest revision in ``versions/``: the schema this version of solemate writes.
-HEAD = "0002"
+HEAD = "0003"
 
 _HERE = Path(__file__).resolve().parent
 
