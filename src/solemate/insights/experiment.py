@@ -462,13 +462,15 @@ def reading(report: ExperimentReport) -> tuple[str, ...]:
     not_followed = (m["elapsed"] - m["followed"]) + (c["elapsed"] - c["followed"])
     if not_followed:
         out.append(
-            f"{not_followed} evenings went differently from the plan. Nights are compared as "
+            f"{not_followed} {'evening' if not_followed == 1 else 'evenings'} went differently "
+            "from the plan. Nights are compared as "
             "assigned, which keeps the randomization fair but pulls the difference towards zero."
         )
     missing = len(report.missing_diaries)
     if missing:
         out.append(
-            f"{missing} mornings have no diary. They are left out, not filled in; if the "
+            f"{missing} {'morning has' if missing == 1 else 'mornings have'} no diary. They are "
+            "left out, not filled in; if the "
             "missing mornings followed unusual nights, the result can be biased."
         )
     out.append("This is a personal record, not medical advice.")

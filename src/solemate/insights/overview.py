@@ -78,10 +78,11 @@ def build_insights(
     in_window = [e for e in evenings if first <= evening_of(e.started_at, zone) <= today]
     happened = {evening_of(e.started_at, zone) for e in evenings if e.happened}
     planned_only = {evening_of(e.started_at, zone) for e in evenings if not e.happened} - happened
-    kept = happened | set(control_kept)
+    kept = {d for d in happened | set(control_kept) if d < today}
     habit = None
     if kept:
-        habit = habit_strength(kept, start=min(kept), today=max(today, min(kept)))
+        # Up to yesterday's evening: tonight has not happened yet and must not count as missed.
+        habit = habit_strength(kept, start=min(kept), today=today - timedelta(days=1))
     return Insights(
         today=today,
         weeks=weekly_means(window, today, weeks),

@@ -39,8 +39,16 @@ class Metric:
     decimals: int = 0
 
     def format(self, value: float) -> str:
+        """``value`` rounded for reading, with its unit and a true minus sign.
+
+        >>> METRICS["sol"].format(-8.4), METRICS["se"].format(91.25), METRICS["quality"].format(3)
+        ('−8 min', '91.2%', '3.0')
+        """
         unit = "" if self.unit == "points" else f" {self.unit}" if self.unit != "%" else "%"
-        return f"{value:.{self.decimals}f}{unit}"
+        text = f"{value:.{self.decimals}f}"
+        if text.startswith("-"):
+            text = "−" + text[1:] if text.strip("-0.") else text[1:]
+        return f"{text}{unit}"
 
 
 #: The diary figures, in the order they are shown. Quality is the diary's 1 (very poor) to

@@ -1,0 +1,281 @@
+"""The journal-backed side of insights: read records, call the pure core, store experiments.
+
+The command line and the web app both call these functions, so neither holds a rule of its own:
+a command parses its options, calls one function here and formats what comes back. Dates are
+passed in ("today" is the caller's local date), which keeps these functions testable with a
+fixed day.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from solemate.insights import (
+    DeviceEstimate,
+    Evening,
+    ExperimentError,
+    ExperimentPlan,
+    ExperimentReport,
+    Insights,
+    Night,
+    Scheme,
+    analyse,
+    build_insights,
+    evening_of,
+    plan_experiment,
+)
+from solemate.journal.experiments import (
+    StoredExperiment,
+    latest_experiment,
+    running_experiment,
+    start_experiment,
+    stop_experiment,
+)
+
+if TYPE_CHECKING:
+    from solemate.journal import Journal
+
+__all__ = [
+    "ExperimentStatus",
+    "control_minutes",
+    "experiment_report",
+    "experiment_status",
+    "insights",
+    "journal_zone",
+    "log_control_tonight",
+    "plan_of",
+    "start",
+    "stop",
+    "tonight",
+]
+
+
+def journal_zone(journal: Journal) -> tzinfo:
+    """The zone the person lives in: the latest diary entry's, else this computer's."""
+    latest = journal.diary(last=1)
+    if latest:
+        return ZoneInfo(latest[0].entry.zone)
+    return datetime.now(UTC).astimezone().tzinfo or UTC
+
+
+def _evenings(journal: Journal) -> list[Evening]:
+    ratings: dict[tuple[int, str], int] = {}
+    for rating in journal.ratings():
+        if rating.session_id is not None:
+            ratings[(rating.session_id, rating.moment)] = rating.stress
+    out = []
+    for session in journal.sessions():
+        started = session.started_at or session.created_at
+        out.append(
+            Evening(
+                started_at=started,
+                ended_at=session.ended_at,
+                status=session.status,
+                stress_before=ratings.get((session.id, "before")),
+                stress_after=ratings.get((session.id, "after")),
+            )
+        )
+    return out
+
+
+def _nights(journal: Journal) -> list[Night]:
+    return [Night.from_entry(record.entry) for record in journal.diary()]
+
+
+def _devices(journal: Journal) -> list[DeviceEstimate]:
+    return [
+        DeviceEstimate(n.source, n.wake_date, n.tst_min, n.sol_min, n.se_pct)
+        for n in journal.device_nights()
+        if not n.is_nap
+    ]
+
+
+def insights(journal: Journal, today: date, weeks: int) -> Insights:
+    """The Insights page's state for the last ``weeks`` weeks up to ``today``."""
+    zone = journal_zone(journal)
+    kept: set[date] = set()
+    stored = latest_experiment(journal)
+    if stored is not None:
+        plan = plan_of(stored)
+        controls = {c.on_date for c in journal.control_activities()}
+        kept = {d for d in controls if plan.arm_on(d) == "C"}
+    return build_insights(
+        _nights(journal),
+        _evenings(journal),
+        _devices(journal),
+        today=today,
+        weeks=weeks,
+        zone=zone,
+        control_kept=kept,
+    )
+
+
+def plan_of(stored: StoredExperiment) -> ExperimentPlan:
+    """The plan of a stored experiment, with its stored allocation (never re-drawn)."""
+    scheme = Scheme(stored.design, stored.nights)  # type: ignore[arg-type]
+    arms = tuple("M" if a == "M" else "C" for a in stored.arms)
+    return ExperimentPlan(
+        outcome=stored.outcome,
+        scheme=scheme,
+        first_evening=stored.first_evening,
+        seed=stored.seed,
+        arms=arms,  # type: ignore[arg-type]
+        control=stored.control,
+        minimum=stored.minimum,
+    )
+
+
+def start(
+    journal: Journal,
+    *,
+    today: date,
+    outcome: str = "sol",
+    design: str = "pairs",
+    nights: int = 28,
+    control: str = "15 minutes of reading",
+    minimum: float | None = None,
+    first_evening: date | None = None,
+    seed: int | None = None,
+) -> tuple[StoredExperiment, tuple[str, ...]]:
+    """Plan, allocate and store an experiment; returns it and any warnings about its length.
+
+    The seed is drawn from the operating system unless given; either way it is stored with the
+    allocation before the first night, as CENT asks.
+    """
+    first = first_evening or today
+    if first < today:
+        raise ExperimentError(f"the first night ({first}) is in the past; the plan comes first")
+    plan = plan_experiment(
+        outcome=outcome,
+        design=design,
+        nights=nights,
+        first_evening=first,
+        seed=secrets.randbits(63) if seed is None else seed,
+        control=control,
+        minimum=minimum,
+    )
+    stored = start_experiment(
+        journal,
+        outcome=plan.outcome,
+        design=plan.scheme.name,
+        first_evening=plan.first_evening,
+        seed=plan.seed,
+        control=plan.control,
+        minimum=plan.minimum,
+        arms=plan.arms,
+    )
+    return stored, plan.warnings()
+
+
+def stop(journal: Journal, today: date, reason: str = "") -> StoredExperiment:
+    found = running_experiment(journal, today) or _upcoming(journal, today)
+    if found is None:
+        raise ExperimentError("no experiment is running")
+    return stop_experiment(journal, found.id, reason)
+
+
+def _upcoming(journal: Journal, today: date) -> StoredExperiment | None:
+    latest = latest_experiment(journal)
+    if latest is not None and latest.running_on(today) and latest.first_evening > today:
+        return latest
+    return None
+
+
+def control_minutes(control: str) -> int:
+    """Minutes named in a control activity ("15 minutes of reading" → 15); 15 if none."""
+    found = re.search(r"(\d{1,3})\s*(?:min|minute)", control)
+    return max(1, min(600, int(found.group(1)))) if found else 15
+
+
+def tonight(journal: Journal, today: date) -> str | None:
+    """One line saying what tonight is in a running experiment, or None without one.
+
+    For the guide and the web app: "Experiment night 3 of 28: tonight is a massage night."
+    """
+    stored = running_experiment(journal, today)
+    if stored is None:
+        return None
+    index = (today - stored.first_evening).days
+    arm = stored.arms[index]
+    what = "a massage night" if arm == "M" else f"a control night: {stored.control}, no massage"
+    return f"Experiment night {index + 1} of {stored.nights}: tonight is {what}."
+
+
+def log_control_tonight(journal: Journal, today: date) -> str:
+    """Record tonight's control activity; refused when tonight is not a control night."""
+    stored = running_experiment(journal, today)
+    if stored is None:
+        raise ExperimentError("no experiment is running tonight")
+    arm = stored.arms[(today - stored.first_evening).days]
+    if arm != "C":
+        raise ExperimentError(
+            "tonight is a massage night: 'solemate guide' records the session by itself"
+        )
+    journal.log_control_activity(today, stored.control[:100], control_minutes(stored.control))
+    return f"Recorded tonight's control activity: {stored.control}."
+
+
+@dataclass(frozen=True)
+class ExperimentStatus:
+    stored: StoredExperiment
+    tonight: str | None
+    nights_done: int
+    massage_kept: int
+    control_kept: int
+    diaries: int
+    missing: tuple[date, ...]
+
+
+def _observed(
+    journal: Journal, plan: ExperimentPlan
+) -> tuple[dict[date, float], set[date], set[date]]:
+    zone = journal_zone(journal)
+    outcomes = {}
+    for record in journal.diary():
+        evening = record.entry.wake_date - timedelta(days=1)
+        if plan.arm_on(evening) is not None:
+            outcomes[evening] = Night.from_entry(record.entry).value(plan.outcome)
+    massage = {evening_of(e.started_at, zone) for e in _evenings(journal) if e.happened}
+    control = {c.on_date for c in journal.control_activities()}
+    return outcomes, massage, control
+
+
+def experiment_status(journal: Journal, today: date) -> ExperimentStatus:
+    stored = latest_experiment(journal)
+    if stored is None:
+        raise ExperimentError("no experiment yet: start one with 'solemate experiment start'")
+    plan = plan_of(stored)
+    outcomes, massage, control = _observed(journal, plan)
+    past = [plan.evening(i) for i in range(plan.nights) if plan.evening(i) < today]
+    if stored.stopped_at is not None:
+        stop_day = stored.stopped_at.astimezone(journal_zone(journal)).date()
+        past = [d for d in past if d < stop_day]
+    return ExperimentStatus(
+        stored=stored,
+        tonight=tonight(journal, today),
+        nights_done=len(past),
+        massage_kept=sum(1 for d in past if plan.arm_on(d) == "M" and d in massage),
+        control_kept=sum(
+            1 for d in past if plan.arm_on(d) == "C" and d in control and d not in massage
+        ),
+        diaries=sum(1 for d in past if d in outcomes),
+        missing=tuple(d for d in past if d not in outcomes),
+    )
+
+
+def experiment_report(journal: Journal, today: date) -> ExperimentReport:
+    """The analysis of the latest experiment as of ``today`` (stopped ones up to their stop)."""
+    stored = latest_experiment(journal)
+    if stored is None:
+        raise ExperimentError("no experiment yet: start one with 'solemate experiment start'")
+    plan = plan_of(stored)
+    outcomes, massage, control = _observed(journal, plan)
+    until = today
+    if stored.stopped_at is not None:
+        until = min(today, stored.stopped_at.astimezone(journal_zone(journal)).date())
+    return analyse(plan, outcomes, massage, control, until)

@@ -1,0 +1,350 @@
+"""Small SVG charts drawn for people: readable at a glance, with units and honest axes.
+
+Hand-written SVG keeps solemate free of a plotting library, lets the HTML report embed its charts
+inline (one self-contained file), and gives byte-identical output for the same data, which the
+golden tests rely on. Honest axes: quantities that start at zero (minutes, counts) are drawn from
+zero; bounded scores use their whole scale (quality 1–5, habit 0–100 %); every axis is labelled
+with its unit. Massage and control differ in shape as well as colour (circle and square, in the
+Okabe–Ito palette), so the charts survive colour blindness and a black-and-white printer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+__all__ = [
+    "BLUE",
+    "GREY",
+    "ORANGE",
+    "Bar",
+    "Point",
+    "Series",
+    "bar_chart",
+    "interval_chart",
+    "nice_ticks",
+    "time_chart",
+]
+
+BLUE = "#0072B2"
+ORANGE = "#D55E00"
+GREY = "#666666"
+FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
+
+WIDTH, HEIGHT = 680, 280
+LEFT, RIGHT, TOP, BOTTOM = 64, 20, 40, 52
+
+
+@dataclass(frozen=True)
+class Point:
+    day: date
+    value: float
+
+
+@dataclass(frozen=True)
+class Series:
+    """Points drawn with one colour and shape; ``joined`` draws a line through them."""
+
+    label: str
+    points: tuple[Point, ...]
+    color: str = BLUE
+    shape: str = "circle"
+    joined: bool = False
+    markers: bool = True
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high]: steps of 1, 2 or 5 times a power of ten.
+
+    >>> nice_ticks(0, 47)
+    [0.0, 10.0, 20.0, 30.0, 40.0, 50.0]
+    >>> nice_ticks(80, 97.5)
+    [80.0, 85.0, 90.0, 95.0, 100.0]
+    """
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while value < high + step * 0.999:
+        ticks.append(round(value, 10))
+        value += step
+    return [float(t) for t in ticks]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _label(value: float) -> str:
+    return f"{value:g}"
+
+
+def _svg(title: str, body: list[str], width: int, height: int, description: str) -> str:
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" style="{FONT};max-width:100%;height:auto">'
+        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>'
+        f'<text x="{LEFT}" y="22" font-size="15" font-weight="600" fill="#111">{escape(title)}</text>'
+    )
+    return head + "".join(body) + "</svg>"
+
+
+def _marker(shape: str, x: float, y: float, color: str, size: float = 4.5) -> str:
+    if shape == "square":
+        s = size * 0.9
+        return (
+            f'<rect x="{_fmt(x - s)}" y="{_fmt(y - s)}" width="{_fmt(2 * s)}" height="{_fmt(2 * s)}" '
+            f'fill="{color}"/>'
+        )
+    if shape == "ring":
+        return (
+            f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(size)}" fill="#fff" '
+            f'stroke="{color}" stroke-width="1.8"/>'
+        )
+    return f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(size)}" fill="{color}"/>'
+
+
+def _y_axis(
+    ticks: Sequence[float], scale: object, width: int, height: int, unit: str, suffix: str = ""
+) -> list[str]:
+    assert callable(scale)
+    out = []
+    for tick in ticks:
+        y = scale(tick)
+        out.append(
+            f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{_fmt(y)}" y2="{_fmt(y)}" '
+            f'stroke="#e3e3e3" stroke-width="1"/>'
+            f'<text x="{LEFT - 8}" y="{_fmt(y + 4)}" font-size="12" text-anchor="end" '
+            f'fill="#333">{_label(tick)}{suffix}</text>'
+        )
+    mid = (TOP + height - BOTTOM) / 2
+    out.append(
+        f'<text x="16" y="{_fmt(mid)}" font-size="12" fill="#333" text-anchor="middle" '
+        f'transform="rotate(-90 16 {_fmt(mid)})">{escape(unit)}</text>'
+    )
+    return out
+
+
+def time_chart(
+    title: str,
+    unit: str,
+    series: Sequence[Series],
+    *,
+    first: date,
+    last: date,
+    y_low: float,
+    y_high: float | None = None,
+    reference: tuple[float, str] | None = None,
+    gaps: Sequence[date] = (),
+    description: str = "",
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> str:
+    """Values over dates. ``y_low`` is where the axis starts (0 for minutes: honest);
+    ``reference`` draws a dashed line (a threshold, say); ``gaps`` marks days without data with a
+    small grey tick under the axis, so missing nights are visible rather than silently skipped.
+
+    >>> svg = time_chart("SOL", "minutes", [Series("diary", (Point(date(2024, 3, 1), 12),))],
+    ...                  first=date(2024, 3, 1), last=date(2024, 3, 7), y_low=0)
+    >>> svg.startswith("<svg") and "minutes" in svg and svg.count("<circle")  # point + legend
+    2
+    """
+    values = [p.value for s in series for p in s.points]
+    top = max([*values, y_low + 1]) if y_high is None else y_high
+    if reference is not None and y_high is None:
+        top = max(top, reference[0])
+    ticks = nice_ticks(y_low, top)
+    lo, hi = ticks[0], ticks[-1]
+    plot_w = width - LEFT - RIGHT
+    plot_h = height - TOP - BOTTOM
+    span = max((last - first).days, 1)
+
+    def sx(day: date) -> float:
+        return LEFT + (day - first).days / span * plot_w
+
+    def sy(value: float) -> float:
+        return TOP + (hi - value) / (hi - lo) * plot_h
+
+    body = _y_axis(ticks, sy, width, height, unit)
+    body.append(
+        f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{_fmt(sy(lo))}" y2="{_fmt(sy(lo))}" '
+        f'stroke="#888"/>'
+    )
+    step = max(1, math.ceil(span / 6))
+    day_ticks = [first.fromordinal(first.toordinal() + k) for k in range(0, span + 1, step)]
+    for day in day_ticks:
+        body.append(
+            f'<text x="{_fmt(sx(day))}" y="{_fmt(sy(lo) + 18)}" font-size="12" '
+            f'text-anchor="middle" fill="#333">{day.day} {day:%b}</text>'
+        )
+    for day in gaps:
+        x = sx(day)
+        body.append(
+            f'<line x1="{_fmt(x)}" x2="{_fmt(x)}" y1="{_fmt(sy(lo) + 3)}" '
+            f'y2="{_fmt(sy(lo) + 8)}" stroke="{GREY}" stroke-width="2"/>'
+        )
+    if reference is not None:
+        y = sy(reference[0])
+        body.append(
+            f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{_fmt(y)}" y2="{_fmt(y)}" '
+            f'stroke="{GREY}" stroke-dasharray="5 4"/>'
+            f'<text x="{width - RIGHT - 4}" y="{_fmt(y - 5)}" font-size="11" text-anchor="end" '
+            f'fill="{GREY}">{escape(reference[1])}</text>'
+        )
+    for s in series:
+        if s.joined and len(s.points) > 1:
+            path = " ".join(f"{_fmt(sx(p.day))},{_fmt(sy(p.value))}" for p in s.points)
+            body.append(
+                f'<polyline points="{path}" fill="none" stroke="{s.color}" stroke-width="2"/>'
+            )
+        if s.markers:
+            body.extend(_marker(s.shape, sx(p.day), sy(p.value), s.color) for p in s.points)
+    body.extend(_legend(series, width, height, gaps_shown=bool(gaps)))
+    return _svg(title, body, width, height, description or title)
+
+
+def _legend(series: Sequence[Series], width: int, height: int, gaps_shown: bool) -> list[str]:
+    out = []
+    x = LEFT
+    y = height - 12
+    for s in series:
+        out.append(_marker(s.shape, x + 5, y - 4, s.color, 4.5))
+        out.append(
+            f'<text x="{x + 14}" y="{y}" font-size="12" fill="#222">{escape(s.label)}</text>'
+        )
+        x += 24 + 7 * len(s.label)
+    if gaps_shown:
+        out.append(
+            f'<line x1="{x + 5}" x2="{x + 5}" y1="{y - 9}" y2="{y - 2}" stroke="{GREY}" '
+            f'stroke-width="2"/><text x="{x + 14}" y="{y}" font-size="12" fill="#222">'
+            "no diary</text>"
+        )
+    return out
+
+
+def bar_chart(
+    title: str,
+    x_label: str,
+    y_label: str,
+    bars: Sequence[Bar],
+    *,
+    color: str = BLUE,
+    description: str = "",
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> str:
+    """Counts as bars from zero, each labelled underneath.
+
+    >>> svg = bar_chart("Change", "points", "sessions", [Bar("-2", 3), Bar("0", 1)])
+    >>> svg.count("<rect") - 1  # minus the background
+    2
+    """
+    top = max([b.value for b in bars] + [1])
+    ticks = nice_ticks(0, top, count=4)
+    hi = ticks[-1]
+    plot_w = width - LEFT - RIGHT
+    plot_h = height - TOP - BOTTOM
+
+    def sy(value: float) -> float:
+        return TOP + (hi - value) / hi * plot_h
+
+    body = _y_axis(ticks, sy, width, height, y_label)
+    slot = plot_w / max(len(bars), 1)
+    for index, bar in enumerate(bars):
+        x = LEFT + index * slot
+        y = sy(bar.value)
+        body.append(
+            f'<rect x="{_fmt(x + slot * 0.15)}" y="{_fmt(y)}" width="{_fmt(slot * 0.7)}" '
+            f'height="{_fmt(sy(0) - y)}" fill="{color}"/>'
+            f'<text x="{_fmt(x + slot / 2)}" y="{_fmt(sy(0) + 16)}" font-size="11" '
+            f'text-anchor="middle" fill="#333">{escape(bar.label)}</text>'
+        )
+    body.append(
+        f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{_fmt(sy(0))}" y2="{_fmt(sy(0))}" '
+        f'stroke="#888"/><text x="{_fmt(LEFT + plot_w / 2)}" y="{height - 10}" font-size="12" '
+        f'text-anchor="middle" fill="#333">{escape(x_label)}</text>'
+    )
+    return _svg(title, body, width, height, description or title)
+
+
+def interval_chart(
+    title: str,
+    unit: str,
+    estimate: float,
+    low: float,
+    high: float,
+    minimum: float,
+    lower_is_better: bool,
+    *,
+    description: str = "",
+    width: int = WIDTH,
+    height: int = 170,
+) -> str:
+    """The effect (massage − control) and its 95 % interval on a line through zero, with the
+    smallest worthwhile benefit marked, and which side is better written on the axis.
+
+    >>> svg = interval_chart("Effect", "min", -9.5, -12.6, -6.2, 10, True)
+    >>> "better with massage" in svg and "no difference" in svg
+    True
+    """
+    worthwhile = -minimum if lower_is_better else minimum
+    edge = max(abs(low), abs(high), abs(worthwhile), 1.0) * 1.15
+    ticks = nice_ticks(-edge, edge, count=6)
+    lo, hi = ticks[0], ticks[-1]
+    plot_w = width - 2 * LEFT
+
+    def sx(value: float) -> float:
+        return LEFT + (value - lo) / (hi - lo) * plot_w
+
+    axis_y = height - 58
+    body = [f'<line x1="{LEFT}" x2="{width - LEFT}" y1="{axis_y}" y2="{axis_y}" stroke="#888"/>']
+    for tick in ticks:
+        body.append(
+            f'<line x1="{_fmt(sx(tick))}" x2="{_fmt(sx(tick))}" y1="{axis_y}" '
+            f'y2="{axis_y + 5}" stroke="#888"/><text x="{_fmt(sx(tick))}" y="{axis_y + 19}" '
+            f'font-size="12" text-anchor="middle" fill="#333">{_label(tick)}</text>'
+        )
+    body.append(
+        f'<line x1="{_fmt(sx(0))}" x2="{_fmt(sx(0))}" y1="{TOP}" y2="{axis_y}" stroke="#333"/>'
+        f'<text x="{_fmt(sx(0))}" y="{TOP - 4}" font-size="11" text-anchor="middle" '
+        f'fill="#333">no difference</text>'
+        f'<line x1="{_fmt(sx(worthwhile))}" x2="{_fmt(sx(worthwhile))}" y1="{TOP + 8}" '
+        f'y2="{axis_y}" stroke="{GREY}" stroke-dasharray="5 4"/>'
+        f'<text x="{_fmt(sx(worthwhile))}" y="{TOP + 4}" font-size="11" text-anchor="middle" '
+        f'fill="{GREY}">your minimum</text>'
+    )
+    y = (TOP + axis_y) / 2 + 6
+    body.append(
+        f'<line x1="{_fmt(sx(low))}" x2="{_fmt(sx(high))}" y1="{_fmt(y)}" y2="{_fmt(y)}" '
+        f'stroke="{BLUE}" stroke-width="4"/>'
+        f'<line x1="{_fmt(sx(low))}" x2="{_fmt(sx(low))}" y1="{_fmt(y - 8)}" y2="{_fmt(y + 8)}" '
+        f'stroke="{BLUE}" stroke-width="2"/>'
+        f'<line x1="{_fmt(sx(high))}" x2="{_fmt(sx(high))}" y1="{_fmt(y - 8)}" '
+        f'y2="{_fmt(y + 8)}" stroke="{BLUE}" stroke-width="2"/>'
+        + _marker("circle", sx(estimate), y, BLUE, 7)
+    )
+    better_left = lower_is_better
+    left_text = "better with massage" if better_left else "worse with massage"
+    right_text = "worse with massage" if better_left else "better with massage"
+    body.append(
+        f'<text x="{LEFT}" y="{height - 14}" font-size="12" fill="#333">← {left_text}</text>'
+        f'<text x="{width - LEFT}" y="{height - 14}" font-size="12" text-anchor="end" '
+        f'fill="#333">{right_text} →</text>'
+        f'<text x="{_fmt(width / 2)}" y="{height - 14}" font-size="12" text-anchor="middle" '
+        f'fill="#333">massage − control, {escape(unit)}</text>'
+    )
+    return _svg(title, body, width, height, description or title)
