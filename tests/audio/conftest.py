@@ -1,13 +1,25 @@
-"""Shared builders for the audio tests: one phrase cache per test session, so each phrase is
-synthesized once however many tests speak it."""
+"""Shared builders for the audio tests: one phrase cache per test session (each phrase is synthesized
+once however many tests speak it), the tiny routine, and helpers that look at rendered files from
+outside the project (ffprobe, an independent loudness meter)."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from solemate.audio.speech import SpeechEngine
+from solemate.plan import PlanOptions, plan
+from solemate.routine import Routine, load_routine
+from solemate.timeline import Timeline
+
+HERE = Path(__file__).resolve().parent
+TINY = HERE / "tiny.toml"
 
 
 @pytest.fixture(scope="session")
@@ -18,3 +30,49 @@ def speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def engine(speech_cache: Path) -> SpeechEngine:
     return SpeechEngine(cache_dir=speech_cache)
+
+
+@pytest.fixture(scope="session")
+def tiny() -> Routine:
+    return load_routine(TINY)
+
+
+def tiny_timeline(minutes: float = 1.5, **options: object) -> Timeline:
+    return plan(load_routine(TINY), PlanOptions(minutes=minutes, **options))  # type: ignore[arg-type]
+
+
+def ffprobe(path: Path) -> dict[str, Any]:
+    """Duration and chapters as Debian's ffprobe reads them. A missing ffprobe fails the test:
+    these checks are the point of the audio suite, never something to skip."""
+    exe = shutil.which("ffprobe")
+    if exe is None:
+        pytest.fail("ffprobe is not installed (apt-get install ffmpeg); .ci/run installs it")
+    out = subprocess.run(
+        [exe, "-v", "error", "-print_format", "json", "-show_format", "-show_chapters", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data: dict[str, Any] = json.loads(out.stdout)
+    return data
+
+
+def decode(path: Path) -> tuple[np.ndarray, int]:
+    import soundfile as sf
+
+    audio, rate = sf.read(str(path), dtype="float64", always_2d=True)
+    return audio.mean(axis=1), int(rate)
+
+
+def independent_loudness(audio: np.ndarray, rate: int) -> float:
+    import pyloudnorm
+
+    return float(pyloudnorm.Meter(rate).integrated_loudness(audio))
+
+
+def independent_true_peak_db(audio: np.ndarray) -> float:
+    """4× oversampled peak (scipy's polyphase resampler, as BS.1770 Annex 2 describes)."""
+    from scipy.signal import resample_poly
+
+    peak = float(np.max(np.abs(resample_poly(audio, 4, 1))))
+    return float(20 * np.log10(peak))

@@ -45,7 +45,7 @@ class Voice(ctypes.Structure):
 
 
 def load() -> tuple[Any, str, str]:
-    import espeakng_loader  # type: ignore[import-untyped]
+    import espeakng_loader
 
     lib = ctypes.CDLL(espeakng_loader.get_library_path())
     data_path = espeakng_loader.get_data_path()

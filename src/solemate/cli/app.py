@@ -33,9 +33,9 @@ def _root(
 
 def _register() -> None:
     # Imported here so that each command module can import `app` from this one.
-    from solemate.cli import plan_commands, routine_commands
+    from solemate.cli import plan_commands, render_commands, routine_commands
 
-    for module in (plan_commands, routine_commands):
+    for module in (plan_commands, routine_commands, render_commands):
         module.register(app)
 
 

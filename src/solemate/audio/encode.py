@@ -1,0 +1,202 @@
+"""Writing the mix to a file: formats, encoder settings, and never a half-written file.
+
+Encoding goes through libsndfile (bundled with the ``soundfile`` wheel: MP3, Vorbis, Opus, FLAC, WAV)
+one block at a time: a single large Vorbis write of a few million frames crashes libvorbis, and
+block writes keep memory flat. The encoder runs on its own thread (libsndfile releases the GIL), so
+mixing the next block overlaps encoding the last one: on two cores the render takes about as long as
+the encoder alone.
+
+The file is written under a temporary name in the output's own folder and renamed over the final
+name only once it is complete and tagged, so an error, a full disk or Ctrl-C leaves nothing under
+the final name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import queue
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+
+class Format(StrEnum):
+    mp3 = "mp3"
+    ogg = "ogg"
+    opus = "opus"
+    wav = "wav"
+    flac = "flac"
+
+
+@dataclass(frozen=True)
+class Codec:
+    container: str
+    subtype: str
+    lossy: bool
+    default_rate: int
+    rates: tuple[int, ...] | None = None
+    settings: tuple[tuple[str, Any], ...] = ()
+    ceiling_db: float = -1.3
+    """The limiter's true-peak ceiling before encoding. Lossy codecs overshoot on decoding (MP3 and
+    Vorbis by a few tenths of a dB, Opus by up to 1.5 dB), so they get room to stay under −1 dBTP."""
+
+
+SPEECH_RATES = (8000, 16000, 22050, 24000, 32000, 44100, 48000)
+
+CODECS = {
+    # VBR at level 0.5 (about 40 kbit/s mono): clear speech at a quarter of a CD-quality file's size.
+    Format.mp3: Codec(
+        "MP3",
+        "MPEG_LAYER_III",
+        True,
+        22050,
+        SPEECH_RATES,
+        (("bitrate_mode", "VARIABLE"), ("compression_level", 0.5)),
+        ceiling_db=-2.0,
+    ),
+    Format.ogg: Codec(
+        "OGG", "VORBIS", True, 22050, SPEECH_RATES, (("compression_level", 0.6),), ceiling_db=-2.0
+    ),
+    # Opus works only at 8, 12, 16, 24 or 48 kHz (libsndfile writes an empty file at 22.05 kHz).
+    Format.opus: Codec("OGG", "OPUS", True, 24000, (16000, 24000, 48000), ceiling_db=-3.0),
+    Format.wav: Codec("WAV", "PCM_16", False, 22050, SPEECH_RATES),
+    Format.flac: Codec("FLAC", "PCM_16", False, 22050, SPEECH_RATES),
+}
+
+
+class EncodeError(Exception):
+    """The file cannot be written: says where and why in one line."""
+
+
+def format_for(path: Path, given: str | None) -> Format:
+    """The format asked for, or the one the output's extension names."""
+    name = (given or path.suffix.lstrip(".")).lower()
+    if name == "oga":
+        name = "ogg"
+    try:
+        return Format(name)
+    except ValueError:
+        known = ", ".join(f.value for f in Format)
+        what = f"format {given!r}" if given else f"file extension {path.suffix or '(none)'!r}"
+        raise EncodeError(f"unknown {what}; choose one of {known} (--format)") from None
+
+
+def check_rate(fmt: Format, rate: int) -> None:
+    codec = CODECS[fmt]
+    if codec.rates is not None and rate not in codec.rates:
+        allowed = ", ".join(str(r) for r in codec.rates)
+        raise EncodeError(f"{fmt.value} cannot be written at {rate} Hz; use one of {allowed}")
+
+
+def describe_os_error(exc: OSError, path: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"the disk is full: could not finish writing {path}"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write {path}: permission denied"
+    if exc.errno == errno.ENOENT:
+        return f"cannot write {path}: the folder {path.parent} does not exist"
+    if exc.errno == errno.EISDIR:
+        return f"cannot write {path}: it is a directory"
+    return f"cannot write {path}: {exc.strerror or exc}"
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path``; renamed onto ``path`` only if the block finishes."""
+    if path.is_dir():
+        raise EncodeError(f"cannot write {path}: it is a directory")
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise EncodeError(describe_os_error(exc, path)) from None
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise EncodeError(describe_os_error(exc, path)) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class BlockWriter:
+    """Encode blocks on a background thread, through a short queue (so memory stays bounded)."""
+
+    def __init__(
+        self, path: Path, fmt: Format, rate: int, metadata: dict[str, str], display: Path
+    ) -> None:
+        import soundfile as sf
+
+        codec = CODECS[fmt]
+        self.path = display  # errors name the file the person asked for, not the temporary one
+        try:
+            self.file = sf.SoundFile(
+                str(path),
+                "w",
+                samplerate=rate,
+                channels=1,
+                format=codec.container,
+                subtype=codec.subtype,
+                **dict(codec.settings),
+            )
+        except (sf.LibsndfileError, OSError) as exc:
+            raise EncodeError(f"cannot write {path}: {exc}") from None
+        if fmt in (Format.wav, Format.flac):
+            for key, value in metadata.items():
+                with contextlib.suppress(RuntimeError):
+                    setattr(self.file, key, value)
+        self.queue: queue.Queue[npt.NDArray[np.float32] | None] = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="encoder", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            block = self.queue.get()
+            if block is None:
+                return
+            if self.error is not None:
+                continue  # drain, so the producer never blocks on a dead writer
+            try:
+                self.file.write(block)
+            except BaseException as exc:  # reported to the producer, with the file's name
+                self.error = exc
+
+    def write(self, block: npt.NDArray[np.float32]) -> None:
+        self._raise()
+        self.queue.put(block)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        try:
+            self.file.close()
+        except Exception as exc:
+            self.error = self.error or exc
+        self._raise()
+
+    def abort(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        with contextlib.suppress(Exception):
+            self.file.close()
+
+    def _raise(self) -> None:
+        if self.error is None:
+            return
+        exc = self.error
+        if isinstance(exc, OSError):
+            raise EncodeError(describe_os_error(exc, self.path))
+        if "space" in str(exc).lower():
+            raise EncodeError(f"the disk is full: could not finish writing {self.path}")
+        raise EncodeError(f"could not encode {self.path}: {exc}")

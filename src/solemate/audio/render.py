@@ -1,0 +1,305 @@
+"""Render a planned session to an audio file: the whole pipeline, from Timeline to tagged file.
+
+1. Every distinct phrase is synthesized (or read from the phrase cache), resampled to the output
+   rate, brought to a common loudness and true-peak limited, so "two" is as loud as a long
+   instruction and the session gain later has headroom to work with.
+2. :func:`~solemate.audio.arrange.arrange` places phrases and chimes to the sample.
+3. Loudness pass: the mix is generated block by block and metered (BS.1770), nothing is kept.
+4. Writing pass: the same blocks again, times the gain that brings the session to −16 LUFS, through
+   a true-peak limiter, metered again (these are the printed figures), encoded on a second thread.
+5. Tags and chapters are added, and the temporary file is renamed onto the output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from solemate.audio.ambient import Ambient, Music, make_bed, probe_music
+from solemate.audio.arrange import Arrangement, arrange, chime_key, speech_key
+from solemate.audio.chapters import Tags, tag_file, write_side_file
+from solemate.audio.dsp import fft_resample, limit, limit_whole, limiter_context
+from solemate.audio.encode import (
+    CODECS,
+    BlockWriter,
+    EncodeError,
+    Format,
+    atomic_output,
+    check_rate,
+)
+from solemate.audio.loudness import SILENCE, LoudnessMeter, db, phrase_loudness
+from solemate.audio.mix import Mixer
+from solemate.audio.sounds import Chime, chime
+from solemate.audio.speech import DEFAULT_RATE, DEFAULT_VOICE, Speaker, SpeechEngine
+from solemate.timeline import Timeline
+
+Audio = npt.NDArray[np.float32]
+
+TARGET_LUFS = -16.0
+"""Spoken-word loudness (Apple/AES streaming recommendation for speech; EBU R128 family)."""
+
+MAX_TRUE_PEAK = -1.0
+"""dBTP the result must not exceed (each codec's limiter ceiling leaves room under it)."""
+
+PHRASE_LUFS = TARGET_LUFS + 0.6
+PHRASE_CEILING = -2.6
+"""Each phrase is set a little above the target (the gaps between words and phrases pull the
+session's gated loudness about 0.6 LU under its phrases') and limited under the final ceilings, so
+the session gain is close to 0 dB and the final limiter seldom has anything to do."""
+
+BLOCK_SECONDS = 2.0
+
+
+class RenderError(Exception):
+    """A render that cannot be done as asked; the message is one line for the person."""
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    format: Format | None = None
+    """None: from the output file's extension."""
+    voice: str = DEFAULT_VOICE
+    rate: int = DEFAULT_RATE
+    ambient: Ambient = Ambient.none
+    music: Path | None = None
+    chimes: bool = True
+    sample_rate: int | None = None
+    """None: the format's default (22,050 Hz, or 24 kHz for Opus)."""
+    chapters: Path | None = None
+    artist: str = "solemate"
+    date: str | None = None
+    """ISO date for the tags; today when None."""
+
+
+@dataclass
+class RenderResult:
+    path: Path
+    format: Format
+    sample_rate: int
+    seconds: float
+    planned_seconds: float
+    bytes: int
+    loudness: float
+    true_peak: float
+    gain_db: float
+    chapters: int
+    late_cues: int
+    cues: int
+    max_delay: float
+    timings: dict[str, float] = field(default_factory=dict)
+    cue_starts: list[tuple[float, float]] = field(default_factory=list)
+    """(planned, actual) seconds of every spoken cue."""
+
+
+Progress = Callable[[str, float], None]
+
+
+def _no_progress(stage: str, fraction: float) -> None:
+    pass
+
+
+def prepare_phrase(audio: Audio, source_rate: int, rate: int, ceiling_db: float) -> Audio:
+    """Resample, set to :data:`PHRASE_LUFS` and true-peak limit one phrase."""
+    audio = fft_resample(audio, source_rate, rate)
+    loudness = phrase_loudness(audio, rate)
+    if loudness == SILENCE:
+        return audio
+    scaled = audio * np.float32(10 ** ((PHRASE_LUFS - loudness) / 20))
+    return limit_whole(scaled, rate, 10 ** (ceiling_db / 20)).audio
+
+
+def prepare_sounds(
+    timeline: Timeline, speaker: Speaker, rate: int, progress: Progress = _no_progress
+) -> dict[str, Audio]:
+    texts = list(dict.fromkeys(cue.text for cue in timeline.cues))
+    sounds: dict[str, Audio] = {}
+    for i, text in enumerate(texts):
+        raw = speaker.synthesize(text)
+        sounds[speech_key(text)] = prepare_phrase(raw, speaker.sample_rate, rate, PHRASE_CEILING)
+        progress("speech", (i + 1) / len(texts))
+    for kind in Chime:
+        sounds[chime_key(kind)] = chime(kind, rate)
+    return sounds
+
+
+def _blocks(length: int, rate: int) -> range:
+    return range(0, length, round(BLOCK_SECONDS * rate))
+
+
+def render_session(
+    timeline: Timeline,
+    output: Path,
+    options: RenderOptions | None = None,
+    speaker: Speaker | None = None,
+    progress: Progress = _no_progress,
+) -> RenderResult:
+    """Render ``timeline`` to ``output``; raises :class:`RenderError` (or ``SpeechError``)."""
+    options = options or RenderOptions()
+    clock = time.perf_counter
+    timings: dict[str, float] = {}
+    t0 = clock()
+    output = Path(output)
+    try:
+        fmt = options.format or Format(output.suffix.lstrip(".").lower())
+    except ValueError:
+        known = ", ".join(f.value for f in Format)
+        raise RenderError(
+            f"cannot tell the format from {output.name!r}; give --format ({known})"
+        ) from None
+    codec = CODECS[fmt]
+    rate = options.sample_rate or codec.default_rate
+    try:
+        check_rate(fmt, rate)
+    except EncodeError as exc:
+        raise RenderError(str(exc)) from None
+    if options.music is not None:
+        try:
+            probe_music(options.music)
+        except ValueError as exc:
+            raise RenderError(str(exc)) from None
+    if not output.parent.is_dir():
+        raise RenderError(f"cannot write {output}: the folder {output.parent} does not exist")
+    speaker = speaker or SpeechEngine(options.voice, options.rate)
+
+    sounds = prepare_sounds(timeline, speaker, rate, progress)
+    lengths = {key: audio.size for key, audio in sounds.items()}
+    arrangement = arrange(timeline, lengths, rate, chimes=options.chimes)
+    timings["speech"] = clock() - t0
+
+    t1 = clock()
+    mixer = Mixer(arrangement, sounds, make_bed(options.ambient, options.music, rate))
+    ceiling = 10 ** (codec.ceiling_db / 20)
+    measured, peak = _measure(mixer, rate, progress)
+    gain_db = 0.0 if measured == SILENCE else TARGET_LUFS - measured
+    if measured != SILENCE and peak * 10 ** (gain_db / 20) > ceiling:
+        # The limiter will take something off the peaks: measure what it leaves, and make up for it
+        # (a second cheap pass, needed only when the voice alone does not set the level).
+        if isinstance(mixer.bed, Music):
+            mixer.bed.restart()
+        limited, _ = _measure(mixer, rate, progress, 10 ** (gain_db / 20), ceiling)
+        gain_db += TARGET_LUFS - limited
+    timings["measure"] = clock() - t1
+
+    t2 = clock()
+    if isinstance(mixer.bed, Music):
+        mixer.bed.restart()
+    tags = _tags(timeline, options, arrangement)
+    try:
+        with atomic_output(output) as tmp:
+            loudness, peak = _write(
+                mixer, tmp, output, fmt, rate, 10 ** (gain_db / 20), ceiling, tags, progress
+            )
+            tag_file(tmp, fmt.value, arrangement.chapters, arrangement.length, rate, tags)
+            if options.chapters is not None:
+                write_side_file(options.chapters, arrangement.chapters, arrangement.length, rate)
+    except EncodeError as exc:
+        raise RenderError(str(exc)) from None
+    timings["write"] = clock() - t2
+    timings["total"] = clock() - t0
+
+    speech = arrangement.speech
+    delays = [(p.start - (p.planned or p.start)) / rate for p in speech]
+    return RenderResult(
+        path=output,
+        format=fmt,
+        sample_rate=rate,
+        seconds=arrangement.length / rate,
+        planned_seconds=arrangement.planned_length / rate,
+        bytes=output.stat().st_size,
+        loudness=loudness,
+        true_peak=db(peak),
+        gain_db=gain_db,
+        chapters=len(arrangement.chapters),
+        late_cues=len(arrangement.late),
+        cues=len(speech),
+        max_delay=max(delays, default=0.0),
+        timings=timings,
+        cue_starts=[((p.planned or p.start) / rate, p.start / rate) for p in speech],
+    )
+
+
+def _measure(
+    mixer: Mixer, rate: int, progress: Progress, gain: float = 1.0, ceiling: float | None = None
+) -> tuple[float, float]:
+    """Integrated loudness and sample peak of the mix (times ``gain``, limited at ``ceiling``)."""
+    meter = LoudnessMeter(rate)
+    context = limiter_context(rate) if ceiling is not None else 0
+    peak = 0.0
+    blocks = _blocks(mixer.length, rate)
+    for i, start in enumerate(blocks):
+        n = min(blocks.step, mixer.length - start)
+        block = mixer.block(start - context, n + 2 * context) * gain
+        if ceiling is not None:
+            block = limit(block, rate, ceiling).audio.astype(np.float64)
+        meter.add(block)
+        peak = max(peak, float(np.max(np.abs(block), initial=0.0)))
+        progress("measure", (i + 1) / len(blocks))
+    return meter.integrated(), peak
+
+
+def _write(
+    mixer: Mixer,
+    tmp: Path,
+    output: Path,
+    fmt: Format,
+    rate: int,
+    gain: float,
+    ceiling: float,
+    tags: Tags,
+    progress: Progress,
+) -> tuple[float, float]:
+    context = limiter_context(rate)
+    meter = LoudnessMeter(rate)
+    peak = 0.0
+    metadata = {"title": tags.title, "artist": tags.artist, "date": tags.date}
+    metadata["comment"] = tags.comment
+    writer = BlockWriter(tmp, fmt, rate, metadata, display=output)
+    blocks = _blocks(mixer.length, rate)
+    try:
+        for i, start in enumerate(blocks):
+            n = min(blocks.step, mixer.length - start)
+            extended = mixer.block(start - context, n + 2 * context) * gain
+            limited = limit(extended, rate, ceiling)
+            peak = max(peak, limited.peak)
+            meter.add(limited.audio)
+            writer.write(limited.audio)
+            progress("write", (i + 1) / len(blocks))
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    return meter.integrated(), peak
+
+
+def _tags(timeline: Timeline, options: RenderOptions, arrangement: Arrangement) -> Tags:
+    minutes = timeline.total / 60
+    date = options.date or dt.date.today().isoformat()
+    plan = {
+        "routine": timeline.routine_id,
+        "routine_version": timeline.routine_version,
+        "routine_digest": timeline.routine_digest,
+        "voice": timeline.voice,
+        "feet": list(timeline.feet),
+        "options": timeline.options,
+        "planned_seconds": timeline.total,
+    }
+    lines = [
+        f"{math.floor(c.start / arrangement.sample_rate) // 60:02d}:"
+        f"{math.floor(c.start / arrangement.sample_rate) % 60:02d} {c.title}"
+        for c in arrangement.chapters
+    ]
+    return Tags(
+        title=f"{timeline.title} — {minutes:g} min",
+        artist=options.artist,
+        date=date,
+        plan=json.dumps(plan, ensure_ascii=False, sort_keys=True, default=str),
+        comment="\n".join(lines),
+    )

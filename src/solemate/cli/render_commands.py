@@ -1,0 +1,182 @@
+"""`solemate render`: the planned session as an audio file, with chapters, to play on anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from solemate.cli.common import fail, resolve_routine, usage_error
+from solemate.cli.plan_commands import (
+    FIRST_FOOT,
+    FOOT,
+    FULL,
+    GENTLE,
+    MINUTES,
+    NIGHTLY,
+    PARTNER,
+    PREPARATION,
+    ROUTINE,
+    SKIP_CALF,
+    FeetOption,
+    FootOption,
+    plan_options,
+)
+
+if TYPE_CHECKING:
+    from solemate.audio.render import Progress, RenderResult
+
+
+class AmbientOption(StrEnum):
+    none = "none"
+    brown = "brown"
+    pink = "pink"
+    pad = "pad"
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    if whole >= 3600:
+        return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("render")
+    def render_command(
+        output: Path = typer.Option(
+            ..., "--output", "-o", help="The audio file to write.", dir_okay=False
+        ),
+        output_format: str | None = typer.Option(
+            None,
+            "--format",
+            "-f",
+            help="mp3, ogg, opus, wav or flac (default: from the file name).",
+        ),
+        voice: str | None = typer.Option(
+            None, "--voice", help="espeak-ng voice, e.g. en-us+f2, en-gb-x-rp+f3."
+        ),
+        rate: int | None = typer.Option(None, "--rate", help="Speech rate in words per minute."),
+        ambient: AmbientOption = typer.Option(
+            AmbientOption.none, "--ambient", help="A soft generated bed under the voice."
+        ),
+        music: Path | None = typer.Option(
+            None, "--music", help="Your own music file, looped softly under the voice."
+        ),
+        no_chime: bool = typer.Option(False, "--no-chime", help="No chimes between steps."),
+        chapters: Path | None = typer.Option(
+            None, "--chapters", help="Also write the chapters to a .txt or .json file."
+        ),
+        sample_rate: int | None = typer.Option(
+            None, "--sample-rate", help="Hz (default 22050; 24000 for Opus)."
+        ),
+        minutes: float | None = MINUTES,
+        nightly: bool = NIGHTLY,
+        full: bool = FULL,
+        partner: bool = PARTNER,
+        first_foot: FootOption = FIRST_FOOT,
+        foot: FeetOption = FOOT,
+        preparation: bool = PREPARATION,
+        gentle: bool = GENTLE,
+        skip_calf: bool = SKIP_CALF,
+        routine: str = ROUTINE,
+    ) -> None:
+        """Render tonight's session to an audio file: voice, chimes, counts, chapters, −16 LUFS."""
+        # Heavy imports (numpy, the encoders) only when rendering, so the CLI starts fast.
+        from solemate.audio.ambient import Ambient
+        from solemate.audio.encode import EncodeError, format_for
+        from solemate.audio.render import RenderError, RenderOptions, render_session
+        from solemate.audio.speech import DEFAULT_RATE, DEFAULT_VOICE, SpeechEngine, SpeechError
+        from solemate.plan import PlanError, plan
+
+        options = plan_options(
+            minutes, nightly, full, partner, first_foot, foot, preparation, gentle, skip_calf
+        )
+        if chapters is not None and chapters.suffix.lower() not in (".txt", ".json"):
+            fail(f"--chapters must name a .txt or .json file, got {chapters}", 2)
+        if music is not None and ambient != AmbientOption.none:
+            fail("choose either --music or --ambient, not both", 2)
+        try:
+            fmt = format_for(output, output_format)
+        except EncodeError as exc:
+            fail(str(exc), 2)
+        try:
+            speaker = SpeechEngine(voice or DEFAULT_VOICE, rate or DEFAULT_RATE)
+        except SpeechError as exc:
+            fail(str(exc), 2)
+        timeline_source = resolve_routine(routine)
+        try:
+            timeline = plan(timeline_source, options)
+        except PlanError as exc:
+            usage_error(str(exc))
+        render_options = RenderOptions(
+            format=fmt,
+            ambient=Ambient(ambient.value),
+            music=music,
+            chimes=not no_chime,
+            sample_rate=sample_rate,
+            chapters=chapters,
+        )
+        result = _with_progress(
+            lambda progress: render_session(timeline, output, render_options, speaker, progress),
+            (RenderError, SpeechError),
+        )
+        late = (
+            f"; {result.late_cues} of {result.cues} cues waited for the one before "
+            f"(up to {result.max_delay:.1f} s)"
+            if result.late_cues
+            else ""
+        )
+        planned = (
+            f" (planned {_clock(result.planned_seconds)}: the last words run over)"
+            if result.seconds > result.planned_seconds + 0.5
+            else ""
+        )
+        typer.echo(f"Wrote {result.path}")
+        typer.echo(
+            f"  {_clock(result.seconds)}{planned}, {_size(result.bytes)}, "
+            f"{result.format.value} {result.sample_rate} Hz, {result.chapters} chapters"
+        )
+        typer.echo(
+            f"  loudness {result.loudness:.1f} LUFS integrated, true peak "
+            f"{result.true_peak:.1f} dBTP{late}"
+        )
+        if chapters is not None:
+            typer.echo(f"  chapters also in {chapters}")
+
+
+def _with_progress(
+    run: Callable[[Progress], RenderResult], errors: tuple[type[Exception], ...]
+) -> RenderResult:
+    """Run a render under a Rich progress bar on standard error; failures become one line."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    stages = {"speech": (0.0, 0.15, "Speaking"), "measure": (0.15, 0.3, "Measuring")}
+    stages["write"] = (0.3, 1.0, "Writing")
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Speaking", total=1.0)
+
+        def progress(stage: str, fraction: float) -> None:
+            low, high, label = stages[stage]
+            bar.update(task, completed=low + (high - low) * fraction, description=label)
+
+        try:
+            return run(progress)
+        except errors as exc:
+            bar.stop()
+            fail(str(exc), 1)

@@ -1,0 +1,107 @@
+"""`solemate render`: the command end to end, its summary, and every bad input as one clear line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from solemate.cli.app import app
+
+TINY = Path(__file__).resolve().parents[1] / "audio" / "tiny.toml"
+
+
+@pytest.fixture(autouse=True)
+def _speech_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep the phrase cache out of the real user's cache directory, shared across these tests."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cli-cache"))
+
+
+def _render(cli: CliRunner, *args: str) -> Result:
+    return cli.invoke(app, ["render", "--routine", str(TINY), "--minutes", "1", *args])
+
+
+def test_render_writes_the_file_and_says_where(cli: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "tonight.ogg"
+    chapters = tmp_path / "tonight.json"
+    result = _render(cli, "-o", str(out), "--chapters", str(chapters), "--ambient", "pad")
+    assert result.exit_code == 0, result.stderr
+    assert out.stat().st_size > 10_000
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Wrote {out}"
+    assert "1:00" in lines[1]
+    assert "ogg 22050 Hz" in lines[1]
+    assert "chapters" in lines[1]
+    assert "LUFS integrated" in lines[2]
+    assert "dBTP" in lines[2]
+    data = json.loads(chapters.read_text())
+    assert data["chapters"][0]["title"] == "Opening"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tonight.json", "tonight.ogg"]
+
+
+def test_text_chapters_and_explicit_format(cli: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "tonight.audio"
+    chapters = tmp_path / "chapters.txt"
+    result = _render(
+        cli, "-o", str(out), "--format", "wav", "--no-chime", "--chapters", str(chapters)
+    )
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes()[:4] == b"RIFF"
+    first = chapters.read_text().splitlines()[0]
+    assert first == "00:00:00.000 Opening"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "aiff"], "unknown format 'aiff'; choose one of mp3, ogg, opus, wav, flac"),
+        (["--voice", "robot"], "unknown voice 'robot'; try one of"),
+        (
+            ["--rate", "1000"],
+            "speech rate must be a whole number of words per minute from 80 to 450",
+        ),
+        (["--chapters", "c.pdf"], "--chapters must name a .txt or .json file"),
+    ],
+)
+def test_bad_usage_is_one_line_and_exit_2(
+    cli: CliRunner, tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = _render(cli, "-o", str(tmp_path / "out.mp3"), *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_extension(cli: CliRunner, tmp_path: Path) -> None:
+    result = _render(cli, "-o", str(tmp_path / "out.xyz"))
+    assert result.exit_code == 2
+    assert "unknown file extension '.xyz'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "music file not found"), (b"%PDF-1.4 not audio", "not a readable audio file")],
+)
+def test_bad_music_is_one_line_and_exit_1(
+    cli: CliRunner, tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    music = tmp_path / "song.mp3"
+    if content is not None:
+        music.write_bytes(content)
+    result = _render(cli, "-o", str(tmp_path / "out.mp3"), "--music", str(music))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out.mp3").exists()
+
+
+def test_output_folder_missing(cli: CliRunner, tmp_path: Path) -> None:
+    result = _render(cli, "-o", str(tmp_path / "nowhere" / "out.mp3"))
+    assert result.exit_code == 1
+    assert "does not exist" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
