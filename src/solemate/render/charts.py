@@ -292,7 +292,7 @@ def interval_chart(
     *,
     description: str = "",
     width: int = WIDTH,
-    height: int = 170,
+    height: int = 190,
 ) -> str:
     """The effect (massage − control) and its 95 % interval on a line through zero, with the
     smallest worthwhile benefit marked, and which side is better written on the axis.
@@ -310,7 +310,7 @@ def interval_chart(
     def sx(value: float) -> float:
         return LEFT + (value - lo) / (hi - lo) * plot_w
 
-    axis_y = height - 58
+    axis_y = height - 72
     body = [f'<line x1="{LEFT}" x2="{width - LEFT}" y1="{axis_y}" y2="{axis_y}" stroke="#888"/>']
     for tick in ticks:
         body.append(
@@ -324,7 +324,7 @@ def interval_chart(
         f'fill="#333">no difference</text>'
         f'<line x1="{_fmt(sx(worthwhile))}" x2="{_fmt(sx(worthwhile))}" y1="{TOP + 8}" '
         f'y2="{axis_y}" stroke="{GREY}" stroke-dasharray="5 4"/>'
-        f'<text x="{_fmt(sx(worthwhile))}" y="{TOP + 4}" font-size="11" text-anchor="middle" '
+        f'<text x="{_fmt(sx(worthwhile))}" y="{TOP + 6}" font-size="11" text-anchor="middle" '
         f'fill="{GREY}">your minimum</text>'
     )
     y = (TOP + axis_y) / 2 + 6
@@ -341,10 +341,10 @@ def interval_chart(
     left_text = "better with massage" if better_left else "worse with massage"
     right_text = "worse with massage" if better_left else "better with massage"
     body.append(
-        f'<text x="{LEFT}" y="{height - 14}" font-size="12" fill="#333">← {left_text}</text>'
-        f'<text x="{width - LEFT}" y="{height - 14}" font-size="12" text-anchor="end" '
-        f'fill="#333">{right_text} →</text>'
-        f'<text x="{_fmt(width / 2)}" y="{height - 14}" font-size="12" text-anchor="middle" '
+        f'<text x="{_fmt(width / 2)}" y="{axis_y + 36}" font-size="12" text-anchor="middle" '
         f'fill="#333">massage − control, {escape(unit)}</text>'
+        f'<text x="{LEFT}" y="{height - 6}" font-size="12" fill="#333">← {left_text}</text>'
+        f'<text x="{width - LEFT}" y="{height - 6}" font-size="12" text-anchor="end" '
+        f'fill="#333">{right_text} →</text>'
     )
     return _svg(title, body, width, height, description or title)

@@ -141,6 +141,7 @@ def _charts(report: ExperimentReport) -> list[str]:
                 plan.minimum,
                 metric.lower_is_better,
                 description="; ".join(_model_lines(report)),
+                width=CHART_WIDTH,
             )
         )
     charts.append(
@@ -149,7 +150,7 @@ def _charts(report: ExperimentReport) -> list[str]:
             metric.unit if metric.unit != "points" else "points",
             [
                 Series("massage night", massage, color=BLUE, shape="circle"),
-                Series(f"control night ({plan.control})", control, color=ORANGE, shape="square"),
+                Series("control night", control, color=ORANGE, shape="square"),
             ],
             first=plan.first_evening + timedelta(days=1),
             last=plan.last_evening + timedelta(days=1),
@@ -157,10 +158,15 @@ def _charts(report: ExperimentReport) -> list[str]:
             y_high=high,
             gaps=report.missing_diaries,
             description="Nightly values by wake date, massage and control nights marked",
+            width=CHART_WIDTH,
+            height=270,
         )
     )
     return charts
 
+
+#: Narrow enough that the charts' text stays legible when a phone scales them down.
+CHART_WIDTH = 460
 
 CSS = """
 :root { color-scheme: light; }
@@ -178,13 +184,16 @@ td.n, th.n { text-align: right; }
 .nights td, .nights th { padding: .15rem .5rem; font-size: .9rem; }
 .arm-M { color: #0072B2; font-weight: 600; }
 .arm-C { color: #b34700; font-weight: 600; }
-figure { margin: 1rem 0; }
+figure { margin: 1.25rem 0; }
+figure svg { display: block; width: 100%; max-width: 540px; height: auto; margin: 0 auto; }
 figcaption { color: #555; font-size: .9rem; }
 .small { color: #555; font-size: .9rem; }
 code { font-size: .9rem; word-break: break-all; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
-  h2, figure, table, .brief { break-inside: avoid; }
+  .part, figure, .brief, tr { break-inside: avoid; }
+  h2 { break-after: avoid; }
+  thead { display: table-header-group; }
   .brief { background: none; border: 1px solid #999; }
   @page { margin: 16mm; }
 }
@@ -211,7 +220,18 @@ def report_html(report: ExperimentReport, stopped: str | None = None) -> str:
         if report.missing_diaries
         else "none"
     )
-    charts = "".join(f"<figure>{svg}</figure>" for svg in _charts(report))
+    captions = [
+        "The dot is the best estimate, the bar its 95 % interval; the dashed line is the "
+        "smallest change you said you care about.",
+        f"Each morning's diary by wake date: circles after massage, squares after "
+        f"{plan.control}; ticks under the axis mark mornings without a diary.",
+    ]
+    figures = _charts(report)
+    captions = captions[-len(figures) :]
+    charts = "".join(
+        f"<figure>{svg}<figcaption>{e(caption)}</figcaption></figure>"
+        for svg, caption in zip(figures, captions, strict=True)
+    )
     night_rows = []
     for n in report.nights:
         if not n.past:
@@ -247,22 +267,31 @@ def report_html(report: ExperimentReport, stopped: str | None = None) -> str:
 {e(_status(report, stopped))}.</p>
 <section class="brief">{brief}</section>
 {charts}
+<section class="part">
 <h2>Planned and actual nights</h2>
 <table>
 <thead><tr><th></th><th class=n>massage</th><th class=n>control</th><th class=n>total</th></tr></thead>
 <tbody>{rows}</tbody>
 </table>
 <p class="small">Mornings without a diary (left out, never filled in): {e(missing)}.</p>
+</section>
+<section class="part">
 <h2>Randomization test</h2>
 <p>{e(_test_line(report))}.</p>
 <p class="small">The p-value is the share of the allocations this design could have drawn
 whose difference is at least as large as the one observed, if the massage made no difference
 to any night. Nights are compared as assigned.</p>
+</section>
+<section class="part">
 <h2>Effect model</h2>
 <ul>{model}</ul>
 <p class="small">{e(MODEL_STATEMENT)}</p>
+</section>
+<section class="part">
 <h2>What this can and cannot mean</h2>
 <ul>{caveats}</ul>
+</section>
+<section class="part">
 <h2>Design</h2>
 <ul>
 <li>Outcome: {e(metric.label)}, from the morning sleep diary (Consensus Sleep Diary items).</li>
@@ -272,12 +301,15 @@ to any night. Nights are compared as assigned.</p>
 {plan.scheme.block_length} nights), seed <code>{plan.seed}</code>, allocation stored before
 the first night: <code>{e(_allocation(report))}</code> (M massage, C control).</li>
 </ul>
+</section>
+<section class="long">
 <h2>Night by night</h2>
 <table class="nights">
 <thead><tr><th class=n>#</th><th>evening</th><th>assigned</th><th>what happened</th>
 <th class=n>{e(metric.key.upper())}</th></tr></thead>
 <tbody>{"".join(night_rows)}</tbody>
 </table>
+</section>
 <p class="small">Report as of {report.today:%d %b %Y}. A personal record, not medical advice.</p>
 </body>
 </html>
