@@ -14,7 +14,12 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["t_cdf", "t_cdf_array", "t_quantile"]
+__all__ = ["SERIES_LIMIT", "t_cdf", "t_cdf_array", "t_quantile"]
+
+#: Above this many degrees of freedom :func:`t_cdf_array` uses a normal transformation.
+SERIES_LIMIT = 300
+
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
 
 _EPS = 1e-15
 _TINY = 1e-300
@@ -110,15 +115,24 @@ def t_cdf_array(t: NDArray[np.float64], df: int) -> NDArray[np.float64]:
 
     Uses the finite series of Abramowitz & Stegun 26.7.3–4, which numpy can evaluate on whole
     arrays; the experiment's posterior mixes dozens of t distributions and needs this speed.
+    The series has df / 2 terms, so above :data:`SERIES_LIMIT` degrees of freedom (years of
+    nights) the normal transformation of A&S 26.7.8 is used instead, within 1e-6 of the exact
+    value there and closer as df grows.
 
     >>> values = np.array([-2.086, 0.0, 2.086])
     >>> [round(float(v), 4) for v in t_cdf_array(values, 20)]
     [0.025, 0.5, 0.975]
     >>> [round(float(v), 4) for v in t_cdf_array(np.array([-1.0, 1.0]), 1)]
     [0.25, 0.75]
+    >>> round(float(t_cdf_array(np.array([1.96]), 3640)[0]), 4)  # nearly the normal 0.975
+    0.975
     """
     if df < 1 or int(df) != df:
         raise ValueError(f"degrees of freedom must be a whole number ≥ 1, got {df}")
+    if df > SERIES_LIMIT:
+        values = np.asarray(t, dtype=np.float64)
+        z = values * (1 - 1 / (4 * df)) / np.sqrt(1 + values * values / (2 * df))
+        return np.asarray(0.5 * _erfc(-z / math.sqrt(2)), dtype=np.float64)
     theta = np.arctan(np.asarray(t, dtype=np.float64) / math.sqrt(df))
     sin, cos2 = np.sin(theta), np.cos(theta) ** 2
     if df % 2:
