@@ -12,7 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 from solemate.insights import (
@@ -29,6 +29,7 @@ from solemate.insights import (
     evening_of,
     plan_experiment,
 )
+from solemate.insights.randomization import Arm, SchemeName
 from solemate.journal.experiments import (
     StoredExperiment,
     latest_experiment,
@@ -117,14 +118,14 @@ def insights(journal: Journal, today: date, weeks: int) -> Insights:
 
 def plan_of(stored: StoredExperiment) -> ExperimentPlan:
     """The plan of a stored experiment, with its stored allocation (never re-drawn)."""
-    scheme = Scheme(stored.design, stored.nights)  # type: ignore[arg-type]
-    arms = tuple("M" if a == "M" else "C" for a in stored.arms)
+    scheme = Scheme(cast(SchemeName, stored.design), stored.nights)
+    arms = tuple(cast(Arm, a) for a in stored.arms)
     return ExperimentPlan(
         outcome=stored.outcome,
         scheme=scheme,
         first_evening=stored.first_evening,
         seed=stored.seed,
-        arms=arms,  # type: ignore[arg-type]
+        arms=arms,
         control=stored.control,
         minimum=stored.minimum,
     )

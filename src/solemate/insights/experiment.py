@@ -345,9 +345,10 @@ def _fit_model(
     attempts.append((full_names, base))
     attempts.append((full_names[:2], [row[:2] for row in base]))
     problem = None
-    for names, rows in attempts:
-        # Keep at least 4 degrees of freedom: fewer make the interval meaninglessly wide.
-        if len(y) - len(names) < 4 and names is not attempts[-1][0]:
+    for number, (names, rows) in enumerate(attempts):
+        # Fuller models need 4 degrees of freedom to spare; the last (massage alone) takes what
+        # there is, because a wide interval is still more honest than none.
+        if len(y) - len(names) < 4 and number < len(attempts) - 1:
             continue
         try:
             fit = fit_ar1(y, rows, days, names)

@@ -35,6 +35,7 @@ __all__ = [
     "RandomizationResult",
     "Scheme",
     "SchemeError",
+    "SchemeName",
     "allocate",
     "allocation_count",
     "mean_difference",
