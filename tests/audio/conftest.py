@@ -57,6 +57,15 @@ def ffprobe(path: Path) -> dict[str, Any]:
     return data
 
 
+def sox_seconds(path: Path) -> float:
+    """The length ``sox --i`` reads from the file's own header (a second, independent reader)."""
+    exe = shutil.which("sox")
+    if exe is None:
+        pytest.fail("sox is not installed (apt-get install sox); .ci/run installs it")
+    out = subprocess.run([exe, "--i", "-D", str(path)], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
 def decode(path: Path) -> tuple[np.ndarray, int]:
     import soundfile as sf
 

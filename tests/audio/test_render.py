@@ -23,6 +23,7 @@ from tests.audio.conftest import (
     ffprobe,
     independent_loudness,
     independent_true_peak_db,
+    sox_seconds,
     tiny_timeline,
 )
 
@@ -202,6 +203,7 @@ def test_ogg_vorbis_longer_than_three_minutes_does_not_crash(
     result, path = _render(tmp_path, engine, "long.ogg", minutes=4)
     info = sf.info(str(path))
     assert info.frames == 240 * 22050
+    assert sox_seconds(path) == pytest.approx(240, abs=0.05)
     assert float(ffprobe(path)["format"]["duration"]) == pytest.approx(240, abs=0.5)
     starts = [float(c["start_time"]) for c in ffprobe(path)["chapters"]]
     assert starts == sorted(starts)

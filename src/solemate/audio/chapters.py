@@ -49,9 +49,12 @@ def spans(chapters: list[Chapter], length: int, rate: int) -> list[tuple[float, 
     return out
 
 
-def write_side_file(path: Path, chapters: list[Chapter], length: int, rate: int) -> None:
+def write_side_file(
+    path: Path, chapters: list[Chapter], length: int, rate: int, as_json: bool
+) -> None:
+    """Chapters as ``HH:MM:SS.mmm Title`` lines, or as ``{"chapters": [...]}`` JSON."""
     rows = spans(chapters, length, rate)
-    if path.suffix.lower() == ".json":
+    if as_json:
         data = [{"start": round(a, 3), "end": round(b, 3), "title": title} for a, b, title in rows]
         text = json.dumps({"chapters": data}, indent=2, ensure_ascii=False) + "\n"
     else:

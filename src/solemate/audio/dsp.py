@@ -197,14 +197,22 @@ def _running_min(x: Float, half: int) -> Float:
 
 
 def _interpolated_peaks(x: Float, at: npt.NDArray[np.intp]) -> Float:
-    """The largest of |x[n]| and the 4× interpolated values on either side of each sample n."""
+    """The largest of |x[n]| and the 4× interpolated values on either side of each sample n.
+
+    Worked in chunks of candidates, so a long loud phrase never needs a large index matrix.
+    """
     taps = _interp_taps()
     offsets = np.arange(-_INTERP_HALF + 1, _INTERP_HALF + 1)
     best = np.abs(x[at])
-    for shift in (0, -1):  # between n and n+1, and between n−1 and n
-        idx = np.clip((at + shift)[:, None] + offsets, 0, x.size - 1)
-        values = x[idx] @ taps.T
-        best = np.maximum(best, np.max(np.abs(values), axis=1))
+    chunk = 8192
+    for first in range(0, at.size, chunk):
+        part = at[first : first + chunk]
+        for shift in (0, -1):  # between n and n+1, and between n−1 and n
+            idx = np.clip((part + shift)[:, None] + offsets, 0, x.size - 1)
+            values = x[idx] @ taps.T
+            best[first : first + chunk] = np.maximum(
+                best[first : first + chunk], np.max(np.abs(values), axis=1)
+            )
     return best
 
 
@@ -212,5 +220,7 @@ def limit_whole(audio: npt.NDArray[np.floating], sample_rate: int, ceiling: floa
     """:func:`limit` for a sound held whole (a phrase), with silence as its context."""
     context = np.zeros(limiter_context(sample_rate))
     result = limit(np.concatenate([context, audio, context]), sample_rate, ceiling)
+    if result.peak <= ceiling:
+        return result
     # A second pass catches what the first left a hair over (interpolation after the gain moved).
     return limit(np.concatenate([context, result.audio, context]), sample_rate, ceiling)

@@ -38,7 +38,15 @@ from solemate.audio.encode import (
 from solemate.audio.loudness import SILENCE, LoudnessMeter, db, phrase_loudness
 from solemate.audio.mix import Mixer
 from solemate.audio.sounds import Chime, chime
-from solemate.audio.speech import DEFAULT_RATE, DEFAULT_VOICE, Speaker, SpeechEngine
+from solemate.audio.speech import (
+    DEFAULT_RATE,
+    DEFAULT_VOICE,
+    CachingSpeaker,
+    Speaker,
+    SpeechEngine,
+    cache_key,
+    to_float,
+)
 from solemate.timeline import Timeline
 
 Audio = npt.NDArray[np.float32]
@@ -116,14 +124,40 @@ def prepare_phrase(audio: Audio, source_rate: int, rate: int, ceiling_db: float)
     return limit_whole(scaled, rate, 10 ** (ceiling_db / 20)).audio
 
 
+PREPARED_FORMAT = 2
+"""Bump when :func:`prepare_phrase` changes, so no stale prepared phrase is reused."""
+
+
 def prepare_sounds(
     timeline: Timeline, speaker: Speaker, rate: int, progress: Progress = _no_progress
 ) -> dict[str, Audio]:
+    """Every phrase of ``timeline`` ready to mix, and the chimes.
+
+    Prepared phrases are cached beside the raw ones (as 16-bit, the cold path included, so a warm
+    render is the same samples as a cold one): a warm render neither synthesizes nor levels.
+    """
     texts = list(dict.fromkeys(cue.text for cue in timeline.cues))
     sounds: dict[str, Audio] = {}
     for i, text in enumerate(texts):
-        raw = speaker.synthesize(text)
-        sounds[speech_key(text)] = prepare_phrase(raw, speaker.sample_rate, rate, PHRASE_CEILING)
+        samples = None
+        if isinstance(speaker, CachingSpeaker):
+            key = cache_key(
+                "prepared",
+                speaker.cache_key(text),
+                rate,
+                text,
+                format=PREPARED_FORMAT,
+                loudness=PHRASE_LUFS,
+                ceiling=PHRASE_CEILING,
+            )
+            samples = speaker.cache.get(key)
+        if samples is None:
+            raw = speaker.synthesize(text)
+            prepared = prepare_phrase(raw, speaker.sample_rate, rate, PHRASE_CEILING)
+            samples = np.round(np.clip(prepared, -1.0, 32767 / 32768) * 32768).astype(np.int16)
+            if isinstance(speaker, CachingSpeaker):
+                speaker.cache.put(key, samples)
+        sounds[speech_key(text)] = to_float(samples)
         progress("speech", (i + 1) / len(texts))
     for kind in Chime:
         sounds[chime_key(kind)] = chime(kind, rate)
@@ -197,11 +231,16 @@ def render_session(
             loudness, peak = _write(
                 mixer, tmp, output, fmt, rate, 10 ** (gain_db / 20), ceiling, tags, progress
             )
-            tag_file(tmp, fmt.value, arrangement.chapters, arrangement.length, rate, tags)
-            if options.chapters is not None:
-                write_side_file(options.chapters, arrangement.chapters, arrangement.length, rate)
+            _tag(tmp, output, fmt, arrangement, tags)
     except EncodeError as exc:
         raise RenderError(str(exc)) from None
+    if options.chapters is not None:
+        try:
+            as_json = options.chapters.suffix.lower() == ".json"
+            with atomic_output(options.chapters) as tmp:
+                write_side_file(tmp, arrangement.chapters, arrangement.length, rate, as_json)
+        except EncodeError as exc:
+            raise RenderError(str(exc)) from None
     timings["write"] = clock() - t2
     timings["total"] = clock() - t0
 
@@ -277,6 +316,16 @@ def _write(
         writer.abort()
         raise
     return meter.integrated(), peak
+
+
+def _tag(tmp: Path, output: Path, fmt: Format, arrangement: Arrangement, tags: Tags) -> None:
+    rate = arrangement.sample_rate
+    try:
+        tag_file(tmp, fmt.value, arrangement.chapters, arrangement.length, rate, tags)
+    except OSError:
+        raise  # a full disk or the like: atomic_output says which
+    except Exception as exc:  # mutagen's own errors: a file it could not read back
+        raise EncodeError(f"could not add chapters and tags to {output}: {exc}") from None
 
 
 def _tags(timeline: Timeline, options: RenderOptions, arrangement: Arrangement) -> Tags:

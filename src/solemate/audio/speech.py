@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -66,6 +66,17 @@ class Speaker(Protocol):
     def sample_rate(self) -> int: ...
 
     def synthesize(self, text: str) -> Audio: ...
+
+
+@runtime_checkable
+class CachingSpeaker(Speaker, Protocol):
+    """A speaker with a phrase cache (both engines here): a renderer can keep its own derived
+    versions of a phrase (resampled, levelled) beside it, under a key that changes with the phrase."""
+
+    @property
+    def cache(self) -> PhraseCache: ...
+
+    def cache_key(self, text: str) -> str: ...
 
 
 def default_cache_dir() -> Path:
