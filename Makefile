@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/solemate plan --nightly
+	$(BIN)/solemate serve
 
 test: $(STAMP) lint typecheck unit
 

@@ -37,6 +37,9 @@ def _register() -> None:
 
     for module in (plan_commands, routine_commands, render_commands):
         module.register(app)
+    from solemate.cli import serve_commands
+
+    serve_commands.register(app)
 
 
 def run(args: list[str]) -> None:

@@ -33,7 +33,7 @@ def register(renderer: Renderer) -> Renderer:
 
 def renderers() -> dict[str, Renderer]:
     """Every registered renderer by name (the built-in ones are registered on first call)."""
-    from solemate.render import schedule  # noqa: F401  (registers text, markdown and json)
+    from solemate.render import printable, schedule  # noqa: F401  (text, markdown, json, print)
 
     return dict(_REGISTRY)
 

@@ -1,0 +1,148 @@
+"""`solemate serve`: the bedside web app on this computer, or on the local network for a phone."""
+
+from __future__ import annotations
+
+import errno
+import socket
+import threading
+import webbrowser
+
+import typer
+
+from solemate.cli.common import fail, usage_error
+from solemate.settings import Settings
+
+DATABASE = typer.Option(
+    None,
+    "--database",
+    envvar="SOLEMATE_DATABASE_URL",
+    help="Journal database URL (default: a SQLite file in your data directory).",
+)
+
+
+def _is_loopback(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _lan_address() -> str:
+    """An address a phone on the same network can use: this machine's first non-loopback IPv4."""
+    try:
+        found = sorted(
+            {
+                str(info[4][0])
+                for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+                if not str(info[4][0]).startswith("127.")
+            }
+        )
+    except OSError:
+        found = []
+    return found[0] if found else f"{socket.gethostname()}.local"
+
+
+def _check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                fail(f"port {port} is already in use on {host}: choose another with --port")
+            fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
+
+
+def _set_passphrase(settings: Settings) -> None:
+    from solemate.web.passphrase import MIN_LENGTH, PassphraseError, save_passphrase
+
+    passphrase = typer.prompt(
+        f"New passphrase (at least {MIN_LENGTH} characters)",
+        hide_input=True,
+        confirmation_prompt=True,
+    )
+    try:
+        path = save_passphrase(settings.data_dir, passphrase)
+    except PassphraseError as error:
+        fail(str(error))
+    typer.echo(
+        f"Passphrase set (only its hash is kept, in {path}). Phones paired before must pair again."
+    )
+
+
+def _pairing_code(url: str) -> None:
+    import segno
+
+    typer.echo("Scan this code with the phone's camera to pair it (works once, for 10 minutes):\n")
+    segno.make(url, error="m").terminal(compact=True)
+    typer.echo(f"\nor open {url.rsplit('/pair/', 1)[0]}/ and give the passphrase.")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve_command(
+        host: str = typer.Option(
+            "127.0.0.1",
+            "--host",
+            help="Address to listen on. 0.0.0.0 opens it to your network (needs a passphrase).",
+        ),
+        port: int = typer.Option(8765, "--port", help="Port to listen on."),
+        open_browser: bool = typer.Option(False, "--open", help="Open the page in your browser."),
+        set_passphrase: bool = typer.Option(
+            False, "--set-passphrase", help="Set the passphrase for --host 0.0.0.0, then exit."
+        ),
+        database: str | None = DATABASE,
+    ) -> None:
+        """The bedside web app: tonight's guided session, the morning diary and the journal."""
+        settings = Settings.from_env()
+        if set_passphrase:
+            _set_passphrase(settings)
+            return
+        if not 1 <= port <= 65535:
+            usage_error(f"--port must be 1–65535, got {port}")
+
+        import uvicorn
+
+        from solemate.web import LOOPBACK_HOSTS, WebConfig, create_app
+        from solemate.web.passphrase import PairingToken, PassphraseError, load_passphrase
+
+        loopback = _is_loopback(host)
+        pairing = None
+        if not loopback:
+            try:
+                record = load_passphrase(settings.data_dir)
+            except PassphraseError as error:
+                fail(str(error))
+            if record is None:
+                fail(
+                    f"--host {host} opens solemate to your network: first set a passphrase with "
+                    "'solemate serve --set-passphrase'"
+                )
+            pairing = PairingToken()
+        _check_port_free(host, port)
+        config = WebConfig(
+            data_dir=settings.data_dir,
+            database_url=database or settings.database_url,
+            allowed_hosts=LOOPBACK_HOSTS if loopback else None,
+            require_login=not loopback,
+            pairing=pairing,
+        )
+        try:
+            web_app = create_app(config)
+        except Exception as error:  # a bad database URL or an unreachable server: say which
+            fail(f"cannot start: {error.__class__.__name__}: {error}")
+
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") or loopback else host
+        url = f"http://{'localhost' if host == 'localhost' else shown}:{port}/"
+        typer.echo(f"solemate is running at {url}  (Ctrl-C to stop)")
+        if pairing is not None:
+            address = _lan_address() if host in ("0.0.0.0", "::") else host
+            _pairing_code(f"http://{address}:{port}/pair/{pairing.value}")
+        if open_browser:
+            threading.Timer(0.8, webbrowser.open, args=(url,)).start()
+        uvicorn.run(
+            web_app,
+            host=host,
+            port=port,
+            log_level="warning",
+            server_header=False,
+            timeout_keep_alive=30,
+        )

@@ -1,0 +1,470 @@
+"""The JSON API under ``/api/``: plan, safety, sessions, ratings, sleep, export, import, backup.
+
+Each route parses (the models in ``models.py``), calls the journal or ``tonight.py``, and formats;
+refusals are raised as the services' own exceptions and turned into 4xx answers naming the field
+by the handlers in ``errors.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.background import BackgroundTask
+
+from solemate.diary import DiaryAnswers
+from solemate.journal import DiaryRecord, ImportRefused, JournalError, MassageSession, Rating
+from solemate.plan import PlanOptions
+from solemate.safety import SafetyChanges, Verdict
+from solemate.web import tonight
+from solemate.web.cue_audio import MEDIA_TYPES, AudioFormat
+from solemate.web.errors import ApiError
+from solemate.web.models import (
+    CsrfOut,
+    FinishIn,
+    ImportOut,
+    PlanQuery,
+    Problem,
+    ProgressIn,
+    ProgressOut,
+    RatingIn,
+    RatingOut,
+    SafetyIn,
+    SafetyOut,
+    SessionDetail,
+    SessionIn,
+    SessionOut,
+    SleepDefaults,
+    SleepIn,
+    SleepOut,
+    VerdictOut,
+)
+from solemate.web.services import Services, services
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem} for code in (400, 403, 404, 409, 413, 422)
+}
+router = APIRouter(prefix="/api", responses=ERRORS)
+Svc = Annotated[Services, Depends(services)]
+SessionId = Annotated[int, PathParam(ge=1, le=2_147_483_647, description="A session's id.")]
+Last = Annotated[int | None, Query(ge=1, le=100_000, description="Only the most recent N.")]
+ZONE_LANG = "en"  # the language the web app shows (the routine's texts in it)
+
+
+@router.get("/csrf", response_model=CsrfOut, tags=["security"])
+def csrf(request: Request) -> CsrfOut:
+    """The token to send back in the X-CSRF-Token header with every POST, PUT and DELETE."""
+    return CsrfOut(token=request.state.csrf)
+
+
+# --- plan ------------------------------------------------------------------------------------------
+
+
+def plan_options(q: PlanQuery) -> PlanOptions:
+    return PlanOptions(
+        minutes=q.minutes,
+        preset=q.preset,
+        feet=q.feet,
+        first_foot=q.first_foot,
+        voice=q.voice,
+        preparation=q.preparation,
+        safety=SafetyChanges(gentle_only=q.gentle, skip_calf=q.skip_calf),
+    )
+
+
+@router.get(
+    "/plan",
+    tags=["plan"],
+    responses={
+        200: {
+            "description": "The Timeline (docs/timeline-format.md)",
+            "content": {"application/json": {}},
+        }
+    },
+)
+async def get_plan(query: Annotated[PlanQuery, Query()], svc: Svc) -> Response:
+    """Plan a session: the Timeline every player consumes. Pure: nothing is recorded."""
+    return Response(svc.planner.json(plan_options(query)), media_type="application/json")
+
+
+# --- safety ----------------------------------------------------------------------------------------
+
+
+def _verdict_out(verdict: Verdict | None) -> VerdictOut | None:
+    if verdict is None:
+        return None
+    return VerdictOut(
+        level=verdict.level.value,
+        summary=verdict.summary(),
+        reasons=list(verdict.reasons),
+        advice=list(verdict.advice),
+        gentle_only=verdict.changes.gentle_only,
+        skip_calf=verdict.changes.skip_calf,
+        patch_test=verdict.changes.patch_test,
+    )
+
+
+def safety_out(svc: Services) -> SafetyOut:
+    state = tonight.safety_state(svc.journal, svc.today())
+    return SafetyOut.model_validate(
+        {
+            "questions": tonight.questions(),
+            "needs_screen": state.needs_screen,
+            "why": state.why,
+            "screened_on": state.screened_on,
+            "answers": state.answers,
+            "verdict": _verdict_out(state.verdict),
+        }
+    )
+
+
+@router.get("/safety", response_model=SafetyOut, tags=["safety"])
+def get_safety(svc: Svc) -> SafetyOut:
+    """The safety questions, the last answers and whether they still hold."""
+    return safety_out(svc)
+
+
+@router.post("/safety", response_model=SafetyOut, tags=["safety"])
+def post_safety(body: SafetyIn, svc: Svc) -> SafetyOut:
+    """Answer every safety question (yes/no); the verdict is kept with the answers."""
+    tonight.record_screen(svc.journal, svc.today(), body.as_dict())
+    return safety_out(svc)
+
+
+# --- sessions --------------------------------------------------------------------------------------
+
+
+def session_out(session: MassageSession, ratings: list[Rating]) -> SessionOut:
+    own = {r.moment: r.stress for r in ratings if r.session_id == session.id}
+    return SessionOut(
+        id=session.id,
+        status=session.status,
+        routine_id=session.routine_id,
+        routine_version=session.routine_version,
+        planned_seconds=session.planned_seconds,
+        created_at=session.created_at,
+        started_at=session.started_at,
+        ended_at=session.ended_at,
+        foot=session.foot,
+        step=session.step_index,
+        step_id=session.step_id,
+        progress_at=session.progress_at,
+        options=dict(session.plan_options),
+        before_stress=own.get("before"),
+        after_stress=own.get("after"),
+    )
+
+
+def session_detail(svc: Services, session_id: int) -> SessionDetail:
+    session = svc.journal.session(session_id)
+    out = session_out(session, svc.journal.ratings(session_id=session_id))
+    zones = {zone: info.name[ZONE_LANG] for zone, info in svc.planner.routine.zones.items()}
+    evidence = svc.planner.routine.evidence[ZONE_LANG]
+    try:
+        timeline = tonight.session_timeline(svc.planner, session)
+    except tonight.RoutineChanged as changed:
+        return SessionDetail(
+            session=out, timeline=None, zones=zones, evidence=evidence, note=str(changed)
+        )
+    audio = svc.cue_audio.register(timeline)
+    return SessionDetail(
+        session=out, timeline=timeline.to_dict(), audio=audio, zones=zones, evidence=evidence
+    )
+
+
+@router.get("/sessions", response_model=list[SessionOut], tags=["sessions"])
+def list_sessions(svc: Svc, last: Last = None) -> list[SessionOut]:
+    """Sessions, oldest first, with their before and after stress ratings."""
+    ratings = svc.journal.ratings()
+    return [session_out(s, ratings) for s in svc.journal.sessions(last=last)]
+
+
+@router.post("/sessions", response_model=SessionDetail, status_code=201, tags=["sessions"])
+def start_session(body: SessionIn, svc: Svc) -> SessionDetail:
+    """Start tonight's session (needs a current safety screen that allows it)."""
+    options = PlanOptions(
+        minutes=body.minutes,
+        preset=body.preset,
+        feet=body.feet,
+        first_foot=body.first_foot,
+        voice=body.voice,
+        preparation=body.preparation,
+    )
+    session_id, _ = tonight.start_session(
+        svc.journal, svc.planner, options, svc.today(), body.before_stress
+    )
+    return session_detail(svc, session_id)
+
+
+@router.get("/sessions/{session_id}", response_model=SessionDetail, tags=["sessions"])
+def get_session(session_id: SessionId, svc: Svc) -> SessionDetail:
+    """A session with its Timeline, planned again from its stored options."""
+    return session_detail(svc, session_id)
+
+
+@router.post("/sessions/{session_id}/progress", response_model=ProgressOut, tags=["sessions"])
+def post_progress(session_id: SessionId, body: ProgressIn, svc: Svc) -> ProgressOut:
+    """The player reached segment ``segment``: a step boundary is written to the journal."""
+    session = svc.journal.session(session_id)
+    if session.status != "in_progress":
+        raise ApiError(
+            409,
+            "session_id",
+            f"session {session_id} is {session.status.replace('_', ' ')}, not in progress",
+        )
+    try:
+        timeline = tonight.session_timeline(svc.planner, session)
+    except tonight.RoutineChanged as changed:
+        raise ApiError(409, "session_id", str(changed)) from None
+    if body.segment >= len(timeline.segments):
+        raise ApiError(
+            422,
+            "segment",
+            f"{body.segment} is past the last segment ({len(timeline.segments) - 1})",
+        )
+    recorded = tonight.record_boundary(svc.journal, session_id, timeline, body.segment)
+    segment = timeline.segments[body.segment]
+    return ProgressOut(
+        id=session_id, status="in_progress", recorded=recorded, foot=segment.foot, step=segment.step
+    )
+
+
+@router.post("/sessions/{session_id}/finish", response_model=SessionOut, tags=["sessions"])
+def finish_session(session_id: SessionId, body: FinishIn, svc: Svc) -> SessionOut:
+    """End the session: completed, or interrupted (stopped early)."""
+    session = svc.journal.finish_session(session_id, body.status)
+    return session_out(session, svc.journal.ratings(session_id=session_id))
+
+
+@router.post("/sessions/{session_id}/ratings", response_model=RatingOut, tags=["ratings"])
+def rate(session_id: SessionId, body: RatingIn, svc: Svc) -> RatingOut:
+    """ "How stressed do you feel right now?" 0–10, before or after; a second answer replaces the first."""
+    rating = svc.journal.rate_stress(
+        body.moment, body.stress, session_id=session_id, relaxation=body.relaxation
+    )
+    return RatingOut(
+        id=rating.id,
+        session_id=rating.session_id,
+        moment=rating.moment,
+        stress=rating.stress,
+        relaxation=rating.relaxation,
+        rated_at=rating.rated_at,
+    )
+
+
+@router.delete("/sessions/{session_id}", status_code=204, tags=["sessions"])
+def delete_session(session_id: SessionId, svc: Svc) -> Response:
+    """Delete a session and its ratings."""
+    svc.journal.delete_entry("session", session_id)
+    return Response(status_code=204)
+
+
+@router.delete("/ratings/{rating_id}", status_code=204, tags=["ratings"])
+def delete_rating(
+    rating_id: Annotated[int, PathParam(ge=1, le=2_147_483_647)], svc: Svc
+) -> Response:
+    svc.journal.delete_entry("rating", rating_id)
+    return Response(status_code=204)
+
+
+# --- sleep diary -----------------------------------------------------------------------------------
+
+
+def sleep_out(record: DiaryRecord) -> SleepOut:
+    e = record.entry
+    return SleepOut(
+        id=record.id,
+        wake_date=e.wake_date,
+        zone=e.zone,
+        into_bed=e.into_bed,
+        tried_to_sleep=e.tried_to_sleep,
+        sol_min=e.sol_min,
+        awakenings=e.awakenings,
+        waso_min=e.waso_min,
+        final_awakening=e.final_awakening,
+        out_of_bed=e.out_of_bed,
+        quality=e.quality,
+        quality_label=e.quality_label,
+        comments=e.comments,
+        tib_min=e.tib_min,
+        tst_min=e.tst_min,
+        se_pct=round(e.se_pct, 1),
+    )
+
+
+def diary_answers(body: SleepIn) -> DiaryAnswers:
+    return DiaryAnswers(
+        wake_date=body.wake_date,
+        zone=body.zone,
+        into_bed=body.into_bed,
+        tried_to_sleep=body.tried_to_sleep,
+        sol_min=body.sol_min,
+        awakenings=body.awakenings,
+        waso_min=body.waso_min,
+        final_awakening=body.final_awakening,
+        out_of_bed=body.out_of_bed,
+        quality=body.quality,
+        comments=body.comments,
+    )
+
+
+FALLBACK_DEFAULTS = {
+    "into_bed": "23:00",
+    "tried_to_sleep": "23:15",
+    "sol_min": 15,
+    "awakenings": 1,
+    "waso_min": 10,
+    "final_awakening": "06:45",
+    "out_of_bed": "07:00",
+    "quality": 3,
+}
+
+
+def sleep_defaults(svc: Services, wake_date: dt.date) -> SleepDefaults:
+    """Yesterday's answers (the latest entry before ``wake_date``), else a typical night."""
+    earlier = [r for r in svc.journal.diary(last=14) if r.entry.wake_date < wake_date]
+    if not earlier:
+        return SleepDefaults(wake_date=wake_date, from_date=None, **FALLBACK_DEFAULTS)
+    e = earlier[-1].entry
+    return SleepDefaults(
+        wake_date=wake_date,
+        into_bed=f"{e.into_bed:%H:%M}",
+        tried_to_sleep=f"{e.tried_to_sleep:%H:%M}",
+        sol_min=e.sol_min,
+        awakenings=e.awakenings,
+        waso_min=e.waso_min,
+        final_awakening=f"{e.final_awakening:%H:%M}",
+        out_of_bed=f"{e.out_of_bed:%H:%M}",
+        quality=e.quality,
+        from_date=e.wake_date,
+    )
+
+
+@router.get("/sleep", response_model=list[SleepOut], tags=["sleep"])
+def list_sleep(svc: Svc, last: Last = None) -> list[SleepOut]:
+    """Diary entries by wake date, oldest first, with TIB, TST and SE."""
+    return [sleep_out(r) for r in svc.journal.diary(last=last)]
+
+
+@router.get("/sleep/defaults", response_model=SleepDefaults, tags=["sleep"])
+def get_sleep_defaults(
+    svc: Svc, wake_date: Annotated[dt.date | None, Query()] = None
+) -> SleepDefaults:
+    """Sensible answers to start from: the last night's, or a typical night's."""
+    return sleep_defaults(svc, wake_date or svc.today())
+
+
+@router.post("/sleep", response_model=SleepOut, status_code=201, tags=["sleep"])
+def add_sleep(body: SleepIn, svc: Svc) -> SleepOut:
+    """This morning's diary (one entry per wake date)."""
+    return sleep_out(svc.journal.add_diary(diary_answers(body)))
+
+
+@router.get("/sleep/{wake_date}", response_model=SleepOut, tags=["sleep"])
+def get_sleep(wake_date: dt.date, svc: Svc) -> SleepOut:
+    record = svc.journal.diary_entry(wake_date)
+    if record is None:
+        raise ApiError(404, "wake_date", f"no diary entry for {wake_date}")
+    return sleep_out(record)
+
+
+@router.put("/sleep/{wake_date}", response_model=SleepOut, tags=["sleep"])
+def edit_sleep(wake_date: dt.date, body: SleepIn, svc: Svc) -> SleepOut:
+    """Replace the answers of a night (they may move it to another wake date)."""
+    return sleep_out(svc.journal.edit_diary(wake_date, diary_answers(body)))
+
+
+@router.delete("/sleep/{wake_date}", status_code=204, tags=["sleep"])
+def delete_sleep(wake_date: dt.date, svc: Svc) -> Response:
+    svc.journal.delete_diary(wake_date)
+    return Response(status_code=204)
+
+
+# --- export, import, backup ------------------------------------------------------------------------
+
+
+@router.get("/export", tags=["journal"])
+def export(svc: Svc, download: bool = False) -> JSONResponse:
+    """Everything in the journal as one versioned JSON document (import takes it back)."""
+    response = JSONResponse(svc.journal.export())
+    if download:
+        name = f"solemate-export-{svc.today().isoformat()}.json"
+        response.headers["content-disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.post("/import", response_model=ImportOut, tags=["journal"])
+def import_(
+    svc: Svc,
+    data: Annotated[dict[str, Any], Body(description="A document from GET /api/export.")],
+    skip_bad: bool = False,
+) -> ImportOut:
+    """Import an export, all or nothing (or only its good rows with ``skip_bad``)."""
+    try:
+        report = svc.journal.import_export(data, skip_bad=skip_bad)
+    except ImportRefused:
+        raise
+    except JournalError as error:
+        raise ApiError(422, "data", error.message) from None
+    return ImportOut(
+        added=dict(report.added),
+        unchanged=dict(report.unchanged),
+        skipped=[str(p) for p in report.skipped],
+    )
+
+
+@router.get(
+    "/backup",
+    tags=["journal"],
+    responses={
+        200: {"description": "A SQLite database file, or the JSON export on other databases."}
+    },
+)
+def backup(svc: Svc) -> FileResponse:
+    """A consistent copy of the journal to download and keep."""
+    folder = Path(tempfile.mkdtemp(prefix="solemate-backup-"))
+    sqlite = svc.journal.dialect == "sqlite"
+    name = f"solemate-backup-{svc.today().isoformat()}.{'sqlite3' if sqlite else 'json'}"
+    try:
+        path = svc.journal.backup(folder / name)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(
+        path,
+        filename=name,
+        media_type="application/vnd.sqlite3" if sqlite else "application/json",
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
+
+
+# --- cue audio -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/speech/{digest}.{fmt}",
+    tags=["audio"],
+    responses={
+        200: {"content": {"audio/ogg": {}, "audio/wav": {}}, "description": "The cue, spoken."}
+    },
+)
+def speech(
+    digest: Annotated[str, PathParam(pattern=r"^[0-9a-f]{24}$")],
+    fmt: AudioFormat,
+    svc: Svc,
+) -> Response:
+    """One cue of a session this server planned, spoken by the offline speech engine."""
+    data = svc.cue_audio.audio(digest, fmt)
+    if data is None:
+        raise ApiError(404, "digest", "no cue of a planned session has this digest")
+    return Response(
+        data,
+        media_type=MEDIA_TYPES[fmt],
+        headers={"cache-control": "public, max-age=31536000, immutable"},
+    )

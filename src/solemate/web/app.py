@@ -1,0 +1,93 @@
+"""Build the web app: FastAPI routes for the pages and the API, behind the guard.
+
+``create_app(config)`` opens the journal (migrating it if needed) and returns an ASGI app; the
+journal is closed when the server shuts down. The interactive API docs pages are off because they
+load their scripts from a CDN; the OpenAPI schema itself is at ``/api/openapi.json``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from solemate import __version__
+from solemate.journal import Journal
+from solemate.routine import builtin_routine
+from solemate.web import api, errors, pages
+from solemate.web.config import WebConfig
+from solemate.web.cue_audio import CueAudio
+from solemate.web.passphrase import load_passphrase
+from solemate.web.security import Guard
+from solemate.web.services import STATIC_DIR, TEMPLATES_DIR, Services
+from solemate.web.tonight import Planner
+
+__all__ = ["create_app"]
+
+_FORM_PATHS = re.compile(r"^/(login|morning|journal/.*)$")
+_UPLOAD_PATHS = re.compile(r"^/(api/import|journal/import)$")
+
+DESCRIPTION = """The API the solemate pages use: plan a session, keep the safety screen, record
+sessions step by step with stress ratings, keep the morning sleep diary, export, import and back up
+the journal.
+
+Every POST, PUT and DELETE needs the `X-CSRF-Token` header with the token from `GET /api/csrf`
+(and the cookie that request sets). Errors are 4xx with `{"detail", "field"}` naming the field."""
+
+
+def create_app(config: WebConfig) -> FastAPI:
+    journal = Journal(config.database_url, clock=config.clock)
+    try:
+        auth = load_passphrase(config.data_dir) if config.require_login else None
+        if config.require_login and auth is None:
+            raise ValueError(
+                "a passphrase is required: set one with 'solemate serve --set-passphrase'"
+            )
+        templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+        svc = Services(
+            config=config,
+            journal=journal,
+            planner=Planner(builtin_routine(config.routine)),
+            cue_audio=CueAudio(config.speech_cache_dir),
+            auth=auth,
+            templates=templates,
+        )
+    except BaseException:
+        journal.close()
+        raise
+    templates.env.globals["static"] = svc.static_url
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            journal.close()
+
+    app = FastAPI(
+        title="solemate",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.services = svc
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    # StaticFiles serves files only: a folder (or a path outside it) is a 404, never a listing.
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR), html=False), name="static")
+    app.add_middleware(
+        Guard,
+        config=config,
+        auth=auth,
+        form_paths=lambda path: _FORM_PATHS.match(path) is not None,
+        upload_paths=lambda path: _UPLOAD_PATHS.match(path) is not None,
+    )
+    return app

@@ -1,0 +1,51 @@
+"""What the web app needs to know when it is built: the journal, who may connect, and limits.
+
+The command line (``solemate serve``) turns its flags into a :class:`WebConfig`; tests build one
+directly. Nothing here reads the environment: the shell decides, the app only obeys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from solemate.web.passphrase import PairingToken
+
+#: Host names a loopback server answers to. Any other Host header is refused, so a web page
+#: elsewhere cannot reach the journal through a DNS name that it points at 127.0.0.1 (DNS rebinding).
+LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
+
+#: Request bodies larger than this are refused before they are read (a diary entry is ~300 bytes).
+MAX_BODY_BYTES = 64 * 1024
+
+#: Except for importing a journal export, which may hold years of nights.
+MAX_IMPORT_BYTES = 16 * 1024 * 1024
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """How to build the app.
+
+    ``allowed_hosts`` None means any Host (a server opened to the local network, where the
+    passphrase is what keeps others out); ``require_login`` turns the passphrase check on.
+    ``test_clock`` lets the player honour ``?speed=`` so a browser test can run a whole session in
+    seconds; a real server never sets it.
+    """
+
+    data_dir: Path
+    database_url: str | None = None
+    routine: str = "evening"
+    allowed_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS
+    require_login: bool = False
+    pairing: PairingToken | None = None
+    test_clock: bool = False
+    speech_cache_dir: Path | None = None
+    clock: Callable[[], datetime] = field(default=utc_now)
+    max_body_bytes: int = MAX_BODY_BYTES
+    max_import_bytes: int = MAX_IMPORT_BYTES

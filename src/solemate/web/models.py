@@ -1,0 +1,256 @@
+"""The shapes of the API's requests and answers (they are also its OpenAPI schema).
+
+Every request model forbids unknown fields and takes numbers and yes/no answers strictly, so a
+client's mistake ("5" for 5, "yes" for true, a misspelt field) is reported by name instead of
+being guessed at. Range checks that belong to the journal or the diary stay there; these models
+only make sure each value has the right type and a sane size before it reaches them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+    create_model,
+    field_validator,
+)
+
+from solemate.safety import QUESTIONS
+
+Voice = Literal["self", "partner"]
+Foot = Literal["left", "right"]
+Feet = Literal["both", "left", "right"]
+Preset = Literal["nightly", "full"]
+Minutes = Annotated[float, Field(gt=0, le=240, allow_inf_nan=False)]
+Score = Annotated[StrictInt, Field(ge=0, le=10)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _OneLength(_In):
+    minutes: Minutes | None = Field(
+        None, description="Session length in minutes (10–15 is the nightly range)."
+    )
+    preset: Preset | None = Field(
+        None, description="`nightly` (12 min) or `full` (the guide's longest)."
+    )
+
+    @field_validator("preset")
+    @classmethod
+    def _not_both(cls, preset: str | None, info: ValidationInfo) -> str | None:
+        if preset is not None and info.data.get("minutes") is not None:
+            raise ValueError("give minutes or preset, not both")
+        return preset
+
+
+class PlanQuery(_OneLength):
+    """The plan's options, as query parameters of ``GET /api/plan``."""
+
+    voice: Voice = "self"
+    first_foot: Foot = "left"
+    feet: Feet = "both"
+    preparation: bool = False
+    gentle: bool = False
+    skip_calf: bool = False
+
+
+class SessionIn(_OneLength):
+    """Start tonight's session: the plan's options and the before-stress rating (optional)."""
+
+    voice: Voice = "self"
+    first_foot: Foot = "left"
+    feet: Feet = "both"
+    preparation: StrictBool = False
+    before_stress: Score | None = Field(
+        None, description="How stressed right now, 0–10; null skips."
+    )
+
+
+class ProgressIn(_In):
+    segment: Annotated[
+        StrictInt, Field(ge=0, le=10_000, description="Index of the segment reached.")
+    ]
+
+
+class FinishIn(_In):
+    status: Literal["completed", "interrupted"] = "completed"
+
+
+class RatingIn(_In):
+    moment: Literal["before", "after"]
+    stress: Score
+    relaxation: Score | None = None
+
+
+# One field per safety question, named by its id ("calf-clot"), each a strict yes/no.
+_question_fields: dict[str, Any] = {
+    q.id.replace("-", "_"): (StrictBool, Field(..., alias=q.id, description=q.self_text))
+    for q in QUESTIONS
+}
+SafetyAnswers = create_model(
+    "SafetyAnswers",
+    __config__=ConfigDict(extra="forbid", populate_by_name=False),
+    **_question_fields,
+)
+
+
+class SafetyIn(_In):
+    answers: SafetyAnswers
+
+    def as_dict(self) -> dict[str, bool]:
+        return {q.id: bool(getattr(self.answers, q.id.replace("-", "_"))) for q in QUESTIONS}
+
+
+WallTime = dt.time | dt.datetime
+
+
+class SleepIn(_In):
+    """A morning's diary answers. Times are local wall times (``23:05``), or a local date and time
+    (``2024-11-01T23:05``) when the date must be explicit."""
+
+    wake_date: dt.date
+    zone: Annotated[
+        str, Field(min_length=1, max_length=64, description="IANA time zone, e.g. Europe/Berlin")
+    ]
+    into_bed: WallTime
+    tried_to_sleep: WallTime
+    sol_min: StrictInt
+    awakenings: StrictInt
+    waso_min: StrictInt
+    final_awakening: WallTime
+    out_of_bed: WallTime
+    quality: Annotated[StrictInt, Field(description="1 very poor … 5 very good")]
+    comments: Annotated[str, Field(max_length=2000)] = ""
+
+
+# --- answers ---------------------------------------------------------------------------------------
+
+
+class Problem(BaseModel):
+    detail: str
+    field: str | None = None
+
+
+class VerdictOut(BaseModel):
+    level: str
+    summary: str
+    reasons: list[str]
+    advice: list[str]
+    gentle_only: bool
+    skip_calf: bool
+    patch_test: bool
+
+
+class QuestionOut(BaseModel):
+    id: str
+    self: str
+    partner: str
+    effect: str
+
+
+class SafetyOut(BaseModel):
+    questions: list[QuestionOut]
+    needs_screen: bool
+    why: str
+    screened_on: dt.date | None
+    answers: dict[str, bool]
+    verdict: VerdictOut | None
+
+
+class SessionOut(BaseModel):
+    id: int
+    status: str
+    routine_id: str
+    routine_version: str
+    planned_seconds: int
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    foot: str | None
+    step: int | None
+    step_id: str | None
+    progress_at: dt.datetime | None
+    options: dict[str, Any]
+    before_stress: int | None
+    after_stress: int | None
+
+
+class SessionDetail(BaseModel):
+    session: SessionOut
+    timeline: dict[str, Any] | None = Field(description="The Timeline (docs/timeline-format.md).")
+    audio: dict[str, str] = Field(
+        default_factory=dict,
+        description="Cue text → digest for GET /api/speech/{digest}.{ogg|wav}.",
+    )
+    zones: dict[str, str] = Field(default_factory=dict, description="Zone id → display name.")
+    evidence: str = ""
+    note: str | None = None
+
+
+class ProgressOut(BaseModel):
+    id: int
+    status: str
+    recorded: bool
+    foot: str | None
+    step: int | None
+
+
+class RatingOut(BaseModel):
+    id: int
+    session_id: int | None
+    moment: str
+    stress: int
+    relaxation: int | None
+    rated_at: dt.datetime
+
+
+class SleepOut(BaseModel):
+    id: int
+    wake_date: dt.date
+    zone: str
+    into_bed: dt.datetime
+    tried_to_sleep: dt.datetime
+    sol_min: int
+    awakenings: int
+    waso_min: int
+    final_awakening: dt.datetime
+    out_of_bed: dt.datetime
+    quality: int
+    quality_label: str
+    comments: str
+    tib_min: int
+    tst_min: int
+    se_pct: float
+
+
+class SleepDefaults(BaseModel):
+    wake_date: dt.date
+    into_bed: str
+    tried_to_sleep: str
+    sol_min: int
+    awakenings: int
+    waso_min: int
+    final_awakening: str
+    out_of_bed: str
+    quality: int
+    from_date: dt.date | None = Field(description="The entry the defaults come from, if any.")
+
+
+class ImportOut(BaseModel):
+    added: dict[str, int]
+    unchanged: dict[str, int]
+    skipped: list[str]
+
+
+class CsrfOut(BaseModel):
+    token: str
+    header: str = "X-CSRF-Token"

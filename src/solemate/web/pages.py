@@ -1,0 +1,491 @@
+"""The pages: tonight, the player, the morning diary, the journal, the printable guide, sign-in.
+
+Pages are rendered on the server (Jinja2, autoescaped) and work as plain HTML forms; the small
+scripts in ``static/`` add the player and the API calls on top. Form posts carry the CSRF token in
+a hidden field, checked here (the guard checks it for script requests).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from solemate.diary import DiaryAnswers, DiaryError
+from solemate.journal import ImportRefused, JournalError
+from solemate.plan import PlanError, PlanOptions, full_seconds
+from solemate.render.footmap import foot_map_svg
+from solemate.render.printable import PRINT_CSS, render_print
+from solemate.safety import Level
+from solemate.web import api, tonight
+from solemate.web.models import PlanQuery
+from solemate.web.passphrase import COOKIE_DAYS, COOKIE_NAME
+from solemate.web.security import CSP, CSRF_FIELD, csrf_matches
+from solemate.web.services import STATIC_DIR, Services, services
+
+router = APIRouter(include_in_schema=False)
+Svc = Annotated[Services, Depends(services)]
+
+NAV = (("/", "Tonight"), ("/morning", "Morning"), ("/journal", "Journal"), ("/print", "Print"))
+DIARY_INTS = ("sol_min", "awakenings", "waso_min", "quality")
+DIARY_TIMES = ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed")
+QUALITY = ((1, "Very poor"), (2, "Poor"), (3, "Fair"), (4, "Good"), (5, "Very good"))
+
+_PRINT_CSP = CSP.replace(
+    "style-src 'self'",
+    "style-src 'sha256-"
+    + base64.b64encode(hashlib.sha256(PRINT_CSS.encode()).digest()).decode()
+    + "'",
+)
+
+
+async def form_csrf(request: Request) -> FormData:
+    """The posted form, once its csrf_token field matches this browser's cookie."""
+    form = await request.form()
+    expected = getattr(request.state, "csrf_form", None)
+    if expected is not None:
+        sent = form.get(CSRF_FIELD)
+        if not isinstance(sent, str) or not csrf_matches(expected, sent):
+            raise HTTPException(
+                403, "csrf: this form is stale or came from elsewhere; reload the page"
+            )
+    return form
+
+
+Form = Annotated[FormData, Depends(form_csrf)]
+
+
+def page(
+    svc: Services, request: Request, name: str, status: int = 200, **context: Any
+) -> HTMLResponse:
+    context.setdefault("title", "solemate")
+    return svc.templates.TemplateResponse(
+        request,
+        name,
+        {
+            "csrf": request.state.csrf,
+            "nav": NAV,
+            "path": request.url.path,
+            "login": svc.config.require_login,
+            **context,
+        },
+        status_code=status,
+    )
+
+
+def _footmap() -> str:
+    return foot_map_svg(prefix="player", title="Foot map: the sole and the top of the foot")
+
+
+# --- tonight and the player ------------------------------------------------------------------------
+
+
+def _boot(svc: Services, request: Request) -> dict[str, Any]:
+    routine = svc.planner.routine
+    return {
+        "testClock": svc.config.test_clock,
+        "fullMinutes": round(full_seconds(routine, PlanOptions(preset="full")) / 60),
+        "evidence": routine.evidence["en"],
+    }
+
+
+@router.get("/", response_class=HTMLResponse)
+def tonight_page(request: Request, svc: Svc) -> HTMLResponse:
+    safety = api.safety_out(svc)
+    boot = _boot(svc, request)
+    return page(
+        svc,
+        request,
+        "tonight.html",
+        title="Tonight",
+        safety=safety,
+        boot=boot,
+        footmap=_footmap(),
+        player_mode=False,
+    )
+
+
+@router.get("/play", response_class=HTMLResponse)
+def player_page(request: Request, svc: Svc) -> HTMLResponse:
+    return page(
+        svc,
+        request,
+        "play.html",
+        title="Session",
+        boot=_boot(svc, request),
+        footmap=_footmap(),
+        player_mode=True,
+    )
+
+
+# --- morning ---------------------------------------------------------------------------------------
+
+
+def _server_zone() -> str:
+    try:
+        target = Path("/etc/localtime").resolve()
+        return str(target).split("/zoneinfo/", 1)[1]
+    except (OSError, IndexError):
+        return "UTC"
+
+
+def _diary_values(svc: Services, wake_date: dt.date) -> tuple[dict[str, Any], bool]:
+    record = svc.journal.diary_entry(wake_date)
+    if record is not None:
+        e = record.entry
+        values: dict[str, Any] = {
+            "wake_date": e.wake_date.isoformat(),
+            "zone": e.zone,
+            **{f: f"{getattr(e, f):%H:%M}" for f in DIARY_TIMES},
+            **{f: getattr(e, f) for f in DIARY_INTS},
+            "comments": e.comments,
+        }
+        return values, True
+    defaults = api.sleep_defaults(svc, wake_date).model_dump()
+    defaults["wake_date"] = wake_date.isoformat()
+    defaults["zone"] = _server_zone()
+    defaults["comments"] = ""
+    return defaults, False
+
+
+@router.get("/morning", response_class=HTMLResponse)
+def morning_page(
+    request: Request,
+    svc: Svc,
+    date: Annotated[dt.date | None, Query()] = None,
+    saved: Annotated[dt.date | None, Query()] = None,
+) -> HTMLResponse:
+    wake_date = date or saved or svc.today()
+    values, editing = _diary_values(svc, wake_date)
+    record = svc.journal.diary_entry(saved) if saved else None
+    return page(
+        svc,
+        request,
+        "morning.html",
+        title="Morning",
+        values=values,
+        editing=wake_date.isoformat() if editing else "",
+        errors={},
+        quality=QUALITY,
+        saved=api.sleep_out(record) if record else None,
+        defaults_from=None if editing else values.get("from_date"),
+    )
+
+
+def _parse_diary(form: FormData) -> tuple[dict[str, Any], DiaryAnswers | None, dict[str, str]]:
+    values: dict[str, Any] = {
+        k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD
+    }
+    errors: dict[str, str] = {}
+    parsed: dict[str, Any] = {}
+    try:
+        parsed["wake_date"] = dt.date.fromisoformat(str(values.get("wake_date", "")))
+    except ValueError:
+        errors["wake_date"] = "give the date you woke up (YYYY-MM-DD)"
+    for name in DIARY_TIMES:
+        raw = str(values.get(name, "")).strip()
+        try:
+            parsed[name] = (
+                dt.time.fromisoformat(raw) if len(raw) <= 8 else dt.datetime.fromisoformat(raw)
+            )
+        except ValueError:
+            errors[name] = "give a time like 23:05"
+    for name in DIARY_INTS:
+        raw = str(values.get(name, "")).strip()
+        if raw.isdigit() and len(raw) <= 6:
+            parsed[name] = int(raw)
+        else:
+            errors[name] = (
+                "give a whole number" if name != "quality" else "choose how well you slept"
+            )
+    zone = str(values.get("zone", "")).strip()[:64] or "UTC"
+    comments = str(values.get("comments", ""))
+    if len(comments) > 2000:
+        errors["comments"] = "is longer than 2000 characters"
+    if errors:
+        return values, None, errors
+    return values, DiaryAnswers(zone=zone, comments=comments, **parsed), {}
+
+
+@router.post("/morning", response_class=HTMLResponse)
+def morning_submit(request: Request, svc: Svc, form: Form) -> Response:
+    values, answers, errors = _parse_diary(form)
+    editing = str(values.get("editing", ""))
+    if answers is not None:
+        try:
+            if editing:
+                record = svc.journal.edit_diary(dt.date.fromisoformat(editing), answers)
+            else:
+                record = svc.journal.add_diary(answers)
+            return RedirectResponse(f"/morning?saved={record.entry.wake_date.isoformat()}", 303)
+        except DiaryError as error:
+            errors[error.field] = error.message
+        except JournalError as error:
+            errors[error.field or "wake_date"] = error.message
+        except ValueError:
+            errors["editing"] = "the entry being edited is not a date"
+    return page(
+        svc,
+        request,
+        "morning.html",
+        status=422,
+        title="Morning",
+        values=values,
+        editing=editing,
+        errors=errors,
+        quality=QUALITY,
+        saved=None,
+        defaults_from=None,
+    )
+
+
+# --- journal ---------------------------------------------------------------------------------------
+
+MESSAGES = {
+    "session-deleted": "The session was deleted.",
+    "night-deleted": "The night was deleted.",
+    "rating-saved": "The rating was saved.",
+}
+
+
+def journal_page_response(
+    request: Request,
+    svc: Svc,
+    message: str | None = None,
+    problem: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    ratings = svc.journal.ratings()
+    sessions = [api.session_out(s, ratings) for s in svc.journal.sessions(last=60)][::-1]
+    nights = [api.sleep_out(r) for r in svc.journal.diary(last=60)][::-1]
+    return page(
+        svc,
+        request,
+        "journal.html",
+        status=status,
+        title="Journal",
+        sessions=sessions,
+        nights=nights,
+        message=message,
+        problem=problem,
+        backup_kind="SQLite file" if svc.journal.dialect == "sqlite" else "JSON export",
+    )
+
+
+@router.get("/journal", response_class=HTMLResponse)
+def journal_page(
+    request: Request, svc: Svc, done: Annotated[str | None, Query(max_length=40)] = None
+) -> HTMLResponse:
+    return journal_page_response(request, svc, MESSAGES.get(done or ""))
+
+
+@router.post("/journal/sessions/{session_id}/delete")
+def journal_delete_session(session_id: api.SessionId, svc: Svc, form: Form) -> Response:
+    svc.journal.delete_entry("session", session_id)
+    return RedirectResponse("/journal?done=session-deleted", 303)
+
+
+@router.post("/journal/sleep/{wake_date}/delete")
+def journal_delete_night(wake_date: dt.date, svc: Svc, form: Form) -> Response:
+    svc.journal.delete_diary(wake_date)
+    return RedirectResponse("/journal?done=night-deleted", 303)
+
+
+@router.post("/journal/sessions/{session_id}/rating")
+def journal_rate(session_id: api.SessionId, request: Request, svc: Svc, form: Form) -> Response:
+    problems = []
+    for moment in ("before", "after"):
+        raw = form.get(moment)
+        if not isinstance(raw, str) or raw == "":
+            continue
+        if not raw.isdigit() or not 0 <= int(raw) <= 10:
+            problems.append(f"{moment}: give a whole number from 0 to 10")
+            continue
+        svc.journal.rate_stress(moment, int(raw), session_id=session_id)
+    if problems:
+        return journal_page_response(request, svc, problem="; ".join(problems), status=422)
+    return RedirectResponse("/journal?done=rating-saved", 303)
+
+
+@router.post("/journal/import", response_class=HTMLResponse)
+async def journal_import(request: Request, svc: Svc, form: Form) -> HTMLResponse:
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        return journal_page_response(
+            request, svc, problem="file: choose an export file", status=422
+        )
+    raw = await upload.read()
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, ValueError) as error:
+        return journal_page_response(
+            request, svc, problem=f"file: not a solemate export (not JSON: {error})", status=422
+        )
+    try:
+        report = svc.journal.import_export(data)
+    except ImportRefused as refused:
+        rows = "; ".join(str(p) for p in refused.problems[:10])
+        return journal_page_response(
+            request, svc, problem=f"file: import refused, nothing written: {rows}", status=422
+        )
+    except JournalError as error:
+        return journal_page_response(request, svc, problem=f"file: {error}", status=422)
+    added = sum(report.added.values())
+    unchanged = sum(report.unchanged.values())
+    return journal_page_response(
+        request, svc, message=f"Imported: {added} new entries, {unchanged} already here."
+    )
+
+
+# --- print -----------------------------------------------------------------------------------------
+
+
+@router.get("/print", response_class=HTMLResponse)
+def print_page(query: Annotated[PlanQuery, Query()], svc: Svc) -> Response:
+    options = api.plan_options(query)
+    state = tonight.safety_state(svc.journal, svc.today())
+    if state.verdict is not None and state.verdict.level is Level.DO_NOT_MASSAGE:
+        body = (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Not tonight</title>"
+            f"</head><body><main><h1>Not tonight</h1><p>{_escape(state.verdict.summary())}</p>"
+            "</main></body></html>"
+        )
+        return HTMLResponse(body, status_code=409)
+    if state.verdict is not None:
+        options = tonight.with_safety(options, state.verdict)
+    try:
+        timeline = svc.planner.timeline(options)
+    except PlanError as error:
+        body = (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Cannot plan</title>"
+            f"</head><body><main><h1>Cannot plan this length</h1><p>minutes: {_escape(str(error))}"
+            "</p></main></body></html>"
+        )
+        return HTMLResponse(body, status_code=422)
+    return HTMLResponse(render_print(timeline), headers={"content-security-policy": _PRINT_CSP})
+
+
+def _escape(text: str) -> str:
+    from html import escape
+
+    return escape(text)
+
+
+# --- sign-in ---------------------------------------------------------------------------------------
+
+
+def _safe_next(target: str | None) -> str:
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def _signed_in(response: Response, svc: Services, request: Request) -> Response:
+    assert svc.auth is not None
+    response.set_cookie(
+        COOKIE_NAME,
+        svc.auth.cookie(),
+        max_age=COOKIE_DAYS * 86400,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(
+    request: Request, svc: Svc, next: Annotated[str | None, Query(max_length=2000)] = None
+) -> HTMLResponse:
+    return page(svc, request, "login.html", title="Sign in", next=_safe_next(next), problem=None)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login_submit(request: Request, svc: Svc, form: Form) -> Response:
+    target = _safe_next(str(form.get("next") or "/"))
+    passphrase = form.get("passphrase")
+    if svc.auth is None:
+        return RedirectResponse(target, 303)
+    if isinstance(passphrase, str) and len(passphrase) <= 1024 and svc.auth.verify(passphrase):
+        return _signed_in(RedirectResponse(target, 303), svc, request)
+    time.sleep(1.0)  # a wrong guess costs a second, which makes guessing slow
+    return page(
+        svc,
+        request,
+        "login.html",
+        status=403,
+        title="Sign in",
+        next=target,
+        problem="That passphrase is not right.",
+    )
+
+
+@router.get("/pair/{token}")
+def pair(token: str, request: Request, svc: Svc) -> Response:
+    pairing = svc.config.pairing
+    if svc.auth is None or pairing is None or len(token) > 100 or not pairing.redeem(token):
+        return RedirectResponse("/login?next=" + quote("/"), 303)
+    return _signed_in(RedirectResponse("/", 303), svc, request)
+
+
+# --- app shell -------------------------------------------------------------------------------------
+
+
+@router.get("/manifest.webmanifest")
+def manifest(svc: Svc) -> Response:
+    body = {
+        "name": "solemate",
+        "short_name": "solemate",
+        "description": "A spoken, timed foot massage before bed, and a sleep journal.",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#000000",
+        "theme_color": "#000000",
+        "icons": [
+            {"src": svc.static_url("icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": svc.static_url("icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": svc.static_url("icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    return Response(json.dumps(body), media_type="application/manifest+json")
+
+
+SHELL_PAGES = ("/", "/play")
+
+
+@router.get("/sw.js")
+def service_worker(svc: Svc) -> Response:
+    """The service worker, with this build's cache name and the shell files to keep."""
+    shell = [*SHELL_PAGES, "/manifest.webmanifest"] + [
+        svc.static_url(name) for name in sorted(svc.versions) if name != "sw.js"
+    ]
+    source = (STATIC_DIR / "sw.js").read_text(encoding="utf-8")
+    source = source.replace("__VERSION__", svc.shell_version).replace(
+        "__SHELL__", json.dumps(shell)
+    )
+    return Response(
+        source,
+        media_type="text/javascript",
+        headers={"cache-control": "no-cache", "service-worker-allowed": "/"},
+    )
+
+
+@router.get("/favicon.ico")
+def favicon(svc: Svc) -> Response:
+    return RedirectResponse(svc.static_url("icon.svg"), 301)

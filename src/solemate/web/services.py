@@ -1,0 +1,68 @@
+"""What every route needs, built once per app: the journal, the planner, cue audio, the templates.
+
+Routes reach it through :func:`services` (a FastAPI dependency), never through globals, so two
+apps (a test on SQLite and one on PostgreSQL) can run side by side in one process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+from solemate.journal import Journal
+from solemate.web.config import WebConfig
+from solemate.web.cue_audio import CueAudio
+from solemate.web.passphrase import PassphraseRecord
+from solemate.web.tonight import Planner
+
+PACKAGE = resources.files("solemate") / "web"
+STATIC_DIR = Path(str(PACKAGE / "static"))
+TEMPLATES_DIR = Path(str(PACKAGE / "templates"))
+
+
+def static_versions() -> dict[str, str]:
+    """A short content hash per static file, added to its URL so a changed file is fetched anew
+    while an unchanged one is kept by the browser for good."""
+    out = {}
+    for path in sorted(STATIC_DIR.iterdir()):
+        if path.is_file():
+            out[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return out
+
+
+@dataclass
+class Services:
+    config: WebConfig
+    journal: Journal
+    planner: Planner
+    cue_audio: CueAudio
+    auth: PassphraseRecord | None
+    templates: Jinja2Templates
+    versions: dict[str, str] = field(default_factory=static_versions)
+
+    def now(self) -> dt.datetime:
+        return self.config.clock()
+
+    def today(self) -> dt.date:
+        """The local date where the server runs (the person's bedside, for a local server)."""
+        return self.now().astimezone().date()
+
+    def static_url(self, name: str) -> str:
+        return f"/static/{name}?v={self.versions.get(name, '0')}"
+
+    @property
+    def shell_version(self) -> str:
+        """Changes whenever a static file does: names the service worker's cache."""
+        joined = ",".join(f"{k}={v}" for k, v in sorted(self.versions.items()))
+        return hashlib.sha256(joined.encode()).hexdigest()[:12]
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found

@@ -1,0 +1,130 @@
+// The tonight page: the safety check, tonight's choices, the before-rating, and Start, which
+// records the session and turns this same page into the player (so the tap that started it also
+// unlocks sound, which browsers allow only from a tap or a key).
+
+import { api } from "./api.js";
+import { boot, clockSpeed, loadPrefs, savePrefs, testLog } from "./boot.js";
+import { runSession, sessionInProgress } from "./player.js";
+import { Sound } from "./sound.js";
+
+const $ = (id) => document.getElementById(id);
+const form = $("tonight-form");
+const safetyForm = $("safety-form");
+const minutes = $("minutes");
+const full = $("full");
+const output = $("minutes-out");
+
+function radio(name) {
+  return form.querySelector(`input[name="${name}"]:checked`)?.value;
+}
+
+function setRadio(name, value) {
+  const input = form.querySelector(`input[name="${name}"][value="${value}"]`);
+  if (input) input.checked = true;
+}
+
+function showMinutes() {
+  output.textContent = full.checked ? `${boot.fullMinutes} min` : `${minutes.value} min`;
+  minutes.disabled = full.checked;
+}
+
+function stressQuestion() {
+  $("stress-legend").textContent =
+    radio("voice") === "partner"
+      ? "How stressed does your partner feel right now?"
+      : "How stressed do you feel right now?";
+}
+
+const prefs = loadPrefs();
+if (prefs.minutes) minutes.value = prefs.minutes;
+if (prefs.full) full.checked = true;
+for (const name of ["voice", "first_foot", "speak", "ambient"]) {
+  if (prefs[name]) setRadio(name, prefs[name]);
+}
+showMinutes();
+stressQuestion();
+minutes.addEventListener("input", showMinutes);
+full.addEventListener("change", showMinutes);
+form.addEventListener("change", stressQuestion);
+
+const resumeId = sessionInProgress();
+if (resumeId) {
+  $("resume").hidden = false;
+  $("resume-link").href = `/play?session=${encodeURIComponent(resumeId)}`;
+}
+
+// --- the safety check ---------------------------------------------------------------------------
+
+$("safety-review").addEventListener("click", (event) => {
+  safetyForm.hidden = !safetyForm.hidden;
+  event.target.setAttribute("aria-expanded", String(!safetyForm.hidden));
+});
+
+safetyForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const answers = {};
+  for (const box of safetyForm.querySelectorAll('input[type="checkbox"]')) answers[box.name] = box.checked;
+  const result = await api("POST", "/api/safety", { answers }).catch(() => null);
+  if (!result || !result.ok) {
+    $("safety-error").textContent = result?.data?.detail || "Could not save the answers: is the server running?";
+    return;
+  }
+  $("safety-error").textContent = "";
+  const verdict = result.data.verdict;
+  const box = $("verdict");
+  box.replaceChildren();
+  const p = document.createElement("p");
+  p.className = `verdict ${verdict.level}`;
+  p.textContent = verdict.summary;
+  box.append(p);
+  safetyForm.hidden = true;
+  $("safety-review").hidden = false;
+  $("safety").classList.toggle("attention", verdict.level !== "go");
+  $("start").disabled = verdict.level === "do-not-massage";
+});
+
+// --- start --------------------------------------------------------------------------------------
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const start = $("start");
+  if (start.disabled) return;
+  const choice = {
+    minutes: minutes.value,
+    full: full.checked,
+    voice: radio("voice"),
+    first_foot: radio("first_foot"),
+    speak: radio("speak"),
+    ambient: radio("ambient"),
+  };
+  savePrefs(choice);
+  const sound = new Sound({ speak: choice.speak === "on", ambient: choice.ambient === "on" });
+  sound.unlock(); // inside the tap: browsers allow sound from here on
+  const stress = radio("before_stress");
+  const body = {
+    voice: choice.voice,
+    first_foot: choice.first_foot,
+    before_stress: stress === "" || stress === undefined ? null : Number(stress),
+  };
+  if (choice.full) body.preset = "full";
+  else body.minutes = Number(choice.minutes);
+  start.disabled = true;
+  $("start-error").textContent = "";
+  const result = await api("POST", "/api/sessions", body).catch(() => null);
+  if (!result || !result.ok) {
+    start.disabled = false;
+    $("start-error").textContent = result?.data?.detail || "Could not start: is the server running?";
+    sound.stopAmbient();
+    return;
+  }
+  const doc = result.data;
+  sound.audio = doc.audio;
+  const speed = clockSpeed();
+  const query = speed !== 1 ? `&speed=${speed}` : "";
+  history.replaceState(null, "", `/play?session=${doc.session.id}${query}`);
+  document.body.classList.add("playing");
+  $("setup").hidden = true;
+  $("player").hidden = false;
+  window.scrollTo(0, 0);
+  window.solemate = { player: runSession({ doc, sound, speed, resumed: false, log: testLog() }) };
+});

@@ -1,0 +1,112 @@
+"""Web fixtures: the app in-process on SQLite and on PostgreSQL, and helpers for its answers.
+
+PostgreSQL is isolated the way the journal suite does it (a fresh schema per test, selected through
+``search_path``, dropped afterwards), and a server that cannot be reached fails the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from solemate.safety import QUESTIONS
+from solemate.web import WebConfig, create_app
+
+with warnings.catch_warnings():
+    # Starlette suggests another HTTP client for its TestClient; httpx is the one tested here.
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from tests.journal.conftest import (  # noqa: F401  (fixtures used by name)
+    FakeClock,
+    PostgresSchemas,
+    postgres_admin,
+)
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+NO = {q.id: False for q in QUESTIONS}
+
+
+@pytest.fixture(scope="session")
+def speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One phrase cache for the whole run: each phrase is synthesised once."""
+    shared = os.environ.get("SOLEMATE_TEST_SPEECH_CACHE")
+    return Path(shared) if shared else tmp_path_factory.mktemp("speech-cache")
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'journal.sqlite3'}"
+        return
+    schemas = PostgresSchemas(request.getfixturevalue("postgres_admin"))
+    try:
+        yield schemas.new_url()
+    finally:
+        schemas.drop_all()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def config(database_url: str, tmp_path: Path, clock: FakeClock, speech_cache: Path) -> WebConfig:
+    return WebConfig(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        speech_cache_dir=speech_cache,
+        clock=clock,
+    )
+
+
+class Client:
+    """A TestClient that sends the CSRF token, plus small helpers for the API."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.http = client
+        self.token = client.get("/api/csrf").json()["token"]
+        self.headers = {"x-csrf-token": self.token}
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.http.get(path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Any:
+        return self.http.post(path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+    def put(self, path: str, **kw: Any) -> Any:
+        return self.http.put(path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Any:
+        return self.http.delete(path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+    def screen(self, **yes: bool) -> Any:
+        answers = {**NO, **{k.replace("_", "-"): v for k, v in yes.items()}}
+        response = self.post("/api/safety", json={"answers": answers})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def start(self, **body: Any) -> dict[str, Any]:
+        length = {} if "preset" in body else {"minutes": 12}
+        response = self.post("/api/sessions", json={**length, **body})
+        assert response.status_code == 201, response.text
+        data: dict[str, Any] = response.json()
+        return data
+
+    def export(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.get("/api/export").json()
+        data.pop("exported_at", None)
+        return data
+
+
+@pytest.fixture
+def client(config: WebConfig) -> Iterator[Client]:
+    app = create_app(config)
+    with TestClient(app, base_url="http://127.0.0.1") as http:
+        yield Client(http)

@@ -1,0 +1,228 @@
+"""The API in-process, on SQLite and PostgreSQL: the same rules as the terminal guide."""
+
+from __future__ import annotations
+
+import json
+
+from solemate.plan import PlanOptions, plan
+from solemate.routine import builtin_routine
+from solemate.timeline import Timeline
+from tests.journal.conftest import FakeClock
+from tests.web.conftest import Client
+
+DIARY = {
+    "wake_date": "2024-11-02",
+    "zone": "Europe/Berlin",
+    "into_bed": "23:05",
+    "tried_to_sleep": "23:15",
+    "sol_min": 20,
+    "awakenings": 2,
+    "waso_min": 15,
+    "final_awakening": "06:40",
+    "out_of_bed": "07:00",
+    "quality": 4,
+    "comments": "woke at 3",
+}
+
+
+def test_plan_is_the_timeline_the_planner_makes(client: Client) -> None:
+    response = client.get("/api/plan", params={"minutes": 12, "voice": "partner"})
+    assert response.status_code == 200
+    expected = plan(builtin_routine(), PlanOptions(minutes=12, voice="partner"))
+    assert Timeline.from_dict(response.json()) == expected
+    assert response.json()["total"] == 720
+
+
+def test_plan_refuses_an_impossible_length_naming_minutes(client: Client) -> None:
+    response = client.get("/api/plan", params={"minutes": 1})
+    assert response.status_code == 422
+    assert response.json()["field"] == "minutes"
+    assert "shorter than the shortest" in response.json()["detail"]
+    both = client.get("/api/plan", params={"minutes": 12, "preset": "full"})
+    assert both.status_code == 422
+    assert "minutes or preset" in both.json()["detail"]
+    unknown = client.get("/api/plan", params={"minuets": 12})
+    assert unknown.status_code == 422
+    assert unknown.json()["field"] == "minuets"
+
+
+def test_no_session_before_the_safety_screen(client: Client) -> None:
+    before = client.export()
+    response = client.post("/api/sessions", json={"minutes": 12, "before_stress": 5})
+    assert response.status_code == 409
+    assert response.json()["field"] == "safety"
+    assert client.export() == before  # nothing written, not even the rating
+
+
+def test_do_not_massage_refuses_to_start(client: Client) -> None:
+    verdict = client.screen(fever=True)["verdict"]
+    assert verdict["level"] == "do-not-massage"
+    response = client.post("/api/sessions", json={"minutes": 12})
+    assert response.status_code == 409
+    assert "Do not massage tonight" in response.json()["detail"]
+    assert client.get("/api/sessions").json() == []
+
+
+def test_a_stale_screen_is_asked_again(client: Client, clock: FakeClock) -> None:
+    client.screen()
+    assert client.get("/api/safety").json()["needs_screen"] is False
+    clock.advance(days=91)
+    state = client.get("/api/safety").json()
+    assert state["needs_screen"] is True
+    assert "answer again" in state["why"]
+    assert client.post("/api/sessions", json={"minutes": 12}).status_code == 409
+
+
+def test_screen_changes_are_applied_to_the_plan(client: Client) -> None:
+    client.screen(heart=True, varicose_veins=True)
+    doc = client.start(voice="partner")
+    timeline = Timeline.from_dict(doc["timeline"])
+    assert timeline.options["safety"] == {
+        "gentle_only": True,
+        "skip_calf": True,
+        "patch_test": False,
+    }
+    assert all(s.pressure in (None, "light") for s in timeline.segments)
+    assert not any("calf" in s.zones for s in timeline.segments)
+    assert "Gentle pressure only (safety screen)." in timeline.notes
+
+
+def test_a_whole_session_is_recorded_like_the_terminal_guide(client: Client) -> None:
+    client.screen()
+    doc = client.start(minutes=12, first_foot="right", before_stress=7)
+    session, timeline = doc["session"], doc["timeline"]
+    assert session["status"] == "in_progress"
+    assert session["before_stress"] == 7
+    assert session["planned_seconds"] == 720 == timeline["total"]
+    assert timeline["feet"] == ["right", "left"]
+    # every cue text has its audio digest
+    assert {c["text"] for s in timeline["segments"] for c in s["cues"]} == set(doc["audio"])
+
+    steps = []
+    for segment in timeline["segments"]:
+        answer = client.post(
+            f"/api/sessions/{session['id']}/progress", json={"segment": segment["index"]}
+        )
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["recorded"] is (segment["kind"] == "action")
+        if segment["kind"] == "action":
+            steps.append((segment["foot"], segment["step"]))
+    stored = client.get(f"/api/sessions/{session['id']}").json()["session"]
+    assert (stored["foot"], stored["step"]) == steps[-1] == ("left", 7)
+
+    finished = client.post(f"/api/sessions/{session['id']}/finish", json={"status": "completed"})
+    assert finished.status_code == 200
+    assert finished.json()["status"] == "completed"
+    rated = client.post(
+        f"/api/sessions/{session['id']}/ratings", json={"moment": "after", "stress": 3}
+    )
+    assert rated.status_code == 200
+    listed = client.get("/api/sessions").json()
+    assert [(s["status"], s["before_stress"], s["after_stress"]) for s in listed] == [
+        ("completed", 7, 3)
+    ]
+    # a finished session takes no more progress
+    late = client.post(f"/api/sessions/{session['id']}/progress", json={"segment": 1})
+    assert late.status_code == 409
+    assert late.json()["field"] == "session_id"
+
+
+def test_a_reloaded_page_gets_the_same_timeline_back(client: Client) -> None:
+    client.screen(oil_allergy=True)
+    doc = client.start(preset="full", voice="partner")
+    again = client.get(f"/api/sessions/{doc['session']['id']}").json()
+    assert again["timeline"] == doc["timeline"]
+    assert again["audio"] == doc["audio"]
+    assert again["zones"]["insomnia-point"] == "Insomnia point"
+    assert "no scientific evidence" in again["evidence"]
+
+
+def test_progress_past_the_end_names_the_segment(client: Client) -> None:
+    client.screen()
+    doc = client.start()
+    response = client.post(f"/api/sessions/{doc['session']['id']}/progress", json={"segment": 33})
+    assert response.status_code == 422
+    assert response.json()["field"] == "segment"
+    missing = client.post("/api/sessions/999/progress", json={"segment": 1})
+    assert missing.status_code == 404
+    assert missing.json()["field"] == "id"
+
+
+def test_sleep_diary_round_trip_and_validation_next_to_the_field(client: Client) -> None:
+    defaults = client.get("/api/sleep/defaults", params={"wake_date": "2024-11-02"}).json()
+    assert defaults["from_date"] is None
+    assert defaults["into_bed"] == "23:00"
+    created = client.post("/api/sleep", json=DIARY)
+    assert created.status_code == 201, created.text
+    night = created.json()
+    assert (night["tib_min"], night["tst_min"], night["se_pct"]) == (475, 410, 86.3)
+    assert night["quality_label"] == "good"
+    twice = client.post("/api/sleep", json=DIARY)
+    assert twice.status_code == 409
+    assert twice.json()["field"] == "wake_date"
+
+    bad = client.post("/api/sleep", json={**DIARY, "wake_date": "2024-11-01", "sol_min": 600})
+    assert bad.status_code == 422
+    assert bad.json()["field"] == "sol_min"
+    future = client.post("/api/sleep", json={**DIARY, "wake_date": "2024-11-03"})
+    assert future.status_code == 422
+    assert future.json()["field"] == "wake_date"
+
+    edited = client.put("/api/sleep/2024-11-02", json={**DIARY, "quality": 2, "comments": ""})
+    assert edited.status_code == 200
+    assert edited.json()["quality_label"] == "poor"
+    later = client.get("/api/sleep/defaults", params={"wake_date": "2024-11-03"}).json()
+    assert later["from_date"] == "2024-11-02"
+    assert later["into_bed"] == "23:05"
+    assert client.delete("/api/sleep/2024-11-02").status_code == 204
+    assert client.get("/api/sleep").json() == []
+    assert client.get("/api/sleep/2024-11-02").status_code == 404
+
+
+def test_export_import_and_backup(client: Client) -> None:
+    client.screen()
+    doc = client.start(before_stress=4)
+    client.post("/api/sleep", json=DIARY)
+    exported = client.get("/api/export", params={"download": True})
+    assert exported.status_code == 200
+    assert "attachment" in exported.headers["content-disposition"]
+    data = exported.json()
+    assert len(data["sessions"]) == 1
+    assert len(data["diary"]) == 1
+
+    again = client.post("/api/import", json=data)
+    assert again.status_code == 200, again.text
+    assert sum(again.json()["added"].values()) == 0  # importing twice changes nothing
+
+    broken = json.loads(json.dumps(data))
+    broken["ratings"][0]["stress"] = 99
+    before = client.export()
+    refused = client.post("/api/import", json=broken)
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "data"
+    assert "ratings row 1" in refused.json()["detail"]
+    assert client.export() == before
+
+    backup = client.get("/api/backup")
+    assert backup.status_code == 200
+    assert "attachment" in backup.headers["content-disposition"]
+    assert len(backup.content) > 100
+    assert client.delete(f"/api/sessions/{doc['session']['id']}").status_code == 204
+    assert client.get("/api/sessions").json() == []
+
+
+def test_cue_audio_only_for_planned_cues(client: Client) -> None:
+    client.screen()
+    doc = client.start()
+    digest = doc["audio"]["And release."]
+    ogg = client.get(f"/api/speech/{digest}.ogg")
+    assert ogg.status_code == 200
+    assert ogg.content[:4] == b"OggS"
+    assert "immutable" in ogg.headers["cache-control"]
+    wav = client.get(f"/api/speech/{digest}.wav")
+    assert wav.status_code == 200
+    assert wav.content[:4] == b"RIFF"
+    unknown = client.get(f"/api/speech/{'0' * 24}.ogg")
+    assert unknown.status_code == 404
+    assert unknown.json()["field"] == "digest"
+    assert client.get(f"/api/speech/{digest}.mp3").status_code == 422
