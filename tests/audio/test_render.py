@@ -204,6 +204,9 @@ def test_ogg_vorbis_longer_than_three_minutes_does_not_crash(
     info = sf.info(str(path))
     assert info.frames == 240 * 22050
     assert sox_seconds(path) == pytest.approx(240, abs=0.05)
+    audio, rate = decode(path)
+    assert independent_loudness(audio, rate) == pytest.approx(-16, abs=1.0)
+    assert independent_true_peak_db(audio) <= -1.0  # Vorbis overshoots: its ceiling allows for it
     assert float(ffprobe(path)["format"]["duration"]) == pytest.approx(240, abs=0.5)
     starts = [float(c["start_time"]) for c in ffprobe(path)["chapters"]]
     assert starts == sorted(starts)

@@ -6,8 +6,10 @@
 2. :func:`~solemate.audio.arrange.arrange` places phrases and chimes to the sample.
 3. Loudness pass: the mix is generated block by block and metered (BS.1770), nothing is kept.
 4. Writing pass: the same blocks again, times the gain that brings the session to −16 LUFS, through
-   a true-peak limiter, metered again (these are the printed figures), encoded on a second thread.
-5. Tags and chapters are added, and the temporary file is renamed onto the output.
+   a true-peak limiter, encoded on a second thread.
+5. Tags and chapters are added; the file is decoded and measured as a player would hear it (these
+   are the printed figures; a lossy codec that overshot −1 dBTP gets the file written again with a
+   lower ceiling), and the temporary file is renamed onto the output.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy.typing as npt
 from solemate.audio.ambient import Ambient, Music, make_bed, probe_music
 from solemate.audio.arrange import Arrangement, arrange, chime_key, speech_key
 from solemate.audio.chapters import Tags, tag_file, write_side_file
-from solemate.audio.dsp import fft_resample, limit, limit_whole, limiter_context
+from solemate.audio.dsp import TruePeakMeter, fft_resample, limit, limit_whole, limiter_context
 from solemate.audio.encode import (
     CODECS,
     BlockWriter,
@@ -57,6 +59,11 @@ TARGET_LUFS = -16.0
 MAX_TRUE_PEAK = -1.0
 """dBTP the result must not exceed (each codec's limiter ceiling leaves room under it)."""
 
+PEAK_MARGIN = 0.1
+MAX_ATTEMPTS = 3
+"""A file whose decoded true peak is within PEAK_MARGIN of the maximum is written again with a lower
+limiter ceiling, at most this many times in all."""
+
 PHRASE_LUFS = TARGET_LUFS + 0.6
 PHRASE_CEILING = -2.6
 """Each phrase is set a little above the target (the gaps between words and phrases pull the
@@ -68,6 +75,10 @@ BLOCK_SECONDS = 2.0
 
 class RenderError(Exception):
     """A render that cannot be done as asked; the message is one line for the person."""
+
+
+class _Overshoot(Exception):
+    """The decoded file peaks too high: discard it and write again with a lower ceiling."""
 
 
 @dataclass(frozen=True)
@@ -223,17 +234,36 @@ def render_session(
     timings["measure"] = clock() - t1
 
     t2 = clock()
-    if isinstance(mixer.bed, Music):
-        mixer.bed.restart()
     tags = _tags(timeline, options, arrangement)
-    try:
-        with atomic_output(output) as tmp:
-            loudness, peak = _write(
-                mixer, tmp, output, fmt, rate, 10 ** (gain_db / 20), ceiling, tags, progress
-            )
-            _tag(tmp, output, fmt, arrangement, tags)
-    except EncodeError as exc:
-        raise RenderError(str(exc)) from None
+    ceiling_db = codec.ceiling_db
+    for attempt in range(MAX_ATTEMPTS):
+        if isinstance(mixer.bed, Music):
+            mixer.bed.restart()
+        try:
+            with atomic_output(output) as tmp:
+                _write(
+                    mixer,
+                    tmp,
+                    output,
+                    fmt,
+                    rate,
+                    10 ** (gain_db / 20),
+                    10 ** (ceiling_db / 20),
+                    tags,
+                    progress,
+                )
+                _tag(tmp, output, fmt, arrangement, tags)
+                loudness, peak = _measure_file(tmp)
+                excess = db(peak) - (MAX_TRUE_PEAK - PEAK_MARGIN)
+                if excess > 0 and attempt + 1 < MAX_ATTEMPTS:
+                    # The codec overshot more than its ceiling allowed for: write again, lower.
+                    ceiling_db -= excess + PEAK_MARGIN
+                    raise _Overshoot
+        except _Overshoot:
+            continue
+        except EncodeError as exc:
+            raise RenderError(str(exc)) from None
+        break
     if options.chapters is not None:
         try:
             as_json = options.chapters.suffix.lower() == ".json"
@@ -284,6 +314,20 @@ def _measure(
     return meter.integrated(), peak
 
 
+def _measure_file(path: Path) -> tuple[float, float]:
+    """Integrated loudness and true peak of the file as a player decodes it: what is printed."""
+    import soundfile as sf
+
+    with sf.SoundFile(str(path)) as decoded:
+        meter = LoudnessMeter(decoded.samplerate)
+        peaks = TruePeakMeter()
+        for block in decoded.blocks(blocksize=1 << 16, dtype="float64", always_2d=True):
+            mono = block.mean(axis=1)
+            meter.add(mono)
+            peaks.add(mono)
+    return meter.integrated(), peaks.finish()
+
+
 def _write(
     mixer: Mixer,
     tmp: Path,
@@ -294,10 +338,8 @@ def _write(
     ceiling: float,
     tags: Tags,
     progress: Progress,
-) -> tuple[float, float]:
+) -> None:
     context = limiter_context(rate)
-    meter = LoudnessMeter(rate)
-    peak = 0.0
     metadata = {"title": tags.title, "artist": tags.artist, "date": tags.date}
     metadata["comment"] = tags.comment
     writer = BlockWriter(tmp, fmt, rate, metadata, display=output)
@@ -306,16 +348,12 @@ def _write(
         for i, start in enumerate(blocks):
             n = min(blocks.step, mixer.length - start)
             extended = mixer.block(start - context, n + 2 * context) * gain
-            limited = limit(extended, rate, ceiling)
-            peak = max(peak, limited.peak)
-            meter.add(limited.audio)
-            writer.write(limited.audio)
+            writer.write(limit(extended, rate, ceiling).audio)
             progress("write", (i + 1) / len(blocks))
         writer.close()
     except BaseException:
         writer.abort()
         raise
-    return meter.integrated(), peak
 
 
 def _tag(tmp: Path, output: Path, fmt: Format, arrangement: Arrangement, tags: Tags) -> None:
