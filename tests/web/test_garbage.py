@@ -91,6 +91,8 @@ def _cases(session_id: int) -> list[Case]:
         ),
         ("POST", "/api/sleep", {**DIARY, "wake_date": "2024-10-30", "mood": "ok"}, "mood"),
         ("POST", "/api/sleep", DIARY, "wake_date"),  # that night already has an entry
+        ("POST", "/api/sleep", {**DIARY, "wake_date": "0001-01-01"}, "wake_date"),
+        ("POST", "/api/sleep", {**DIARY, "into_bed": "9999-12-31T23:00"}, "into_bed"),
         ("PUT", "/api/sleep/2024-11-02", {**DIARY, "waso_min": 900}, "waso_min"),
         ("PUT", "/api/sleep/not-a-date", DIARY, "wake_date"),
         ("PUT", "/api/sleep/2024-10-01", DIARY, "wake_date"),

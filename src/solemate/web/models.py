@@ -111,6 +111,7 @@ class SafetyIn(_In):
 
 
 WallTime = dt.time | dt.datetime
+MIN_YEAR, MAX_YEAR = 1900, 2200
 
 
 class SleepIn(_In):
@@ -130,6 +131,14 @@ class SleepIn(_In):
     out_of_bed: WallTime
     quality: Annotated[StrictInt, Field(description="1 very poor … 5 very good")]
     comments: Annotated[str, Field(max_length=2000)] = ""
+
+    @field_validator("wake_date", "into_bed", "tried_to_sleep", "final_awakening", "out_of_bed")
+    @classmethod
+    def _plausible_year(cls, value: Any) -> Any:
+        # Dates near year 1 or 9999 cannot be moved across midnight or time zones at all.
+        if isinstance(value, dt.date) and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise ValueError(f"the year must be {MIN_YEAR}–{MAX_YEAR}")
+        return value
 
 
 # --- answers ---------------------------------------------------------------------------------------

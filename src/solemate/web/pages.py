@@ -189,6 +189,8 @@ def _parse_diary(form: FormData) -> tuple[dict[str, Any], DiaryAnswers | None, d
     parsed: dict[str, Any] = {}
     try:
         parsed["wake_date"] = dt.date.fromisoformat(str(values.get("wake_date", "")))
+        if not 1900 <= parsed["wake_date"].year <= 2200:
+            raise ValueError("implausible year")
     except ValueError:
         errors["wake_date"] = "give the date you woke up (YYYY-MM-DD)"
     for name in DIARY_TIMES:
@@ -197,6 +199,8 @@ def _parse_diary(form: FormData) -> tuple[dict[str, Any], DiaryAnswers | None, d
             parsed[name] = (
                 dt.time.fromisoformat(raw) if len(raw) <= 8 else dt.datetime.fromisoformat(raw)
             )
+            if isinstance(parsed[name], dt.datetime) and not 1900 <= parsed[name].year <= 2200:
+                raise ValueError("implausible year")
         except ValueError:
             errors[name] = "give a time like 23:05"
     for name in DIARY_INTS:

@@ -66,6 +66,17 @@ function lowerBound(values, x) {
   return lo;
 }
 
+function upperBound(values, x) {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] <= x + 1e-9) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 // Where a reloaded page picks up: this device's own record first, else the journal's last step.
 export function resumePoint(id, session, timeline, speed) {
   const saved = loadState(id);
@@ -142,7 +153,7 @@ export class Player {
   }
 
   segmentAt(position) {
-    const i = Math.max(0, lowerBound(this.starts, position + 1e-9) - 1);
+    const i = Math.max(0, upperBound(this.starts, position) - 1);
     return this.segments[Math.min(i, this.segments.length - 1)];
   }
 

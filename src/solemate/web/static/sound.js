@@ -35,7 +35,7 @@ export class Sound {
       if (Context) this.ctx = new Context();
     }
     if (this.ctx && this.ctx.state !== "running") this.ctx.resume().catch(() => {});
-    if (this.speakOn && "speechSynthesis" in window) {
+    if (this.speakOn && window.speechSynthesis && window.SpeechSynthesisUtterance) {
       try {
         const hush = new SpeechSynthesisUtterance("");
         hush.volume = 0;
@@ -162,7 +162,7 @@ export class Sound {
   // Stops what is being said: the person skipped, went back or paused.
   cut() {
     this.generation += 1;
-    if ("speechSynthesis" in window) window.speechSynthesis.cancel();
+    window.speechSynthesis?.cancel?.();
     for (const source of this.sources) {
       try {
         source.stop();
@@ -237,9 +237,10 @@ function bell(ctx, frequency, at) {
 }
 
 function englishVoice() {
-  if (!("speechSynthesis" in window)) return Promise.resolve(null);
+  const synth = window.speechSynthesis;
+  if (!synth || typeof synth.getVoices !== "function") return Promise.resolve(null);
   const pick = () => {
-    const voices = window.speechSynthesis.getVoices() || [];
+    const voices = synth.getVoices() || [];
     const english = voices.filter((v) => (v.lang || "").toLowerCase().startsWith("en"));
     return english.find((v) => v.localService) || english[0] || null;
   };
@@ -247,13 +248,13 @@ function englishVoice() {
   if (now) return Promise.resolve(now);
   return new Promise((resolve) => {
     const done = () => {
-      window.speechSynthesis.removeEventListener("voiceschanged", onChange);
+      synth.removeEventListener?.("voiceschanged", onChange);
       resolve(pick());
     };
     const onChange = () => {
       if (pick()) done();
     };
-    window.speechSynthesis.addEventListener("voiceschanged", onChange);
+    synth.addEventListener?.("voiceschanged", onChange);
     setTimeout(done, SPEECH_WAIT_MS);
   });
 }

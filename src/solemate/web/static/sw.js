@@ -42,9 +42,11 @@ async function networkFirst(request) {
   }
 }
 
-async function cacheFirst(request, name) {
+// Modules import each other without the ?v= of the page's links: the shell's versioned copy
+// (same build, this cache is named after it) answers for them too.
+async function cacheFirst(request, name, ignoreSearch = false) {
   const cache = await caches.open(name);
-  const kept = await cache.match(request);
+  const kept = (await cache.match(request)) || (ignoreSearch ? await cache.match(request, { ignoreSearch }) : undefined);
   if (kept) return kept;
   const response = await fetch(request);
   if (response.ok) cache.put(request, response.clone());
@@ -59,7 +61,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/speech/")) {
     event.respondWith(cacheFirst(request, AUDIO));
   } else if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
-    event.respondWith(cacheFirst(request, CACHE));
+    event.respondWith(cacheFirst(request, CACHE, true));
   } else if (request.mode === "navigate" && (url.pathname === "/" || url.pathname === "/play")) {
     event.respondWith(networkFirst(request));
   }

@@ -1,0 +1,145 @@
+"""The pages as plain HTML forms: the morning diary, the journal's edit, delete and import."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.web.conftest import Client
+from tests.web.test_api import DIARY
+
+
+def _token(client: Client, path: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert found
+    return found.group(1)
+
+
+def test_morning_form_shows_each_problem_next_to_its_field(client: Client) -> None:
+    token = _token(client, "/morning")
+    form = {**{k: str(v) for k, v in DIARY.items()}, "csrf_token": token, "editing": ""}
+    bad = client.http.post("/morning", data={**form, "sol_min": "lots", "quality": ""})
+    assert bad.status_code == 422
+    html = bad.text
+    assert 'id="sol_min" name="sol_min"' in html
+    assert 'aria-invalid="true" aria-describedby="err-sol_min"' in html
+    assert '<p class="error" id="err-sol_min">give a whole number</p>' in html
+    assert 'id="err-quality"' in html
+    assert 'value="lots"' in html  # what was typed is kept
+    impossible = client.http.post("/morning", data={**form, "waso_min": "600"})
+    assert impossible.status_code == 422
+    assert 'id="err-waso_min"' in impossible.text
+    assert client.get("/api/sleep").json() == []
+
+    saved = client.http.post("/morning", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/morning?saved=2024-11-02"
+    page = client.get("/morning?saved=2024-11-02").text
+    assert "sleep efficiency 86.3 %" in page
+    edit = client.get("/morning?date=2024-11-02").text
+    assert 'name="editing" value="2024-11-02"' in edit
+    changed = client.http.post(
+        "/morning", data={**form, "editing": "2024-11-02", "quality": "5"}, follow_redirects=False
+    )
+    assert changed.status_code == 303
+    assert client.get("/api/sleep").json()[0]["quality_label"] == "very good"
+
+
+def test_defaults_come_from_the_night_before(client: Client) -> None:
+    client.post("/api/sleep", json={**DIARY, "wake_date": "2024-11-01", "into_bed": "22:40"})
+    page = client.get("/morning").text
+    assert 'name="into_bed" value="22:40"' in page
+    assert "Filled in from the night to 2024-11-01" in page
+
+
+def test_journal_forms_edit_and_delete(client: Client) -> None:
+    client.screen()
+    session_id = client.start(before_stress=8)["session"]["id"]
+    client.post("/api/sleep", json=DIARY)
+    page = client.get("/journal").text
+    assert "in progress" in page
+    token = _token(client, "/journal")
+    rated = client.http.post(
+        f"/journal/sessions/{session_id}/rating",
+        data={"csrf_token": token, "before": "8", "after": "2"},
+        follow_redirects=False,
+    )
+    assert rated.status_code == 303
+    assert client.get("/api/sessions").json()[0]["after_stress"] == 2
+    wrong = client.http.post(
+        f"/journal/sessions/{session_id}/rating", data={"csrf_token": token, "after": "12"}
+    )
+    assert wrong.status_code == 422
+    assert "after: give a whole number from 0 to 10" in wrong.text
+
+    gone = client.http.post(
+        "/journal/sleep/2024-11-02/delete", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert gone.headers["location"] == "/journal?done=night-deleted"
+    assert client.get("/api/sleep").json() == []
+    client.http.post(f"/journal/sessions/{session_id}/delete", data={"csrf_token": token})
+    assert client.get("/api/sessions").json() == []
+    assert "The session was deleted." in client.get("/journal?done=session-deleted").text
+
+
+def test_journal_import_form(client: Client) -> None:
+    client.post("/api/sleep", json=DIARY)
+    export = client.get("/api/export").content
+    token = _token(client, "/journal")
+    client.delete("/api/sleep/2024-11-02")
+    done = client.http.post(
+        "/journal/import",
+        data={"csrf_token": token},
+        files={"file": ("export.json", export, "application/json")},
+    )
+    assert done.status_code == 200
+    assert "Imported: " in done.text
+    assert len(client.get("/api/sleep").json()) == 1
+    broken = json.loads(export)
+    broken["diary"][0]["quality"] = 42
+    before = client.export()
+    refused = client.http.post(
+        "/journal/import",
+        data={"csrf_token": token},
+        files={"file": ("export.json", json.dumps(broken).encode(), "application/json")},
+    )
+    assert refused.status_code == 422
+    assert "nothing written" in refused.text
+    assert client.export() == before
+    junk = client.http.post(
+        "/journal/import",
+        data={"csrf_token": token},
+        files={"file": ("x.json", b"\xff\xfe not json", "application/json")},
+    )
+    assert junk.status_code == 422
+    assert "not a solemate export" in junk.text
+
+
+def test_print_follows_the_safety_screen(client: Client) -> None:
+    plain = client.get("/print", params={"minutes": 12, "voice": "partner"})
+    assert plain.status_code == 200
+    assert "massaging a partner" in plain.text
+    assert client.get("/print", params={"minutes": 2}).status_code == 422
+    client.screen(varicose_veins=True)
+    changed = client.get("/print", params={"minutes": 12})
+    assert "the calf is left out" in changed.text
+    client.screen(fever=True)
+    refused = client.get("/print", params={"minutes": 12})
+    assert refused.status_code == 409
+    assert "Do not massage tonight" in refused.text
+
+
+def test_manifest_and_service_worker(client: Client) -> None:
+    manifest = client.get("/manifest.webmanifest").json()
+    assert manifest["display"] == "standalone"
+    assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+    worker = client.get("/sw.js")
+    assert worker.headers["content-type"].startswith("text/javascript")
+    assert "__VERSION__" not in worker.text
+    assert "__SHELL__" not in worker.text
+    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", worker.text).group(1))  # type: ignore[union-attr]
+    assert "/play" in shell
+    for url in shell:
+        assert client.get(url).status_code == 200, url
