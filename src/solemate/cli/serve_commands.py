@@ -73,7 +73,9 @@ def _pairing_code(url: str) -> None:
 
     typer.echo("Scan this code with the phone's camera to pair it (works once, for 10 minutes):\n")
     segno.make(url, error="m").terminal(compact=True)
-    typer.echo(f"\nor open {url.rsplit('/pair/', 1)[0]}/ and give the passphrase.")
+    typer.echo(
+        f"\nor open {url} on the phone (once), or {url.rsplit('/pair/', 1)[0]}/ and give the passphrase."
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -135,6 +137,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"solemate is running at {url}  (Ctrl-C to stop)")
         if pairing is not None:
             address = _lan_address() if host in ("0.0.0.0", "::") else host
+            typer.echo(f"On your network: http://{address}:{port}/")
             _pairing_code(f"http://{address}:{port}/pair/{pairing.value}")
         if open_browser:
             threading.Timer(0.8, webbrowser.open, args=(url,)).start()
