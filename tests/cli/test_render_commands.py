@@ -65,6 +65,7 @@ def test_text_chapters_and_explicit_format(cli: CliRunner, tmp_path: Path) -> No
             "speech rate must be a whole number of words per minute from 80 to 450",
         ),
         (["--chapters", "c.pdf"], "--chapters must name a .txt or .json file"),
+        (["--voice", "/nowhere/calm.onnx"], "no Piper voice model at /nowhere/calm.onnx"),
     ],
 )
 def test_bad_usage_is_one_line_and_exit_2(

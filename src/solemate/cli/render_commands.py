@@ -61,7 +61,9 @@ def register(app: typer.Typer) -> None:
             help="mp3, ogg, opus, wav or flac (default: from the file name).",
         ),
         voice: str | None = typer.Option(
-            None, "--voice", help="espeak-ng voice, e.g. en-us+f2, en-gb-x-rp+f3."
+            None,
+            "--voice",
+            help="espeak-ng voice (en-us+f2, en-gb-x-rp+f3…) or a Piper .onnx voice file.",
         ),
         rate: int | None = typer.Option(None, "--rate", help="Speech rate in words per minute."),
         ambient: AmbientOption = typer.Option(
@@ -93,7 +95,13 @@ def register(app: typer.Typer) -> None:
         from solemate.audio.ambient import Ambient
         from solemate.audio.encode import EncodeError, format_for
         from solemate.audio.render import RenderError, RenderOptions, render_session
-        from solemate.audio.speech import DEFAULT_RATE, DEFAULT_VOICE, SpeechEngine, SpeechError
+        from solemate.audio.speech import (
+            DEFAULT_RATE,
+            DEFAULT_VOICE,
+            Speaker,
+            SpeechEngine,
+            SpeechError,
+        )
         from solemate.plan import PlanError, plan
 
         options = plan_options(
@@ -107,8 +115,14 @@ def register(app: typer.Typer) -> None:
             fmt = format_for(output, output_format)
         except EncodeError as exc:
             fail(str(exc), 2)
+        speaker: Speaker
         try:
-            speaker = SpeechEngine(voice or DEFAULT_VOICE, rate or DEFAULT_RATE)
+            if voice and voice.endswith(".onnx"):  # a Piper neural voice (optional extra)
+                from solemate.audio.neural import PiperEngine
+
+                speaker = PiperEngine(voice, rate or DEFAULT_RATE)
+            else:
+                speaker = SpeechEngine(voice or DEFAULT_VOICE, rate or DEFAULT_RATE)
         except SpeechError as exc:
             fail(str(exc), 2)
         timeline_source = resolve_routine(routine)
