@@ -15,7 +15,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
+from pydantic import ValidationError
 from starlette.background import BackgroundTask
 
 from solemate.diary import DiaryAnswers
@@ -78,6 +80,15 @@ def plan_options(q: PlanQuery) -> PlanOptions:
     )
 
 
+def _query_parameters(model: type[PlanQuery]) -> list[dict[str, Any]]:
+    """The model's fields as OpenAPI query parameters (the route validates them itself)."""
+    schema = model.model_json_schema()
+    return [
+        {"name": name, "in": "query", "required": False, "schema": prop}
+        for name, prop in schema["properties"].items()
+    ]
+
+
 @router.get(
     "/plan",
     tags=["plan"],
@@ -87,10 +98,29 @@ def plan_options(q: PlanQuery) -> PlanOptions:
             "content": {"application/json": {}},
         }
     },
+    openapi_extra={"parameters": _query_parameters(PlanQuery)},
 )
-async def get_plan(query: Annotated[PlanQuery, Query()], svc: Svc) -> Response:
-    """Plan a session: the Timeline every player consumes. Pure: nothing is recorded."""
-    return Response(svc.planner.json(plan_options(query)), media_type="application/json")
+async def get_plan(request: Request) -> Response:
+    """Plan a session: the Timeline every player consumes. Pure: nothing is recorded.
+
+    The hottest route (every player asks for it), so the query is validated here with the model
+    directly and the answer for a query string seen before is served from memory: the planner is
+    pure, so the same query always gives the same bytes.
+    """
+    svc: Services = request.app.state.services  # no dependency to solve on the hot path
+    raw = request.scope["query_string"]
+    body = svc.plan_answers.get(raw)
+    if body is None:
+        try:
+            query = PlanQuery.model_validate_strings(dict(request.query_params))
+        except ValidationError as error:
+            raise RequestValidationError(
+                [{**e, "loc": ("query", *e["loc"])} for e in error.errors()]
+            ) from None
+        body = svc.planner.json(plan_options(query))
+        if len(svc.plan_answers) < 1024 and len(raw) < 512:
+            svc.plan_answers[raw] = body
+    return Response(body, media_type="application/json")
 
 
 # --- safety ----------------------------------------------------------------------------------------
@@ -196,9 +226,11 @@ def start_session(body: SessionIn, svc: Svc) -> SessionDetail:
         voice=body.voice,
         preparation=body.preparation,
     )
-    session_id, _ = tonight.start_session(
-        svc.journal, svc.planner, options, svc.today(), body.before_stress
-    )
+    with svc.writing():
+        session_id, _ = tonight.start_session(
+            svc.journal, svc.planner, options, svc.today(), body.before_stress
+        )
+    svc.session_timelines.pop(session_id, None)  # an id can come back after a delete
     return session_detail(svc, session_id)
 
 
@@ -211,24 +243,30 @@ def get_session(session_id: SessionId, svc: Svc) -> SessionDetail:
 @router.post("/sessions/{session_id}/progress", response_model=ProgressOut, tags=["sessions"])
 def post_progress(session_id: SessionId, body: ProgressIn, svc: Svc) -> ProgressOut:
     """The player reached segment ``segment``: a step boundary is written to the journal."""
-    session = svc.journal.session(session_id)
-    if session.status != "in_progress":
-        raise ApiError(
-            409,
-            "session_id",
-            f"session {session_id} is {session.status.replace('_', ' ')}, not in progress",
-        )
-    try:
-        timeline = tonight.session_timeline(svc.planner, session)
-    except tonight.RoutineChanged as changed:
-        raise ApiError(409, "session_id", str(changed)) from None
+    timeline = svc.session_timelines.get(session_id)
+    if timeline is None:
+        session = svc.journal.session(session_id)
+        if session.status != "in_progress":
+            raise ApiError(
+                409,
+                "session_id",
+                f"session {session_id} is {session.status.replace('_', ' ')}, not in progress",
+            )
+        try:
+            timeline = tonight.session_timeline(svc.planner, session)
+        except tonight.RoutineChanged as changed:
+            raise ApiError(409, "session_id", str(changed)) from None
+        if len(svc.session_timelines) > 256:
+            svc.session_timelines.clear()
+        svc.session_timelines[session_id] = timeline
     if body.segment >= len(timeline.segments):
         raise ApiError(
             422,
             "segment",
             f"{body.segment} is past the last segment ({len(timeline.segments) - 1})",
         )
-    recorded = tonight.record_boundary(svc.journal, session_id, timeline, body.segment)
+    with svc.writing():  # the journal refuses a session that is no longer in progress
+        recorded = tonight.record_boundary(svc.journal, session_id, timeline, body.segment)
     segment = timeline.segments[body.segment]
     return ProgressOut(
         id=session_id, status="in_progress", recorded=recorded, foot=segment.foot, step=segment.step
@@ -238,16 +276,18 @@ def post_progress(session_id: SessionId, body: ProgressIn, svc: Svc) -> Progress
 @router.post("/sessions/{session_id}/finish", response_model=SessionOut, tags=["sessions"])
 def finish_session(session_id: SessionId, body: FinishIn, svc: Svc) -> SessionOut:
     """End the session: completed, or interrupted (stopped early)."""
-    session = svc.journal.finish_session(session_id, body.status)
+    with svc.writing():
+        session = svc.journal.finish_session(session_id, body.status)
     return session_out(session, svc.journal.ratings(session_id=session_id))
 
 
 @router.post("/sessions/{session_id}/ratings", response_model=RatingOut, tags=["ratings"])
 def rate(session_id: SessionId, body: RatingIn, svc: Svc) -> RatingOut:
     """ "How stressed do you feel right now?" 0–10, before or after; a second answer replaces the first."""
-    rating = svc.journal.rate_stress(
-        body.moment, body.stress, session_id=session_id, relaxation=body.relaxation
-    )
+    with svc.writing():
+        rating = svc.journal.rate_stress(
+            body.moment, body.stress, session_id=session_id, relaxation=body.relaxation
+        )
     return RatingOut(
         id=rating.id,
         session_id=rating.session_id,
@@ -262,6 +302,7 @@ def rate(session_id: SessionId, body: RatingIn, svc: Svc) -> RatingOut:
 def delete_session(session_id: SessionId, svc: Svc) -> Response:
     """Delete a session and its ratings."""
     svc.journal.delete_entry("session", session_id)
+    svc.session_timelines.pop(session_id, None)
     return Response(status_code=204)
 
 

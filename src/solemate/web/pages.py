@@ -8,6 +8,7 @@ a hidden field, checked here (the guard checks it for script requests).
 from __future__ import annotations
 
 import base64
+import functools
 import datetime as dt
 import hashlib
 import json
@@ -82,6 +83,7 @@ def page(
     )
 
 
+@functools.cache
 def _footmap() -> str:
     return foot_map_svg(prefix="player", title="Foot map: the sole and the top of the foot")
 
@@ -295,6 +297,7 @@ def journal_page(
 @router.post("/journal/sessions/{session_id}/delete")
 def journal_delete_session(session_id: api.SessionId, svc: Svc, form: Form) -> Response:
     svc.journal.delete_entry("session", session_id)
+    svc.session_timelines.pop(session_id, None)
     return RedirectResponse("/journal?done=session-deleted", 303)
 
 

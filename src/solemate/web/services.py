@@ -6,8 +6,10 @@ apps (a test on SQLite and one on PostgreSQL) can run side by side in one proces
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -16,6 +18,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from solemate.journal import Journal
+from solemate.timeline import Timeline
 from solemate.web.config import WebConfig
 from solemate.web.cue_audio import CueAudio
 from solemate.web.passphrase import PassphraseRecord
@@ -45,6 +48,19 @@ class Services:
     auth: PassphraseRecord | None
     templates: Jinja2Templates
     versions: dict[str, str] = field(default_factory=static_versions)
+    #: Answers of GET /api/plan by raw query string (the planner is pure; bounded by the route).
+    plan_answers: dict[bytes, bytes] = field(default_factory=dict)
+    #: One writer at a time from this process. SQLite lets one transaction write anyway, but its
+    #: own wait is a sleep with back-off, which under a burst of step boundaries leaves some
+    #: requests waiting a second while others pass; a lock here queues them in a few ms each.
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Timelines of sessions that recorded progress: planned once, not on every step boundary.
+    session_timelines: dict[int, Timeline] = field(default_factory=dict)
+
+    def writing(self) -> contextlib.AbstractContextManager[object]:
+        if self.journal.dialect == "sqlite":
+            return self.write_lock
+        return contextlib.nullcontext()
 
     def now(self) -> dt.datetime:
         return self.config.clock()
@@ -63,6 +79,7 @@ class Services:
         return hashlib.sha256(joined.encode()).hexdigest()[:12]
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
+    # async: a plain function dependency would be run on the thread pool, a hop per request.
     found: Services = request.app.state.services
     return found
