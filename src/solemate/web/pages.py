@@ -8,8 +8,8 @@ a hidden field, checked here (the guard checks it for script requests).
 from __future__ import annotations
 
 import base64
-import functools
 import datetime as dt
+import functools
 import hashlib
 import json
 import time
