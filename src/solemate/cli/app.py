@@ -31,12 +31,26 @@ def _root(
     """solemate: foot massage, spoken and timed, and a journal of what it does for your sleep."""
 
 
+_registered = False
+
+
 def _register() -> None:
     # Imported here so that each command module can import `app` from this one.
-    from solemate.cli import plan_commands, render_commands, routine_commands
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    from solemate.cli import (
+        guide_commands,
+        insights_commands,
+        plan_commands,
+        render_commands,
+        routine_commands,
+    )
 
-    for module in (plan_commands, routine_commands, render_commands):
+    for module in (plan_commands, routine_commands, guide_commands, render_commands):
         module.register(app)
+    insights_commands.register(app)
     from solemate.cli import serve_commands
 
     serve_commands.register(app)

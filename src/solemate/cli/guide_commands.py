@@ -1,0 +1,331 @@
+"""`solemate guide`: the live, spoken, timed session in the terminal; `solemate safety`: the screen."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import typer
+
+from solemate.cli.common import fail, resolve_routine, usage_error
+from solemate.cli.plan_commands import (
+    FIRST_FOOT,
+    FOOT,
+    FULL,
+    GENTLE,
+    MINUTES,
+    NIGHTLY,
+    PARTNER,
+    PREPARATION,
+    ROUTINE,
+    SKIP_CALF,
+    FeetOption,
+    FootOption,
+    plan_options,
+)
+from solemate.plan import PlanError, plan
+from solemate.safety import QUESTIONS, AnswerError, Level, SafetyChanges, Verdict, screen
+
+if TYPE_CHECKING:
+    from solemate.journal import Journal
+    from solemate.live.clock import QueueInputs
+    from solemate.live.listen import VoiceCommands
+    from solemate.live.player import Outcome, Sink
+    from solemate.timeline import Segment, Timeline
+
+SCREEN_VALID_DAYS = 90
+DATABASE = typer.Option(
+    None,
+    "--database",
+    envvar="SOLEMATE_DATABASE_URL",
+    help="Journal database URL (default: a SQLite file in your data directory).",
+)
+
+
+def open_journal(url: str | None) -> Journal:
+    from solemate.journal import Journal, JournalError
+
+    try:
+        return Journal(url)
+    except JournalError as exc:
+        fail(f"journal: {exc}")
+    except Exception as exc:  # a bad URL or an unreachable server: say which, never a traceback
+        fail(
+            f"cannot open the journal at {url or 'the default location'}: {exc.__class__.__name__}: {exc}"
+        )
+
+
+def ask_safety(voice: str) -> dict[str, bool]:
+    """Ask every safety question; a plain Enter means no."""
+    typer.echo("Before the first massage, a short safety check. Answer y or n (Enter = no).\n")
+    answers = {}
+    for question in QUESTIONS:
+        answers[question.id] = typer.confirm(
+            question.text("partner" if voice == "partner" else "self"), default=False
+        )
+    return answers
+
+
+def current_verdict(journal: Journal, voice: str, today: dt.date, force: bool = False) -> Verdict:
+    """The stored screen's verdict when recent and complete, else a new screen asked and stored."""
+    latest = journal.latest_screen()
+    if latest is not None and not force and (today - latest.screened_on).days <= SCREEN_VALID_DAYS:
+        stored = {k: v for k, v in latest.answers.items() if isinstance(v, bool)}
+        try:
+            return screen(stored)
+        except AnswerError:
+            typer.echo("The safety questions have changed since you last answered them.")
+    try:
+        answers = ask_safety(voice)
+    except (typer.Abort, EOFError):
+        fail("the safety screen needs your answers: run 'solemate safety' in a terminal first")
+    verdict = screen(answers)
+    journal.record_screen(today, answers, verdict.level.value, verdict.reasons)
+    return verdict
+
+
+def ask_rating(question: str) -> int | None:
+    """Ask a 0–10 rating; Enter skips. Re-asks until the answer is a whole number from 0 to 10."""
+    while True:
+        raw = typer.prompt(
+            f"{question} 0 (not at all) to 10 (extremely), Enter to skip",
+            default="",
+            show_default=False,
+        )
+        raw = raw.strip()
+        if not raw:
+            return None
+        if raw.isdigit() and 0 <= int(raw) <= 10:
+            return int(raw)
+        typer.echo(
+            f"Please answer with a whole number from 0 to 10 (got {raw!r}), or press Enter to skip."
+        )
+
+
+class JournalRecorder:
+    """Writes the session to the journal at its start and at every step boundary."""
+
+    def __init__(self, journal: Journal, session_id: int) -> None:
+        self.journal = journal
+        self.session_id = session_id
+
+    def boundary(self, segment: Segment) -> None:
+        if segment.kind == "action" and segment.foot and segment.step:
+            self.journal.advance_session(
+                self.session_id, segment.foot, segment.step, segment.step_id
+            )
+
+    def finish(self, status: str, segment: Segment, timeline: Timeline) -> None:
+        self.journal.finish_session(
+            self.session_id, "completed" if status == "completed" else "interrupted"
+        )
+
+
+def _sinks(no_voice: bool, no_chime: bool, voice: str | None, rate: int | None) -> list[Sink]:
+    """The sound sink (speech and chimes), or none; a bad voice or rate is a usage error."""
+    if no_voice and no_chime:
+        return []
+    from solemate.audio.speech import (
+        DEFAULT_RATE,
+        DEFAULT_VOICE,
+        Speaker,
+        SpeechEngine,
+        SpeechError,
+    )
+    from solemate.live.sound import open_sound
+
+    speaker: Speaker | None = None
+    if not no_voice:
+        try:
+            if voice and voice.endswith(".onnx"):
+                from solemate.audio.neural import PiperEngine
+
+                speaker = PiperEngine(voice, rate or DEFAULT_RATE)
+            else:
+                speaker = SpeechEngine(voice or DEFAULT_VOICE, rate or DEFAULT_RATE)
+        except SpeechError as exc:
+            usage_error(str(exc))
+    sink = open_sound(speaker, chimes=not no_chime)
+    for notice in sink.notices:
+        typer.echo(notice)
+    return [sink]
+
+
+def _voice_commands(inputs: QueueInputs, sinks: list[Sink]) -> VoiceCommands | None:
+    """Voice commands from the microphone, or None after printing why not (one line)."""
+    from solemate.live.listen import ListenUnavailable, VoiceCommands
+    from solemate.live.sound import SilentOutput, SoundSink
+
+    # The app's own sound must not be obeyed. With no sound device nothing is played (and the
+    # mixer is never drained, so it would look busy forever): then nothing is ever "speaking".
+    mixers = [
+        s.mixer
+        for s in sinks
+        if isinstance(s, SoundSink) and not isinstance(s.output, SilentOutput)
+    ]
+    voice = VoiceCommands(inputs.put, (lambda: mixers[0].busy) if mixers else (lambda: False))
+    try:
+        voice.start()
+    except ListenUnavailable as exc:
+        typer.echo(str(exc))
+        return None
+    return voice
+
+
+def play(
+    timeline: Timeline,
+    sinks: list[Sink],
+    recorder: JournalRecorder,
+    speed: float,
+    listen: bool = False,
+) -> Outcome:
+    from rich.console import Console
+
+    from solemate.live.clock import QueueInputs, SystemClock
+    from solemate.live.keys import KeyReader
+    from solemate.live.player import Player
+    from solemate.live.screen import Screen
+
+    inputs = QueueInputs()
+    voice = _voice_commands(inputs, sinks) if listen else None  # before the full-screen display
+    clock = SystemClock(speed)
+    display = Screen(Console())
+    with display, voice or contextlib.nullcontext():
+        player = Player(timeline, clock, inputs, [display, *sinks], recorder)
+        try:
+            if sys.stdin.isatty():
+                with KeyReader(inputs.put):
+                    return player.run()
+            return player.run()
+        finally:
+            for sink in sinks:
+                sink.close()
+
+
+def describe_outcome(outcome: Outcome) -> str:
+    if outcome.status == "completed":
+        minutes = outcome.timeline.total // 60
+        return f"Session complete: {minutes} min. Sleep well."
+    seg = outcome.segment
+    where = f"{seg.foot} foot, step {seg.step}" if seg.kind == "action" else seg.title.lower()
+    return f"Session stopped at {where}; recorded as interrupted."
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("guide")
+    def guide_command(
+        minutes: float | None = MINUTES,
+        nightly: bool = NIGHTLY,
+        full: bool = FULL,
+        partner: bool = PARTNER,
+        first_foot: FootOption = FIRST_FOOT,
+        foot: FeetOption = FOOT,
+        preparation: bool = PREPARATION,
+        gentle: bool = GENTLE,
+        skip_calf: bool = SKIP_CALF,
+        routine: str = ROUTINE,
+        no_voice: bool = typer.Option(
+            False, "--no-voice", help="Show the session without speaking it."
+        ),
+        no_chime: bool = typer.Option(False, "--no-chime", help="No chimes between steps."),
+        voice: str | None = typer.Option(
+            None, "--voice", help="Speech voice (see 'solemate voices')."
+        ),
+        rate: int | None = typer.Option(
+            None, "--rate", help="Speech rate in words per minute (80–450)."
+        ),
+        listen: bool = typer.Option(
+            False, "--listen", help="Offline voice commands: pause, resume, next, repeat, stop."
+        ),
+        speed: float = typer.Option(
+            1.0, "--speed", hidden=True, help="Run the clock faster (testing)."
+        ),
+        database: str | None = DATABASE,
+    ) -> None:
+        """Talk you through tonight's massage, hands-free: spoken cues, chimes, counted holds."""
+        options = plan_options(
+            minutes, nightly, full, partner, first_foot, foot, preparation, gentle, skip_calf
+        )
+        if not 0 < speed <= 1000:
+            usage_error(f"--speed must be above 0 and at most 1000, got {speed:g}")
+        if rate is not None and not 80 <= rate <= 450:
+            usage_error(f"--rate must be 80–450 words per minute, got {rate}")
+        chosen = resolve_routine(routine)
+        try:
+            plan(chosen, options)  # refuse an impossible length before asking anything
+        except PlanError as exc:
+            usage_error(str(exc))
+
+        sinks = _sinks(no_voice, no_chime, voice, rate)
+        journal = open_journal(database)
+        with journal:
+            verdict = current_verdict(journal, options.voice, dt.date.today())
+            if verdict.level is Level.DO_NOT_MASSAGE:
+                fail(verdict.summary())
+            if verdict.level is Level.GO_WITH_CHANGES:
+                typer.echo(verdict.summary())
+            safety = SafetyChanges(
+                gentle_only=options.safety.gentle_only or verdict.changes.gentle_only,
+                skip_calf=options.safety.skip_calf or verdict.changes.skip_calf,
+                patch_test=verdict.changes.patch_test,
+            )
+            options = replace(options, safety=safety)
+            timeline = plan(chosen, options)
+            who = "your partner" if options.voice == "partner" else "you"
+            before = ask_rating(
+                f"How stressed {'does' if who != 'you' else 'do'} {who} feel right now?"
+            )
+            session_id = journal.start_session(
+                chosen.id,
+                f"{chosen.version}+{chosen.digest}",
+                planned_seconds=timeline.total,
+                plan_options=timeline.options,
+            )
+            if before is not None:
+                journal.rate_stress("before", before, session_id=session_id)
+            outcome = play(timeline, sinks, JournalRecorder(journal, session_id), speed, listen)
+            typer.echo(describe_outcome(outcome))
+            after = ask_rating(
+                f"And now, how stressed {'does' if who != 'you' else 'do'} {who} feel?"
+            )
+            if after is not None:
+                journal.rate_stress("after", after, session_id=session_id)
+                if before is not None:
+                    typer.echo(f"Stress before {before}, after {after}.")
+
+    @app.command("safety")
+    def safety_command(
+        partner: bool = PARTNER,
+        show: bool = typer.Option(
+            False, "--show", help="Show the last answers and verdict without asking."
+        ),
+        database: str | None = DATABASE,
+    ) -> None:
+        """Take the safety screen (again): questions to answer before massaging."""
+        with open_journal(database) as journal:
+            if show:
+                latest = journal.latest_screen()
+                if latest is None:
+                    fail("no safety screen yet: run 'solemate safety'")
+                yes = [q.id for q in QUESTIONS if latest.answers.get(q.id) is True]
+                typer.echo(
+                    f"Last screened {latest.screened_on}: {latest.level}; yes to: {', '.join(yes) or 'nothing'}."
+                )
+                return
+            verdict = current_verdict(
+                journal, "partner" if partner else "self", dt.date.today(), force=True
+            )
+            typer.echo(verdict.summary())
+            if verdict.level is Level.DO_NOT_MASSAGE:
+                raise typer.Exit(1)
+
+    @app.command("voices")
+    def voices_command() -> None:
+        """List the offline voices for --voice (a Piper .onnx file also works, with the neural extra)."""
+        from solemate.audio.speech import DEFAULT_VOICE, voices
+
+        for name in voices():
+            typer.echo(f"{name}{'  (default)' if name == DEFAULT_VOICE else ''}")

@@ -1,0 +1,289 @@
+"""The live player: keeps a Timeline's time and fires its cues, nothing else.
+
+Deadlines are absolute. The player remembers one anchor, "session position P was at clock time T",
+and every deadline is computed from it, so nothing accumulates: a 30-minute session ends on time,
+pauses included. Outputs (screen, speech, chimes), inputs (keys, voice) and the journal are passed in.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from solemate.live.clock import Clock, Inputs
+from solemate.live.commands import SHIFT_SECONDS, Command
+from solemate.timeline import Cue, Segment, Timeline, shift
+
+ChimeKind = Literal["step", "switch", "end"]
+Status = Literal["completed", "interrupted"]
+LOOKAHEAD = 4  # cues handed to the sink ahead of time, so speech is ready on its deadline
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a screen needs to draw one moment of the session."""
+
+    timeline: Timeline
+    position: float
+    segment: Segment
+    next_segment: Segment | None
+    paused: bool
+    last_cue: Cue | None
+
+    @property
+    def remaining_in_segment(self) -> float:
+        return max(0.0, self.segment.end - self.position)
+
+    @property
+    def remaining(self) -> float:
+        return max(0.0, self.timeline.total - self.position)
+
+
+class Sink(Protocol):
+    """Where the session goes: a screen, a speaker, a recording."""
+
+    def cue(self, cue: Cue, segment: Segment) -> None: ...
+
+    def chime(self, kind: ChimeKind) -> None: ...
+
+    def prepare(self, cues: Sequence[Cue]) -> None: ...
+
+    def show(self, view: View) -> None: ...
+
+    def notice(self, text: str) -> None: ...
+
+    def cut(self) -> None:
+        """Stop what is being said now: the person skipped or went back."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Recorder(Protocol):
+    """Where progress is written as it happens (the journal), so a killed session stays honest."""
+
+    def boundary(self, segment: Segment) -> None: ...
+
+    def finish(self, status: Status, segment: Segment, timeline: Timeline) -> None: ...
+
+
+class NullRecorder:
+    def boundary(self, segment: Segment) -> None:
+        pass
+
+    def finish(self, status: Status, segment: Segment, timeline: Timeline) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    position: float
+    segment: Segment
+    timeline: Timeline
+
+
+def _step_key(segment: Segment) -> tuple[str, object, object]:
+    return (segment.kind, segment.foot, segment.step)
+
+
+class Player:
+    def __init__(
+        self,
+        timeline: Timeline,
+        clock: Clock,
+        inputs: Inputs,
+        sinks: Sequence[Sink],
+        recorder: Recorder | None = None,
+    ) -> None:
+        self.timeline = timeline
+        self.clock = clock
+        self.inputs = inputs
+        self.sinks = list(sinks)
+        self.recorder = recorder or NullRecorder()
+        self._reindex()
+        self._anchor_pos = 0.0
+        self._anchor_time = 0.0
+        self.paused = False
+        self._next = 0  # index of the next cue to fire
+        self._current: Segment | None = None
+        self._last_cue: Cue | None = None
+
+    # --- time ---------------------------------------------------------------------------------
+
+    def _reindex(self) -> None:
+        self._cues = [(cue, segment) for segment in self.timeline.segments for cue in segment.cues]
+        self._times = [cue.at for cue, _ in self._cues]
+
+    def position(self) -> float:
+        if self.paused:
+            return self._anchor_pos
+        return self._anchor_pos + (self.clock.now() - self._anchor_time)
+
+    def _anchor(self, position: float) -> None:
+        self._anchor_pos = position
+        self._anchor_time = self.clock.now()
+
+    def _deadline_for(self, position: float) -> float:
+        return self._anchor_time + (position - self._anchor_pos)
+
+    def _segment_at(self, position: float) -> Segment:
+        return (
+            self.timeline.segment_at(min(position, self.timeline.total))
+            or self.timeline.segments[-1]
+        )
+
+    # --- outputs ------------------------------------------------------------------------------
+
+    def _emit_view(self) -> None:
+        position = min(self.position(), float(self.timeline.total))
+        segment = self._segment_at(position)
+        following = self.timeline.segments[segment.index + 1 :]
+        view = View(
+            self.timeline,
+            position,
+            segment,
+            following[0] if following else None,
+            self.paused,
+            self._last_cue,
+        )
+        for sink in self.sinks:
+            sink.show(view)
+
+    def _enter(self, segment: Segment) -> None:
+        """A new segment begins: chime and record when the step (or the foot) changes."""
+        previous = self._current
+        self._current = segment
+        if previous is not None and _step_key(previous) == _step_key(segment):
+            return
+        if segment.kind == "between-feet":
+            self._chime("switch")
+        elif segment.kind == "action" and previous is not None:
+            self._chime("step")
+        self.recorder.boundary(segment)
+
+    def _chime(self, kind: ChimeKind) -> None:
+        for sink in self.sinks:
+            sink.chime(kind)
+
+    def _fire_due(self) -> None:
+        position = self.position()
+        while self._next < len(self._cues) and self._times[self._next] <= position + 1e-9:
+            cue, segment = self._cues[self._next]
+            if segment is not self._current:
+                self._enter(segment)
+            for sink in self.sinks:
+                sink.cue(cue, segment)
+            self._last_cue = cue
+            self._next += 1
+            upcoming = [c for c, _ in self._cues[self._next : self._next + LOOKAHEAD]]
+            for sink in self.sinks:
+                sink.prepare(upcoming)
+
+    # --- commands -----------------------------------------------------------------------------
+
+    def _seek(self, position: float) -> None:
+        """Jump to ``position``; cues from there on fire again (a repeated step is said again)."""
+        for sink in self.sinks:
+            sink.cut()
+        self._anchor(position)
+        self._next = bisect.bisect_left(self._times, position)
+
+    def _handle(self, command: Command) -> Status | None:
+        position = self.position()
+        segment = self._segment_at(position)
+        if command is Command.QUIT:
+            return "interrupted"
+        if command is Command.TOGGLE:
+            command = Command.RESUME if self.paused else Command.PAUSE
+        if command is Command.PAUSE and not self.paused:
+            self._anchor(position)
+            self.paused = True
+        elif command is Command.RESUME and self.paused:
+            self.paused = False
+            self._anchor(position)
+        elif command is Command.NEXT:
+            later = self.timeline.segments[segment.index + 1 :]
+            self._seek(float(later[0].start) if later else float(self.timeline.total))
+        elif command is Command.REPEAT:
+            self._seek(float(segment.start))
+        elif command in (Command.MORE, Command.LESS):
+            delta = SHIFT_SECONDS if command is Command.MORE else -SHIFT_SECONDS
+            self.timeline = shift(self.timeline, segment.index, delta, now=position)
+            self._reindex()
+            self._current = self.timeline.segments[segment.index]
+            # cues before `position` are unchanged, so the count of fired cues still holds
+        return None
+
+    # --- the loop -----------------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        self._anchor(0.0)
+        status: Status = "completed"
+        try:
+            while True:
+                self._fire_due()
+                position = self.position()
+                if position >= self.timeline.total:
+                    break
+                self._emit_view()
+                if self.paused:
+                    deadline = math.inf
+                else:
+                    next_cue = (
+                        self._times[self._next] if self._next < len(self._times) else math.inf
+                    )
+                    tick = math.floor(position) + 1  # the countdown on screen moves once a second
+                    deadline = self._deadline_for(min(next_cue, tick, self.timeline.total))
+                command = self.inputs.wait(self.clock, deadline)
+                if command is not None:
+                    result = self._handle(command)
+                    if result is not None:
+                        status = result
+                        break
+        except KeyboardInterrupt:  # Ctrl-C ends the session like q: recorded, never lost
+            status = "interrupted"
+        position = min(self.position(), float(self.timeline.total))
+        segment = self._segment_at(position if status == "interrupted" else self.timeline.total)
+        if status == "completed":
+            self._chime("end")
+        self._emit_view()
+        self.recorder.finish(status, segment, self.timeline)
+        return Outcome(status, position, segment, self.timeline)
+
+
+class RecordingSink:
+    """Keeps what the player did with the clock time of each, for tests and the timing benchmark."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.cues: list[tuple[float, Cue, Segment]] = []
+        self.chimes: list[tuple[float, ChimeKind]] = []
+        self.views: list[View] = []
+        self.notices: list[str] = []
+        self.prepared: list[Cue] = []
+        self.cuts: list[float] = []
+
+    def cue(self, cue: Cue, segment: Segment) -> None:
+        self.cues.append((self.clock.now(), cue, segment))
+
+    def chime(self, kind: ChimeKind) -> None:
+        self.chimes.append((self.clock.now(), kind))
+
+    def prepare(self, cues: Sequence[Cue]) -> None:
+        self.prepared.extend(cues)
+
+    def show(self, view: View) -> None:
+        self.views.append(view)
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)
+
+    def cut(self) -> None:
+        self.cuts.append(self.clock.now())
+
+    def close(self) -> None:
+        pass

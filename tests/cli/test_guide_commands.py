@@ -1,0 +1,173 @@
+"""`solemate guide` and `solemate safety` as a person meets them: prompts, the session, the journal."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from solemate.cli.app import app
+from solemate.journal import Journal
+from solemate.safety import QUESTIONS
+
+ALL_NO = "\n" * len(QUESTIONS)
+FAST = ["--no-voice", "--no-chime", "--speed", "1000"]
+
+
+def journal(data_dir: Path) -> Journal:
+    return Journal(f"sqlite:///{data_dir / 'journal.sqlite3'}")
+
+
+def test_first_session_asks_the_screen_then_plays_and_records(
+    cli: CliRunner, data_dir: Path
+) -> None:
+    result = cli.invoke(app, ["guide", "--nightly", *FAST], input=ALL_NO + "6\n" + "3\n")
+    assert result.exit_code == 0, result.stderr
+    assert "a short safety check" in result.stdout
+    assert "Session complete: 12 min." in result.stdout
+    assert "Stress before 6, after 3." in result.stdout
+    with journal(data_dir) as j:
+        (session,) = j.sessions()
+        assert session.status == "completed"
+        assert (session.foot, session.step_index) == ("right", 7)
+        assert [(r.moment, r.stress) for r in j.ratings()] == [("before", 6), ("after", 3)]
+        screen = j.latest_screen()
+        assert screen is not None
+        assert screen.level == "go"
+
+    again = cli.invoke(app, ["guide", "--minutes", "10", *FAST], input="\n\n")
+    assert again.exit_code == 0, again.stderr
+    assert "safety check" not in again.stdout, "a recent screen is not asked again"
+
+
+def test_do_not_massage_stops_with_the_reason_and_records_no_session(
+    cli: CliRunner, data_dir: Path
+) -> None:
+    answers = "".join("y\n" if q.id == "fever" else "\n" for q in QUESTIONS)
+    result = cli.invoke(app, ["guide", *FAST], input=answers)
+    assert result.exit_code == 1
+    assert "Do not massage tonight" in result.stderr
+    assert "fever" in result.stderr
+    with journal(data_dir) as j:
+        assert j.sessions() == []
+        screen = j.latest_screen()
+        assert screen is not None
+        assert screen.level == "do-not-massage"
+
+
+def test_changes_from_the_screen_reach_the_plan(cli: CliRunner, data_dir: Path) -> None:
+    answers = "".join("y\n" if q.id in ("heart", "varicose-veins") else "\n" for q in QUESTIONS)
+    result = cli.invoke(app, ["guide", *FAST], input=answers + "\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert "Go ahead, with changes" in result.stdout
+    with journal(data_dir) as j:
+        (session,) = j.sessions()
+        assert session.plan_options["safety"] == {
+            "gentle_only": True,
+            "skip_calf": True,
+            "patch_test": False,
+        }
+
+
+def test_a_bad_rating_is_asked_again(cli: CliRunner, data_dir: Path) -> None:
+    result = cli.invoke(app, ["guide", *FAST], input=ALL_NO + "11\nabc\n5\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("Please answer with a whole number from 0 to 10") == 2
+    with journal(data_dir) as j:
+        assert [(r.moment, r.stress) for r in j.ratings()] == [("before", 5)]
+
+
+def test_no_answers_at_all_is_a_clear_message(cli: CliRunner, data_dir: Path) -> None:
+    result = cli.invoke(app, ["guide", *FAST], input="")
+    assert result.exit_code == 1
+    assert "the safety screen needs your answers" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--speed", "0"], "--speed must be above 0"),
+        (["--rate", "50"], "--rate must be 80–450"),
+        (["--minutes", "3"], "shorter than the shortest session"),
+        (["--database", "nosuchdb://x"], "cannot open the journal"),
+    ],
+)
+def test_bad_guide_flags(cli: CliRunner, data_dir: Path, args: list[str], needle: str) -> None:
+    result = cli.invoke(app, ["guide", *args], input=ALL_NO)
+    assert result.exit_code in (1, 2)
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_safety_command_and_show(cli: CliRunner, data_dir: Path) -> None:
+    assert cli.invoke(app, ["safety", "--show"]).exit_code == 1
+    result = cli.invoke(
+        app, ["safety"], input="".join("y\n" if q.id == "oil-allergy" else "\n" for q in QUESTIONS)
+    )
+    assert result.exit_code == 0
+    assert "patch of skin" in result.stdout
+    shown = cli.invoke(app, ["safety", "--show"])
+    assert "go-with-changes; yes to: oil-allergy" in shown.stdout
+
+
+# --- a real terminal --------------------------------------------------------------------------------
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+def wait_for(session: str, needle: str, timeout: float = 15.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = tmux("capture-pane", "-p", "-t", session)
+        if needle in screen:
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"{needle!r} never appeared; the screen was:\n{screen}")
+
+
+def test_guide_in_a_real_terminal(tmp_path: Path) -> None:
+    assert shutil.which("tmux"), "tmux is needed for this test (installed by .ci/run)"
+    session = f"solemate-test-{os.getpid()}"
+    env = f"env -u COLUMNS -u LINES SOLEMATE_DATA_DIR={tmp_path} TERM=xterm-256color"
+    command = f"{env} {sys.executable} -m solemate guide --nightly --no-voice --no-chime --speed 60; echo EXIT=$?; sleep 60"
+    tmux("new-session", "-d", "-s", session, "-x", "110", "-y", "36", command)
+    try:
+        wait_for(session, "a short safety check")
+        for _ in QUESTIONS:
+            tmux("send-keys", "-t", session, "Enter")
+        wait_for(session, "How stressed do you feel right now?")
+        tmux("send-keys", "-t", session, "7", "Enter")
+        wait_for(session, "LEFT FOOT · STEP")
+        screen = wait_for(session, "space pause · → next · ← repeat · + / − 30 s · q end")
+        assert "/ 12:00" in screen
+        tmux("send-keys", "-t", session, "Space")
+        screen = wait_for(session, "PAUSED")
+        paused_at = next(line for line in screen.splitlines() if "/ 12:00" in line)
+        time.sleep(0.6)
+        assert paused_at in tmux("capture-pane", "-p", "-t", session), (
+            "the clock stands still while paused"
+        )
+        tmux("send-keys", "-t", session, "Space")
+        tmux("send-keys", "-t", session, "+")
+        wait_for(session, "/ 12:30")
+        screen = wait_for(session, "RIGHT FOOT", timeout=20)
+        tmux("send-keys", "-t", session, "q")
+        wait_for(session, "recorded as interrupted")
+        tmux("send-keys", "-t", session, "Enter")
+        wait_for(session, "EXIT=0")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    with Journal(f"sqlite:///{tmp_path / 'journal.sqlite3'}") as j:
+        (recorded,) = j.sessions()
+        assert recorded.status == "interrupted"
+        assert recorded.foot == "right"

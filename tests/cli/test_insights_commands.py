@@ -1,0 +1,195 @@
+"""`solemate insights` and `solemate experiment` as a person meets them, bad input included."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from solemate.cli.app import app
+from solemate.cli.insights_commands import tonight
+from solemate.journal import Journal
+from solemate.journal.experiments import experiments
+from tests.insights.builders import build_experiment_journal
+from tests.journal.conftest import FakeClock
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixed synthetic journal, built once and copied for each test."""
+    path = tmp_path_factory.mktemp("built") / "journal.sqlite3"
+    clock = FakeClock()
+    with Journal(f"sqlite:///{path}", clock=clock, environ={}) as journal:
+        build_experiment_journal(journal, clock)
+    return path
+
+
+@pytest.fixture
+def full(built: Path, tmp_path: Path) -> str:
+    copy = tmp_path / "full.sqlite3"
+    shutil.copy(built, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+
+
+def run(cli: CliRunner, database: str, *args: str, today: str = "2024-03-04") -> Result:
+    return cli.invoke(app, [*args, "--database", database, "--today", today])
+
+
+def count(database: str) -> int:
+    with Journal(database, environ={}) as journal:
+        return len(experiments(journal))
+
+
+def test_insights_as_text_json_and_charts(cli: CliRunner, full: str, tmp_path: Path) -> None:
+    result = run(cli, full, "insights")
+    assert result.exit_code == 0, result.stderr
+    for heading in ("Sleep diary, 6 weeks", "Trends", "Stress, before", "Habit", "lights-out"):
+        assert heading in result.stdout
+    assert "Observation, not proof" in result.stdout
+    as_json = run(cli, full, "insights", "--format", "json", "--weeks", "2")
+    assert as_json.exit_code == 0
+    data = json.loads(as_json.stdout)
+    assert len(data["weeks"]) == 2
+    assert data["device_weeks"][0]["source"] == "oura"
+    svg, png = tmp_path / "sleep.svg", tmp_path / "sleep.png"
+    assert run(cli, full, "insights", "--plot", str(svg)).exit_code == 0
+    assert svg.read_text().startswith("<svg")
+    result = run(cli, full, "insights", "--plot", str(png))
+    assert result.exit_code == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"Charts written to {png}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--weeks", "0"], "--weeks must be 1 to 520"),
+        (["--plot", "chart.gif"], "--plot must name a .svg or .png file"),
+        (["--format", "xml"], "xml"),
+    ],
+)
+def test_bad_insights_flags_exit_2_and_write_nothing(
+    cli: CliRunner, full: str, tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = run(cli, full, "insights", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (tmp_path / "chart.gif").exists()
+
+
+def test_a_whole_experiment_from_start_to_report(
+    cli: CliRunner, empty: str, tmp_path: Path
+) -> None:
+    started = run(cli, empty, "experiment", "start", "--seed", "5", today="2024-03-01")
+    assert started.exit_code == 0, started.stderr
+    assert "Experiment 1 planned: 28 nights from the evening of Fri 01 Mar 2024" in started.stdout
+    assert started.stderr == ""
+    with Journal(empty, environ={}) as journal:
+        (stored,) = experiments(journal)
+        first_control = date(2024, 3, 1 + stored.arms.index("C"))
+        first_massage = date(2024, 3, 1 + stored.arms.index("M"))
+        assert tonight(journal, date(2024, 3, 1)) is not None
+        assert tonight(journal, date(2024, 2, 1)) is None
+    today = run(cli, empty, "experiment", "today", today=str(first_control))
+    assert today.exit_code == 0
+    assert "control night: 15 minutes of reading" in today.stdout
+    done = run(cli, empty, "experiment", "today", "--done", today=str(first_control))
+    assert done.exit_code == 0
+    assert "Recorded tonight's control activity" in done.stdout
+    refused = run(cli, empty, "experiment", "today", "--done", today=str(first_massage))
+    assert refused.exit_code == 1
+    assert "massage night" in refused.stderr
+    status = run(cli, empty, "experiment", "status", today="2024-03-05")
+    assert status.exit_code == 0
+    assert "4 of 28 nights done" in status.stdout
+    assert "missing" in status.stdout
+    too_early = run(cli, empty, "experiment", "report", "--html", str(tmp_path / "r.html"))
+    assert too_early.exit_code == 1
+    assert "at least 2 nights with a diary in each arm" in too_early.stderr
+    assert not (tmp_path / "r.html").exists()
+    stopped = run(cli, empty, "experiment", "stop", "--reason", "flu", today="2024-03-05")
+    assert stopped.exit_code == 0
+    again = run(cli, empty, "experiment", "stop", today="2024-03-05")
+    assert again.exit_code == 1
+    assert "no experiment is running" in again.stderr
+
+
+def test_the_report_command_prints_the_golden_report_and_writes_html(
+    cli: CliRunner, full: str, tmp_path: Path
+) -> None:
+    html = tmp_path / "report.html"
+    result = run(cli, full, "experiment", "report", "--html", str(html))
+    assert result.exit_code == 0, result.stderr
+    expected = (GOLDEN / "experiment-report.txt").read_text()
+    assert result.stdout == expected + f"Report written to {html}\n"
+    assert html.read_text() == (GOLDEN / "experiment-report.html").read_text()
+
+
+def test_a_short_experiment_is_warned_about(cli: CliRunner, empty: str) -> None:
+    result = run(cli, empty, "experiment", "start", "--nights", "10", today="2024-03-01")
+    assert result.exit_code == 0
+    assert "Warning: 10 nights give 5 nights of each kind" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--outcome", "mood"], 1, "'mood' is not recorded by the sleep diary"),
+        (["--nights", "1"], 2, "--nights must be 2 to 3660"),
+        (["--design", "weeks", "--nights", "21"], 1, "multiple of 14 nights"),
+        (["--design", "months"], 2, "months"),
+        (["--start", "tomorrow"], 2, "--start must be a date"),
+        (["--start", "2024-02-01"], 1, "in the past"),
+        (["--minimum", "0"], 1, "must be above 0"),
+        (["--seed", "-3"], 2, "--seed must be a whole number"),
+    ],
+)
+def test_bad_experiment_requests_exit_non_zero_and_store_nothing(
+    cli: CliRunner, empty: str, args: list[str], code: int, message: str
+) -> None:
+    result = run(cli, empty, "experiment", "start", *args, today="2024-03-01")
+    assert result.exit_code == code, result.stdout
+    assert message in result.stderr
+    assert count(empty) == 0
+
+
+def test_an_experiment_over_a_running_one_is_refused(cli: CliRunner, empty: str) -> None:
+    assert run(cli, empty, "experiment", "start", today="2024-03-01").exit_code == 0
+    again = run(cli, empty, "experiment", "start", "--outcome", "waso", today="2024-03-03")
+    assert again.exit_code == 1
+    assert "is still running" in again.stderr
+    assert count(empty) == 1
+
+
+def test_commands_without_an_experiment_say_so(cli: CliRunner, empty: str) -> None:
+    for command in ("today", "status", "report", "stop"):
+        result = run(cli, empty, "experiment", command)
+        assert result.exit_code == 1, command
+        assert "experiment" in result.stderr
+
+
+def test_a_bad_today_is_a_usage_error(cli: CliRunner, empty: str) -> None:
+    result = run(cli, empty, "experiment", "today", today="someday")
+    assert result.exit_code == 2
+    assert "--today must be a date" in result.stderr
+
+
+def test_a_planned_experiment_says_when_it_starts(cli: CliRunner, empty: str) -> None:
+    started = run(cli, empty, "experiment", "start", "--start", "2024-03-10", today="2024-03-01")
+    assert "smallest change you care about: 10 min" in started.stdout
+    result = run(cli, empty, "experiment", "today", today="2024-03-01")
+    assert result.exit_code == 1
+    assert "starts on the evening of Sun 10 Mar 2024" in result.stderr
+    status = run(cli, empty, "experiment", "status", today="2024-03-01")
+    assert "starts on the evening of Sun 10 Mar" in status.stdout

@@ -1,0 +1,187 @@
+"""Whole sessions on a fake clock: every cue on time, and pause, skip, repeat and ±30 s behave."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+from solemate.live import keys
+from solemate.live.clock import FakeClock, ScriptedInputs
+from solemate.live.commands import Command
+from solemate.live.player import Outcome, Player, RecordingSink
+from solemate.plan import PlanOptions, plan
+from solemate.routine import Routine
+from solemate.timeline import Segment, Timeline, shift
+
+
+class ListRecorder:
+    def __init__(self) -> None:
+        self.boundaries: list[tuple[str | None, int | None]] = []
+        self.finished: tuple[str, str | None, int | None] | None = None
+
+    def boundary(self, segment: Segment) -> None:
+        self.boundaries.append((segment.foot, segment.step))
+
+    def finish(self, status: str, segment: Segment, timeline: Timeline) -> None:
+        self.finished = (status, segment.foot, segment.step)
+
+
+def run(
+    timeline: Timeline, script: list[tuple[float, Command]] | None = None
+) -> tuple[Outcome, RecordingSink, ListRecorder, FakeClock]:
+    clock = FakeClock()
+    sink = RecordingSink(clock)
+    recorder = ListRecorder()
+    outcome = Player(timeline, clock, ScriptedInputs(script or []), [sink], recorder).run()
+    return outcome, sink, recorder, clock
+
+
+@pytest.mark.parametrize("options", [PlanOptions(), PlanOptions(preset="full", voice="partner")])
+def test_every_cue_fires_in_order_at_its_planned_time(
+    evening: Routine, options: PlanOptions
+) -> None:
+    timeline = plan(evening, options)
+    outcome, sink, recorder, clock = run(timeline)
+    assert outcome.status == "completed"
+    assert clock.t == timeline.total
+    assert [cue for _, cue, _ in sink.cues] == list(timeline.cues)
+    assert all(at == cue.at for at, cue, _ in sink.cues)
+    assert [kind for _, kind in sink.chimes].count("switch") == 1
+    assert sink.chimes[-1] == (timeline.total, "end")
+    assert recorder.finished == ("completed", None, None)
+    # speech can be prepared ahead: every cue was handed over before its deadline
+    assert set(sink.prepared) >= set(timeline.cues[1:])
+
+
+def test_boundaries_are_each_step_of_each_foot(evening: Routine) -> None:
+    timeline = plan(evening)
+    _, _, recorder, _ = run(timeline)
+    steps = [(foot, n) for foot in ("left", "right") for n in range(1, 8)]
+    recorded = [b for b in recorder.boundaries if b[1] is not None]
+    assert recorded == steps
+
+
+def test_pause_and_resume_shift_everything_after_by_the_pause(evening: Routine) -> None:
+    timeline = plan(evening)
+    outcome, sink, _, clock = run(timeline, [(100.0, Command.PAUSE), (160.0, Command.RESUME)])
+    assert outcome.status == "completed"
+    assert clock.t == timeline.total + 60
+    for at, cue, _ in sink.cues:
+        assert at == (cue.at if cue.at <= 100 else cue.at + 60)
+    assert any(view.paused for view in sink.views)
+
+
+def test_toggle_twice_is_a_pause(evening: Routine) -> None:
+    timeline = plan(evening)
+    _, _, _, clock = run(timeline, [(50.0, Command.TOGGLE), (70.0, Command.TOGGLE)])
+    assert clock.t == timeline.total + 20
+
+
+def test_more_and_less_move_the_rest_of_the_plan(evening: Routine) -> None:
+    timeline = plan(evening)
+    strokes = next(s for s in timeline.segments if s.action == "long-strokes")
+    at = strokes.start + 5.0
+    outcome, sink, _, clock = run(timeline, [(at, Command.MORE)])
+    assert outcome.timeline.total == timeline.total + 30
+    assert clock.t == timeline.total + 30
+    assert [when for when, _, _ in sink.cues] == [cue.at for cue in outcome.timeline.cues]
+    for before, after in zip(timeline.segments, outcome.timeline.segments, strict=True):
+        moved = 30 if before.index > strokes.index else 0
+        assert [c.at + moved for c in before.cues] == [c.at for c in after.cues]
+
+    outcome, sink, _, clock = run(timeline, [(at, Command.LESS)])
+    shortened = outcome.timeline.segments[strokes.index]
+    assert shortened.end == max(strokes.end - 30, int(at) + 1)
+    assert outcome.timeline.total == timeline.total - (strokes.end - shortened.end)
+    assert clock.t == outcome.timeline.total
+
+
+def test_less_never_cuts_a_count(evening: Routine) -> None:
+    timeline = plan(evening)
+    ball = next(s for s in timeline.segments if s.action == "ball-points")
+    shorter = shift(timeline, ball.index, -30, now=ball.start + 1)
+    counts = [c for c in shorter.segments[ball.index].cues if c.kind == "count"]
+    assert len(counts) == 5
+    assert shorter.segments[ball.index].end > max(c.at for c in shorter.segments[ball.index].cues)
+
+
+def test_next_skips_to_the_next_part_and_repeat_says_it_again(evening: Routine) -> None:
+    timeline = plan(evening)
+    heel = next(s for s in timeline.segments if s.action == "heel-circles")
+    _, sink, _, clock = run(timeline, [(heel.start + 3.0, Command.NEXT)])
+    following = timeline.segments[heel.index + 1]
+    fired = [(at, cue) for at, cue, _ in sink.cues]
+    assert (heel.start + 3.0, following.cues[0]) in fired
+    assert clock.t == timeline.total - (heel.duration - 3)
+
+    _outcome, sink, _, clock = run(timeline, [(heel.start + 10.0, Command.REPEAT)])
+    said = [cue for _, cue, _ in sink.cues if cue == heel.cues[0]]
+    assert len(said) == 2
+    assert clock.t == timeline.total + 10
+
+
+def test_quit_records_where_it_stopped(evening: Routine) -> None:
+    timeline = plan(evening)
+    toes = next(s for s in timeline.segments if s.action == "toe-squeeze-roll" and s.foot == "left")
+    outcome, _, recorder, _ = run(timeline, [(toes.start + 2.0, Command.QUIT)])
+    assert outcome.status == "interrupted"
+    assert (outcome.segment.foot, outcome.segment.step) == ("left", 4)
+    assert recorder.finished == ("interrupted", "left", 4)
+
+
+def test_next_on_the_last_part_finishes(evening: Routine) -> None:
+    timeline = plan(evening)
+    last = timeline.segments[-1]
+    outcome, _, recorder, _ = run(timeline, [(last.start + 1.0, Command.NEXT)])
+    assert outcome.status == "completed"
+    assert recorder.finished is not None
+    assert recorder.finished[0] == "completed"
+
+
+def test_pausing_with_nothing_to_resume_is_reported_by_the_script(evening: Routine) -> None:
+    with pytest.raises(RuntimeError, match="paused with no command"):
+        run(plan(evening), [(10.0, Command.PAUSE)])
+
+
+def test_the_view_counts_down(evening: Routine) -> None:
+    timeline = plan(evening)
+    _, sink, _, _ = run(timeline)
+    positions = [v.position for v in sink.views]
+    assert positions == sorted(positions)
+    assert {int(p) for p in positions} >= set(range(0, timeline.total, 1))
+    view = next(v for v in sink.views if v.segment.action == "long-strokes")
+    assert view.remaining_in_segment <= view.segment.duration
+
+
+def test_key_parsing_doctests() -> None:
+    assert doctest.testmod(keys).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("\x1b[6~", [Command.NEXT]),  # Page Down from a pedal
+        ("\x1b[5~", [Command.REPEAT]),  # Page Up
+        ("\x1b[D\x1b[C", [Command.REPEAT, Command.NEXT]),
+        ("-+", [Command.LESS, Command.MORE]),
+        ("xyz", []),
+        ("\x1b", []),
+    ],
+)
+def test_pedal_and_arrow_keys(typed: str, expected: list[Command]) -> None:
+    assert keys.parse(typed)[0] == expected
+
+
+def test_skipping_cuts_the_speech_in_progress(evening: Routine) -> None:
+    timeline = plan(evening)
+    _, sink, _, _ = run(
+        timeline,
+        [
+            (30.0, Command.NEXT),
+            (80.0, Command.REPEAT),
+            (90.0, Command.PAUSE),
+            (95.0, Command.RESUME),
+        ],
+    )
+    assert sink.cuts == [30.0, 80.0]
