@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ExperimentStatus",
+    "TonightAssignment",
     "control_minutes",
     "experiment_report",
     "experiment_status",
@@ -53,6 +54,7 @@ __all__ = [
     "start",
     "stop",
     "tonight",
+    "tonight_assignment",
 ]
 
 
@@ -193,18 +195,48 @@ def control_minutes(control: str) -> int:
     return max(1, min(600, int(found.group(1)))) if found else 15
 
 
+@dataclass(frozen=True)
+class TonightAssignment:
+    """What tonight is in a running experiment: night ``night`` of ``nights``, arm M or C."""
+
+    night: int
+    nights: int
+    arm: Arm
+    control: str
+
+    @property
+    def is_control(self) -> bool:
+        return self.arm == "C"
+
+    def line(self) -> str:
+        """The sentence to show, e.g. "Experiment night 3 of 28: tonight is a massage night"."""
+        what = (
+            f"a control night: {self.control}, no massage" if self.is_control else "a massage night"
+        )
+        return f"Experiment night {self.night} of {self.nights}: tonight is {what}."
+
+
+def tonight_assignment(journal: Journal, today: date) -> TonightAssignment | None:
+    """Tonight's place in the running experiment, or None without one."""
+    stored = running_experiment(journal, today)
+    if stored is None:
+        return None
+    index = (today - stored.first_evening).days
+    return TonightAssignment(
+        night=index + 1,
+        nights=stored.nights,
+        arm=cast(Arm, stored.arms[index]),
+        control=stored.control,
+    )
+
+
 def tonight(journal: Journal, today: date) -> str | None:
     """One line saying what tonight is in a running experiment, or None without one.
 
     For the guide and the web app: "Experiment night 3 of 28: tonight is a massage night."
     """
-    stored = running_experiment(journal, today)
-    if stored is None:
-        return None
-    index = (today - stored.first_evening).days
-    arm = stored.arms[index]
-    what = "a massage night" if arm == "M" else f"a control night: {stored.control}, no massage"
-    return f"Experiment night {index + 1} of {stored.nights}: tonight is {what}."
+    found = tonight_assignment(journal, today)
+    return None if found is None else found.line()
 
 
 def log_control_tonight(journal: Journal, today: date) -> str:

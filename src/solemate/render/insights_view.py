@@ -12,9 +12,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from solemate.insights import METRICS, Insights
-from solemate.render.charts import BLUE, ORANGE, Bar, Point, Series, bar_chart, time_chart
+from solemate.render.charts import (
+    BLUE,
+    ORANGE,
+    WIDTH,
+    Bar,
+    Point,
+    Series,
+    bar_chart,
+    time_chart,
+)
 
-__all__ = ["insights_json", "insights_png", "insights_svg", "insights_text"]
+__all__ = ["insights_charts", "insights_json", "insights_png", "insights_svg", "insights_text"]
 
 COLUMNS = ("sol", "waso", "tst", "se", "quality")
 
@@ -117,11 +126,17 @@ def insights_json(state: Insights) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _panels(state: Insights) -> list[str]:
+def insights_charts(state: Insights, width: int = WIDTH) -> dict[str, str]:
+    """Each chart as its own SVG, by name: ``sol``, ``waso``, ``tst``, ``se``, ``quality``,
+    ``stress``, and ``habit`` and ``devices`` when there is a habit or a device estimate.
+
+    ``width`` is the drawing's own width; a narrower drawing keeps its text legible when a phone
+    scales it down to the screen.
+    """
     first = state.weeks[0].start
     last = state.weeks[-1].start + timedelta(days=6)
     nightly = state.nights
-    panels = []
+    panels: dict[str, str] = {}
 
     def weekly(key: str) -> tuple[Point, ...]:
         return tuple(
@@ -142,41 +157,39 @@ def _panels(state: Insights) -> list[str]:
     ):
         scale = 60.0 if key == "tst" else 1.0
         metric = METRICS[key]
-        panels.append(
-            time_chart(
-                metric.label[0].upper() + metric.label[1:],
-                unit,
-                [
-                    Series(
-                        "each night",
-                        tuple(Point(p.day, p.value / scale) for p in nights_of(key)),
-                        color="#9bbbd4",
-                        shape="ring",
-                    ),
-                    Series(
-                        "weekly mean",
-                        tuple(Point(p.day, p.value / scale) for p in weekly(key)),
-                        color=BLUE,
-                        joined=True,
-                    ),
-                ],
-                first=first,
-                last=last,
-                y_low=low,
-                y_high=high,
-                reference=reference,
-                description=f"{metric.label} from the sleep diary, nightly and weekly means",
-            )
+        panels[key] = time_chart(
+            metric.label[0].upper() + metric.label[1:],
+            unit,
+            [
+                Series(
+                    "each night",
+                    tuple(Point(p.day, p.value / scale) for p in nights_of(key)),
+                    color="#9bbbd4",
+                    shape="ring",
+                ),
+                Series(
+                    "weekly mean",
+                    tuple(Point(p.day, p.value / scale) for p in weekly(key)),
+                    color=BLUE,
+                    joined=True,
+                ),
+            ],
+            first=first,
+            last=last,
+            y_low=low,
+            y_high=high,
+            reference=reference,
+            description=f"{metric.label} from the sleep diary, nightly and weekly means",
+            width=width,
         )
     bars = [Bar(f"{c:+d}", state.stress.counts.get(c, 0)) for c in range(-10, 11)]
-    panels.append(
-        bar_chart(
-            "Stress change per session (after − before)",
-            "change on the 0–10 scale (negative: calmer afterwards)",
-            "sessions",
-            bars,
-            description=state.stress.words(),
-        )
+    panels["stress"] = bar_chart(
+        "Stress change per session (after − before)",
+        "change on the 0–10 scale (negative: calmer afterwards)",
+        "sessions",
+        bars,
+        description=state.stress.words(),
+        width=width,
     )
     if state.habit is not None:
         start = max(state.habit.start, first)
@@ -185,17 +198,16 @@ def _panels(state: Insights) -> list[str]:
             Point(start + timedelta(days=k), v * 100)
             for k, v in enumerate(state.habit.daily[offset:])
         )
-        panels.append(
-            time_chart(
-                "Habit strength",
-                "%",
-                [Series("habit strength", points, color=BLUE, joined=True, markers=False)],
-                first=first,
-                last=last,
-                y_low=0,
-                y_high=100,
-                description=state.habit.words(),
-            )
+        panels["habit"] = time_chart(
+            "Habit strength",
+            "%",
+            [Series("habit strength", points, color=BLUE, joined=True, markers=False)],
+            first=first,
+            last=last,
+            y_low=0,
+            y_high=100,
+            description=state.habit.words(),
+            width=width,
         )
     by_source: dict[str, list[Point]] = {}
     for week in state.device_weeks:
@@ -204,32 +216,31 @@ def _panels(state: Insights) -> list[str]:
                 Point(week.start + timedelta(days=3), week.means["tst"] / 60)
             )
     if by_source:
-        panels.append(
-            time_chart(
-                "Device estimate: total sleep time (not your diary)",
-                "hours",
-                [
-                    Series(
-                        f"{source} (weekly mean)",
-                        tuple(points),
-                        color=ORANGE,
-                        shape="square",
-                        joined=True,
-                    )
-                    for source, points in sorted(by_source.items())
-                ],
-                first=first,
-                last=last,
-                y_low=0,
-                description="Weekly means of a wearable's estimate, shown apart from the diary",
-            )
+        panels["devices"] = time_chart(
+            "Device estimate: total sleep time (not your diary)",
+            "hours",
+            [
+                Series(
+                    f"{source} (weekly mean)",
+                    tuple(points),
+                    color=ORANGE,
+                    shape="square",
+                    joined=True,
+                )
+                for source, points in sorted(by_source.items())
+            ],
+            first=first,
+            last=last,
+            y_low=0,
+            description="Weekly means of a wearable's estimate, shown apart from the diary",
+            width=width,
         )
     return panels
 
 
 def insights_svg(state: Insights) -> str:
     """All the charts stacked in one SVG file."""
-    panels = _panels(state)
+    panels = list(insights_charts(state).values())
     y = 0
     parts = []
     for panel in panels:
