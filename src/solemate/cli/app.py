@@ -43,6 +43,7 @@ def _register() -> None:
     from solemate.cli import (
         guide_commands,
         insights_commands,
+        journal_commands,
         plan_commands,
         render_commands,
         routine_commands,
@@ -51,6 +52,7 @@ def _register() -> None:
     for module in (plan_commands, routine_commands, guide_commands, render_commands):
         module.register(app)
     insights_commands.register(app)
+    journal_commands.register(app)
     from solemate.cli import serve_commands
 
     serve_commands.register(app)

@@ -1,0 +1,1092 @@
+"""The journal from the terminal: `solemate log`, `journal`, `edit`, `delete`, `export`, `import`,
+`backup` and `forget`.
+
+Each command parses its options, makes one journal call and reports what happened. A refused entry
+or import exits non-zero with a message naming the option, field or row, and writes nothing: the
+journal's methods are single transactions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+
+from solemate.cli.common import fail, usage_error
+from solemate.cli.guide_commands import DATABASE, open_journal
+from solemate.cli.journal_views import (
+    JournalView,
+    device_row,
+    diary_row,
+    export_csv_zip,
+    hours,
+    note_row,
+    rating_row,
+    session_row,
+    union_csv,
+)
+from solemate.diary import DiaryAnswers, DiaryError, load_zone
+
+if TYPE_CHECKING:
+    from solemate.journal import DiaryRecord, Journal, Rating
+
+# --- the diary's questions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """One Consensus Sleep Diary question: its DiaryAnswers field, option and wording."""
+
+    field: str
+    flag: str
+    question: str
+    kind: str  # "time" or "minutes" or "count" or "quality"
+
+
+ITEMS: tuple[Item, ...] = (
+    Item("into_bed", "--into-bed", "1. What time did you get into bed?", "time"),
+    Item("tried_to_sleep", "--tried-to-sleep", "2. What time did you try to go to sleep?", "time"),
+    Item("sol_min", "--sol", "3. How long did it take you to fall asleep (minutes)?", "minutes"),
+    Item(
+        "awakenings",
+        "--awakenings",
+        "4. How many times did you wake up, not counting your final awakening?",
+        "count",
+    ),
+    Item(
+        "waso_min",
+        "--waso",
+        "5. In total, how long did these awakenings last (minutes)?",
+        "minutes",
+    ),
+    Item("final_awakening", "--final-awakening", "6. What time was your final awakening?", "time"),
+    Item("out_of_bed", "--out-of-bed", "7. What time did you get out of bed for the day?", "time"),
+    Item(
+        "quality",
+        "--quality",
+        "8. How would you rate the quality of your sleep? "
+        "(1 very poor, 2 poor, 3 fair, 4 good, 5 very good)",
+        "quality",
+    ),
+)
+ITEM = {item.field: item for item in ITEMS}
+FLAG_OF = {
+    **{item.field: item.flag for item in ITEMS},
+    "wake_date": "--date",
+    "zone": "--zone",
+    "comments": "--comments",
+}
+
+#: Answers to start from on the very first morning (later mornings start from the last night).
+FIRST_DEFAULTS: dict[str, str] = {
+    "into_bed": "23:00",
+    "tried_to_sleep": "23:15",
+    "sol_min": "15",
+    "awakenings": "1",
+    "waso_min": "10",
+    "final_awakening": "06:45",
+    "out_of_bed": "07:00",
+    "quality": "3",
+}
+
+_TIME = re.compile(r"^(\d{1,2})[:.h]?(\d{2})$")
+
+
+def parse_time(raw: str) -> dt.time | dt.datetime:
+    """A clock time ("23:05", "7:20", "0705") or an explicit local "YYYY-MM-DD HH:MM".
+
+    >>> parse_time("7:20"), parse_time("2024-03-30 23:05")
+    (datetime.time(7, 20), datetime.datetime(2024, 3, 30, 23, 5))
+    """
+    text = raw.strip()
+    match = _TIME.match(text)
+    if match:
+        hour, minute = int(match[1]), int(match[2])
+        if hour < 24 and minute < 60:
+            return dt.time(hour, minute)
+    else:
+        with contextlib.suppress(ValueError):
+            value = dt.datetime.fromisoformat(text)
+            if value.tzinfo is None and 1900 <= value.year <= 2200:
+                return value.replace(second=0, microsecond=0)
+    raise ValueError(f"give a time like 23:05 (or 2024-03-30 23:05), got {raw!r}")
+
+
+def parse_whole(raw: str, what: str) -> int:
+    text = raw.strip()
+    if not text.isdigit() or len(text) > 6:
+        raise ValueError(f"give {what} as a whole number, got {raw!r}")
+    return int(text)
+
+
+def parse_date(raw: str, today: dt.date) -> dt.date:
+    """A date as YYYY-MM-DD, or "today" / "yesterday"."""
+    text = raw.strip().lower()
+    if text == "today":
+        return today
+    if text == "yesterday":
+        return today - dt.timedelta(days=1)
+    try:
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"give a date like 2024-03-31 (or today, yesterday), got {raw!r}"
+        ) from None
+    if not 1900 <= value.year <= 2200:
+        raise ValueError(f"{raw!r} is not a plausible date")
+    return value
+
+
+def parse_item(item: Item, raw: str) -> object:
+    if item.kind == "time":
+        return parse_time(raw)
+    what = {"minutes": "minutes", "count": "the number", "quality": "the quality (1–5)"}[item.kind]
+    return parse_whole(raw, what)
+
+
+def show_item(value: object) -> str:
+    if isinstance(value, dt.datetime | dt.time):
+        return f"{value:%H:%M}"
+    return str(value)
+
+
+def local_zone() -> str:
+    """The machine's IANA zone name (from TZ or /etc/localtime), else UTC."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError, IndexError):
+        candidates.append(str(Path("/etc/localtime").resolve()).split("/zoneinfo/", 1)[1])
+    for name in candidates:
+        if name:
+            with contextlib.suppress(DiaryError):
+                load_zone(name)
+                return name
+    return "UTC"
+
+
+def diary_message(error: DiaryError) -> str:
+    return f"{FLAG_OF.get(error.field, error.field)}: {error.message}"
+
+
+def derived_line(record: DiaryRecord) -> str:
+    e = record.entry
+    return (
+        f"TIB {e.tib_min} min ({hours(e.tib_min)}) · TST {e.tst_min} min ({hours(e.tst_min)}) · "
+        f"SOL {e.sol_min} min · WASO {e.waso_min} min · SE {e.se_pct:.1f} %"
+    )
+
+
+# --- options ------------------------------------------------------------------------------------
+
+DATE = typer.Option(
+    None, "--date", help="Wake date, YYYY-MM-DD, today or yesterday (default: today)."
+)
+ZONE = typer.Option(
+    None,
+    "--zone",
+    help="IANA time zone you slept in (default: the last entry's, else this machine's).",
+)
+INTO_BED = typer.Option(None, "--into-bed", "--bed", help="1. Time into bed, e.g. 23:05.")
+TRIED = typer.Option(
+    None, "--tried-to-sleep", "--lights-out", help="2. Time you tried to go to sleep."
+)
+SOL = typer.Option(None, "--sol", "--latency", help="3. Minutes to fall asleep.")
+AWAKENINGS = typer.Option(None, "--awakenings", help="4. Number of awakenings.")
+WASO = typer.Option(None, "--waso", help="5. Total minutes of those awakenings.")
+FINAL = typer.Option(
+    None, "--final-awakening", "--final-wake", help="6. Time of your final awakening."
+)
+OUT_OF_BED = typer.Option(None, "--out-of-bed", help="7. Time out of bed.")
+QUALITY = typer.Option(None, "--quality", help="8. Sleep quality, 1 very poor … 5 very good.")
+COMMENTS = typer.Option(None, "--comments", "--note", help="9. Comments.")
+
+
+def _flagged(**raw: str | None) -> dict[str, object]:
+    """The diary answers given as options, parsed; a malformed one is a usage error."""
+    parsed: dict[str, object] = {}
+    for field, value in raw.items():
+        if value is None:
+            continue
+        try:
+            parsed[field] = parse_item(ITEM[field], value)
+        except ValueError as exc:
+            usage_error(f"{ITEM[field].flag}: {exc}")
+    return parsed
+
+
+def _wake_date(raw: str | None, today: dt.date) -> dt.date | None:
+    if raw is None:
+        return None
+    try:
+        return parse_date(raw, today)
+    except ValueError as exc:
+        usage_error(f"--date: {exc}")
+
+
+def _zone(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    try:
+        load_zone(raw, "--zone")
+    except DiaryError as exc:
+        usage_error(str(exc))
+    return raw
+
+
+def _ask(item: Item, default: str) -> object:
+    while True:
+        raw = typer.prompt(item.question, default=default)
+        try:
+            return parse_item(item, raw)
+        except ValueError as exc:
+            typer.echo(f"   {exc}")
+
+
+def _journal_error(exc: Exception) -> NoReturn:
+    fail(str(exc))
+
+
+# --- log ----------------------------------------------------------------------------------------
+
+
+def log_sleep(
+    journal: Journal,
+    wake_date: dt.date,
+    zone: str | None,
+    given: dict[str, object],
+    comments: str | None,
+) -> DiaryRecord:
+    """Ask what was not given (defaults: the last night before), then store; re-ask a refused answer."""
+    from solemate.journal import JournalError
+
+    earlier = [r for r in journal.diary(last=14) if r.entry.wake_date < wake_date]
+    last = earlier[-1].entry if earlier else None
+    defaults = (
+        {item.field: show_item(getattr(last, item.field)) for item in ITEMS}
+        if last
+        else dict(FIRST_DEFAULTS)
+    )
+    zone = zone or (last.zone if last else local_zone())
+    values = dict(given)
+    asked: set[str] = set()
+    interactive = any(item.field not in values for item in ITEMS)
+    if interactive:
+        typer.echo(f"Sleep diary for the night before {wake_date:%A %Y-%m-%d} ({zone}).")
+        typer.echo(
+            "Enter accepts the answer in brackets" + (f" (from {last.wake_date})." if last else ".")
+        )
+    for item in ITEMS:
+        if item.field not in values:
+            values[item.field] = _ask(item, defaults[item.field])
+            asked.add(item.field)
+    if comments is None and interactive:
+        comments = typer.prompt("9. Comments (Enter for none)", default="", show_default=False)
+        asked.add("comments")
+    while True:
+        answers = DiaryAnswers(
+            wake_date=wake_date,
+            zone=zone,
+            comments=comments or "",
+            **values,  # type: ignore[arg-type]
+        )
+        try:
+            return journal.add_diary(answers)
+        except DiaryError as exc:
+            if exc.field not in asked:
+                fail(diary_message(exc))
+            typer.echo(f"   {exc.message}")
+            if exc.field == "comments":
+                comments = typer.prompt("9. Comments", default="", show_default=False)
+            else:
+                values[exc.field] = _ask(ITEM[exc.field], show_item(values[exc.field]))
+        except JournalError as exc:
+            _journal_error(exc)
+
+
+class Moment(StrEnum):
+    before = "before"
+    after = "after"
+
+
+def _latest_session_id(journal: Journal) -> int:
+    latest = journal.sessions(last=1)
+    if not latest:
+        fail(
+            "there is no session in the journal to attach the rating to: run 'solemate guide' "
+            "first, or add --no-session for a rating on its own"
+        )
+    return latest[0].id
+
+
+# --- journal view -------------------------------------------------------------------------------
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def build_view(journal: Journal, last: int | None) -> JournalView:
+    sessions = journal.sessions(last=last)
+    return JournalView(
+        sessions=[session_row(s, journal.ratings(session_id=s.id)) for s in sessions],
+        ratings=[rating_row(r) for r in journal.ratings(last=last)],
+        diary=[diary_row(r) for r in journal.diary(last=last)],
+        device_nights=[device_row(n) for n in journal.device_nights(last=last)],
+        notes=[note_row(n) for n in journal.notes(last=last)],
+    )
+
+
+def _short_time(iso: str | None) -> str:
+    return "" if iso is None else iso[:16].replace("T", " ")
+
+
+def _blank(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _table(title: str, columns: str, rows: list[list[str]]) -> Any:
+    """A compact Rich table; in ``columns`` a name ending in ">" is right-aligned."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for name in columns.split("|"):
+        right = name.endswith(">")
+        table.add_column(
+            name.rstrip(">"), justify="right" if right else "left", no_wrap=name != "text"
+        )
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def print_tables(view: JournalView) -> None:
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:
+        console.width = max(console.width, 120)  # a file or pipe has no width to fit
+    if not any(view.sections().values()):
+        console.print("The journal is empty. 'solemate log sleep' writes this morning's diary.")
+        return
+    tables = []
+    if view.sessions:
+        rows = []
+        for s in view.sessions:
+            before, after = _blank(s["stress_before"]), _blank(s["stress_after"])
+            stress = f"{before or '–'} → {after or '–'}" if before or after else ""
+            rows.append(
+                [
+                    str(s["id"]),
+                    _short_time(s["started"]),
+                    s["routine"],
+                    f"{s['planned_min']:g}",
+                    s["status"],
+                    _blank(s["reached"]),
+                    stress,
+                ]
+            )
+        tables.append(_table("Sessions", "id>|started|routine|min>|status|reached|stress", rows))
+    if view.ratings:
+        rows = [
+            [
+                str(r["id"]),
+                _short_time(r["rated_at"]),
+                r["moment"],
+                str(r["stress"]),
+                _blank(r["relaxation"]),
+                _blank(r["session"]),
+            ]
+            for r in view.ratings
+        ]
+        tables.append(
+            _table("Stress ratings (0–10)", "id>|when|moment|stress>|relaxed>|session>", rows)
+        )
+    if view.diary:
+        rows = [
+            [
+                d["wake_date"],
+                f"{d['into_bed']}–{d['out_of_bed']}",
+                d["tried_to_sleep"],
+                str(d["sol_min"]),
+                f"{d['waso_min']} ({d['awakenings']}×)",
+                d["final_awakening"],
+                str(d["tib_min"]),
+                str(d["tst_min"]),
+                f"{d['se_pct']:.1f}",
+                d["quality_label"],
+            ]
+            for d in view.diary
+        ]
+        tables.append(
+            _table(
+                "Sleep diary (your answers, minutes)",
+                "woke|in bed|try|SOL>|WASO>|final|TIB>|TST>|SE %>|quality",
+                rows,
+            )
+        )
+    if view.device_nights:
+        rows = [
+            [
+                str(n["id"]),
+                n["wake_date"] + (" nap" if n["nap"] else ""),
+                n["source"],
+                f"{n['bed_start'][11:16]}–{n['bed_end'][11:16]}" + ("" if n["zone"] else " UTC"),
+                _blank(n["tib_min"]),
+                _blank(n["tst_min"]),
+                _blank(n["sol_min"]),
+                "" if n["se_pct"] is None else f"{n['se_pct']:.1f}",
+            ]
+            for n in view.device_nights
+        ]
+        tables.append(
+            _table(
+                "Device estimates (kept apart from the diary, minutes)",
+                "id>|woke|source|in bed|TIB>|TST>|SOL>|SE %>",
+                rows,
+            )
+        )
+    if view.notes:
+        rows = [
+            [str(n["id"]), _short_time(n["written_at"]), _blank(n["session"]), n["text"]]
+            for n in view.notes
+        ]
+        tables.append(_table("Notes", "id>|when|session>|text", rows))
+    for number, table in enumerate(tables):
+        if number:
+            console.print()
+        console.print(table)
+
+
+# --- edit and delete ----------------------------------------------------------------------------
+
+
+class Kind(StrEnum):
+    diary = "diary"
+    session = "session"
+    rating = "rating"
+    note = "note"
+    device_night = "device-night"
+
+
+def _entry_id(raw: str, kind: Kind) -> int:
+    if not raw.isdigit() or len(raw) > 18:
+        usage_error(
+            f"a {kind.value} is named by its id, a whole number (see 'solemate journal'); got {raw!r}"
+        )
+    return int(raw)
+
+
+def _find_rating(journal: Journal, rating_id: int) -> Rating:
+    found = [r for r in journal.ratings() if r.id == rating_id]
+    if not found:
+        fail(f"no stress rating with id {rating_id} (see 'solemate journal')")
+    return found[0]
+
+
+def describe_entry(journal: Journal, kind: Kind, key: str) -> tuple[str, Callable[[], None]]:
+    """A one-line description of the entry and the call that deletes it; exits if it is unknown."""
+    from solemate.journal import JournalError
+
+    if kind is Kind.diary:
+        try:
+            wake = parse_date(key, dt.date.today())
+        except ValueError as exc:
+            usage_error(f"a diary entry is named by its wake date: {exc}")
+        record = journal.diary_entry(wake)
+        if record is None:
+            fail(f"no diary entry for {wake}")
+        return (
+            f"diary entry for {wake} ({derived_line(record)})",
+            lambda: journal.delete_diary(wake),
+        )
+    entry_id = _entry_id(key, kind)
+    description: str
+    if kind is Kind.session:
+        try:
+            s = journal.session(entry_id)
+        except JournalError:
+            fail(f"no session with id {entry_id} (see 'solemate journal')")
+        ratings = len(journal.ratings(session_id=entry_id))
+        description = (
+            f"session {entry_id} ({s.routine_id}, {s.status.replace('_', ' ')}, "
+            f"{_short_time((s.started_at or s.created_at).astimezone().isoformat())}) "
+            f"and its {ratings} stress rating{'s' if ratings != 1 else ''}"
+        )
+        table = "session"
+    elif kind is Kind.rating:
+        r = _find_rating(journal, entry_id)
+        description = f"stress rating {entry_id} ({r.moment}, {r.stress}/10)"
+        table = "rating"
+    elif kind is Kind.note:
+        notes = [n for n in journal.notes() if n.id == entry_id]
+        if not notes:
+            fail(f"no note with id {entry_id} (see 'solemate journal')")
+        text = notes[0].text
+        description = f"note {entry_id} ({text[:40]}{'…' if len(text) > 40 else ''})"
+        table = "note"
+    else:
+        nights = [n for n in journal.device_nights() if n.id == entry_id]
+        if not nights:
+            fail(f"no device night with id {entry_id} (see 'solemate journal')")
+        description = f"device night {entry_id} ({nights[0].source}, woke {nights[0].wake_date})"
+        table = "device_night"
+    return description, lambda: journal.delete_entry(table, entry_id)  # type: ignore[arg-type]
+
+
+# --- export and import --------------------------------------------------------------------------
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` readable by its owner only, beside it first, then renamed."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with open(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+
+
+_HEAD = 64 * 1024
+_WEARABLE_LABELS = {
+    "apple": "Apple Health export",
+    "fitbit": "Fitbit sleep JSON",
+    "oura": "Oura sleepmodel CSV",
+    "sleep_as_android": "Sleep as Android CSV",
+}
+_KNOWN = (
+    "a solemate JSON export, an Apple Health export.xml or export.zip, a Fitbit / Google Takeout "
+    "sleep JSON, an Oura sleepmodel.csv or a Sleep as Android CSV"
+)
+
+
+def recognise(path: Path) -> str:
+    """``"journal"`` or a wearable format name; exits with a message for anything else."""
+    from solemate.wearables import ImportFormatError, detect_format
+
+    if not path.exists():
+        fail(f"{path}: no such file")
+    if not path.is_file():
+        fail(f"{path}: not a file")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD)
+    except OSError as exc:
+        fail(f"{path}: cannot read it: {exc.strerror or exc}")
+    if not head.strip():
+        fail(f"{path}: the file is empty; expected {_KNOWN}")
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"{") and b'"solemate-journal"' in head:
+        return "journal"
+    try:
+        fmt = detect_format(path)
+    except ImportFormatError as exc:
+        fail(str(exc))
+    if fmt is None:
+        fail(f"{path}: not a file solemate can import; expected {_KNOWN}")
+    return fmt
+
+
+def _problem_lines(problems: Sequence[object]) -> str:
+    return "\n".join(f"  {p}" for p in problems)
+
+
+def import_journal_file(journal: Journal, path: Path, skip_bad: bool) -> None:
+    from solemate.journal import ImportRefused, JournalError
+
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        fail(f"{path}: not UTF-8 text (byte {exc.start})")
+    except json.JSONDecodeError as exc:
+        fail(f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+    except (OSError, RecursionError) as exc:
+        fail(f"{path}: cannot read it: {exc}")
+    try:
+        report = journal.import_export(data, skip_bad=skip_bad)
+    except ImportRefused as exc:
+        fail(
+            f"{path}: import refused, nothing written: {len(exc.problems)} bad "
+            f"row{'s' if len(exc.problems) != 1 else ''} (or use --skip-bad to import the rest):\n"
+            + _problem_lines(exc.problems)
+        )
+    except JournalError as exc:
+        fail(f"{path}: {exc}")
+    added = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in report.added.items())
+    typer.echo(f"Imported the solemate journal export {path}: {added or 'nothing new'}.")
+    unchanged = sum(report.unchanged.values())
+    if unchanged:
+        typer.echo(f"{unchanged} entries were already in the journal and were left as they are.")
+    wake_dates = sorted(
+        str(row["wake_date"])
+        for row in data.get("diary", [])
+        if isinstance(row, dict) and isinstance(row.get("wake_date"), str)
+    )
+    if wake_dates:
+        typer.echo(f"Diary nights in the file: {wake_dates[0]} to {wake_dates[-1]}.")
+    _report_skipped(report.skipped)
+
+
+def _report_skipped(skipped: Sequence[object]) -> None:
+    if skipped:
+        typer.echo(
+            f"Skipped {len(skipped)} bad row{'s' if len(skipped) != 1 else ''}:\n"
+            + _problem_lines(skipped)
+        )
+
+
+def import_device_file(
+    journal: Journal, path: Path, fmt: str, skip_bad: bool, zone: str | None
+) -> None:
+    from solemate.journal import ImportRefused
+    from solemate.wearables import ImportFormatError, read_device_import
+    from solemate.wearables.fitbit import profile_zone
+
+    label = _WEARABLE_LABELS[fmt]
+    if fmt == "fitbit" and zone is None and profile_zone(path) is None:
+        usage_error(
+            f"{path}: Fitbit times carry no time zone: give --zone with the zone the tracker "
+            "was set to, e.g. --zone Europe/Berlin"
+        )
+    try:
+        read = read_device_import(path, fmt, zone=zone)
+    except ImportFormatError as exc:
+        fail(str(exc))
+    if read.problems and not skip_bad:
+        fail(
+            f"{path}: import refused, nothing written: {len(read.problems)} bad "
+            f"row{'s' if len(read.problems) != 1 else ''} (or use --skip-bad to import the rest):\n"
+            + _problem_lines(read.problems)
+        )
+    try:
+        report = journal.store_device_nights(read.nights, skip_bad=skip_bad)
+    except ImportRefused as exc:
+        fail(f"{path}: import refused, nothing written:\n" + _problem_lines(exc.problems))
+    nights = [n for n in read.nights if not n.is_nap]
+    naps = len(read.nights) - len(nights)
+    if not read.nights:
+        typer.echo(f"{label} {path}: no sleep records found; nothing imported.")
+    else:
+        wakes = sorted(n.wake_date for n in read.nights)
+        typer.echo(
+            f"Imported {len(nights)} night{'s' if len(nights) != 1 else ''}"
+            + (f" and {naps} nap{'s' if naps != 1 else ''}" if naps else "")
+            + f" from the {label} {path}, woken {wakes[0]} to {wakes[-1]}: "
+            f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged."
+        )
+        typer.echo("Kept as device estimates, apart from your sleep diary, which is unchanged.")
+    _report_skipped((*read.problems, *report.skipped))
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def register(app: typer.Typer) -> None:
+    log = typer.Typer(
+        help="Write this morning's sleep diary or a stress rating.", no_args_is_help=True
+    )
+    edit = typer.Typer(help="Correct a diary entry or a stress rating.", no_args_is_help=True)
+    app.add_typer(log, name="log")
+    app.add_typer(edit, name="edit")
+
+    @log.command("sleep")
+    def log_sleep_command(
+        date: str | None = DATE,
+        zone: str | None = ZONE,
+        into_bed: str | None = INTO_BED,
+        tried_to_sleep: str | None = TRIED,
+        sol: str | None = SOL,
+        awakenings: str | None = AWAKENINGS,
+        waso: str | None = WASO,
+        final_awakening: str | None = FINAL,
+        out_of_bed: str | None = OUT_OF_BED,
+        quality: str | None = QUALITY,
+        comments: str | None = COMMENTS,
+        database: str | None = DATABASE,
+    ) -> None:
+        """The Consensus Sleep Diary for last night: asks each question (Enter keeps last night's
+        answer), or takes every answer as an option for scripts."""
+        today = dt.date.today()
+        wake_date = _wake_date(date, today) or today
+        given = _flagged(
+            into_bed=into_bed,
+            tried_to_sleep=tried_to_sleep,
+            sol_min=sol,
+            awakenings=awakenings,
+            waso_min=waso,
+            final_awakening=final_awakening,
+            out_of_bed=out_of_bed,
+            quality=quality,
+        )
+        with open_journal(database) as journal:
+            try:
+                record = log_sleep(journal, wake_date, _zone(zone), given, comments)
+            except (typer.Abort, EOFError):
+                fail(
+                    "the diary needs an answer to every question: answer them in a terminal, "
+                    "or give them all as options (see 'solemate log sleep --help'); nothing written"
+                )
+        typer.echo(f"Saved the diary for {record.entry.wake_date} ({record.entry.quality_label}).")
+        typer.echo(derived_line(record))
+
+    @log.command("stress")
+    def log_stress_command(
+        before: int | None = typer.Option(
+            None, "--before", min=0, max=10, help="Stress before the session, 0–10."
+        ),
+        after: int | None = typer.Option(
+            None, "--after", min=0, max=10, help="Stress after the session, 0–10."
+        ),
+        relaxation: int | None = typer.Option(
+            None, "--relaxation", min=0, max=10, help="How relaxed you feel, 0–10 (optional)."
+        ),
+        session: int | None = typer.Option(
+            None, "--session", min=1, help="Session id (default: the latest session)."
+        ),
+        no_session: bool = typer.Option(
+            False, "--no-session", help="A rating on its own, not about a session."
+        ),
+        database: str | None = DATABASE,
+    ) -> None:
+        """How stressed you feel, 0 (not at all) to 10 (extremely), before or after a session."""
+        from solemate.journal import JournalError
+
+        if (before is None) == (after is None):
+            usage_error("give one of --before N or --after N (0–10)")
+        if no_session and session is not None:
+            usage_error("--session and --no-session contradict each other")
+        moment = Moment.before if before is not None else Moment.after
+        stress = before if before is not None else after
+        assert stress is not None
+        with open_journal(database) as journal:
+            session_id = None if no_session else (session or _latest_session_id(journal))
+            previous = (
+                []
+                if session_id is None
+                else [r for r in journal.ratings(session_id=session_id) if r.moment == moment]
+            )
+            try:
+                journal.rate_stress(
+                    moment.value, stress, session_id=session_id, relaxation=relaxation
+                )
+            except JournalError as exc:
+                if exc.field == "id":
+                    fail(f"--session: no session with id {session_id} (see 'solemate journal')")
+                _journal_error(exc)
+        where = "on its own" if session_id is None else f"for session {session_id}"
+        replaced = f" (replaces {previous[0].stress})" if previous else ""
+        typer.echo(f"Stress {moment.value}: {stress}/10, {where}{replaced}.")
+
+    @app.command("journal")
+    def journal_command(
+        last: int = typer.Option(
+            14, "--last", min=1, max=1_000_000, help="Show the most recent N of each kind."
+        ),
+        show_all: bool = typer.Option(False, "--all", help="Show everything."),
+        output_format: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
+        database: str | None = DATABASE,
+    ) -> None:
+        """Your sessions, stress ratings, sleep diary and device estimates, newest last."""
+        with open_journal(database) as journal:
+            view = build_view(journal, None if show_all else last)
+        if output_format is Format.json:
+            typer.echo(json.dumps(view.sections(), ensure_ascii=False, indent=1))
+        elif output_format is Format.csv:
+            typer.echo(union_csv(view), nl=False)
+        else:
+            print_tables(view)
+
+    @edit.command("diary")
+    def edit_diary_command(
+        wake_date: str = typer.Argument(..., help="The wake date of the entry, YYYY-MM-DD."),
+        date: str | None = typer.Option(None, "--date", help="Move the entry to this wake date."),
+        zone: str | None = ZONE,
+        into_bed: str | None = INTO_BED,
+        tried_to_sleep: str | None = TRIED,
+        sol: str | None = SOL,
+        awakenings: str | None = AWAKENINGS,
+        waso: str | None = WASO,
+        final_awakening: str | None = FINAL,
+        out_of_bed: str | None = OUT_OF_BED,
+        quality: str | None = QUALITY,
+        comments: str | None = COMMENTS,
+        database: str | None = DATABASE,
+    ) -> None:
+        """Change answers of the diary entry for WAKE_DATE; the other answers stay."""
+        from solemate.journal import JournalError
+
+        today = dt.date.today()
+        try:
+            key = parse_date(wake_date, today)
+        except ValueError as exc:
+            usage_error(f"WAKE_DATE: {exc}")
+        changes = _flagged(
+            into_bed=into_bed,
+            tried_to_sleep=tried_to_sleep,
+            sol_min=sol,
+            awakenings=awakenings,
+            waso_min=waso,
+            final_awakening=final_awakening,
+            out_of_bed=out_of_bed,
+            quality=quality,
+        )
+        moved_to = _wake_date(date, today)
+        if moved_to is not None:
+            changes["wake_date"] = moved_to
+        if zone is not None:
+            changes["zone"] = _zone(zone)
+        if comments is not None:
+            changes["comments"] = comments
+        if not changes:
+            usage_error(
+                "nothing to change: give the answers to change, e.g. --sol 20 or --quality 4 "
+                "(see 'solemate edit diary --help')"
+            )
+        with open_journal(database) as journal:
+            record = journal.diary_entry(key)
+            if record is None:
+                fail(f"no diary entry for {key} (see 'solemate journal')")
+            answers = record.entry.answers()
+            if moved_to is not None and moved_to != key:
+                # Times written with their old dates would not fit the new night: keep the clock.
+                answers = replace(
+                    answers,
+                    **{
+                        f: getattr(answers, f).time()
+                        for f in ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed")
+                    },
+                )
+            answers = replace(answers, **changes)  # type: ignore[arg-type]
+            try:
+                updated = journal.edit_diary(key, answers)
+            except DiaryError as exc:
+                fail(diary_message(exc))
+            except JournalError as exc:
+                _journal_error(exc)
+        old, new = diary_row(record), diary_row(updated)
+        shown = [k for k in new if k not in ("person", "quality_label") and old[k] != new[k]]
+        typer.echo(
+            f"Changed the diary for {key}: "
+            + (", ".join(f"{k} {old[k]} → {new[k]}" for k in shown) or "nothing differs")
+            + "."
+        )
+        typer.echo(derived_line(updated))
+
+    @edit.command("rating")
+    def edit_rating_command(
+        rating_id: int = typer.Argument(
+            ..., min=1, help="The rating's id (see 'solemate journal')."
+        ),
+        stress: int | None = typer.Option(None, "--stress", min=0, max=10, help="Stress, 0–10."),
+        relaxation: int | None = typer.Option(
+            None, "--relaxation", min=0, max=10, help="Relaxation, 0–10."
+        ),
+        database: str | None = DATABASE,
+    ) -> None:
+        """Correct a stress rating made about a session."""
+        from solemate.journal import JournalError
+
+        if stress is None and relaxation is None:
+            usage_error("nothing to change: give --stress N and/or --relaxation N")
+        with open_journal(database) as journal:
+            rating = _find_rating(journal, rating_id)
+            if rating.session_id is None:
+                fail(
+                    f"rating {rating_id} is not about a session and cannot be corrected in place: "
+                    f"delete it ('solemate delete rating {rating_id}') and log it again"
+                )
+            try:
+                journal.rate_stress(
+                    rating.moment,
+                    rating.stress if stress is None else stress,
+                    session_id=rating.session_id,
+                    relaxation=rating.relaxation if relaxation is None else relaxation,
+                    person=rating.person,
+                )
+            except JournalError as exc:
+                _journal_error(exc)
+        typer.echo(
+            f"Stress {rating.moment} for session {rating.session_id}: "
+            f"{rating.stress} → {rating.stress if stress is None else stress}."
+        )
+
+    @app.command("delete")
+    def delete_command(
+        kind: Kind = typer.Argument(..., help="diary, session, rating, note or device-night."),
+        key: str = typer.Argument(..., help="A diary entry's wake date, else the entry's id."),
+        yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+        database: str | None = DATABASE,
+    ) -> None:
+        """Delete one entry: a diary night by its wake date, anything else by its id."""
+        from solemate.journal import JournalError
+
+        with open_journal(database) as journal:
+            description, delete = describe_entry(journal, kind, key)
+            if not yes:
+                try:
+                    confirmed = typer.confirm(f"Delete the {description}?", default=False)
+                except (typer.Abort, EOFError):
+                    confirmed = False
+                if not confirmed:
+                    fail("nothing deleted")
+            try:
+                delete()
+            except JournalError as exc:
+                _journal_error(exc)
+        typer.echo(f"Deleted the {description}.")
+
+    @app.command("export")
+    def export_command(
+        output_format: ExportFormat = typer.Option(
+            ExportFormat.json,
+            "--format",
+            help="json: everything, imported back exactly; csv: a zip of one CSV per kind.",
+        ),
+        output: Path | None = typer.Option(
+            None, "--output", "-o", help="File to write (json: default standard output)."
+        ),
+        database: str | None = DATABASE,
+    ) -> None:
+        """Your whole journal as a file of your own."""
+        from solemate.journal.transfer import SECTIONS
+
+        if output_format is ExportFormat.csv and output is None:
+            usage_error("--format csv writes a zip of CSV files: give -o FILE.zip")
+        if output is not None and output.is_dir():
+            usage_error(f"-o {output}: is a directory; give a file name")
+        with open_journal(database) as journal:
+            data = journal.export()
+        if output_format is ExportFormat.csv:
+            assert output is not None
+            write_private(output, export_csv_zip(data, SECTIONS))
+        else:
+            text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+            if output is None:
+                typer.echo(text, nl=False)
+                return
+            write_private(output, text.encode("utf-8"))
+        counts = ", ".join(f"{len(data[s])} {s.replace('_', ' ')}" for s in SECTIONS if data[s])
+        typer.echo(f"Exported {counts or 'an empty journal'} to {output}.")
+
+    @app.command("import")
+    def import_command(
+        file: Path = typer.Argument(
+            ...,
+            help="A solemate JSON export, Apple Health export.xml/.zip, Fitbit sleep JSON, "
+            "Oura sleepmodel.csv or Sleep as Android CSV.",
+        ),
+        skip_bad: bool = typer.Option(
+            False, "--skip-bad", help="Import the good rows and list the bad ones."
+        ),
+        zone: str | None = typer.Option(
+            None, "--zone", help="The zone a Fitbit tracker was set to, e.g. Europe/Berlin."
+        ),
+        database: str | None = DATABASE,
+    ) -> None:
+        """Import a journal export (exactly) or a wearable's sleep export (as device estimates)."""
+        fmt = recognise(file)
+        checked_zone = _zone(zone)
+        with open_journal(database) as journal:
+            if fmt == "journal":
+                import_journal_file(journal, file, skip_bad)
+            else:
+                import_device_file(journal, file, fmt, skip_bad, checked_zone)
+
+    @app.command("backup")
+    def backup_command(
+        path: Path | None = typer.Argument(
+            None, help="File or folder to write (default: a dated file in the data folder)."
+        ),
+        database: str | None = DATABASE,
+    ) -> None:
+        """A consistent copy of the journal, made while it stays in use."""
+        from solemate.journal import JournalError
+        from solemate.settings import Settings
+
+        with open_journal(database) as journal:
+            suffix = ".sqlite3" if journal.dialect == "sqlite" else ".json"
+            name = f"journal-backup-{dt.datetime.now():%Y%m%d-%H%M%S}{suffix}"
+            if path is None:
+                folder = Settings.from_env().data_dir
+                with contextlib.suppress(OSError):
+                    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            target = path or folder / name
+            if target.is_dir():
+                target = target / name
+            if target.exists():
+                fail(f"{target} already exists; give another path")
+            if not target.parent.is_dir():
+                fail(f"{target.parent}: no such folder")
+            try:
+                written = journal.backup(target)
+            except (OSError, JournalError) as exc:
+                fail(f"cannot write the backup to {target}: {exc}")
+        typer.echo(f"Backup written to {written}")
+
+    @app.command("forget")
+    def forget_command(
+        everything: bool = typer.Option(
+            False, "--everything", help="Delete every session, rating, diary entry and import."
+        ),
+        yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+        database: str | None = DATABASE,
+    ) -> None:
+        """Delete all your personal data from the journal."""
+        if not everything:
+            usage_error(
+                "'solemate forget --everything' deletes every person, session, rating, diary "
+                "entry, device night and note in the journal; to remove one entry use "
+                "'solemate delete'. Make a copy first with 'solemate export' or 'solemate backup'."
+            )
+        with open_journal(database) as journal:
+            counts = _counts(journal.export())
+            if not yes:
+                typer.echo(f"This deletes {counts or 'an empty journal'} from {journal.url}.")
+                try:
+                    confirmed = typer.confirm(
+                        "Delete everything? It cannot be undone", default=False
+                    )
+                except (typer.Abort, EOFError):
+                    confirmed = False
+                if not confirmed:
+                    fail("nothing deleted")
+            journal.forget_everything()
+        typer.echo(
+            f"Forgot everything ({counts or 'the journal was empty'}). Backups you made are not touched."
+        )
+
+
+def _counts(data: dict[str, Any]) -> str:
+    from solemate.journal.transfer import SECTIONS
+
+    return ", ".join(f"{len(data[s])} {s.replace('_', ' ')}" for s in SECTIONS if data.get(s))
