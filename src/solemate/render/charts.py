@@ -103,9 +103,23 @@ def _svg(title: str, body: list[str], width: int, height: int, description: str)
         f'width="{width}" height="{height}" role="img" style="{SVG_STYLE}">'
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>'
-        f'<text x="{LEFT}" y="22" font-size="15" font-weight="600" fill="#111">{escape(title)}</text>'
+        f"{_title(title, width)}"
     )
     return head + "".join(body) + "</svg>"
+
+
+def _title(title: str, width: int) -> str:
+    """The title above the plot; one too long for a narrow chart starts further left and, if it
+    must, shrinks (to no less than 12 px) rather than being cut off at the edge."""
+    x, size = LEFT, 15
+    needed = len(title) * 0.55  # average glyph width of a sans-serif, per pixel of font size
+    if x + needed * size > width - RIGHT:
+        x = 12
+        size = max(12, min(15, math.floor((width - RIGHT - x) / needed)))
+    return (
+        f'<text x="{x}" y="22" font-size="{size}" font-weight="600" fill="#111">'
+        f"{escape(title)}</text>"
+    )
 
 
 def _marker(shape: str, x: float, y: float, color: str, size: float = 4.5) -> str:
@@ -208,7 +222,8 @@ def time_chart(
             f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{_fmt(y)}" y2="{_fmt(y)}" '
             f'stroke="{GREY}" stroke-dasharray="5 4"/>'
             f'<text x="{width - RIGHT - 4}" y="{_fmt(y - 5)}" font-size="11" text-anchor="end" '
-            f'fill="{GREY}">{escape(reference[1])}</text>'
+            f'fill="{GREY}" stroke="#fff" stroke-width="3" paint-order="stroke">'
+            f"{escape(reference[1])}</text>"
         )
     for s in series:
         if s.joined and len(s.points) > 1:

@@ -23,12 +23,20 @@ from solemate.render.charts import (
     time_chart,
 )
 
-__all__ = ["insights_charts", "insights_json", "insights_png", "insights_svg", "insights_text"]
+__all__ = [
+    "figure",
+    "insights_charts",
+    "insights_json",
+    "insights_png",
+    "insights_svg",
+    "insights_text",
+]
 
 COLUMNS = ("sol", "waso", "tst", "se", "quality")
 
 
-def _cell(key: str, value: float | None) -> str:
+def figure(key: str, value: float | None) -> str:
+    """One figure as the tables show it: TST as h:mm, SE and quality to a tenth, "–" for none."""
     if value is None:
         return "–"
     if key == "tst":
@@ -49,7 +57,7 @@ def insights_text(state: Insights) -> str:
         f"{'SE %':>6} {'quality':>8}",
     ]
     for week in state.weeks:
-        cells = [_cell(k, week.means[k]) for k in COLUMNS]
+        cells = [figure(k, week.means[k]) for k in COLUMNS]
         lines.append(
             f"{week.start:%d %b}{'':<4} {week.nights:>6} {cells[0]:>8} {cells[1]:>9} "
             f"{cells[2]:>9} {cells[3]:>6} {cells[4]:>8}"
@@ -88,7 +96,7 @@ def insights_text(state: Insights) -> str:
     ]
     for key in COLUMNS:
         a, b = comparison.means_with[key], comparison.means_without[key]
-        lines.append(f"  {METRICS[key].label}: {_cell(key, a)} vs {_cell(key, b)}")
+        lines.append(f"  {METRICS[key].label}: {figure(key, a)} vs {figure(key, b)}")
     lines.append(f"  {comparison.caveat}")
     lines += ["", "Device estimates (from imported wearables; kept apart from your diary):"]
     if not state.device_weeks:
@@ -96,8 +104,8 @@ def insights_text(state: Insights) -> str:
     for device in state.device_weeks:
         lines.append(
             f"  {device.source}, week of {device.start:%d %b}: {device.nights} nights, "
-            f"TST {_cell('tst', device.means['tst'])}, SOL {_cell('sol', device.means['sol'])} min, "
-            f"SE {_cell('se', device.means['se'])} %"
+            f"TST {figure('tst', device.means['tst'])}, SOL {figure('sol', device.means['sol'])} min, "
+            f"SE {figure('se', device.means['se'])} %"
         )
     return "\n".join(lines) + "\n"
 

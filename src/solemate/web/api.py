@@ -1,4 +1,5 @@
-"""The JSON API under ``/api/``: plan, safety, sessions, ratings, sleep, export, import, backup.
+"""The JSON API under ``/api/``: plan, safety, sessions, ratings, sleep, insights, export, import,
+backup.
 
 Each route parses (the models in ``models.py``), calls the journal or ``tonight.py``, and formats;
 refusals are raised as the services' own exceptions and turned into 4xx answers naming the field
@@ -20,9 +21,11 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import ValidationError
 from starlette.background import BackgroundTask
 
+from solemate import insights_service
 from solemate.diary import DiaryAnswers
 from solemate.journal import DiaryRecord, ImportRefused, JournalError, MassageSession, Rating
 from solemate.plan import PlanOptions
+from solemate.render.insights_view import insights_json
 from solemate.safety import SafetyChanges, Verdict
 from solemate.web import tonight
 from solemate.web.cue_audio import MEDIA_TYPES, AudioFormat
@@ -425,6 +428,34 @@ def edit_sleep(wake_date: dt.date, body: SleepIn, svc: Svc) -> SleepOut:
 def delete_sleep(wake_date: dt.date, svc: Svc) -> Response:
     svc.journal.delete_diary(wake_date)
     return Response(status_code=204)
+
+
+# --- insights --------------------------------------------------------------------------------------
+
+MAX_WEEKS = 520
+
+
+@router.get(
+    "/insights",
+    tags=["insights"],
+    responses={
+        200: {
+            "description": "The insights state, as `solemate insights --format json` prints it",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
+def get_insights(
+    svc: Svc,
+    weeks: Annotated[
+        int, Query(ge=1, le=MAX_WEEKS, description="How many calendar weeks to look back.")
+    ] = 6,
+) -> Response:
+    """Weekly means and trends of the diary, stress change, habit strength, minutes to
+    lights-out, nights with and without a session (an observation, not proof), and device
+    estimates kept apart from the diary."""
+    state = insights_service.insights(svc.journal, svc.today(), weeks)
+    return Response(insights_json(state), media_type="application/json")
 
 
 # --- export, import, backup ------------------------------------------------------------------------

@@ -32,8 +32,8 @@ _FORM_PATHS = re.compile(r"^/(login|morning|journal/.*)$")
 _UPLOAD_PATHS = re.compile(r"^/(api/import|journal/import)$")
 
 DESCRIPTION = """The API the solemate pages use: plan a session, keep the safety screen, record
-sessions step by step with stress ratings, keep the morning sleep diary, export, import and back up
-the journal.
+sessions step by step with stress ratings, keep the morning sleep diary, read the insights, export,
+import and back up the journal.
 
 Every POST, PUT and DELETE needs the `X-CSRF-Token` header with the token from `GET /api/csrf`
 (and the cookie that request sets). Errors are 4xx with `{"detail", "field"}` naming the field."""

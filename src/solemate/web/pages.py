@@ -21,10 +21,16 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
+from solemate import insights_service
 from solemate.diary import DiaryAnswers, DiaryError
+from solemate.insights import METRICS, ExperimentError, Insights
 from solemate.journal import ImportRefused, JournalError
 from solemate.plan import PlanError, PlanOptions, full_seconds
+from solemate.render.charts import SVG_STYLE
+from solemate.render.experiment_view import CSS as REPORT_CSS
+from solemate.render.experiment_view import report_html
 from solemate.render.footmap import foot_map_svg
+from solemate.render.insights_view import figure, insights_charts
 from solemate.render.printable import PRINT_CSS, render_print
 from solemate.safety import Level
 from solemate.web import api, tonight
@@ -36,16 +42,29 @@ from solemate.web.services import STATIC_DIR, Services, services
 router = APIRouter(include_in_schema=False)
 Svc = Annotated[Services, Depends(services)]
 
-NAV = (("/", "Tonight"), ("/morning", "Morning"), ("/journal", "Journal"), ("/print", "Print"))
+NAV = (
+    ("/", "Tonight"),
+    ("/morning", "Morning"),
+    ("/journal", "Journal"),
+    ("/insights", "Insights"),
+    ("/print", "Print"),
+)
 DIARY_INTS = ("sol_min", "awakenings", "waso_min", "quality")
 DIARY_TIMES = ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed")
 QUALITY = ((1, "Very poor"), (2, "Poor"), (3, "Fair"), (4, "Good"), (5, "Very good"))
 
-_PRINT_CSP = CSP.replace(
-    "style-src 'self'",
-    "style-src 'sha256-"
-    + base64.b64encode(hashlib.sha256(PRINT_CSS.encode()).digest()).decode()
-    + "'",
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+_PRINT_CSP = CSP.replace("style-src 'self'", f"style-src {_sha256(PRINT_CSS)}")
+# The charts carry one fixed style attribute; exactly that one is allowed, nothing else inline.
+_INSIGHTS_CSP = CSP.replace(
+    "style-src 'self'", f"style-src 'self' 'unsafe-hashes' {_sha256(SVG_STYLE)}"
+)
+_REPORT_CSP = CSP.replace(
+    "style-src 'self'", f"style-src {_sha256(REPORT_CSS)} 'unsafe-hashes' {_sha256(SVG_STYLE)}"
 )
 
 
@@ -113,6 +132,7 @@ def tonight_page(request: Request, svc: Svc) -> HTMLResponse:
         boot=boot,
         footmap=_footmap(),
         player_mode=False,
+        experiment=insights_service.tonight_assignment(svc.journal, svc.today()),
     )
 
 
@@ -350,6 +370,123 @@ async def journal_import(request: Request, svc: Svc, form: Form) -> HTMLResponse
     unchanged = sum(report.unchanged.values())
     return journal_page_response(
         request, svc, message=f"Imported: {added} new entries, {unchanged} already here."
+    )
+
+
+# --- insights --------------------------------------------------------------------------------------
+
+WEEKS_CHOICES = (4, 6, 12, 26)
+DEFAULT_WEEKS = 6
+#: Drawn this wide, a chart keeps its text legible when a phone scales it to its screen.
+CHART_WIDTH = 400
+TABLE_FIGURES = ("sol", "waso", "tst", "se", "quality")
+FIGURE_HEADINGS = {
+    "sol": ("SOL", "min"),
+    "waso": ("WASO", "min"),
+    "tst": ("TST", "h:mm"),
+    "se": ("SE", "%"),
+    "quality": ("Quality", "1–5"),
+}
+
+
+def parse_weeks(raw: str | None) -> int:
+    """The ``weeks`` query parameter: a whole number from 1 to 520 (ValueError otherwise)."""
+    if raw is None or raw.strip() == "":
+        return DEFAULT_WEEKS
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 3) or not (
+        1 <= int(text) <= api.MAX_WEEKS
+    ):
+        raise ValueError(
+            f"weeks: give a whole number of weeks from 1 to {api.MAX_WEEKS}, not {raw[:20]!r}"
+        )
+    return int(text)
+
+
+def _is_empty(state: Insights) -> bool:
+    return not state.nights and state.sessions == 0 and state.habit is None
+
+
+def _experiment(svc: Services, today: dt.date) -> dict[str, Any] | None:
+    try:
+        status = insights_service.experiment_status(svc.journal, today)
+    except ExperimentError:
+        return None
+    kept = status.massage_kept + status.control_kept
+    try:
+        insights_service.experiment_report(svc.journal, today)
+        not_ready = None
+    except ExperimentError as error:
+        not_ready = str(error)
+    return {
+        "status": status,
+        "metric": METRICS[status.stored.outcome],
+        "planned_massage": status.stored.arms.count("M"),
+        "planned_control": status.stored.arms.count("C"),
+        "kept": kept,
+        "adherence": round(100 * kept / status.nights_done) if status.nights_done else None,
+        "not_ready": not_ready,
+    }
+
+
+@router.get("/insights", response_class=HTMLResponse)
+def insights_page(
+    request: Request, svc: Svc, weeks: Annotated[str | None, Query()] = None
+) -> HTMLResponse:
+    try:
+        count = parse_weeks(weeks)
+    except ValueError as error:
+        response = page(
+            svc,
+            request,
+            "insights.html",
+            status=422,
+            title="Insights",
+            problem=str(error),
+            choices=WEEKS_CHOICES,
+            weeks=None,
+        )
+        response.headers["content-security-policy"] = _INSIGHTS_CSP
+        return response
+    today = svc.today()
+    state = insights_service.insights(svc.journal, today, count)
+    response = page(
+        svc,
+        request,
+        "insights.html",
+        title="Insights",
+        problem=None,
+        choices=WEEKS_CHOICES,
+        weeks=count,
+        state=state,
+        empty=_is_empty(state),
+        charts=insights_charts(state, width=CHART_WIDTH),
+        figures=TABLE_FIGURES,
+        headings=FIGURE_HEADINGS,
+        metrics=METRICS,
+        figure=figure,
+        experiment=_experiment(svc, today),
+    )
+    response.headers["content-security-policy"] = _INSIGHTS_CSP
+    return response
+
+
+@router.get("/insights/report", response_class=HTMLResponse)
+def experiment_report_page(request: Request, svc: Svc) -> HTMLResponse:
+    """The experiment's self-contained report, as ``solemate experiment report --html`` writes it."""
+    today = svc.today()
+    try:
+        report = insights_service.experiment_report(svc.journal, today)
+        status = insights_service.experiment_status(svc.journal, today)
+    except ExperimentError as error:
+        return page(
+            svc, request, "report_missing.html", status=409, title="Report", problem=str(error)
+        )
+    stopped = None
+    if status.stored.stopped_at is not None:
+        stopped = status.stored.stop_reason or "no reason given"
+    return HTMLResponse(
+        report_html(report, stopped), headers={"content-security-policy": _REPORT_CSP}
     )
 
 
