@@ -171,3 +171,52 @@ def test_guide_in_a_real_terminal(tmp_path: Path) -> None:
         (recorded,) = j.sessions()
         assert recorded.status == "interrupted"
         assert recorded.foot == "right"
+
+
+def _experiment_tonight(data_dir: Path, arm: str) -> None:
+    """An experiment whose first evening is today and allocated ``arm`` (M or C) to it."""
+    import datetime as dt
+
+    from solemate.insights import plan_experiment
+    from solemate.insights_service import start
+
+    today = dt.date.today()
+    seed = next(
+        s for s in range(100) if plan_experiment(first_evening=today, seed=s).arms[0] == arm
+    )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with journal(data_dir) as j:
+        start(j, today=today, seed=seed, control="20 minutes of reading")
+
+
+def test_a_control_night_is_announced_and_a_massage_needs_confirming(
+    cli: CliRunner, data_dir: Path
+) -> None:
+    _experiment_tonight(data_dir, "C")
+    declined = cli.invoke(app, ["guide", *FAST], input=ALL_NO + "n\n")
+    assert declined.exit_code == 0, declined.stderr
+    assert "Experiment night 1 of 28: tonight is a control night: 20 minutes of reading" in (
+        declined.stdout
+    )
+    assert "Massage anyway?" in declined.stdout
+    assert "No session tonight" in declined.stdout
+    assert "Session complete" not in declined.stdout
+    with journal(data_dir) as j:
+        assert j.sessions() == []
+
+    anyway = cli.invoke(app, ["guide", *FAST], input="y\n\n\n")
+    assert anyway.exit_code == 0, anyway.stderr
+    assert "tonight is a control night" in anyway.stdout
+    assert "Session complete: 12 min." in anyway.stdout
+    with journal(data_dir) as j:
+        (session,) = j.sessions()
+        assert session.status == "completed"
+
+
+def test_a_massage_night_is_one_line_and_no_question(cli: CliRunner, data_dir: Path) -> None:
+    _experiment_tonight(data_dir, "M")
+    result = cli.invoke(app, ["guide", *FAST], input=ALL_NO + "\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert "Experiment night 1 of 28: tonight is a massage night." in result.stdout
+    assert "Massage anyway?" not in result.stdout
+    assert "Session complete: 12 min." in result.stdout

@@ -205,6 +205,36 @@ def play(
                 sink.close()
 
 
+def announce_experiment(journal: Journal, today: dt.date) -> None:
+    """Say what tonight is in a running experiment; on a control night, massage only when asked.
+
+    A massage on a control night is recorded as usual: the experiment counts it as going off
+    plan, which is why nothing is hidden or changed here.
+    """
+    from solemate.insights_service import tonight_assignment
+
+    tonight = tonight_assignment(journal, today)
+    if tonight is None:
+        return
+    typer.echo(tonight.line())
+    if not tonight.is_control:
+        return
+    typer.echo(
+        f"Your experiment asks for {tonight.control} tonight instead of a massage; "
+        "a massage now counts as going off plan."
+    )
+    try:
+        go_on = typer.confirm("Massage anyway?", default=False)
+    except (typer.Abort, EOFError):
+        go_on = False
+    if not go_on:
+        typer.echo(
+            "No session tonight. Once the control activity is done: "
+            "'solemate experiment today --done'."
+        )
+        raise typer.Exit(0)
+
+
 def describe_outcome(outcome: Outcome) -> str:
     if outcome.status == "completed":
         minutes = outcome.timeline.total // 60
@@ -262,11 +292,13 @@ def register(app: typer.Typer) -> None:
         sinks = _sinks(no_voice, no_chime, voice, rate)
         journal = open_journal(database)
         with journal:
-            verdict = current_verdict(journal, options.voice, dt.date.today())
+            today = dt.date.today()
+            verdict = current_verdict(journal, options.voice, today)
             if verdict.level is Level.DO_NOT_MASSAGE:
                 fail(verdict.summary())
             if verdict.level is Level.GO_WITH_CHANGES:
                 typer.echo(verdict.summary())
+            announce_experiment(journal, today)
             safety = SafetyChanges(
                 gentle_only=options.safety.gentle_only or verdict.changes.gentle_only,
                 skip_calf=options.safety.skip_calf or verdict.changes.skip_calf,
