@@ -468,7 +468,7 @@ def test_round_trip_export_forget_import(cli: CliRunner, any_db: str, tmp_path: 
     exported = tmp_path / "journal.json"
     result = run(cli, any_db, "export", "-o", str(exported))
     assert result.exit_code == 0, result.stderr
-    assert "Exported 2 people, 1 safety screens, 3 sessions" in result.stdout
+    assert "Exported 2 people, 1 safety screen, 3 sessions" in result.stdout
     assert stat.S_IMODE(exported.stat().st_mode) == 0o600
 
     forgot = run(cli, any_db, "forget", "--everything", "--yes")
@@ -478,7 +478,7 @@ def test_round_trip_export_forget_import(cli: CliRunner, any_db: str, tmp_path: 
     imported = run(cli, any_db, "import", str(exported))
     assert imported.exit_code == 0, imported.stderr
     assert "Imported the solemate journal export" in imported.stdout
-    assert "4 diary" in imported.stdout
+    assert "4 diary entries" in imported.stdout
     assert "Diary nights in the file: 2024-03-27 to 2024-10-27." in imported.stdout
     assert contents(any_db) == original
 
@@ -630,7 +630,7 @@ def test_a_journal_export_with_bad_rows_is_refused_whole_or_skipped(
     result = run(cli, db, "import", str(path), "--skip-bad")
     assert result.exit_code == 0, result.stderr
     assert "Skipped 2 bad rows:" in result.stdout
-    assert "10 diary" in result.stdout
+    assert "10 diary entries" in result.stdout
     assert sections(db)["diary"] == 10
 
 
@@ -744,7 +744,7 @@ def test_forget_explains_itself_and_asks(cli: CliRunner, db: str) -> None:
     message = refused(run(cli, db, "forget"), 2)
     assert "'solemate forget --everything' deletes every person" in message
     asked = run(cli, db, "forget", "--everything", input="n\n")
-    assert "This deletes 1 people, 1 sessions, 2 ratings, 11 diary" in asked.stdout
+    assert "This deletes 1 person, 1 session, 2 stress ratings, 11 diary entries" in asked.stdout
     assert "nothing deleted" in refused(asked)
     assert "nothing deleted" in refused(run(cli, db, "forget", "--everything", input=""))
     assert contents(db) == before

@@ -448,7 +448,7 @@ def print_tables(view: JournalView) -> None:
                 str(n["id"]),
                 n["wake_date"] + (" nap" if n["nap"] else ""),
                 n["source"],
-                f"{n['bed_start'][11:16]}–{n['bed_end'][11:16]}" + ("" if n["zone"] else " UTC"),
+                f"{n['bed_start'][11:16]}–{n['bed_end'][11:16]}",
                 _blank(n["tib_min"]),
                 _blank(n["tst_min"]),
                 _blank(n["sol_min"]),
@@ -642,7 +642,7 @@ def import_journal_file(journal: Journal, path: Path, skip_bad: bool) -> None:
         )
     except JournalError as exc:
         fail(f"{path}: {exc}")
-    added = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in report.added.items())
+    added = counted(report.added)
     typer.echo(f"Imported the solemate journal export {path}: {added or 'nothing new'}.")
     unchanged = sum(report.unchanged.values())
     if unchanged:
@@ -706,6 +706,25 @@ def import_device_file(
         )
         typer.echo("Kept as device estimates, apart from your sleep diary, which is unchanged.")
     _report_skipped((*read.problems, *report.skipped))
+
+
+_UNITS = {
+    "people": ("person", "people"),
+    "safety_screens": ("safety screen", "safety screens"),
+    "sessions": ("session", "sessions"),
+    "ratings": ("stress rating", "stress ratings"),
+    "diary": ("diary entry", "diary entries"),
+    "device_nights": ("device night", "device nights"),
+    "control_activities": ("control activity", "control activities"),
+    "notes": ("note", "notes"),
+}
+
+
+def counted(numbers: dict[str, int]) -> str:
+    """ "2 people, 1 diary entry": the non-zero counts per export section, in words."""
+    return ", ".join(
+        f"{n} {_UNITS.get(name, (name, name))[n != 1]}" for name, n in numbers.items() if n
+    )
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -995,7 +1014,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(text, nl=False)
                 return
             write_private(output, text.encode("utf-8"))
-        counts = ", ".join(f"{len(data[s])} {s.replace('_', ' ')}" for s in SECTIONS if data[s])
+        counts = counted({s: len(data[s]) for s in SECTIONS})
         typer.echo(f"Exported {counts or 'an empty journal'} to {output}.")
 
     @app.command("import")
@@ -1062,6 +1081,8 @@ def register(app: typer.Typer) -> None:
         database: str | None = DATABASE,
     ) -> None:
         """Delete all your personal data from the journal."""
+        from solemate.journal.transfer import SECTIONS
+
         if not everything:
             usage_error(
                 "'solemate forget --everything' deletes every person, session, rating, diary "
@@ -1069,7 +1090,8 @@ def register(app: typer.Typer) -> None:
                 "'solemate delete'. Make a copy first with 'solemate export' or 'solemate backup'."
             )
         with open_journal(database) as journal:
-            counts = _counts(journal.export())
+            data = journal.export()
+            counts = counted({s: len(data.get(s, [])) for s in SECTIONS})
             if not yes:
                 typer.echo(f"This deletes {counts or 'an empty journal'} from {journal.url}.")
                 try:
@@ -1084,9 +1106,3 @@ def register(app: typer.Typer) -> None:
         typer.echo(
             f"Forgot everything ({counts or 'the journal was empty'}). Backups you made are not touched."
         )
-
-
-def _counts(data: dict[str, Any]) -> str:
-    from solemate.journal.transfer import SECTIONS
-
-    return ", ".join(f"{len(data[s])} {s.replace('_', ' ')}" for s in SECTIONS if data.get(s))

@@ -2,7 +2,7 @@
 and the per-section CSV files of `solemate export --format csv`.
 
 Pure: records and export dicts in, plain values out. Times are shown in the zone the person slept
-in (diary, device nights) or in the machine's local zone (sessions, ratings, notes).
+in (diary, device nights whose zone is known) or in the machine's local zone (everything else).
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def _number(value: float | None) -> float | int | None:
 
 
 def device_row(night: DeviceNightRecord) -> Row:
-    zone = ZoneInfo(night.zone) if night.zone else None
+    zone = ZoneInfo(night.zone) if night.zone else None  # None: this machine's local time
     return {
         "id": night.id,
         "wake_date": night.wake_date.isoformat(),
