@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solemate.plan import (
+    CHIME_ROOM,
+    END_ROOM,
     NIGHTLY_SECONDS,
     PlanError,
     PlanOptions,
@@ -18,24 +20,34 @@ from solemate.plan import (
     bounds,
     full_seconds,
     plan,
+    room_to_say,
+    speech_seconds,
 )
-from solemate.routine import Action, Routine, builtin_routine
+from solemate.routine import Action, Range, Routine, builtin_routine
 from solemate.safety import SafetyChanges
 from solemate.timeline import Segment, Timeline
 
 ROUTINE = builtin_routine("evening")
 
 
-def part_limits(action: Action, knots: tuple[int, int]) -> tuple[int, int]:
-    """Allowed length of an action's segment between two knots (0 min, 1 low, 2 high, 3 max)."""
+def check_range(segment: Segment, action: Action, knots: tuple[int, int]) -> None:
+    """The segment keeps the action's range between two knots (0 min, 1 low, 2 high, 3 max), raised
+    only as far as its words need: a timed action's length, a counted action's seconds each."""
     if action.repeat is None:
         assert action.seconds is not None
-        values = (action.seconds.min, action.seconds.low, action.seconds.high, action.seconds.max)
-        return values[knots[0]], values[knots[1]]
-    rep = action.repeat
-    values = (rep.seconds.min, rep.seconds.low, rep.seconds.high, rep.seconds.max)
-    fixed = rep.lead + rep.rest * rep.total
-    return fixed + rep.total * values[knots[0]], fixed + rep.total * values[knots[1]]
+        rng = action.seconds
+        got = segment.duration
+        said = [c for c in segment.cues if c.kind in ("instruction", "checkin")]
+        need = segment.cues[0].at - segment.start + sum(room_to_say(c.text) for c in said)
+    else:
+        rng = action.repeat.seconds
+        assert segment.seconds_each is not None
+        got = segment.seconds_each
+        counts = [c for c in segment.cues if c.kind == "count"]
+        need = max(room_to_say(c.text) for c in counts) + int(action.repeat.countdown)
+    values = (rng.min, rng.low, rng.high, rng.max)
+    low, high = max(values[knots[0]], need), max(values[knots[1]], need)
+    assert low <= got <= high, f"{segment.action}: {got} s outside {low}–{high}"
 
 
 @st.composite
@@ -63,7 +75,18 @@ def check_structure(timeline: Timeline, routine: Routine) -> None:
         ats = [cue.at for cue in segment.cues]
         assert ats == sorted(ats)
         assert all(segment.start <= at <= segment.end for at in ats)
-        assert segment.cues[0].at == segment.start, "every segment opens with what to do"
+        opens = segment.cues[0].at - segment.start
+        assert opens in (0, CHIME_ROOM), "every segment opens with what to do (after its chime)"
+    check_room_to_speak(timeline)
+
+
+def check_room_to_speak(timeline: Timeline) -> None:
+    """No cue is due while the one before it is still being said, and the closing chime fits."""
+    cues = [cue for segment in timeline.segments for cue in segment.cues]
+    for before, after in itertools.pairwise(cues):
+        assert before.at + speech_seconds(before.text) <= after.at, (before, after)
+    last = cues[-1]
+    assert last.at + speech_seconds(last.text) + END_ROOM - 1 <= timeline.total
 
 
 def action_segments(timeline: Timeline, foot: str) -> list[Segment]:
@@ -92,10 +115,7 @@ def test_every_feasible_target_is_met_exactly_and_keeps_the_guide(
             continue
         assert segment.action is not None
         action = ROUTINE.action(segment.action)
-        low, high = part_limits(action, (0, 3))
-        assert low <= segment.duration <= high, (
-            f"{segment.action}: {segment.duration} s outside {low}–{high}"
-        )
+        check_range(segment, action, (0, 3))
         if action.repeat is not None:
             rep = action.repeat
             counts = [c for c in segment.cues if c.kind == "count"]
@@ -127,8 +147,7 @@ def test_targets_between_the_usual_totals_keep_every_usual_range(
         timeline = plan(ROUTINE, dataclasses.replace(options, minutes=target / 60))
         for segment in timeline.segments:
             if segment.kind == "action" and segment.action:
-                low, high = part_limits(ROUTINE.action(segment.action), (1, 2))
-                assert low <= segment.duration <= high, (target, segment.action)
+                check_range(segment, ROUTINE.action(segment.action), (1, 2))
 
 
 def test_full_preset_uses_the_guides_longest_durations() -> None:
@@ -142,10 +161,44 @@ def test_full_preset_uses_the_guides_longest_durations() -> None:
     assert by_action["ball-points"].seconds_each == 10  # five to ten seconds each
 
 
-def test_nightly_is_twelve_minutes_and_the_guides_ten_to_fifteen_all_fit() -> None:
+def test_nightly_is_twelve_minutes_and_the_guides_ten_to_fifteen_fit_with_room_to_speak() -> None:
     assert plan(ROUTINE).total == NIGHTLY_SECONDS == 720
-    for minutes in range(10, 16):
-        assert plan(ROUTINE, PlanOptions(minutes=minutes)).total == minutes * 60
+    assert plan(ROUTINE, PlanOptions(preset="nightly", voice="partner")).total == 720
+    for minutes in range(12, 16):
+        for voice in ("self", "partner"):
+            timeline = plan(ROUTINE, PlanOptions(minutes=minutes, voice=voice))
+            assert timeline.total == minutes * 60
+    # Ten or eleven minutes leave too little room to say every cue on both feet: a clear refusal.
+    for minutes in (10, 11):
+        with pytest.raises(PlanError, match=r"these options allow \(11 min 25 s\)"):
+            plan(ROUTINE, PlanOptions(minutes=minutes))
+
+
+def test_nightly_grows_only_when_the_options_need_more_than_twelve_minutes() -> None:
+    assert plan(ROUTINE, PlanOptions(voice="partner")).total == NIGHTLY_SECONDS
+    options = PlanOptions(preparation=True, voice="partner")
+    assert plan(ROUTINE, options).total == bounds(ROUTINE, options)[0] > NIGHTLY_SECONDS
+    long_opening = ROUTINE.opening.model_copy(
+        update={"seconds": Range(min=120, low=120, high=150, max=180, origin="solemate")}
+    )
+    slow = ROUTINE.model_copy(update={"opening": long_opening})
+    shortest = bounds(slow, options)[0]
+    assert shortest > NIGHTLY_SECONDS
+    assert plan(slow, options).total == shortest
+
+
+def test_shorter_sessions_say_less_but_never_drop_a_step_or_count() -> None:
+    roomy = plan(ROUTINE, PlanOptions(minutes=15))
+    tight = plan(ROUTINE, PlanOptions(minutes=12))
+    assert [s.action for s in roomy.segments] == [s.action for s in tight.segments]
+    words = [sum(len(c.text) for s in t.segments for c in s.cues) for t in (roomy, tight)]
+    assert words[1] < words[0]
+    second = [s for s in tight.segments if s.foot == "right" and s.kind == "action"]
+    assert second[0].cues[0].text.startswith("Right foot. Step 1.")
+    # the screen still shows the whole instruction
+    assert second[0].instruction == next(
+        s.instruction for s in roomy.segments if s.foot == "right" and s.kind == "action"
+    )
 
 
 def test_the_same_options_give_the_same_timeline() -> None:
@@ -158,10 +211,12 @@ def test_counted_subcues_read_as_the_guide_counts() -> None:
     timeline = plan(ROUTINE)
     ankle = next(s for s in timeline.segments if s.action == "ankle-circles")
     counts = [c.text for c in ankle.cues if c.kind == "count"]
-    assert counts[3] == "Circle 4 of 5, clockwise."
-    assert counts[5] == "Circle 1 of 5, counterclockwise."
+    assert counts[0] == "clockwise. One."
+    assert counts[3] == "Circle 4."
+    assert counts[5] == "counterclockwise. One."
+    assert [(c.n, c.of) for c in ankle.cues if c.kind == "count"][3] == (4, 10)
     ball = next(s for s in timeline.segments if s.action == "ball-points")
-    assert [c.text for c in ball.cues if c.kind == "count"][2].startswith("Point 3 of 5")
+    assert [c.text for c in ball.cues if c.kind == "count"][2] == "below the third toe."
     # a 5-second hold leaves room to count down from two after "Point 3 of 5 …" is said
     assert ball.seconds_each == 5
     assert [c.text for c in ball.cues if c.kind in ("countdown", "release")][:3] == [
@@ -177,11 +232,11 @@ def test_counted_subcues_read_as_the_guide_counts() -> None:
         if c.kind in ("count", "countdown", "release")
     ]
     assert said[:5] == [
-        (7, said[0][1]),
-        (14, "three"),
-        (15, "two"),
-        (16, "one"),
-        (17, "And release."),
+        (23, said[0][1]),
+        (30, "three"),
+        (31, "two"),
+        (32, "one"),
+        (33, "And release."),
     ]
     toes = next(s for s in timeline.segments if s.action == "toe-rotate-traction")
     assert [c.text for c in toes.cues if c.kind == "count"][-1] == "Toe 5 of 5: the little toe."
@@ -235,11 +290,11 @@ def test_preparation_is_spoken_only_when_asked_and_partner_items_only_for_partne
 @pytest.mark.parametrize(
     ("options", "needle"),
     [
-        (PlanOptions(minutes=4), "The shortest possible is 4 min 54 s, with one foot only"),
+        (PlanOptions(minutes=4), "The shortest possible is 5 min 54 s, with one foot only"),
         (PlanOptions(minutes=8), "It fits with: one foot only (--foot left)"),
         (PlanOptions(minutes=60), "longer than the longest session"),
         (
-            PlanOptions(minutes=10.2, preparation=True),
+            PlanOptions(minutes=12, preparation=True),
             "It fits with: without the spoken preparation",
         ),
     ],

@@ -10,6 +10,13 @@ touched: a counted action keeps its repetitions, and only the seconds per repeti
 seconds are assigned last, counted actions first (in whole seconds per repetition), and the timed
 actions take up the remainder, so the total equals the target to the second.
 
+Room to speak. A part is never shorter than the words said in it: the bounds of every part are
+raised, where needed, to what :func:`speech_seconds` expects the calm default voice to take (the
+instruction before the first repetition of a counted action, each count, a partner's check-in, the
+words of the opening, the towel wrap and the closing), with :data:`CHIME_ROOM` before the first
+words of a step and :data:`END_ROOM` after the closing words for the chimes. So a cue is never still being said when the
+next one is due, and a rendered or spoken session ends when the plan says it does.
+
 Everything here is pure and deterministic: the same routine and options give the same Timeline.
 """
 
@@ -22,7 +29,7 @@ from typing import Literal
 
 from solemate.routine import Action, Phrases, Range, Routine, Segue
 from solemate.safety import SafetyChanges
-from solemate.timeline import Cue, DurationRange, Foot, Segment, Timeline
+from solemate.timeline import Cue, CueKind, DurationRange, Foot, Segment, Timeline
 
 Voice = Literal["self", "partner"]
 FeetChoice = Literal["both", "left", "right"]
@@ -30,6 +37,41 @@ Preset = Literal["nightly", "full"]
 
 NIGHTLY_SECONDS = 12 * 60
 MAX_TARGET_SECONDS = 4 * 60 * 60
+
+SPEECH_PAUSE = 0.25
+"""Seconds of quiet kept after a cue before the next one is due."""
+
+CHIME_ROOM = 2
+"""Seconds at the start of a new step (or foot) kept for its chime before the instruction."""
+
+END_ROOM = 4
+"""Seconds kept after the closing words for the closing chime."""
+
+_SPEECH_MARKS = ".,;:!?…—"
+
+
+def speech_seconds(text: str) -> float:
+    """About how long the default offline voice (145 words a minute) takes to say ``text``, erring long.
+
+    A line fitted above the measured lengths of every cue the built-in routine can say, in every
+    voice, option and length tier (138 phrases, from "two" at 0.46 s to a 52-word preparation at
+    20.7 s): 0.06 s a character plus 0.45 s for each pause mark, plus 0.6 s. No measured phrase is
+    longer than this estimate (the closest comes within 0.04 s).
+
+    >>> round(speech_seconds("And release."), 2)
+    1.77
+    """
+    marks = sum(text.count(mark) for mark in _SPEECH_MARKS)
+    return 0.06 * len(text) + 0.45 * marks + 0.6
+
+
+def room_to_say(text: str) -> int:
+    """Whole seconds to keep free for ``text``: its spoken length and a short pause after it.
+
+    >>> room_to_say("And release.")
+    3
+    """
+    return math.ceil(speech_seconds(text) + SPEECH_PAUSE)
 
 
 @dataclass(frozen=True)
@@ -99,6 +141,11 @@ class _Part:
     @classmethod
     def of(cls, rng: Range, unit: int = 1, fixed: int = 0) -> _Part:
         return cls((rng.min, rng.low, rng.high, rng.max), unit, fixed)
+
+    def at_least(self, seconds: int) -> _Part:
+        """The same part with no knot below ``seconds`` per unit."""
+        knots = tuple(max(k, seconds) for k in self.knots)
+        return _Part(knots, self.unit, self.fixed)  # type: ignore[arg-type]
 
     def at(self, t: float) -> float:
         """Seconds per unit at parameter ``t`` in [0, 3]."""
@@ -186,45 +233,233 @@ def _fit(parts: Sequence[_Part], target: int) -> list[int]:
 
 @dataclass(frozen=True)
 class _Item:
-    """A segment to be: what it is and the part that times it."""
+    """A segment to be: what it is, the part that times it, and the words said in it."""
 
     kind: Literal["opening", "preparation", "action", "between-feet", "closing"]
     part: _Part
     foot: Foot | None = None
+    brief: bool = False
     step_index: int | None = None
     action: Action | None = None
     ref: str = ""
+    text: str = ""
+    """The instruction (actions) or the whole text (the other segments)."""
+    counts: tuple[str, ...] = ()
+    """What is said at each repetition of a counted action."""
+    lead: int = 0
+    rest: int = 0
+    chime: int = 0
+    """Seconds before the instruction, kept for the chime of a new step."""
+    checkin: bool = False
+    """Whether a partner is asked how the pressure feels during this action."""
+    checkin_room: int = 0
+    """Seconds added after the first repetition for a partner's check-in."""
 
 
-def _part_for(action: Action) -> _Part:
+def _describe(routine: Routine, options: PlanOptions, foot: Foot, action: Action) -> str:
+    """The action in the routine's words, for this voice and foot (what the screen shows)."""
+    lang, voice = options.language, options.voice
+    cue = action.cue[lang]
+    if options.safety.skip_calf and action.reaches_calf:
+        body = _voice_text(voice, cue.self_no_calf or cue.self_, cue.partner_no_calf or cue.partner)
+    else:
+        body = _voice_text(voice, cue.self_, cue.partner)
+    return body.format(foot=_foot_phrase(routine.phrases[lang], voice, foot))
+
+
+def _instruction(
+    routine: Routine,
+    options: PlanOptions,
+    foot: Foot,
+    s: int,
+    action: Action,
+    first_of_step: bool,
+    first_of_foot: bool,
+    brief: bool = False,
+) -> str:
+    """What is said when an action begins; ``brief`` names the action instead of describing it."""
+    lang = options.language
+    phrases = routine.phrases[lang]
+    cue = action.cue[lang]
+    body = action.name[lang] + "." if brief else _describe(routine, options, foot, action)
+    spoken = [body]
+    if options.safety.gentle_only and action.pressure != "light":
+        spoken.append(phrases.gentle_only)
+    elif cue.pressure:
+        spoken.append(cue.pressure)
+    if first_of_step:
+        intro = phrases.step_brief if brief and phrases.step_brief else phrases.step_intro
+        spoken.insert(0, intro.format(number=s + 1, title=routine.steps[s].title[lang]))
+    if first_of_foot:
+        spoken.insert(0, (phrases.left_foot if foot == "left" else phrases.right_foot) + ".")
+    return " ".join(spoken)
+
+
+def _count_texts(routine: Routine, options: PlanOptions, foot: Foot, action: Action) -> list[str]:
+    assert action.repeat is not None
+    lang = options.language
+    cue = action.cue[lang]
+    foot_words = _foot_phrase(routine.phrases[lang], options.voice, foot)
+    texts = []
+    i = 0
+    for rep_set in action.repeat.sets:
+        for n in range(1, rep_set.count + 1):
+            i += 1
+            template = cue.first if (n == 1 and rep_set.count > 1 and cue.first) else cue.each
+            texts.append(
+                (template or "").format(
+                    n=n,
+                    count=rep_set.count,
+                    label=rep_set.label[lang],
+                    i=i,
+                    total=action.repeat.total,
+                    foot=foot_words,
+                )
+            )
+    return texts
+
+
+def _action_item(
+    routine: Routine,
+    options: PlanOptions,
+    foot: Foot,
+    s: int,
+    action: Action,
+    first_of_step: bool,
+    first_of_foot: bool,
+    brief: bool,
+    tight: bool,
+) -> _Item:
+    phrases = routine.phrases[options.language]
+    text = _instruction(routine, options, foot, s, action, first_of_step, first_of_foot, brief)
+    # A brief second foot does not ask again what the first foot asked.
+    checkin = action.cue[options.language].checkin if options.voice == "partner" else None
+    # In a session short enough to need a brief second foot, the first foot asks only during its
+    # strokes, not between counted holds.
+    if brief or (tight and action.repeat is not None):
+        checkin = None
+    chime = CHIME_ROOM if first_of_step else 0
     if action.repeat is None:
         assert action.seconds is not None
-        return _Part.of(action.seconds)
+        need = chime + room_to_say(text) + (room_to_say(checkin) if checkin else 0)
+        part = _Part.of(action.seconds).at_least(need)
+        return _Item(
+            "action", part, foot, brief, s, action, text=text, chime=chime, checkin=bool(checkin)
+        )
     rep = action.repeat
-    return _Part.of(rep.seconds, unit=rep.total, fixed=rep.lead + rep.rest * rep.total)
+    counts = _count_texts(routine, options, foot, action)
+    lead = max(rep.lead, chime + room_to_say(text))
+    each = max(room_to_say(c) for c in counts)
+    rest = rep.rest
+    checkin_room = 0
+    if rep.countdown:
+        each += 1  # at least "one" before the release
+        rest = max(rest, room_to_say(phrases.release))
+        if checkin:
+            checkin_room = max(0, room_to_say(phrases.release) + room_to_say(checkin) - rest)
+    elif checkin:
+        checkin_room = room_to_say(checkin)
+    part = _Part.of(rep.seconds, unit=rep.total, fixed=lead + rest * rep.total + checkin_room)
+    return _Item(
+        "action",
+        part.at_least(each),
+        foot,
+        brief,
+        s,
+        action,
+        text=text,
+        counts=tuple(counts),
+        lead=lead,
+        rest=rest,
+        chime=chime,
+        checkin=bool(checkin),
+        checkin_room=checkin_room,
+    )
 
 
-def _outline(routine: Routine, options: PlanOptions) -> list[_Item]:
-    items = [_Item("opening", _Part.of(routine.opening.seconds))]
+def _segue_item(
+    kind: Literal["opening", "preparation", "between-feet", "closing"],
+    rng: Range,
+    text: str,
+    foot: Foot | None = None,
+    ref: str = "",
+) -> _Item:
+    need = room_to_say(text) + (END_ROOM if kind == "closing" else 0)
+    return _Item(kind, _Part.of(rng).at_least(need), foot, text=text, ref=ref)
+
+
+def _outline(
+    routine: Routine, options: PlanOptions, brief: bool = False, terse: bool = False
+) -> list[_Item]:
+    """The segments to be, in order: with ``brief``, the second foot's actions are named, not
+    described again, and with ``terse`` as well, the first foot's too."""
+    lang, voice = options.language, options.voice
+    phrases = routine.phrases[lang]
+    items = [
+        _segue_item("opening", routine.opening.seconds, _segue_text(routine.opening, lang, voice))
+    ]
     if options.preparation:
         for prep in routine.preparation:
-            if prep.who in ("both", options.voice):
-                items.append(_Item("preparation", _Part.of(prep.seconds), ref=prep.id))
+            if prep.who in ("both", voice):
+                text = _voice_text(voice, prep.cue[lang].self_, prep.cue[lang].partner)
+                items.append(_segue_item("preparation", prep.seconds, text, ref=prep.id))
     feet = options.foot_order
     for n, foot in enumerate(feet):
         for s, step in enumerate(routine.steps):
-            for action in step.actions:
-                items.append(_Item("action", _part_for(action), foot, s, action))
+            for a, action in enumerate(step.actions):
+                first_of_step, first_of_foot = a == 0, a == 0 and s == 0
+                items.append(
+                    _action_item(
+                        routine,
+                        options,
+                        foot,
+                        s,
+                        action,
+                        first_of_step,
+                        first_of_foot,
+                        brief=brief and (n > 0 or terse),
+                        tight=brief,
+                    )
+                )
         if n < len(feet) - 1:
-            items.append(_Item("between-feet", _Part.of(routine.between_feet.seconds), foot))
-    items.append(_Item("closing", _Part.of(routine.closing.seconds)))
+            other: Foot = "right" if foot == "left" else "left"
+            text = _segue_text(
+                routine.between_feet,
+                lang,
+                voice,
+                foot=_foot_phrase(phrases, voice, foot),
+                other_foot=_foot_phrase(phrases, voice, other),
+            )
+            items.append(_segue_item("between-feet", routine.between_feet.seconds, text, foot))
+    closing = _segue_text(routine.closing, lang, voice)
+    items.append(_segue_item("closing", routine.closing.seconds, closing))
     return items
+
+
+def _range(items: Sequence[_Item]) -> tuple[int, int]:
+    parts = [item.part for item in items]
+    return round(_total(parts, 0)), round(_total(parts, 3))
+
+
+def _spoken_outline(full: list[_Item], terse: list[_Item], target: int) -> list[_Item]:
+    """The outline whose words fit ``target``: every action described in full when there is room;
+    otherwise actions are only named, and described again in session order while room remains."""
+    if _range(full)[0] <= target:
+        return full
+    chosen = list(terse)
+    spare: float = target - _range(terse)[0]
+    for i, item in enumerate(full):
+        cost = item.part.length(item.part.knots[0]) - chosen[i].part.length(chosen[i].part.knots[0])
+        if item != chosen[i] and cost <= spare:
+            chosen[i] = item
+            spare -= cost
+    return chosen
 
 
 def bounds(routine: Routine, options: PlanOptions) -> tuple[int, int]:
     """The shortest and longest session the routine allows with these options, in seconds."""
-    parts = [item.part for item in _outline(routine, options)]
-    return round(_total(parts, 0)), round(_total(parts, 3))
+    shortest = _range(_outline(routine, options, brief=True, terse=True))[0]
+    return shortest, _range(_outline(routine, options))[1]
 
 
 def full_seconds(routine: Routine, options: PlanOptions) -> int:
@@ -233,11 +468,17 @@ def full_seconds(routine: Routine, options: PlanOptions) -> int:
 
 
 def target_seconds(routine: Routine, options: PlanOptions) -> int:
+    full = _outline(routine, options)
+    return _target(options, full, _outline(routine, options, brief=True, terse=True))
+
+
+def _target(options: PlanOptions, full: Sequence[_Item], terse: Sequence[_Item]) -> int:
     if options.minutes is not None:
         return round(options.minutes * 60)
     if options.preset == "full":
-        return full_seconds(routine, options)
-    return NIGHTLY_SECONDS
+        return round(_total([item.part for item in full], 2))
+    # The nightly 12 minutes, unless these options need longer (a spoken preparation, say).
+    return max(NIGHTLY_SECONDS, _range(terse)[0])
 
 
 def _alternatives(routine: Routine, options: PlanOptions) -> list[Alternative]:
@@ -290,85 +531,69 @@ def _action_segment(
     start: int,
     per_unit: int,
     index: int,
-    first_of_step: bool,
-    first_of_foot: bool,
 ) -> Segment:
     action, foot, s = item.action, item.foot, item.step_index
     assert action is not None
     assert foot is not None
     assert s is not None
-    lang, voice = options.language, options.voice
+    lang = options.language
     phrases = routine.phrases[lang]
     step = routine.steps[s]
     cue = action.cue[lang]
-    foot_words = _foot_phrase(phrases, voice, foot)
     skip_calf = options.safety.skip_calf and action.reaches_calf
-    if skip_calf:
-        body = _voice_text(voice, cue.self_no_calf or cue.self_, cue.partner_no_calf or cue.partner)
-    else:
-        body = _voice_text(voice, cue.self_, cue.partner)
-    instruction = body.format(foot=foot_words)
-    if options.safety.gentle_only and action.pressure != "light":
-        pressure_note: str | None = phrases.gentle_only
-    else:
-        pressure_note = cue.pressure
-    spoken = [instruction] + ([pressure_note] if pressure_note else [])
-    if first_of_step:
-        spoken.insert(0, phrases.step_intro.format(number=s + 1, title=step.title[lang]))
-    if first_of_foot:
-        spoken.insert(0, (phrases.left_foot if foot == "left" else phrases.right_foot) + ".")
-    cues = [Cue(start, "instruction", " ".join(spoken))]
-    checkin = cue.checkin if voice == "partner" else None
+    instruction = _describe(routine, options, foot, action)
+    cues = [Cue(start + item.chime, "instruction", item.text)]
+    checkin = cue.checkin if item.checkin else None
+    said_until = start + item.chime + room_to_say(item.text)
 
     if action.repeat is None:
         end = start + per_unit
+        if checkin:
+            # midway, but after the instruction and with room to be said before the end
+            checkin_at = min(max(start + per_unit // 2, said_until), end - room_to_say(checkin))
+            checkin_span = (checkin_at, checkin_at + room_to_say(checkin))
         if action.breathe:
             every = routine.timing.breathe_every
-            at = start + every
+            room = room_to_say(phrases.breathe)
+            at = max(start + every, said_until)
             while at <= end - 10:
-                cues.append(Cue(at, "breathe", phrases.breathe))
+                clear = not checkin or at + room <= checkin_span[0] or at >= checkin_span[1]
+                if clear:
+                    cues.append(Cue(at, "breathe", phrases.breathe))
                 at += every
         if checkin:
-            middle = start + per_unit // 2
-            if any(abs(c.at - middle) < 8 for c in cues[1:]):
-                middle = start + per_unit // 3
-            cues.append(Cue(middle, "checkin", checkin))
+            cues.append(Cue(checkin_at, "checkin", checkin))
         usual = action.seconds
         repetitions = None
     else:
         rep = action.repeat
-        each = cue.each or ""
-        at = start + rep.lead
-        i = 0
-        for rep_set in rep.sets:
-            for n in range(1, rep_set.count + 1):
-                i += 1
-                text = each.format(
-                    n=n,
-                    count=rep_set.count,
-                    label=rep_set.label[lang],
-                    i=i,
-                    total=rep.total,
-                    foot=foot_words,
+        at = start + item.lead
+        for i, text in enumerate(item.counts, start=1):
+            cues.append(Cue(at, "count", text, n=i, of=rep.total))
+            after = per_unit + item.rest
+            if rep.countdown:
+                # count down in the last seconds of the hold, once the count has been said
+                steps = min(
+                    routine.timing.countdown_from,
+                    len(phrases.countdown),
+                    max(per_unit - room_to_say(text), 0),
                 )
-                cues.append(Cue(at, "count", text, n=i, of=rep.total))
-                if rep.countdown:
-                    # leave the first seconds of a hold for the count cue to be heard
-                    steps = min(
-                        routine.timing.countdown_from, len(phrases.countdown), max(per_unit - 3, 0)
+                words = phrases.countdown[len(phrases.countdown) - steps :]
+                for k, word in enumerate(words):
+                    cues.append(
+                        Cue(at + per_unit - steps + k, "countdown", word, n=i, of=rep.total)
                     )
-                    words = phrases.countdown[len(phrases.countdown) - steps :]
-                    for k, word in enumerate(words):
-                        cues.append(
-                            Cue(at + per_unit - steps + k, "countdown", word, n=i, of=rep.total)
-                        )
-                    cues.append(Cue(at + per_unit, "release", phrases.release, n=i, of=rep.total))
-                    if checkin and i == 1:
-                        cues.append(Cue(at + per_unit, "checkin", checkin))
-                at += per_unit + rep.rest
+                cues.append(Cue(at + per_unit, "release", phrases.release, n=i, of=rep.total))
+                if checkin and i == 1:
+                    cues.append(
+                        Cue(at + per_unit + room_to_say(phrases.release), "checkin", checkin)
+                    )
+                    after += item.checkin_room
+            elif checkin and i == 1:
+                cues.append(Cue(at + per_unit, "checkin", checkin))
+                after += item.checkin_room
+            at += after
         end = at
-        if checkin and not rep.countdown:
-            cues.append(Cue(start + rep.lead + per_unit, "checkin", checkin))
         usual = rep.seconds
         repetitions = rep.total
 
@@ -400,6 +625,15 @@ def _action_segment(
     )
 
 
+_SEGUES: dict[str, tuple[str, CueKind, str]] = {
+    "opening": ("Opening", "opening", "opening"),
+    "preparation": ("Preparation", "preparation", ""),
+    "between-feet": ("Towel wrap, then the other foot", "transition", "between_feet"),
+    "closing": ("Closing", "closing", "closing"),
+}
+"""Title, cue kind and routine attribute of the segments that are not actions."""
+
+
 # --- the planner -----------------------------------------------------------------------------------
 
 
@@ -415,8 +649,9 @@ def plan(routine: Routine, options: PlanOptions | None = None) -> Timeline:
         raise ValueError(
             f"the routine '{routine.id}' has no language '{lang}' (it has {', '.join(routine.languages)})"
         )
-    target = target_seconds(routine, options)
-    shortest, longest = bounds(routine, options)
+    full, terse = _outline(routine, options), _outline(routine, options, brief=True, terse=True)
+    target = _target(options, full, terse)
+    shortest, longest = _range(terse)[0], _range(full)[1]
     if not shortest <= target <= longest:
         alternatives = _alternatives(routine, options)
         fits = [a for a in alternatives if a.shortest <= target <= a.longest]
@@ -442,69 +677,30 @@ def plan(routine: Routine, options: PlanOptions | None = None) -> Timeline:
             )
         raise PlanError(message, shortest, longest, fits)
 
-    items = _outline(routine, options)
+    items = _spoken_outline(full, terse, target)
     per_unit = _fit([item.part for item in items], target)
-    phrases = routine.phrases[lang]
     segments: list[Segment] = []
     clock = 0
-    last_step: tuple[Foot | None, int | None] = (None, None)
-    last_foot: Foot | None = None
     for item, x in zip(items, per_unit, strict=True):
         index = len(segments)
         if item.kind == "action":
-            segment = _action_segment(
-                routine,
-                options,
-                item,
-                clock,
-                x,
-                index,
-                first_of_step=(item.foot, item.step_index) != last_step,
-                first_of_foot=item.foot != last_foot,
-            )
-            last_step, last_foot = (item.foot, item.step_index), item.foot
+            segment = _action_segment(routine, options, item, clock, x, index)
         else:
-            end = clock + x
-            if item.kind == "opening":
-                text = _segue_text(routine.opening, lang, voice)
-                title, cue_kind = "Opening", "opening"
-            elif item.kind == "preparation":
-                prep = next(p for p in routine.preparation if p.id == item.ref)
-                text = _voice_text(voice, prep.cue[lang].self_, prep.cue[lang].partner)
-                title, cue_kind = "Preparation", "preparation"
-            elif item.kind == "between-feet":
-                assert item.foot is not None
-                other: Foot = "right" if item.foot == "left" else "left"
-                text = _segue_text(
-                    routine.between_feet,
-                    lang,
-                    voice,
-                    foot=_foot_phrase(phrases, voice, item.foot),
-                    other_foot=_foot_phrase(phrases, voice, other),
-                )
-                title, cue_kind = "Towel wrap, then the other foot", "transition"
+            title, cue_kind, attribute = _SEGUES[item.kind]
+            if item.kind == "preparation":
+                rng = next(p for p in routine.preparation if p.id == item.ref).seconds
             else:
-                text = _segue_text(routine.closing, lang, voice)
-                title, cue_kind = "Closing", "closing"
-            rng = (
-                routine.opening.seconds
-                if item.kind == "opening"
-                else routine.between_feet.seconds
-                if item.kind == "between-feet"
-                else routine.closing.seconds
-                if item.kind == "closing"
-                else next(p for p in routine.preparation if p.id == item.ref).seconds
-            )
+                rng = getattr(routine, attribute).seconds
             segment = Segment(
                 index=index,
                 kind=item.kind,
                 start=clock,
-                end=end,
+                end=clock + x,
                 title=title,
                 foot=item.foot,
-                instruction=text,
+                instruction=item.text,
                 usual=DurationRange(rng.low, rng.high, rng.origin),
-                cues=(Cue(clock, cue_kind, text),),  # type: ignore[arg-type]
+                cues=(Cue(clock, cue_kind, item.text),),
             )
         segments.append(segment)
         clock = segment.end

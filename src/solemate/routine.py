@@ -141,6 +141,8 @@ class ActionCue(_Model):
     partner_no_calf: NonEmpty | None = None
     checkin: NonEmpty | None = None
     each: NonEmpty | None = None
+    first: NonEmpty | None = None
+    """Said instead of ``each`` at the first repetition of a set of several ("5 circles. One.")."""
 
 
 class RepeatSet(_Model):
@@ -221,6 +223,8 @@ class Phrases(_Model):
     left_foot: NonEmpty
     right_foot: NonEmpty
     step_intro: NonEmpty
+    step_brief: NonEmpty | None = None
+    """The step named by its number alone, for a brief second foot; ``step_intro`` without it."""
     countdown: Annotated[list[NonEmpty], Field(min_length=1, max_length=10)]
     release: NonEmpty
     breathe: NonEmpty
@@ -525,6 +529,7 @@ _PLACEHOLDERS: dict[str, frozenset[str]] = {
     "each": frozenset({"foot", "n", "count", "label", "i", "total"}),
     "segue": frozenset({"foot", "other_foot"}),
     "step_intro": frozenset({"number", "title"}),
+    "step_brief": frozenset({"number"}),
     "plain": frozenset(),
 }
 
@@ -572,6 +577,7 @@ def _semantic_problems(routine: Routine) -> Iterator[tuple[tuple[str | int, ...]
     yield from texts(("phrases",), routine.phrases)
     for lang, phrases in routine.phrases.items():
         yield from templated(("phrases", lang, "step_intro"), phrases.step_intro, "step_intro")
+        yield from templated(("phrases", lang, "step_brief"), phrases.step_brief, "step_brief")
     for name in ("opening", "between_feet", "closing"):
         segue: Segue = getattr(routine, name)
         yield from texts((name, "cue"), segue.cue)
@@ -622,6 +628,7 @@ def _semantic_problems(routine: Routine) -> Iterator[tuple[tuple[str | int, ...]
                 yield from templated((*cloc, "pressure"), cue.pressure, "plain")
                 yield from templated((*cloc, "checkin"), cue.checkin, "plain")
                 yield from templated((*cloc, "each"), cue.each, "each")
+                yield from templated((*cloc, "first"), cue.first, "each")
                 if action.repeat is not None and cue.each is None:
                     yield (
                         (*cloc, "each"),

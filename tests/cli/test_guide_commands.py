@@ -41,7 +41,7 @@ def test_first_session_asks_the_screen_then_plays_and_records(
         assert screen is not None
         assert screen.level == "go"
 
-    again = cli.invoke(app, ["guide", "--minutes", "10", *FAST], input="\n\n")
+    again = cli.invoke(app, ["guide", "--minutes", "12", *FAST], input="\n\n")
     assert again.exit_code == 0, again.stderr
     assert "safety check" not in again.stdout, "a recent screen is not asked again"
 
@@ -160,7 +160,7 @@ def test_guide_in_a_real_terminal(tmp_path: Path) -> None:
         tmux("send-keys", "-t", session, "Space")
         tmux("send-keys", "-t", session, "+")
         wait_for(session, "/ 12:30")
-        screen = wait_for(session, "RIGHT FOOT", timeout=20)
+        screen = wait_for(session, "RIGHT FOOT · STEP", timeout=20)
         tmux("send-keys", "-t", session, "q")
         wait_for(session, "recorded as interrupted")
         tmux("send-keys", "-t", session, "Enter")

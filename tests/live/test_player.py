@@ -112,7 +112,8 @@ def test_next_skips_to_the_next_part_and_repeat_says_it_again(evening: Routine) 
     _, sink, _, clock = run(timeline, [(heel.start + 3.0, Command.NEXT)])
     following = timeline.segments[heel.index + 1]
     fired = [(at, cue) for at, cue, _ in sink.cues]
-    assert (heel.start + 3.0, following.cues[0]) in fired
+    opens = following.cues[0].at - following.start  # after the new step's chime
+    assert (heel.start + 3.0 + opens, following.cues[0]) in fired
     assert clock.t == timeline.total - (heel.duration - 3)
 
     _outcome, sink, _, clock = run(timeline, [(heel.start + 10.0, Command.REPEAT)])

@@ -78,11 +78,11 @@ def test_a_spoken_session_completes_without_a_sound_device(
 
     monkeypatch.setattr(sound, "DeviceOutput", no_device)
     result = cli.invoke(
-        app, ["guide", "--minutes", "10", "--speed", "1000"], input="\n" * len(QUESTIONS) + "\n\n"
+        app, ["guide", "--minutes", "12", "--speed", "1000"], input="\n" * len(QUESTIONS) + "\n\n"
     )
     assert result.exit_code == 0, result.stderr
     assert NO_DEVICE in result.stdout
-    assert "Session complete: 10 min." in result.stdout
+    assert "Session complete: 12 min." in result.stdout
 
 
 def test_bad_voice_is_a_usage_error(cli: CliRunner, data_dir: Path) -> None:

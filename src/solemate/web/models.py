@@ -38,7 +38,8 @@ class _In(BaseModel):
 
 class _OneLength(_In):
     minutes: Minutes | None = Field(
-        None, description="Session length in minutes (10–15 is the nightly range)."
+        None,
+        description="Session length in minutes (12 is the nightly session; the guide speaks of 10–15).",
     )
     preset: Preset | None = Field(
         None, description="`nightly` (12 min) or `full` (the guide's longest)."

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import math
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,13 +26,14 @@ from solemate import insights_service
 from solemate.diary import DiaryAnswers, DiaryError
 from solemate.insights import METRICS, ExperimentError, Insights
 from solemate.journal import ImportRefused, JournalError
-from solemate.plan import PlanError, PlanOptions, full_seconds
+from solemate.plan import PlanError, PlanOptions, bounds, full_seconds
 from solemate.render.charts import SVG_STYLE
 from solemate.render.experiment_view import CSS as REPORT_CSS
 from solemate.render.experiment_view import report_html
 from solemate.render.footmap import foot_map_svg
 from solemate.render.insights_view import figure, insights_charts
 from solemate.render.printable import PRINT_CSS, render_print
+from solemate.routine import Routine
 from solemate.safety import Level
 from solemate.web import api, tonight
 from solemate.web.models import PlanQuery
@@ -110,11 +112,23 @@ def _footmap() -> str:
 # --- tonight and the player ------------------------------------------------------------------------
 
 
+_SHORTEST: dict[str, int] = {}
+
+
+def _shortest_minutes(routine: Routine) -> int:
+    """The fewest whole minutes in which every cue can be said on both feet, for either voice."""
+    if routine.digest not in _SHORTEST:
+        seconds = max(bounds(routine, PlanOptions(voice=v))[0] for v in ("self", "partner"))
+        _SHORTEST[routine.digest] = math.ceil(seconds / 60)
+    return _SHORTEST[routine.digest]
+
+
 def _boot(svc: Services, request: Request) -> dict[str, Any]:
     routine = svc.planner.routine
     return {
         "testClock": svc.config.test_clock,
         "fullMinutes": round(full_seconds(routine, PlanOptions(preset="full")) / 60),
+        "shortestMinutes": _shortest_minutes(routine),
         "evidence": routine.evidence["en"],
     }
 
