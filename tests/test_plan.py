@@ -182,6 +182,10 @@ def test_nightly_grows_only_when_the_options_need_more_than_twelve_minutes() -> 
         update={"seconds": Range(min=120, low=120, high=150, max=180, origin="solemate")}
     )
     slow = ROUTINE.model_copy(update={"opening": long_opening})
+    # planned apart from the built-in routine, even with the same options just planned for it
+    shortest_opening = _outline(ROUTINE, PlanOptions())[0].part.knots[0]
+    expected = bounds(ROUTINE, PlanOptions())[0] + 120 - shortest_opening
+    assert bounds(slow, PlanOptions())[0] == expected
     shortest = bounds(slow, options)[0]
     assert shortest > NIGHTLY_SECONDS
     assert plan(slow, options).total == shortest

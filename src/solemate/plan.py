@@ -23,8 +23,10 @@ Everything here is pure and deterministic: the same routine and options give the
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 
 from solemate.routine import Action, Phrases, Range, Routine, Segue
@@ -388,11 +390,38 @@ def _segue_item(
     return _Item(kind, _Part.of(rng).at_least(need), foot, text=text, ref=ref)
 
 
+_OUTLINES: OrderedDict[tuple[int, PlanOptions, bool, bool], tuple[Routine, tuple[_Item, ...]]] = (
+    OrderedDict()
+)
+_OUTLINES_KEPT = 256
+_OUTLINES_LOCK = threading.Lock()
+
+
 def _outline(
     routine: Routine, options: PlanOptions, brief: bool = False, terse: bool = False
 ) -> list[_Item]:
     """The segments to be, in order: with ``brief``, the second foot's actions are named, not
-    described again, and with ``terse`` as well, the first foot's too."""
+    described again, and with ``terse`` as well, the first foot's too.
+
+    The outline does not depend on the length asked for, so recent ones are kept, for the same
+    routine object (held while kept, so its id cannot be reused): a web server answering many
+    lengths makes each outline once.
+    """
+    key = (id(routine), replace(options, minutes=None, preset=None), brief, terse)
+    with _OUTLINES_LOCK:
+        kept = _OUTLINES.get(key)
+        if kept is not None and kept[0] is routine:
+            _OUTLINES.move_to_end(key)
+            return list(kept[1])
+    items = _make_outline(routine, options, brief, terse)
+    with _OUTLINES_LOCK:
+        _OUTLINES[key] = (routine, tuple(items))
+        if len(_OUTLINES) > _OUTLINES_KEPT:
+            _OUTLINES.popitem(last=False)
+    return items
+
+
+def _make_outline(routine: Routine, options: PlanOptions, brief: bool, terse: bool) -> list[_Item]:
     lang, voice = options.language, options.voice
     phrases = routine.phrases[lang]
     items = [

@@ -157,6 +157,13 @@ def test_nightly_loudness_and_true_peak_by_an_independent_meter(
     assert result.true_peak <= -1.0
 
 
+def test_the_file_is_an_ordinary_file_to_share(nightly: tuple[RenderResult, Path]) -> None:
+    _, path = nightly
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
 # --- short renders of the tiny routine ----------------------------------------------------------
 
 

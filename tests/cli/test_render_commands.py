@@ -106,3 +106,20 @@ def test_output_folder_missing(cli: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "does not exist" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_mp3_render_prints_only_its_summary(tmp_path: Path) -> None:
+    """In a real process, where a decoder library's own messages would reach the terminal."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "tonight.mp3"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    args = ["render", "--routine", str(TINY), "--minutes", "1", "-o", str(out)]
+    done = subprocess.run(
+        [sys.executable, "-m", "solemate", *args], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert "error" not in done.stderr.lower(), done.stderr[:500]
+    assert done.stdout.startswith(f"Wrote {out}")

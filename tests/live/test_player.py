@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import itertools
 
 import pytest
 
@@ -10,7 +11,7 @@ from solemate.live import keys
 from solemate.live.clock import FakeClock, ScriptedInputs
 from solemate.live.commands import Command
 from solemate.live.player import Outcome, Player, RecordingSink
-from solemate.plan import PlanOptions, plan
+from solemate.plan import CHIME_ROOM, PlanOptions, plan
 from solemate.routine import Routine
 from solemate.timeline import Segment, Timeline, shift
 
@@ -186,3 +187,18 @@ def test_skipping_cuts_the_speech_in_progress(evening: Routine) -> None:
         ],
     )
     assert sink.cuts == [30.0, 80.0]
+
+
+def test_a_new_step_chimes_at_its_start_and_speaks_after_the_chime(evening: Routine) -> None:
+    timeline = plan(evening)
+    _, sink, _, _ = run(timeline)
+    steps = [
+        s
+        for before, s in itertools.pairwise(timeline.segments)
+        if s.kind == "action" and (before.foot, before.step) != (s.foot, s.step)
+    ]
+    chimed = {at for at, kind in sink.chimes if kind in ("step", "switch")}
+    for segment in steps:
+        assert segment.start in chimed, segment.title
+        first_words = next(at for at, cue, _ in sink.cues if cue is segment.cues[0])
+        assert first_words == segment.start + CHIME_ROOM

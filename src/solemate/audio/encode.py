@@ -110,6 +110,12 @@ def describe_os_error(exc: OSError, path: Path) -> str:
     return f"cannot write {path}: {exc.strerror or exc}"
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path``; renamed onto ``path`` only if the block finishes."""
@@ -123,6 +129,8 @@ def atomic_output(path: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        # an ordinary file for the person to copy or share, not the temporary file's private mode
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except OSError as exc:
         raise EncodeError(describe_os_error(exc, path)) from None

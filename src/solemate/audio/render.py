@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -253,7 +253,7 @@ def render_session(
                     progress,
                 )
                 _tag(tmp, output, fmt, arrangement, tags)
-                loudness, peak = _measure_file(tmp)
+                loudness, peak = _measure_file(tmp, fmt)
                 excess = db(peak) - (MAX_TRUE_PEAK - PEAK_MARGIN)
                 if excess > 0 and attempt + 1 < MAX_ATTEMPTS:
                     # The codec overshot more than its ceiling allowed for: write again, lower.
@@ -314,17 +314,33 @@ def _measure(
     return meter.integrated(), peak
 
 
-def _measure_file(path: Path) -> tuple[float, float]:
+def _measure_file(path: Path, fmt: Format) -> tuple[float, float]:
     """Integrated loudness and true peak of the file as a player decodes it: what is printed."""
     import soundfile as sf
 
+    if fmt is Format.mp3:
+        # libsndfile 1.2.2 decodes MP3 wrongly at the edges of block reads (a few frames garbled
+        # at each, with libmpg123 errors on stderr); miniaudio's decoder streams it exactly as
+        # ffmpeg decodes it.
+        import miniaudio  # type: ignore[import-untyped]
+
+        info = miniaudio.mp3_get_file_info(str(path))
+        chunks: Iterator[npt.NDArray[np.float64]] = (
+            np.frombuffer(chunk, dtype=np.int16).reshape(-1, info.nchannels).mean(axis=1) / 32768.0
+            for chunk in miniaudio.mp3_stream_file(str(path), frames_to_read=1 << 16)
+        )
+        return _meter(chunks, info.sample_rate)
     with sf.SoundFile(str(path)) as decoded:
-        meter = LoudnessMeter(decoded.samplerate)
-        peaks = TruePeakMeter()
-        for block in decoded.blocks(blocksize=1 << 16, dtype="float64", always_2d=True):
-            mono = block.mean(axis=1)
-            meter.add(mono)
-            peaks.add(mono)
+        blocks = decoded.blocks(blocksize=1 << 16, dtype="float64", always_2d=True)
+        return _meter((block.mean(axis=1) for block in blocks), decoded.samplerate)
+
+
+def _meter(blocks: Iterable[npt.NDArray[np.float64]], rate: int) -> tuple[float, float]:
+    meter = LoudnessMeter(rate)
+    peaks = TruePeakMeter()
+    for mono in blocks:
+        meter.add(mono)
+        peaks.add(mono)
     return meter.integrated(), peaks.finish()
 
 

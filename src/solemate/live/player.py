@@ -171,6 +171,12 @@ class Player:
 
     def _fire_due(self) -> None:
         position = self.position()
+        # A segment begins at its start (its chime, and the journal), even when its first words
+        # come a moment later, after the chime.
+        if position < self.timeline.total:
+            segment = self._segment_at(position)
+            if segment is not self._current:
+                self._enter(segment)
         while self._next < len(self._cues) and self._times[self._next] <= position + 1e-9:
             cue, segment = self._cues[self._next]
             if segment is not self._current:
