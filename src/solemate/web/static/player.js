@@ -165,7 +165,10 @@ export class Player {
       const seg = this.segmentAt(this.anchorPos);
       this.current = seg.index;
       const said = this.cues.slice(0, this.next).filter((c) => c.seg.index === seg.index);
-      if (said.length) this.view.cue(said[said.length - 1].cue.text);
+      if (said.length) {
+        const last = said[said.length - 1];
+        this.view.cue(last.cue.kind === "instruction" ? last.seg.instruction : last.cue.text);
+      }
       this.log?.push({ event: "resume", index: seg.index, title: seg.title, position: this.anchorPos });
       this.record(seg.index);
     }
@@ -186,7 +189,8 @@ export class Player {
     if (performance.now() - this.lastSave > 1000) this.save();
     if (this.paused) return;
     const nextCue = this.next < this.times.length ? this.times[this.next] : Infinity;
-    const wait = ((Math.min(nextCue, this.total) - position) / this.speed) * 1000;
+    const nextStart = this.segmentAt(position).end;
+    const wait = ((Math.min(nextCue, nextStart, this.total) - position) / this.speed) * 1000;
     this.timer = setTimeout(() => this.loop(), Math.max(0, Math.min(wait, MAX_WAIT_MS)));
   }
 
@@ -197,18 +201,26 @@ export class Player {
       due.push(this.cues[this.next]);
       this.next += 1;
     }
-    if (!due.length) return;
     let chimed = false;
     for (const item of due) {
       if (item.seg.index !== this.current) chimed = this.enter(item.seg, chimed) || chimed;
     }
+    // A segment begins at its start (chime and journal), even when its first words come a
+    // moment later, after the chime.
+    if (position < this.total) {
+      const here = this.segmentAt(position);
+      if (here.index !== this.current) this.enter(here, chimed);
+    }
+    if (!due.length) return;
     const newest = due[due.length - 1].cue.at;
     const late = (position - newest) / this.speed > LATE_S;
     for (const item of due) {
       if (late && item.cue.at !== newest) continue;
       this.sound.say(item.cue.text);
     }
-    this.view.cue(due[due.length - 1].cue.text);
+    // The screen shows an action's whole description, even when a short session only names it.
+    const last = due[due.length - 1];
+    this.view.cue(last.cue.kind === "instruction" ? last.seg.instruction : last.cue.text);
   }
 
   // A new segment begins: chime and record when the step (or the foot) changes.
