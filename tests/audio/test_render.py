@@ -14,6 +14,7 @@ import soundfile as sf
 from solemate.audio.ambient import Ambient
 from solemate.audio.arrange import GAP
 from solemate.audio.encode import Format
+from solemate.audio.mp3 import Mp3File
 from solemate.audio.render import RenderError, RenderOptions, RenderResult, render_session
 from solemate.audio.speech import SpeechEngine
 from solemate.plan import PlanOptions, bounds, plan
@@ -373,27 +374,34 @@ def test_output_that_is_a_directory(tmp_path: Path, engine: SpeechEngine) -> Non
         _render(tmp_path, engine, "out.wav")
 
 
+@pytest.mark.parametrize(
+    ("name", "writer"), [("tonight.mp3", Mp3File), ("tonight.ogg", sf.SoundFile)]
+)
 def test_a_full_disk_leaves_no_partial_file(
-    tmp_path: Path, engine: SpeechEngine, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    engine: SpeechEngine,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    writer: type[Any],
 ) -> None:
     calls = {"n": 0}
-    real_write = sf.SoundFile.write
+    real_write = writer.write
 
-    def write_until_full(self: sf.SoundFile, data: np.ndarray) -> None:
+    def write_until_full(self: Any, data: np.ndarray) -> None:
         calls["n"] += 1
         if calls["n"] > 3:
             raise OSError(errno.ENOSPC, "No space left on device")
         real_write(self, data)
 
-    monkeypatch.setattr(sf.SoundFile, "write", write_until_full)
-    (tmp_path / "tonight.mp3").write_bytes(b"last night's file")
+    monkeypatch.setattr(writer, "write", write_until_full)
+    (tmp_path / name).write_bytes(b"last night's file")
     with pytest.raises(
-        RenderError, match=r"^the disk is full: could not finish writing .*tonight\.mp3$"
+        RenderError, match=rf"^the disk is full: could not finish writing .*{name}$"
     ):
-        _render(tmp_path, engine, "tonight.mp3")
+        _render(tmp_path, engine, name)
     # The old file is untouched and no temporary file is left behind.
-    assert (tmp_path / "tonight.mp3").read_bytes() == b"last night's file"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["tonight.mp3"]
+    assert (tmp_path / name).read_bytes() == b"last night's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
 def test_format_from_extension_and_unknown_extension(tmp_path: Path, engine: SpeechEngine) -> None:
