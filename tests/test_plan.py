@@ -341,3 +341,22 @@ def test_segment_at() -> None:
     assert timeline.segment_at(timeline.total + 1) is None
     middle = timeline.segments[5]
     assert timeline.segment_at(middle.start) is middle
+
+
+@pytest.mark.parametrize("rate", [90, 120, 200])
+def test_a_slower_voice_gets_more_room_and_every_cue_still_fits(rate: int) -> None:
+    options = PlanOptions(speech_rate=rate)
+    shortest = bounds(ROUTINE, options)[0]
+    default = bounds(ROUTINE, PlanOptions())[0]
+    assert (shortest > default) if rate < 145 else (shortest <= default)
+    timeline = plan(ROUTINE, dataclasses.replace(options, minutes=max(shortest, 720) / 60))
+    cues = [cue for segment in timeline.segments for cue in segment.cues]
+    for before, after in itertools.pairwise(cues):
+        # a countdown keeps its one-word-a-second rhythm at any rate ("three" is 0.9 s at 80)
+        if before.kind != "countdown":
+            assert before.at + speech_seconds(before.text, rate) <= after.at, (before, after)
+
+
+def test_a_speech_rate_out_of_range_is_refused() -> None:
+    with pytest.raises(ValueError, match="speech rate must be 80–450 words a minute, got 40"):
+        PlanOptions(speech_rate=40)

@@ -40,6 +40,10 @@ Preset = Literal["nightly", "full"]
 NIGHTLY_SECONDS = 12 * 60
 MAX_TARGET_SECONDS = 4 * 60 * 60
 
+SPEECH_RATE = 145
+"""Words a minute of the default offline voice, the rate the plan leaves room for unless told."""
+MIN_SPEECH_RATE, MAX_SPEECH_RATE = 80, 450
+
 SPEECH_PAUSE = 0.25
 """Seconds of quiet kept after a cue before the next one is due."""
 
@@ -52,8 +56,9 @@ END_ROOM = 4
 _SPEECH_MARKS = ".,;:!?…—"
 
 
-def speech_seconds(text: str) -> float:
-    """About how long the default offline voice (145 words a minute) takes to say ``text``, erring long.
+def speech_seconds(text: str, rate: int = SPEECH_RATE) -> float:
+    """About how long the default offline voice takes to say ``text`` at ``rate`` words a minute,
+    erring long.
 
     A line fitted above the measured lengths of every cue the built-in routine can say, in every
     voice, option and length tier (138 phrases, from "two" at 0.46 s to a 52-word preparation at
@@ -64,16 +69,20 @@ def speech_seconds(text: str) -> float:
     1.77
     """
     marks = sum(text.count(mark) for mark in _SPEECH_MARKS)
-    return 0.06 * len(text) + 0.45 * marks + 0.6
+    return (0.06 * len(text) + 0.45 * marks + 0.6) * SPEECH_RATE / rate
 
 
-def room_to_say(text: str) -> int:
+def room_to_say(text: str, rate: int = SPEECH_RATE) -> int:
     """Whole seconds to keep free for ``text``: its spoken length and a short pause after it.
 
     >>> room_to_say("And release.")
     3
     """
-    return math.ceil(speech_seconds(text) + SPEECH_PAUSE)
+    return math.ceil(speech_seconds(text, rate) + SPEECH_PAUSE)
+
+
+def _room(options: PlanOptions, text: str) -> int:
+    return room_to_say(text, options.speech_rate)
 
 
 @dataclass(frozen=True)
@@ -88,8 +97,15 @@ class PlanOptions:
     preparation: bool = False
     language: str = "en"
     safety: SafetyChanges = field(default_factory=SafetyChanges)
+    speech_rate: int = SPEECH_RATE
+    """The voice's words a minute: a slower voice gets more room for its words."""
 
     def __post_init__(self) -> None:
+        if not MIN_SPEECH_RATE <= self.speech_rate <= MAX_SPEECH_RATE:
+            raise ValueError(
+                f"speech rate must be {MIN_SPEECH_RATE}–{MAX_SPEECH_RATE} words a minute, "
+                f"got {self.speech_rate}"
+            )
         if self.minutes is not None and self.preset is not None:
             raise ValueError("give either minutes or a preset, not both")
         if self.minutes is not None and not (
@@ -343,24 +359,24 @@ def _action_item(
     chime = CHIME_ROOM if first_of_step else 0
     if action.repeat is None:
         assert action.seconds is not None
-        need = chime + room_to_say(text) + (room_to_say(checkin) if checkin else 0)
+        need = chime + _room(options, text) + (_room(options, checkin) if checkin else 0)
         part = _Part.of(action.seconds).at_least(need)
         return _Item(
             "action", part, foot, brief, s, action, text=text, chime=chime, checkin=bool(checkin)
         )
     rep = action.repeat
     counts = _count_texts(routine, options, foot, action)
-    lead = max(rep.lead, chime + room_to_say(text))
-    each = max(room_to_say(c) for c in counts)
+    lead = max(rep.lead, chime + _room(options, text))
+    each = max(_room(options, c) for c in counts)
     rest = rep.rest
     checkin_room = 0
     if rep.countdown:
         each += 1  # at least "one" before the release
-        rest = max(rest, room_to_say(phrases.release))
+        rest = max(rest, _room(options, phrases.release))
         if checkin:
-            checkin_room = max(0, room_to_say(phrases.release) + room_to_say(checkin) - rest)
+            checkin_room = max(0, _room(options, phrases.release) + _room(options, checkin) - rest)
     elif checkin:
-        checkin_room = room_to_say(checkin)
+        checkin_room = _room(options, checkin)
     part = _Part.of(rep.seconds, unit=rep.total, fixed=lead + rest * rep.total + checkin_room)
     return _Item(
         "action",
@@ -380,13 +396,14 @@ def _action_item(
 
 
 def _segue_item(
+    options: PlanOptions,
     kind: Literal["opening", "preparation", "between-feet", "closing"],
     rng: Range,
     text: str,
     foot: Foot | None = None,
     ref: str = "",
 ) -> _Item:
-    need = room_to_say(text) + (END_ROOM if kind == "closing" else 0)
+    need = _room(options, text) + (END_ROOM if kind == "closing" else 0)
     return _Item(kind, _Part.of(rng).at_least(need), foot, text=text, ref=ref)
 
 
@@ -425,13 +442,15 @@ def _make_outline(routine: Routine, options: PlanOptions, brief: bool, terse: bo
     lang, voice = options.language, options.voice
     phrases = routine.phrases[lang]
     items = [
-        _segue_item("opening", routine.opening.seconds, _segue_text(routine.opening, lang, voice))
+        _segue_item(
+            options, "opening", routine.opening.seconds, _segue_text(routine.opening, lang, voice)
+        )
     ]
     if options.preparation:
         for prep in routine.preparation:
             if prep.who in ("both", voice):
                 text = _voice_text(voice, prep.cue[lang].self_, prep.cue[lang].partner)
-                items.append(_segue_item("preparation", prep.seconds, text, ref=prep.id))
+                items.append(_segue_item(options, "preparation", prep.seconds, text, ref=prep.id))
     feet = options.foot_order
     for n, foot in enumerate(feet):
         for s, step in enumerate(routine.steps):
@@ -459,9 +478,11 @@ def _make_outline(routine: Routine, options: PlanOptions, brief: bool, terse: bo
                 foot=_foot_phrase(phrases, voice, foot),
                 other_foot=_foot_phrase(phrases, voice, other),
             )
-            items.append(_segue_item("between-feet", routine.between_feet.seconds, text, foot))
+            items.append(
+                _segue_item(options, "between-feet", routine.between_feet.seconds, text, foot)
+            )
     closing = _segue_text(routine.closing, lang, voice)
-    items.append(_segue_item("closing", routine.closing.seconds, closing))
+    items.append(_segue_item(options, "closing", routine.closing.seconds, closing))
     return items
 
 
@@ -573,17 +594,17 @@ def _action_segment(
     instruction = _describe(routine, options, foot, action)
     cues = [Cue(start + item.chime, "instruction", item.text)]
     checkin = cue.checkin if item.checkin else None
-    said_until = start + item.chime + room_to_say(item.text)
+    said_until = start + item.chime + _room(options, item.text)
 
     if action.repeat is None:
         end = start + per_unit
         if checkin:
             # midway, but after the instruction and with room to be said before the end
-            checkin_at = min(max(start + per_unit // 2, said_until), end - room_to_say(checkin))
-            checkin_span = (checkin_at, checkin_at + room_to_say(checkin))
+            checkin_at = min(max(start + per_unit // 2, said_until), end - _room(options, checkin))
+            checkin_span = (checkin_at, checkin_at + _room(options, checkin))
         if action.breathe:
             every = routine.timing.breathe_every
-            room = room_to_say(phrases.breathe)
+            room = _room(options, phrases.breathe)
             at = max(start + every, said_until)
             while at <= end - 10:
                 clear = not checkin or at + room <= checkin_span[0] or at >= checkin_span[1]
@@ -605,7 +626,7 @@ def _action_segment(
                 steps = min(
                     routine.timing.countdown_from,
                     len(phrases.countdown),
-                    max(per_unit - room_to_say(text), 0),
+                    max(per_unit - _room(options, text), 0),
                 )
                 words = phrases.countdown[len(phrases.countdown) - steps :]
                 for k, word in enumerate(words):
@@ -615,7 +636,7 @@ def _action_segment(
                 cues.append(Cue(at + per_unit, "release", phrases.release, n=i, of=rep.total))
                 if checkin and i == 1:
                     cues.append(
-                        Cue(at + per_unit + room_to_say(phrases.release), "checkin", checkin)
+                        Cue(at + per_unit + _room(options, phrases.release), "checkin", checkin)
                     )
                     after += item.checkin_room
             elif checkin and i == 1:

@@ -409,3 +409,18 @@ def test_format_from_extension_and_unknown_extension(tmp_path: Path, engine: Spe
         _render(tmp_path, engine, "out.xyz")
     result, _ = _render(tmp_path, engine, "out.ogg", minutes=1, feet="left")
     assert result.format == Format.ogg
+
+
+def test_a_slow_voice_planned_for_its_rate_is_never_late(
+    tmp_path: Path, speech_cache: Path
+) -> None:
+    slow = SpeechEngine(rate=90, cache_dir=speech_cache)
+    options = PlanOptions(feet="left", speech_rate=90)
+    shortest = bounds(load_routine(TINY), options)[0]
+    timeline = tiny_timeline(shortest / 60, feet="left", speech_rate=90)
+    result = render_session(timeline, tmp_path / "slow.wav", RenderOptions(), speaker=slow)
+    countdown = {c.at for c in timeline.cues if c.kind in ("countdown", "release")}
+    late = [(planned, actual) for planned, actual in result.cue_starts if actual > planned]
+    # Only a countdown's one-word-a-second rhythm can run a fraction of a second behind.
+    assert all(planned in countdown and actual - planned < 0.3 for planned, actual in late), late
+    assert result.seconds == shortest

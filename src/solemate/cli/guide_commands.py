@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import sys
 from dataclasses import replace
@@ -283,6 +284,8 @@ def register(app: typer.Typer) -> None:
             usage_error(f"--speed must be above 0 and at most 1000, got {speed:g}")
         if rate is not None and not 80 <= rate <= 450:
             usage_error(f"--rate must be 80–450 words per minute, got {rate}")
+        if rate is not None:  # a slower voice gets more room for its words
+            options = dataclasses.replace(options, speech_rate=rate)
         chosen = resolve_routine(routine)
         try:
             plan(chosen, options)  # refuse an impossible length before asking anything

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -107,6 +108,8 @@ def register(app: typer.Typer) -> None:
         options = plan_options(
             minutes, nightly, full, partner, first_foot, foot, preparation, gentle, skip_calf
         )
+        if rate is not None and 80 <= rate <= 450:  # a slower voice gets more room for its words
+            options = dataclasses.replace(options, speech_rate=rate)
         if chapters is not None and chapters.suffix.lower() not in (".txt", ".json"):
             fail(f"--chapters must name a .txt or .json file, got {chapters}", 2)
         if music is not None and ambient != AmbientOption.none:
@@ -144,7 +147,7 @@ def register(app: typer.Typer) -> None:
         )
         late = (
             f"; {result.late_cues} of {result.cues} cues waited for the one before "
-            f"(up to {result.max_delay:.1f} s)"
+            f"(up to {result.max_delay:.2f} s)"
             if result.late_cues
             else ""
         )
