@@ -88,3 +88,137 @@ def test_a_port_in_use_is_named(
         result = cli.invoke(app, ["serve", "--port", str(port)])
     assert result.exit_code == 1
     assert f"port {port} is already in use" in result.output
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for localhost, made by Debian's openssl."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("openssl")
+    assert exe, "openssl is needed for this test"
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            exe,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_a_certificate_serves_https(
+    cli: CliRunner, data_dir: Path, served: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    cert, key = _certificate(tmp_path)
+    port = _free_port()
+    result = cli.invoke(app, ["serve", "--port", str(port), "--cert", str(cert), "--key", str(key)])
+    assert result.exit_code == 0, result.output
+    assert f"solemate is running at https://127.0.0.1:{port}/" in result.output
+    assert (served[0]["ssl_certfile"], served[0]["ssl_keyfile"]) == (str(cert), str(key))
+
+
+def test_plain_http_on_the_network_says_what_a_phone_will_miss(
+    cli: CliRunner, data_dir: Path, served: list[dict[str, Any]]
+) -> None:
+    assert (
+        cli.invoke(app, ["serve", "--set-passphrase"], input="a long passphrase\n" * 2).exit_code
+        == 0
+    )
+    result = cli.invoke(app, ["serve", "--host", "0.0.0.0", "--port", str(_free_port())])
+    assert result.exit_code == 0, result.output
+    assert "will not keep the screen awake" in result.output
+    assert "--cert and --key" in result.output
+
+
+@pytest.mark.parametrize(
+    ("which", "expected", "code"),
+    [
+        ("cert-only", "give --cert and --key together", 2),
+        ("missing", "--cert: ", 1),
+        ("garbage", "--cert/--key: cannot use", 1),
+        ("swapped", "--cert/--key: cannot use", 1),
+    ],
+)
+def test_a_bad_certificate_is_named_before_serving(
+    cli: CliRunner,
+    data_dir: Path,
+    served: list[dict[str, Any]],
+    tmp_path: Path,
+    which: str,
+    expected: str,
+    code: int,
+) -> None:
+    cert, key = _certificate(tmp_path)
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_bytes(b"\x00\xffnot a certificate")
+    args = {
+        "cert-only": ["--cert", str(cert)],
+        "missing": ["--cert", str(tmp_path / "nowhere.pem"), "--key", str(key)],
+        "garbage": ["--cert", str(garbage), "--key", str(key)],
+        "swapped": ["--cert", str(key), "--key", str(cert)],
+    }[which]
+    result = cli.invoke(app, ["serve", "--port", str(_free_port()), *args])
+    assert result.exit_code == code
+    assert expected in result.output
+    assert "Traceback" not in result.output
+    assert served == []
+
+
+def test_https_answers_for_real(data_dir: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    cert, key = _certificate(tmp_path)
+    port = _free_port()
+    env = {**os.environ, "SOLEMATE_DATA_DIR": str(data_dir)}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "solemate",
+            "serve",
+            "--port",
+            str(port),
+            "--cert",
+            str(cert),
+            "--key",
+            str(key),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(f"https://127.0.0.1:{port}/api/plan?minutes=12", verify=False)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline, "the server did not answer over https"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert response.json()["format"] == "solemate.timeline/1"
+    finally:
+        server.terminate()
+        server.wait(10)

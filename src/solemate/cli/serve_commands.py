@@ -6,6 +6,7 @@ import errno
 import socket
 import threading
 import webbrowser
+from pathlib import Path
 
 import typer
 
@@ -51,6 +52,20 @@ def _check_port_free(host: str, port: int) -> None:
             fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
 
 
+def _check_certificate(cert: Path, key: Path) -> None:
+    """Load the pair now, so a wrong file is named before the server starts."""
+    import ssl
+
+    for option, path in (("--cert", cert), ("--key", key)):
+        if not path.is_file():
+            fail(f"{option}: {path} is not a file")
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+    except (ssl.SSLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
+        fail(f"--cert/--key: cannot use {cert} with {key}: {reason}")
+
+
 def _set_passphrase(settings: Settings) -> None:
     from solemate.web.passphrase import MIN_LENGTH, PassphraseError, save_passphrase
 
@@ -91,6 +106,13 @@ def register(app: typer.Typer) -> None:
         set_passphrase: bool = typer.Option(
             False, "--set-passphrase", help="Set the passphrase for --host 0.0.0.0, then exit."
         ),
+        cert: Path | None = typer.Option(
+            None,
+            "--cert",
+            help="A TLS certificate (PEM) the phone trusts: serves https, which a phone needs "
+            "to keep the screen awake, install the app and play offline.",
+        ),
+        key: Path | None = typer.Option(None, "--key", help="The certificate's private key (PEM)."),
         database: str | None = DATABASE,
     ) -> None:
         """The bedside web app: tonight's guided session, the morning diary and the journal."""
@@ -100,6 +122,11 @@ def register(app: typer.Typer) -> None:
             return
         if not 1 <= port <= 65535:
             usage_error(f"--port must be 1–65535, got {port}")
+        if (cert is None) != (key is None):
+            usage_error("give --cert and --key together (the certificate and its private key)")
+        if cert is not None and key is not None:
+            _check_certificate(cert, key)
+        scheme = "https" if cert is not None else "http"
 
         import uvicorn
 
@@ -133,12 +160,18 @@ def register(app: typer.Typer) -> None:
             fail(f"cannot start: {error.__class__.__name__}: {error}")
 
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") or loopback else host
-        url = f"http://{'localhost' if host == 'localhost' else shown}:{port}/"
+        url = f"{scheme}://{'localhost' if host == 'localhost' else shown}:{port}/"
         typer.echo(f"solemate is running at {url}  (Ctrl-C to stop)")
         if pairing is not None:
             address = _lan_address() if host in ("0.0.0.0", "::") else host
-            typer.echo(f"On your network: http://{address}:{port}/")
-            _pairing_code(f"http://{address}:{port}/pair/{pairing.value}")
+            typer.echo(f"On your network: {scheme}://{address}:{port}/")
+            if cert is None:
+                typer.echo(
+                    "Over plain http a phone's browser will not keep the screen awake, install the "
+                    "app or play offline; serve with --cert and --key (a certificate it trusts) "
+                    "for those."
+                )
+            _pairing_code(f"{scheme}://{address}:{port}/pair/{pairing.value}")
         if open_browser:
             threading.Timer(0.8, webbrowser.open, args=(url,)).start()
         uvicorn.run(
@@ -148,4 +181,6 @@ def register(app: typer.Typer) -> None:
             log_level="warning",
             server_header=False,
             timeout_keep_alive=30,
+            ssl_certfile=str(cert) if cert is not None else None,
+            ssl_keyfile=str(key) if key is not None else None,
         )
