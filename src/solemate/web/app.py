@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.routing import Route
 
 from solemate import __version__
 from solemate.journal import Journal
@@ -81,6 +82,9 @@ def create_app(config: WebConfig) -> FastAPI:
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    # The hottest route answered as a plain Starlette route ahead of FastAPI's copy of it, which
+    # stays for the OpenAPI schema: no dependency solving per request.
+    app.router.routes.insert(0, Route("/api/plan", api.get_plan, methods=["GET"]))
     # StaticFiles serves files only: a folder (or a path outside it) is a 404, never a listing.
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR), html=False), name="static")
     app.add_middleware(
