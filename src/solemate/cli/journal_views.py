@@ -14,10 +14,11 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from solemate.journal import DeviceNightRecord, DiaryRecord, MassageSession, Note, Rating
+if TYPE_CHECKING:  # the journal (SQLAlchemy) is imported only by the commands that open one
+    from solemate.journal import DeviceNightRecord, DiaryRecord, MassageSession, Note, Rating
 
 __all__ = [
     "JournalView",
