@@ -152,7 +152,10 @@ def start(
     """
     first = first_evening or today
     if first < today:
-        raise ExperimentError(f"the first night ({first}) is in the past; the plan comes first")
+        raise ExperimentError(
+            f"the first night ({first}) is in the past; the plan comes first",
+            field="first_evening",
+        )
     plan = plan_experiment(
         outcome=outcome,
         design=design,
@@ -203,6 +206,7 @@ class TonightAssignment:
     nights: int
     arm: Arm
     control: str
+    control_done: bool = False
 
     @property
     def is_control(self) -> bool:
@@ -227,7 +231,12 @@ def tonight_assignment(journal: Journal, today: date) -> TonightAssignment | Non
         nights=stored.nights,
         arm=cast(Arm, stored.arms[index]),
         control=stored.control,
+        control_done=_control_logged(journal, today),
     )
+
+
+def _control_logged(journal: Journal, today: date) -> bool:
+    return any(c.on_date == today for c in journal.control_activities())
 
 
 def tonight(journal: Journal, today: date) -> str | None:
@@ -240,7 +249,10 @@ def tonight(journal: Journal, today: date) -> str | None:
 
 
 def log_control_tonight(journal: Journal, today: date) -> str:
-    """Record tonight's control activity; refused when tonight is not a control night."""
+    """Record tonight's control activity; refused when tonight is not a control night.
+
+    Recording it again the same evening adds nothing and says so.
+    """
     stored = running_experiment(journal, today)
     if stored is None:
         raise ExperimentError("no experiment is running tonight")
@@ -249,6 +261,8 @@ def log_control_tonight(journal: Journal, today: date) -> str:
         raise ExperimentError(
             "tonight is a massage night: 'solemate guide' records the session by itself"
         )
+    if _control_logged(journal, today):
+        return f"Tonight's control activity was already recorded ({stored.control}); nothing added."
     journal.log_control_activity(today, stored.control[:100], control_minutes(stored.control))
     return f"Recorded tonight's control activity: {stored.control}."
 

@@ -18,6 +18,7 @@ the randomization protects), with
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -71,7 +72,15 @@ ARM_NAMES: dict[Arm, str] = {"M": "massage", "C": "control"}
 
 
 class ExperimentError(ValueError):
-    """A plan or an analysis that cannot be made; the message says what to change."""
+    """A plan or an analysis that cannot be made; the message says what to change.
+
+    ``field`` names the choice at fault (``outcome``, ``design``, ``nights``, ``control``,
+    ``minimum``, ``first_evening``) when one is, so a form can show the message beside it.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -143,17 +152,22 @@ def plan_experiment(
     """
     if outcome not in METRICS:
         raise ExperimentError(
-            f"{outcome!r} is not recorded by the sleep diary; choose one of: {', '.join(OUTCOMES)}"
+            f"{outcome!r} is not recorded by the sleep diary; choose one of: {', '.join(OUTCOMES)}",
+            field="outcome",
         )
     try:
         scheme = Scheme(design, nights)  # type: ignore[arg-type]
     except SchemeError as error:
-        raise ExperimentError(str(error)) from None
+        field = "design" if design not in ("pairs", "weeks") else "nights"
+        raise ExperimentError(str(error), field=field) from None
     if not control.strip() or len(control.strip()) > 100:
-        raise ExperimentError("the control activity must be 1 to 100 characters")
+        raise ExperimentError("the control activity must be 1 to 100 characters", field="control")
     chosen = DEFAULT_MINIMUM[outcome] if minimum is None else minimum
-    if not chosen > 0:
-        raise ExperimentError(f"the smallest change you care about must be above 0, got {chosen}")
+    if not (chosen > 0 and math.isfinite(chosen)):
+        raise ExperimentError(
+            f"the smallest change you care about must be above 0, got {chosen}",
+            field="minimum",
+        )
     return ExperimentPlan(
         outcome=outcome,
         scheme=scheme,

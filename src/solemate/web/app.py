@@ -29,7 +29,9 @@ from solemate.web.tonight import Planner
 
 __all__ = ["create_app"]
 
-_FORM_PATHS = re.compile(r"^/(login|morning|journal/.*)$")
+_FORM_PATHS = re.compile(
+    r"^/(login|morning|journal/.*|insights/experiment(/stop)?|experiment/control)$"
+)
 _UPLOAD_PATHS = re.compile(r"^/(api/import|journal/import)$")
 
 DESCRIPTION = """The API the solemate pages use: plan a session, keep the safety screen, record

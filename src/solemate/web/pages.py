@@ -35,7 +35,7 @@ from solemate.render.insights_view import figure, insights_charts
 from solemate.render.printable import PRINT_CSS, render_print
 from solemate.routine import Routine
 from solemate.safety import Level
-from solemate.web import api, tonight
+from solemate.web import api, experiment_form, tonight
 from solemate.web.models import PlanQuery
 from solemate.web.passphrase import COOKIE_DAYS, COOKIE_NAME
 from solemate.web.security import CSP, CSRF_FIELD, csrf_matches
@@ -133,21 +133,48 @@ def _boot(svc: Services, request: Request) -> dict[str, Any]:
     }
 
 
-@router.get("/", response_class=HTMLResponse)
-def tonight_page(request: Request, svc: Svc) -> HTMLResponse:
-    safety = api.safety_out(svc)
-    boot = _boot(svc, request)
+CONTROL_MESSAGES = {
+    "recorded": "Recorded: you did the control activity tonight.",
+    "already": "Already recorded tonight; pressing again added nothing.",
+}
+
+
+def tonight_response(
+    request: Request, svc: Services, message: str | None = None, status: int = 200
+) -> HTMLResponse:
     return page(
         svc,
         request,
         "tonight.html",
+        status=status,
         title="Tonight",
-        safety=safety,
-        boot=boot,
+        safety=api.safety_out(svc),
+        boot=_boot(svc, request),
         footmap=_footmap(),
         player_mode=False,
         experiment=insights_service.tonight_assignment(svc.journal, svc.today()),
+        control_message=message,
     )
+
+
+@router.get("/", response_class=HTMLResponse)
+def tonight_page(
+    request: Request, svc: Svc, control: Annotated[str | None, Query(max_length=20)] = None
+) -> HTMLResponse:
+    return tonight_response(request, svc, CONTROL_MESSAGES.get(control or ""))
+
+
+@router.post("/experiment/control", response_class=HTMLResponse)
+def control_done(request: Request, svc: Svc, form: Form) -> Response:
+    """``solemate experiment today --done`` from the Tonight page."""
+    today = svc.today()
+    already = insights_service.tonight_assignment(svc.journal, today)
+    try:
+        insights_service.log_control_tonight(svc.journal, today)
+    except ExperimentError as error:
+        return tonight_response(request, svc, f"Not recorded: {error}.", status=409)
+    done = "already" if already is not None and already.control_done else "recorded"
+    return RedirectResponse(f"/?control={done}#experiment-tonight-h", 303)
 
 
 @router.get("/play", response_class=HTMLResponse)
@@ -440,12 +467,78 @@ def _experiment(svc: Services, today: dt.date) -> dict[str, Any] | None:
         "kept": kept,
         "adherence": round(100 * kept / status.nights_done) if status.nights_done else None,
         "not_ready": not_ready,
+        "running": status.stored.running_on(today),
+        "warnings": insights_service.plan_of(status.stored).warnings(),
     }
+
+
+EXPERIMENT_MESSAGES = {
+    "started": "Experiment started: the whole plan is stored now.",
+    "stopped": "Experiment stopped. Its nights so far are kept and can be reported.",
+}
+
+
+def _start_form(
+    today: dt.date,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    problem: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "fields": values or experiment_form.start_defaults(today),
+        "errors": errors or {},
+        "problem": problem,
+        "outcomes": experiment_form.OUTCOME_CHOICES,
+        "designs": experiment_form.DESIGNS,
+        "minimum_help": experiment_form.minimum_help(),
+    }
+
+
+def insights_response(
+    request: Request,
+    svc: Services,
+    count: int = DEFAULT_WEEKS,
+    status: int = 200,
+    start_form: dict[str, Any] | None = None,
+    stop_form: dict[str, Any] | None = None,
+    message: str | None = None,
+    alert: str | None = None,
+) -> HTMLResponse:
+    today = svc.today()
+    state = insights_service.insights(svc.journal, today, count)
+    experiment = _experiment(svc, today)
+    response = page(
+        svc,
+        request,
+        "insights.html",
+        status=status,
+        title="Insights",
+        problem=None,
+        choices=WEEKS_CHOICES,
+        weeks=count,
+        state=state,
+        empty=_is_empty(state),
+        charts=insights_charts(state, width=CHART_WIDTH),
+        figures=TABLE_FIGURES,
+        headings=FIGURE_HEADINGS,
+        metrics=METRICS,
+        figure=figure,
+        experiment=experiment,
+        start_form=start_form or _start_form(today),
+        stop_form=stop_form or {"fields": {"reason": ""}, "errors": {}},
+        message=message,
+        alert=alert,
+    )
+    response.headers["content-security-policy"] = _INSIGHTS_CSP
+    return response
 
 
 @router.get("/insights", response_class=HTMLResponse)
 def insights_page(
-    request: Request, svc: Svc, weeks: Annotated[str | None, Query()] = None
+    request: Request,
+    svc: Svc,
+    weeks: Annotated[str | None, Query()] = None,
+    done: Annotated[str | None, Query(max_length=20)] = None,
 ) -> HTMLResponse:
     try:
         count = parse_weeks(weeks)
@@ -462,27 +555,55 @@ def insights_page(
         )
         response.headers["content-security-policy"] = _INSIGHTS_CSP
         return response
+    return insights_response(request, svc, count, message=EXPERIMENT_MESSAGES.get(done or ""))
+
+
+#: Fields the journal names in its refusals, as the form calls them.
+_JOURNAL_FIELDS = {"arms": "nights", "seed": "nights"}
+
+
+@router.post("/insights/experiment", response_class=HTMLResponse)
+def experiment_start(request: Request, svc: Svc, form: Form) -> Response:
+    """``solemate experiment start`` from the Insights page."""
     today = svc.today()
-    state = insights_service.insights(svc.journal, today, count)
-    response = page(
-        svc,
-        request,
-        "insights.html",
-        title="Insights",
-        problem=None,
-        choices=WEEKS_CHOICES,
-        weeks=count,
-        state=state,
-        empty=_is_empty(state),
-        charts=insights_charts(state, width=CHART_WIDTH),
-        figures=TABLE_FIGURES,
-        headings=FIGURE_HEADINGS,
-        metrics=METRICS,
-        figure=figure,
-        experiment=_experiment(svc, today),
-    )
-    response.headers["content-security-policy"] = _INSIGHTS_CSP
-    return response
+    posted = experiment_form.parse_start(form)
+    if posted.arguments is None:
+        start = _start_form(today, posted.values, posted.errors)
+        return insights_response(request, svc, status=422, start_form=start)
+    try:
+        insights_service.start(svc.journal, today=today, **posted.arguments)
+    except ExperimentError as error:
+        errors, problem = ({error.field: str(error)}, None) if error.field else ({}, str(error))
+        start = _start_form(today, posted.values, errors, problem)
+        return insights_response(request, svc, status=422, start_form=start)
+    except JournalError as error:
+        if error.field == "experiment":
+            alert = f"Nothing started: {error.message}."
+            return insights_response(request, svc, status=409, alert=alert)
+        name = _JOURNAL_FIELDS.get(error.field or "", "nights")
+        start = _start_form(today, posted.values, {name: error.message})
+        return insights_response(request, svc, status=422, start_form=start)
+    return RedirectResponse("/insights?done=started#experiment-h", 303)
+
+
+@router.post("/insights/experiment/stop", response_class=HTMLResponse)
+def experiment_stop(request: Request, svc: Svc, form: Form) -> Response:
+    """``solemate experiment stop --reason …`` from the Insights page, once confirmed."""
+    raw = form.get("reason")
+    reason = raw if isinstance(raw, str) else ""
+    values = {"reason": reason[:2000]}
+    if form.get("confirm") != "yes":
+        errors = {"confirm": "tick the box to confirm: a stopped experiment cannot be resumed"}
+        stop = {"fields": values, "errors": errors}
+        return insights_response(request, svc, status=422, stop_form=stop)
+    try:
+        insights_service.stop(svc.journal, svc.today(), reason)
+    except ExperimentError as error:
+        return insights_response(request, svc, status=409, alert=f"Nothing stopped: {error}.")
+    except JournalError as error:
+        stop = {"fields": values, "errors": {error.field or "confirm": error.message}}
+        return insights_response(request, svc, status=422, stop_form=stop)
+    return RedirectResponse("/insights?done=stopped#experiment-h", 303)
 
 
 @router.get("/insights/report", response_class=HTMLResponse)
