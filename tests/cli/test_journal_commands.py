@@ -767,3 +767,38 @@ def test_times_in_the_json_view_are_instants(cli: CliRunner, db: str) -> None:
     started = datetime.fromisoformat(data["sessions"][0]["started"])
     assert started.tzinfo is not None
     assert time.fromisoformat(data["diary"][0]["into_bed"]) == time(23, 10)
+
+
+# --- notes --------------------------------------------------------------------------------------
+
+
+def test_log_a_note_about_a_session_then_rewrite_it(cli: CliRunner, any_db: str) -> None:
+    sid = with_session(any_db)
+    kept = run(cli, any_db, "log", "note", "Felt calm after the arch work.", "--session", str(sid))
+    assert kept.exit_code == 0, kept.stderr
+    assert kept.stdout.strip() == f"Kept note 1 about session {sid}."
+    rewritten = run(cli, any_db, "edit", "note", "1", "Calm after the arch; asleep early.")
+    assert rewritten.exit_code == 0, rewritten.stderr
+    (note,) = contents(any_db)["notes"]
+    assert note["text"] == "Calm after the arch; asleep early."
+    shown = run(cli, any_db, "journal", "--format", "json")
+    assert json.loads(shown.stdout)["notes"][0]["text"] == "Calm after the arch; asleep early."
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("log", "note", "   "), "the note must be 1 to 10,000 characters"),
+        (("log", "note", "x" * 10_001), "the note must be 1 to 10,000 characters"),
+        (("log", "note", "fine", "--session", "99"), "--session: no session with id 99"),
+        (("edit", "note", "7", "new text"), "no note with id 7"),
+        (("edit", "note", "1", ""), "the note must be 1 to 10,000 characters"),
+    ],
+)
+def test_bad_notes_are_refused_and_nothing_changes(
+    cli: CliRunner, db: str, args: tuple[str, ...], message: str
+) -> None:
+    assert run(cli, db, "log", "note", "The first note.").exit_code == 0
+    before = contents(db)
+    assert message in refused(run(cli, db, *args))
+    assert contents(db) == before

@@ -732,9 +732,11 @@ def counted(numbers: dict[str, int]) -> str:
 
 def register(app: typer.Typer) -> None:
     log = typer.Typer(
-        help="Write this morning's sleep diary or a stress rating.", no_args_is_help=True
+        help="Write this morning's sleep diary, a stress rating or a note.", no_args_is_help=True
     )
-    edit = typer.Typer(help="Correct a diary entry or a stress rating.", no_args_is_help=True)
+    edit = typer.Typer(
+        help="Correct a diary entry, a stress rating or a note.", no_args_is_help=True
+    )
     app.add_typer(log, name="log")
     app.add_typer(edit, name="edit")
 
@@ -777,6 +779,27 @@ def register(app: typer.Typer) -> None:
                 )
         typer.echo(f"Saved the diary for {record.entry.wake_date} ({record.entry.quality_label}).")
         typer.echo(derived_line(record))
+
+    @log.command("note")
+    def log_note_command(
+        text: str = typer.Argument(..., help="What to keep, in your own words."),
+        session: int | None = typer.Option(
+            None, "--session", min=1, help="About this session (see 'solemate journal')."
+        ),
+        database: str | None = DATABASE,
+    ) -> None:
+        """Keep a note: how a session felt, what was different tonight."""
+        from solemate.journal import JournalError
+
+        with open_journal(database) as journal:
+            try:
+                note = journal.add_note(text, session_id=session)
+            except JournalError as exc:
+                if exc.field == "id":
+                    fail(f"--session: no session with id {session} (see 'solemate journal')")
+                fail("the note must be 1 to 10,000 characters (not only spaces)")
+        about = f" about session {session}" if session is not None else ""
+        typer.echo(f"Kept note {note.id}{about}.")
 
     @log.command("stress")
     def log_stress_command(
@@ -958,6 +981,24 @@ def register(app: typer.Typer) -> None:
             f"Stress {rating.moment} for session {rating.session_id}: "
             f"{rating.stress} → {rating.stress if stress is None else stress}."
         )
+
+    @edit.command("note")
+    def edit_note_command(
+        note_id: int = typer.Argument(..., min=1, help="The note's id (see 'solemate journal')."),
+        text: str = typer.Argument(..., help="The note's new text."),
+        database: str | None = DATABASE,
+    ) -> None:
+        """Rewrite a note."""
+        from solemate.journal import JournalError
+
+        with open_journal(database) as journal:
+            try:
+                journal.edit_note(note_id, text)
+            except JournalError as exc:
+                if exc.field == "id":
+                    fail(f"no note with id {note_id} (see 'solemate journal')")
+                fail("the note must be 1 to 10,000 characters (not only spaces)")
+        typer.echo(f"Note {note_id} rewritten.")
 
     @app.command("delete")
     def delete_command(

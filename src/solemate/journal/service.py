@@ -591,6 +591,15 @@ class Journal:
             )
             return self._note(self._names(s), row)
 
+    def edit_note(self, note_id: int, text: str) -> Note:
+        """Replace a note's text; when and about which session it was written stay."""
+        if not isinstance(text, str) or not 1 <= len(text.strip()) <= 10_000:
+            raise JournalError("must be 1 to 10000 characters", field="text")
+        with self._writer.begin() as s:
+            row = self._get(s, NoteRow, note_id, "note")
+            row.text = text
+            return self._note(self._names(s), row)
+
     def notes(self, *, last: int | None = None) -> list[Note]:
         """Notes in the order they were written."""
         with self._reader() as s:
