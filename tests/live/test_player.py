@@ -202,3 +202,27 @@ def test_a_new_step_chimes_at_its_start_and_speaks_after_the_chime(evening: Rout
         assert segment.start in chimed, segment.title
         first_words = next(at for at, cue, _ in sink.cues if cue is segment.cues[0])
         assert first_words == segment.start + CHIME_ROOM
+
+
+class SlowRecorder(ListRecorder):
+    """A journal write that stalls the process (a busy disk) long enough to pass the end."""
+
+    def __init__(self, clock: FakeClock, on: tuple[str, int], seconds: float) -> None:
+        super().__init__()
+        self.clock, self.on, self.seconds = clock, on, seconds
+
+    def boundary(self, segment: Segment) -> None:
+        super().boundary(segment)
+        if (segment.foot, segment.step) == self.on:
+            self.clock.t += self.seconds
+
+
+def test_a_stall_past_the_last_steps_still_records_the_last_step(evening: Routine) -> None:
+    timeline = plan(evening)
+    last = [s for s in timeline.segments if s.kind == "action"][-1]
+    clock = FakeClock()
+    recorder = SlowRecorder(clock, on=("right", 6), seconds=300)
+    outcome = Player(timeline, clock, ScriptedInputs(), [RecordingSink(clock)], recorder).run()
+    assert outcome.status == "completed"
+    assert ("right", 7) not in recorder.boundaries[:-1]  # the stall skipped the step itself
+    assert recorder.boundaries[-1] == (last.foot, last.step)

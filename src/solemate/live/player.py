@@ -110,6 +110,7 @@ class Player:
         self.paused = False
         self._next = 0  # index of the next cue to fire
         self._current: Segment | None = None
+        self._recorded: Segment | None = None  # the last action segment written to the recorder
         self._last_cue: Cue | None = None
 
     # --- time ---------------------------------------------------------------------------------
@@ -164,6 +165,8 @@ class Player:
         elif segment.kind == "action" and previous is not None:
             self._chime("step")
         self.recorder.boundary(segment)
+        if segment.kind == "action":
+            self._recorded = segment
 
     def _chime(self, kind: ChimeKind) -> None:
         for sink in self.sinks:
@@ -255,6 +258,11 @@ class Player:
         position = min(self.position(), float(self.timeline.total))
         segment = self._segment_at(position if status == "interrupted" else self.timeline.total)
         if status == "completed":
+            # A stalled process (a suspended laptop, a busy machine) can wake past the last steps:
+            # a completed session is still recorded at its last step.
+            last = next(s for s in reversed(self.timeline.segments) if s.kind == "action")
+            if self._recorded is None or _step_key(self._recorded) != _step_key(last):
+                self.recorder.boundary(last)
             self._chime("end")
         self._emit_view()
         self.recorder.finish(status, segment, self.timeline)
