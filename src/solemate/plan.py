@@ -256,7 +256,6 @@ class _Item:
     kind: Literal["opening", "preparation", "action", "between-feet", "closing"]
     part: _Part
     foot: Foot | None = None
-    brief: bool = False
     step_index: int | None = None
     action: Action | None = None
     ref: str = ""
@@ -361,9 +360,7 @@ def _action_item(
         assert action.seconds is not None
         need = chime + _room(options, text) + (_room(options, checkin) if checkin else 0)
         part = _Part.of(action.seconds).at_least(need)
-        return _Item(
-            "action", part, foot, brief, s, action, text=text, chime=chime, checkin=bool(checkin)
-        )
+        return _Item("action", part, foot, s, action, text=text, chime=chime, checkin=bool(checkin))
     rep = action.repeat
     counts = _count_texts(routine, options, foot, action)
     lead = max(rep.lead, chime + _room(options, text))
@@ -382,7 +379,6 @@ def _action_item(
         "action",
         part.at_least(each),
         foot,
-        brief,
         s,
         action,
         text=text,

@@ -26,11 +26,14 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, SPEECH_RATE
+
 DEFAULT_VOICE = "en-us+f2"
 """A soft female variant of American English; with the low pitch below it is espeak's calmest."""
 
-DEFAULT_RATE = 145
-"""Words per minute: slower than espeak's 175, unhurried without dragging the counts."""
+DEFAULT_RATE = SPEECH_RATE
+"""Words per minute (145): slower than espeak's 175, unhurried without dragging the counts; the
+planner leaves room for the words at this rate."""
 
 DEFAULT_PITCH = 38
 """espeak's pitch scale is 0–99 around 50; a little lower sounds calmer."""
@@ -38,7 +41,7 @@ DEFAULT_PITCH = 38
 PITCH_RANGE = 40
 """Intonation range 0–99 (espeak's default 50): a flatter contour for a bedtime voice."""
 
-MIN_RATE, MAX_RATE = 80, 450
+MIN_RATE, MAX_RATE = MIN_SPEECH_RATE, MAX_SPEECH_RATE
 SAMPLE_RATE = 22050
 
 CACHE_FORMAT = 2

@@ -27,7 +27,7 @@ from solemate.cli.plan_commands import (
     FootOption,
     plan_options,
 )
-from solemate.plan import PlanError, plan
+from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan
 from solemate.safety import QUESTIONS, AnswerError, Level, SafetyChanges, Verdict, screen
 
 if TYPE_CHECKING:
@@ -282,8 +282,10 @@ def register(app: typer.Typer) -> None:
         )
         if not 0 < speed <= 1000:
             usage_error(f"--speed must be above 0 and at most 1000, got {speed:g}")
-        if rate is not None and not 80 <= rate <= 450:
-            usage_error(f"--rate must be 80–450 words per minute, got {rate}")
+        if rate is not None and not MIN_SPEECH_RATE <= rate <= MAX_SPEECH_RATE:
+            usage_error(
+                f"--rate must be {MIN_SPEECH_RATE}–{MAX_SPEECH_RATE} words per minute, got {rate}"
+            )
         if rate is not None:  # a slower voice gets more room for its words
             options = dataclasses.replace(options, speech_rate=rate)
         chosen = resolve_routine(routine)

@@ -103,12 +103,13 @@ def register(app: typer.Typer) -> None:
             SpeechEngine,
             SpeechError,
         )
-        from solemate.plan import PlanError, plan
+        from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan
 
         options = plan_options(
             minutes, nightly, full, partner, first_foot, foot, preparation, gentle, skip_calf
         )
-        if rate is not None and 80 <= rate <= 450:  # a slower voice gets more room for its words
+        if rate is not None and MIN_SPEECH_RATE <= rate <= MAX_SPEECH_RATE:
+            # a slower voice gets more room for its words (a rate out of range: the speaker says so)
             options = dataclasses.replace(options, speech_rate=rate)
         if chapters is not None and chapters.suffix.lower() not in (".txt", ".json"):
             fail(f"--chapters must name a .txt or .json file, got {chapters}", 2)

@@ -22,12 +22,10 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import contextlib
-import os
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from solemate.live.commands import Command
+from solemate.live.sound import quiet_stderr
 
 SAMPLE_RATE = 16000
 """pocketsphinx's English model is trained on 16 kHz audio; the microphone is opened at that rate."""
@@ -283,19 +282,6 @@ class Source(Protocol):
     def close(self) -> None: ...
 
 
-@contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
-    """ALSA prints to the terminal (fd 2) when there is no card: hide it while opening a device."""
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
-
 class Microphone:
     """The default capture device through miniaudio, 16 kHz mono int16."""
 
@@ -305,7 +291,7 @@ class Microphone:
         except ImportError as exc:
             raise ListenUnavailable(UNAVAILABLE_NO_MICROPHONE) from exc
         try:
-            with _quiet_stderr():
+            with quiet_stderr():
                 self._device = miniaudio.CaptureDevice(
                     input_format=miniaudio.SampleFormat.SIGNED16,
                     nchannels=1,

@@ -102,7 +102,7 @@ class DeviceOutput:
     def __init__(self) -> None:
         import miniaudio  # type: ignore[import-untyped]
 
-        with _quiet_stderr():  # ALSA writes to the terminal when there is no card
+        with quiet_stderr():  # ALSA writes to the terminal when there is no card
             self._device = miniaudio.PlaybackDevice(
                 output_format=miniaudio.SampleFormat.SIGNED16,
                 nchannels=1,
@@ -133,7 +133,8 @@ class SilentOutput:
 
 
 @contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
+def quiet_stderr() -> Iterator[None]:
+    """ALSA prints to the terminal (fd 2) when there is no card: hide it while opening a device."""
     saved = os.dup(2)
     try:
         with open(os.devnull, "w") as null:
