@@ -515,7 +515,7 @@ def test_export_csv_is_a_zip_of_one_csv_per_kind(cli: CliRunner, db: str, tmp_pa
     assert json.loads(sessions[0]["plan_options"]) == {}
     assert "usage" not in result.stdout
     assert refused(run(cli, db, "export", "--format", "csv"), 2)
-    assert "is a directory" in refused(run(cli, db, "export", "-o", str(tmp_path)), 2)
+    assert "is a folder" in refused(run(cli, db, "export", "-o", str(tmp_path)))
     assert "cannot write" in refused(run(cli, db, "export", "-o", str(tmp_path / "no" / "x")))
 
 

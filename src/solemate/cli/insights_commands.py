@@ -18,6 +18,7 @@ import typer
 
 from solemate.cli.common import fail, usage_error
 from solemate.cli.guide_commands import DATABASE, open_journal
+from solemate.cli.outputs import check_outputs
 
 if TYPE_CHECKING:
     from solemate.journal import Journal
@@ -85,6 +86,7 @@ def register(app: typer.Typer) -> None:
             usage_error(f"--weeks must be 1 to 520, got {weeks}")
         if plot is not None and plot.suffix.lower() not in (".svg", ".png"):
             usage_error(f"--plot must name a .svg or .png file, got {str(plot)!r}")
+        check_outputs([("--plot", plot)], database)
         day = _today(today)
         from solemate.insights_service import insights
         from solemate.render.insights_view import (
@@ -272,6 +274,7 @@ def register(app: typer.Typer) -> None:
 
         if html is not None and html.suffix.lower() not in (".html", ".htm"):
             usage_error(f"--html must name a .html file, got {str(html)!r}")
+        check_outputs([("--html", html)], database)
         day = _today(today)
         with open_journal(database) as journal:
             try:

@@ -34,6 +34,7 @@ from solemate.cli.journal_views import (
     session_row,
     union_csv,
 )
+from solemate.cli.outputs import check_outputs
 from solemate.diary import DiaryAnswers, DiaryError, load_zone
 
 if TYPE_CHECKING:
@@ -1042,8 +1043,7 @@ def register(app: typer.Typer) -> None:
 
         if output_format is ExportFormat.csv and output is None:
             usage_error("--format csv writes a zip of CSV files: give -o FILE.zip")
-        if output is not None and output.is_dir():
-            usage_error(f"-o {output}: is a directory; give a file name")
+        check_outputs([("-o", output)], database)
         with open_journal(database) as journal:
             data = journal.export()
         if output_format is ExportFormat.csv:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from solemate.cli.common import fail, resolve_routine, usage_error
+from solemate.cli.outputs import check_outputs
 from solemate.cli.plan_commands import (
     FIRST_FOOT,
     FOOT,
@@ -115,6 +116,7 @@ def register(app: typer.Typer) -> None:
             fail(f"--chapters must name a .txt or .json file, got {chapters}", 2)
         if music is not None and ambient != AmbientOption.none:
             fail("choose either --music or --ambient, not both", 2)
+        check_outputs([("-o", output), ("--chapters", chapters)])
         try:
             fmt = format_for(output, output_format)
         except EncodeError as exc:
