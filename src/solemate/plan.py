@@ -36,6 +36,10 @@ from solemate.timeline import Cue, CueKind, DurationRange, Foot, Segment, Timeli
 Voice = Literal["self", "partner"]
 FeetChoice = Literal["both", "left", "right"]
 Preset = Literal["nightly", "full"]
+Wording = Literal["full", "brief"]
+Counts = Literal["voice", "ticks"]
+WORDINGS: tuple[Wording, ...] = ("full", "brief")
+COUNTS: tuple[Counts, ...] = ("voice", "ticks")
 
 NIGHTLY_SECONDS = 12 * 60
 MAX_TARGET_SECONDS = 4 * 60 * 60
@@ -99,8 +103,16 @@ class PlanOptions:
     safety: SafetyChanges = field(default_factory=SafetyChanges)
     speech_rate: int = SPEECH_RATE
     """The voice's words a minute: a slower voice gets more room for its words."""
+    wording: Wording = "full"
+    """``full`` explains every part; ``brief`` names it, gives counts and holds, and stays quiet."""
+    counts: Counts = "voice"
+    """``voice`` says each count; ``ticks`` marks it with a soft tick (a ``tick`` cue, not said)."""
 
     def __post_init__(self) -> None:
+        if self.wording not in WORDINGS:
+            raise ValueError(f"wording must be one of {', '.join(WORDINGS)}, got {self.wording!r}")
+        if self.counts not in COUNTS:
+            raise ValueError(f"counts must be one of {', '.join(COUNTS)}, got {self.counts!r}")
         if not MIN_SPEECH_RATE <= self.speech_rate <= MAX_SPEECH_RATE:
             raise ValueError(
                 f"speech rate must be {MIN_SPEECH_RATE}–{MAX_SPEECH_RATE} words a minute, "
@@ -614,8 +626,9 @@ def _action_segment(
     else:
         rep = action.repeat
         at = start + item.lead
+        count_kind: CueKind = "tick" if options.counts == "ticks" else "count"
         for i, text in enumerate(item.counts, start=1):
-            cues.append(Cue(at, "count", text, n=i, of=rep.total))
+            cues.append(Cue(at, count_kind, text, n=i, of=rep.total))
             after = per_unit + item.rest
             if rep.countdown:
                 # count down in the last seconds of the hold, once the count has been said

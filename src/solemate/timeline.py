@@ -22,6 +22,7 @@ CueKind = Literal[
     "preparation",
     "instruction",
     "count",
+    "tick",
     "countdown",
     "release",
     "breathe",

@@ -23,6 +23,16 @@ class FootOption(StrEnum):
     right = "right"
 
 
+class WordingOption(StrEnum):
+    full = "full"
+    brief = "brief"
+
+
+class CountsOption(StrEnum):
+    voice = "voice"
+    ticks = "ticks"
+
+
 class PlanFormat(StrEnum):
     text = "text"
     json = "json"
@@ -39,6 +49,8 @@ def plan_options(
     preparation: bool,
     gentle: bool,
     skip_calf: bool,
+    wording: WordingOption = WordingOption.full,
+    counts: CountsOption = CountsOption.voice,
 ) -> PlanOptions:
     """Turn the plan flags shared by several commands into PlanOptions, or exit with a usage error."""
     chosen = [
@@ -62,6 +74,8 @@ def plan_options(
         voice="partner" if partner else "self",
         preparation=preparation,
         safety=SafetyChanges(gentle_only=gentle, skip_calf=skip_calf),
+        wording=wording.value,
+        counts=counts.value,
     )
 
 
@@ -78,6 +92,14 @@ GENTLE = typer.Option(
 SKIP_CALF = typer.Option(
     False, "--skip-calf", help="Strokes stop at the ankle (e.g. varicose veins)."
 )
+WORDING = typer.Option(
+    WordingOption.full,
+    "--wording",
+    help="full: explain each part; brief: name it, give counts and holds, stay quiet otherwise.",
+)
+COUNTS = typer.Option(
+    CountsOption.voice, "--counts", help="voice: say each count; ticks: a soft tick instead."
+)
 ROUTINE = typer.Option("evening", "--routine", "-r", help="A routine name or a .toml file.")
 
 
@@ -93,6 +115,8 @@ def register(app: typer.Typer) -> None:
         preparation: bool = PREPARATION,
         gentle: bool = GENTLE,
         skip_calf: bool = SKIP_CALF,
+        wording: WordingOption = WORDING,
+        counts: CountsOption = COUNTS,
         routine: str = ROUTINE,
         output_format: PlanFormat = typer.Option(
             PlanFormat.text, "--format", "-f", help="Output format."
@@ -100,7 +124,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Print tonight's plan: every step with its start time, length and instructions."""
         options = plan_options(
-            minutes, nightly, full, partner, first_foot, foot, preparation, gentle, skip_calf
+            minutes,
+            nightly,
+            full,
+            partner,
+            first_foot,
+            foot,
+            preparation,
+            gentle,
+            skip_calf,
+            wording,
+            counts,
         )
         chosen = resolve_routine(routine)
         try:

@@ -13,6 +13,7 @@ import typer
 from solemate.cli.common import fail, resolve_routine, usage_error
 from solemate.cli.outputs import check_outputs
 from solemate.cli.plan_commands import (
+    COUNTS,
     FIRST_FOOT,
     FOOT,
     FULL,
@@ -23,8 +24,11 @@ from solemate.cli.plan_commands import (
     PREPARATION,
     ROUTINE,
     SKIP_CALF,
+    WORDING,
+    CountsOption,
     FeetOption,
     FootOption,
+    WordingOption,
     plan_options,
 )
 
@@ -90,6 +94,8 @@ def register(app: typer.Typer) -> None:
         preparation: bool = PREPARATION,
         gentle: bool = GENTLE,
         skip_calf: bool = SKIP_CALF,
+        wording: WordingOption = WORDING,
+        counts: CountsOption = COUNTS,
         routine: str = ROUTINE,
     ) -> None:
         """Render tonight's session to an audio file: voice, chimes, counts, chapters, −16 LUFS."""
@@ -107,7 +113,17 @@ def register(app: typer.Typer) -> None:
         from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan
 
         options = plan_options(
-            minutes, nightly, full, partner, first_foot, foot, preparation, gentle, skip_calf
+            minutes,
+            nightly,
+            full,
+            partner,
+            first_foot,
+            foot,
+            preparation,
+            gentle,
+            skip_calf,
+            wording,
+            counts,
         )
         if rate is not None and MIN_SPEECH_RATE <= rate <= MAX_SPEECH_RATE:
             # a slower voice gets more room for its words (a rate out of range: the speaker says so)
