@@ -159,10 +159,23 @@ class Repeat(_Model):
     sets: Annotated[list[RepeatSet], Field(min_length=1, max_length=50)]
     rest: Annotated[int, _bounded(0, 60)] = 0
     countdown: bool = False
+    fewest: Annotated[int, _bounded(1, 50)] | None = None
+    """Where the guide says "several" (points along a ridge), the fewest sets a short session may
+    keep; without it every set is always worked."""
 
     @cached_property
     def total(self) -> int:
         return sum(s.count for s in self.sets)
+
+    @model_validator(mode="after")
+    def _fewest_within_sets(self) -> Repeat:
+        if self.fewest is not None and self.fewest > len(self.sets):
+            raise PydanticCustomError(
+                "fewest",
+                "fewest ({fewest}) cannot be more than the {sets} sets",
+                {"fewest": self.fewest, "sets": len(self.sets)},
+            )
+        return self
 
 
 class Action(_Model):
@@ -230,6 +243,12 @@ class Phrases(_Model):
     breathe: NonEmpty
     checkin: NonEmpty
     gentle_only: NonEmpty
+    opening_brief: NonEmpty | None = None
+    """The opening in a brief session (the full opening without it)."""
+    between_feet_brief: NonEmpty | None = None
+    """The towel wrap in a brief session; may use ``{foot}`` and ``{other_foot}``."""
+    closing_brief: NonEmpty | None = None
+    """The closing in a brief session."""
     tradition: NonEmpty
 
 

@@ -61,7 +61,7 @@ def test_json_plan_is_the_documented_timeline(cli: CliRunner) -> None:
 def test_safety_flags_change_the_plan(cli: CliRunner) -> None:
     result = cli.invoke(app, ["plan", "--gentle", "--skip-calf"])
     assert result.exit_code == 0
-    assert "Safety: Gentle pressure only" in result.stdout
+    assert "Note: Gentle pressure only" in result.stdout
     assert "up the calf" not in result.stdout
     assert "leave out the calf" in result.stdout
 
@@ -79,7 +79,7 @@ def test_safety_flags_change_the_plan(cli: CliRunner) -> None:
         (["plan", "--foot", "middle"], "--foot"),
         (["plan", "--first-foot", "both"], "--first-foot"),
         (["plan", "--format", "pdf"], "--format"),
-        (["plan", "--minutes", "4"], "The shortest possible is 5 min 54 s, with one foot only"),
+        (["plan", "--minutes", "4"], "The shortest possible is 4 min 41 s, with one foot only"),
         (["plan", "--minutes", "90"], "longer than the longest session"),
         (["plan", "--routine", "nosuch"], "no routine named 'nosuch'"),
         (["plan", "--bogus"], "--bogus"),

@@ -152,7 +152,7 @@ def cue_scenes(speech_cache: Path) -> list[tuple[Pcm, Pcm]]:
                 spoken[cue.text] = to_pcm16(engine.synthesize(cue.text), engine.sample_rate)
             quiet = np.zeros(int(0.8 * SAMPLE_RATE))
             scenes.append((noisy(rng, quiet), noisy(rng, spoken[cue.text].astype(np.float64))))
-    assert len(scenes) >= 240
+    assert len(scenes) >= 200
     return scenes
 
 

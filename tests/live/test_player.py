@@ -103,7 +103,7 @@ def test_less_never_cuts_a_count(evening: Routine) -> None:
     ball = next(s for s in timeline.segments if s.action == "ball-points")
     shorter = shift(timeline, ball.index, -30, now=ball.start + 1)
     counts = [c for c in shorter.segments[ball.index].cues if c.kind == "count"]
-    assert len(counts) == 5
+    assert len(counts) == len([c for c in ball.cues if c.kind == "count"]) >= 3
     assert shorter.segments[ball.index].end > max(c.at for c in shorter.segments[ball.index].cues)
 
 

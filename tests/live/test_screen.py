@@ -31,7 +31,7 @@ def test_screen_fits_and_shows_the_essentials(evening: Routine, width: int, heig
     assert len(lines) <= height
     assert all(len(line) <= width for line in lines)
     assert "LEFT FOOT · STEP 5 OF 7" in text
-    assert "Pressure points on the ball of the foot" in text
+    assert "Ball of the foot points" in text
     assert "PAUSED" in text
     assert "Tradition, not medical fact" in text
     assert "Next: Strokes between the metatarsals" in text

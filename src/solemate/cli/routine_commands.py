@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from solemate.cli.common import report_problems, resolve_routine, user_routines
-from solemate.plan import NIGHTLY_SECONDS, PlanOptions, bounds, full_seconds
+from solemate.plan import FITTING_RULE, NIGHTLY_SECONDS, PlanOptions, bounds, full_seconds
 from solemate.render.schedule import length
 from solemate.routine import (
     Range,
@@ -69,6 +69,7 @@ def describe(routine: Routine, lang: str = "en") -> str:
         f"Both feet: {length(shortest)} to {length(longest)}; the full preset is "
         f"{length(full_seconds(routine, both))}; one foot from {length(one_short)}.",
     ]
+    lines += ["", FITTING_RULE]
     if not shortest <= NIGHTLY_SECONDS <= longest:
         lines.append(
             f"Note: the nightly preset ({length(NIGHTLY_SECONDS)}) does not fit both feet."

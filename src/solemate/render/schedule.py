@@ -74,7 +74,7 @@ def _wrap(text: str) -> list[str]:
 
 def render_text(timeline: Timeline) -> str:
     lines = [*heading(timeline), ""]
-    lines += [f"Safety: {note}" for note in timeline.notes]
+    lines += [f"Note: {note}" for note in timeline.notes]
     if timeline.notes:
         lines.append("")
     current_foot = None
@@ -121,7 +121,7 @@ def render_text(timeline: Timeline) -> str:
 def render_markdown(timeline: Timeline) -> str:
     title, subtitle = heading(timeline)
     lines = [f"# {title}", "", f"_{subtitle}_", ""]
-    lines += [f"> **Safety:** {note}" for note in timeline.notes]
+    lines += [f"> **Note:** {note}" for note in timeline.notes]
     if timeline.notes:
         lines.append("")
     lines += ["| start | foot | step | what | length | instruction |", "|---|---|---|---|---|---|"]
