@@ -226,3 +226,18 @@ def test_a_stall_past_the_last_steps_still_records_the_last_step(evening: Routin
     assert outcome.status == "completed"
     assert ("right", 7) not in recorder.boundaries[:-1]  # the stall skipped the step itself
     assert recorder.boundaries[-1] == (last.foot, last.step)
+
+
+def test_a_ticked_count_goes_to_the_sinks_tick_and_is_never_said(evening: Routine) -> None:
+    timeline = plan(evening, PlanOptions(counts="ticks"))
+    ticked = [cue for cue in timeline.cues if cue.kind == "tick"]
+    assert ticked
+    outcome, sink, _, _ = run(timeline)
+    assert outcome.status == "completed"
+    assert [cue for _, cue, _ in sink.ticks] == ticked
+    assert all(at == cue.at for at, cue, _ in sink.ticks)
+    assert not any(cue.kind == "tick" for _, cue, _ in sink.cues)
+    assert len(sink.cues) + len(sink.ticks) == len(timeline.cues)
+    # the screen is handed the tick's words, as it would a spoken count
+    shown = {view.last_cue for view in sink.views if view.last_cue is not None}
+    assert set(ticked) <= shown

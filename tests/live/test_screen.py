@@ -9,7 +9,7 @@ from rich.console import Console
 
 from solemate.live.player import View
 from solemate.live.screen import big, render_view
-from solemate.plan import plan
+from solemate.plan import PlanOptions, plan
 from solemate.routine import Routine
 
 
@@ -40,3 +40,11 @@ def test_screen_fits_and_shows_the_essentials(evening: Routine, width: int, heig
 
 def test_big_digits_are_five_rows() -> None:
     assert len(big("12:34").plain.splitlines()) == 5
+
+
+def test_a_ticked_count_shows_its_words_like_a_spoken_one(evening: Routine) -> None:
+    timeline = plan(evening, PlanOptions(counts="ticks"))
+    segment = next(s for s in timeline.segments if any(c.kind == "tick" for c in s.cues))
+    ticked = next(c for c in segment.cues if c.kind == "tick")
+    view = View(timeline, ticked.at + 0.5, segment, None, False, ticked)
+    assert ticked.text in draw(view, 120, 40)

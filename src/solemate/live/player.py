@@ -45,7 +45,13 @@ class View:
 class Sink(Protocol):
     """Where the session goes: a screen, a speaker, a recording."""
 
-    def cue(self, cue: Cue, segment: Segment) -> None: ...
+    def cue(self, cue: Cue, segment: Segment) -> None:
+        """Say (and show) ``cue``."""
+        ...
+
+    def tick(self, cue: Cue, segment: Segment) -> None:
+        """Mark a count with the soft tick and show its words: a ``tick`` cue is never said."""
+        ...
 
     def chime(self, kind: ChimeKind) -> None: ...
 
@@ -185,7 +191,10 @@ class Player:
             if segment is not self._current:
                 self._enter(segment)
             for sink in self.sinks:
-                sink.cue(cue, segment)
+                if cue.kind == "tick":
+                    sink.tick(cue, segment)
+                else:
+                    sink.cue(cue, segment)
             self._last_cue = cue
             self._next += 1
             upcoming = [c for c, _ in self._cues[self._next : self._next + LOOKAHEAD]]
@@ -275,6 +284,7 @@ class RecordingSink:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self.cues: list[tuple[float, Cue, Segment]] = []
+        self.ticks: list[tuple[float, Cue, Segment]] = []
         self.chimes: list[tuple[float, ChimeKind]] = []
         self.views: list[View] = []
         self.notices: list[str] = []
@@ -283,6 +293,9 @@ class RecordingSink:
 
     def cue(self, cue: Cue, segment: Segment) -> None:
         self.cues.append((self.clock.now(), cue, segment))
+
+    def tick(self, cue: Cue, segment: Segment) -> None:
+        self.ticks.append((self.clock.now(), cue, segment))
 
     def chime(self, kind: ChimeKind) -> None:
         self.chimes.append((self.clock.now(), kind))

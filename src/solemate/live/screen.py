@@ -85,9 +85,13 @@ def _next_words(segment: Segment | None) -> str:
     return f"Next: {segment.title}"
 
 
+SHOWN_KINDS = frozenset({"count", "tick", "countdown", "release", "breathe", "checkin"})
+"""Cues whose words stay on screen under the instruction (a ticked count shows what it counts)."""
+
+
 def _current_words(view: View) -> str:
     cue: Cue | None = view.last_cue
-    if cue is not None and cue.kind in ("count", "countdown", "release", "breathe", "checkin"):
+    if cue is not None and cue.kind in SHOWN_KINDS:
         return cue.text
     return ""
 
@@ -187,6 +191,9 @@ class Screen:
 
     def cue(self, cue: Cue, segment: Segment) -> None:
         self._last = 0.0  # a new cue is worth a redraw at once
+
+    def tick(self, cue: Cue, segment: Segment) -> None:
+        self._last = 0.0
 
     def chime(self, kind: ChimeKind) -> None:
         pass
