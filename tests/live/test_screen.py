@@ -48,3 +48,20 @@ def test_a_ticked_count_shows_its_words_like_a_spoken_one(evening: Routine) -> N
     ticked = next(c for c in segment.cues if c.kind == "tick")
     view = View(timeline, ticked.at + 0.5, segment, None, False, ticked)
     assert ticked.text in draw(view, 120, 40)
+
+
+@pytest.mark.parametrize(("width", "height"), [(80, 24), (120, 40)])
+def test_brief_by_the_rule_says_so_and_offers_full_explanations(
+    evening: Routine, width: int, height: int
+) -> None:
+    timeline = plan(evening, PlanOptions(wording="brief"))
+    first = timeline.segments[0]
+    offered = View(timeline, 1.0, first, timeline.segments[1], False, None, offer_full=True)
+    text = draw(offered, width, height)
+    lines = text.rstrip("\n").splitlines()
+    assert len(lines) <= height
+    assert all(len(line) <= width for line in lines)
+    flat = " ".join(" ".join(line.strip("│ ").split()) for line in lines)
+    assert "Brief cues from now on: you know the routine. Press F for full explanations." in flat
+    plain = View(timeline, 1.0, first, timeline.segments[1], False, None)
+    assert "Press F" not in draw(plain, width, height)
