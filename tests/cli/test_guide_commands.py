@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -135,7 +136,7 @@ def _familiar(data_dir: Path, completed: int) -> None:
             j.finish_session(j.start_session("evening", "1", planned_seconds=720))
 
 
-def _last_options(data_dir: Path) -> dict[str, object]:
+def _last_options(data_dir: Path) -> Mapping[str, object]:
     with journal(data_dir) as j:
         return j.sessions()[-1].plan_options
 
