@@ -83,3 +83,15 @@ def test_the_tick_is_far_quieter_than_a_phrase() -> None:
     from solemate.audio.render import PHRASE_LUFS
 
     assert PHRASE_LUFS - phrase_loudness(tick(22050), 22050) > 15
+
+
+def test_the_tick_is_darker_than_the_step_bell() -> None:
+    """Bedtime: a tap with its energy low down, less bright than the chime people already hear."""
+
+    def above(audio: np.ndarray, hz: float) -> float:
+        power = np.abs(np.fft.rfft(audio.astype(np.float64))) ** 2
+        bins = np.fft.rfftfreq(audio.size, 1 / 22050)
+        return float(10 * np.log10(power[bins > hz].sum() / power.sum()))
+
+    assert above(tick(22050), 2000) < -35  # measured -38 dB
+    assert above(tick(22050), 2000) < above(step_chime(22050), 2000) - 10
