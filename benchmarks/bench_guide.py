@@ -35,6 +35,9 @@ class StampingSink:
     def cue(self, cue: Cue, segment: Segment) -> None:
         self.stamps.append((time.monotonic(), cue))
 
+    def tick(self, cue: Cue, segment: Segment) -> None:
+        self.stamps.append((time.monotonic(), cue))
+
     def chime(self, kind: ChimeKind) -> None:
         pass
 

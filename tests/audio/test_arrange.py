@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from solemate.audio.arrange import CHIME_GAP, GAP, arrange, chime_key, speech_key
+from solemate.audio.arrange import CHIME_GAP, GAP, TICK_KEY, arrange, chime_key, cue_key, speech_key
 from solemate.audio.sounds import Chime
 from solemate.plan import PlanOptions, plan
 from solemate.routine import builtin_routine
@@ -17,8 +17,9 @@ def _lengths(timeline: object, speech_ms: int) -> dict[str, int]:
     from solemate.timeline import Timeline
 
     assert isinstance(timeline, Timeline)
-    lengths = {speech_key(c.text): speech_ms for c in timeline.cues}
+    lengths = {speech_key(c.text): speech_ms for c in timeline.cues if c.kind != "tick"}
     lengths.update({chime_key(k): 1200 for k in Chime})
+    lengths[TICK_KEY] = 250
     return lengths
 
 
@@ -96,3 +97,27 @@ def test_speech_that_runs_past_the_end_lengthens_the_session() -> None:
     last = max(p.end for p in arrangement.placed)
     assert arrangement.length > timeline.total * RATE
     assert arrangement.length == last + 500
+
+
+def test_a_ticked_count_is_placed_as_the_tick_never_as_words() -> None:
+    voiced = tiny_timeline()
+    ticked = tiny_timeline(counts="ticks")
+    said = arrange(voiced, _lengths(voiced, 300), RATE)
+    marked = arrange(ticked, _lengths(ticked, 300), RATE)
+    ticks = [p for p in marked.placed if p.kind == "tick"]
+    tick_cues = [c for c in ticked.cues if c.kind == "tick"]
+    assert len(tick_cues) == 2
+    assert [p.start for p in ticks] == [c.at * RATE for c in tick_cues]
+    assert all(p.key == TICK_KEY and p.length == 250 for p in ticks)
+    assert len(marked.speech) == len(said.speech) - len(tick_cues)
+    assert not any(p.key == speech_key(c.text) for p in marked.placed for c in tick_cues)
+    assert len(marked.cues) == len(said.cues) == len(ticked.cues)
+    assert [cue_key(c) for c in ticked.cues].count(TICK_KEY) == 2
+
+
+def test_a_tick_waits_for_speech_and_counts_as_late() -> None:
+    ticked = tiny_timeline(counts="ticks")
+    arrangement = arrange(ticked, _lengths(ticked, 6000), RATE, chimes=False)
+    ticks = [p for p in arrangement.placed if p.kind == "tick"]
+    assert all(p.planned is not None and p.start > p.planned for p in ticks)
+    assert set(map(id, ticks)) <= set(map(id, arrangement.late))

@@ -436,3 +436,34 @@ def test_a_slow_voice_planned_for_its_rate_is_never_late(
     # Only a countdown's one-word-a-second rhythm can run a fraction of a second behind.
     assert all(planned in countdown and actual - planned < 0.3 for planned, actual in late), late
     assert result.seconds == shortest
+
+
+def test_ticked_counts_are_heard_as_a_soft_tick_not_said(
+    tmp_path: Path, engine: SpeechEngine
+) -> None:
+    said_result = render_session(
+        tiny_timeline(), tmp_path / "said.wav", RenderOptions(date="2026-01-01"), speaker=engine
+    )
+    ticked = tiny_timeline(counts="ticks")
+    ticked_result = render_session(
+        ticked, tmp_path / "ticked.wav", RenderOptions(date="2026-01-01"), speaker=engine
+    )
+    assert ticked_result.ticks == 2
+    assert ticked_result.cues == said_result.cues == len(ticked.cues)
+    assert ticked_result.late_cues == 0
+    said, rate = decode(tmp_path / "said.wav")
+    heard, _ = decode(tmp_path / "ticked.wav")
+    assert heard.size == said.size == 90 * rate
+
+    def level(audio: np.ndarray, a: float, b: float) -> float:
+        part = audio[round(a * rate) : round(b * rate)]
+        return float(10 * np.log10(np.mean(part**2) + 1e-20))
+
+    voice = level(said, 12, 14)  # the first instruction, in both files
+    assert level(heard, 12, 14) == pytest.approx(voice, abs=1.5)
+    for cue in (c for c in ticked.cues if c.kind == "tick"):
+        tap, after = level(heard, cue.at, cue.at + 0.1), level(heard, cue.at + 0.4, cue.at + 2.5)
+        assert tap > -60, "the tick is audible at its time"
+        assert voice - tap > 8, "and well under the voice"
+        assert after < -80, "nothing is said after it: the count's words are not in the file"
+        assert level(said, cue.at + 0.4, cue.at + 1.0) > -40  # where the voice says the count

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -97,6 +99,8 @@ def test_no_answers_at_all_is_a_clear_message(cli: CliRunner, data_dir: Path) ->
         (["--rate", "50"], "--rate must be 80–450"),
         (["--minutes", "3"], "shorter than the shortest session"),
         (["--database", "nosuchdb://x"], "cannot open the journal"),
+        (["--wording", "chatty"], "Invalid value for '--wording': Value error, 'chatty'"),
+        (["--counts", "beeps"], "Invalid value for '--counts': Value error, 'beeps'"),
     ],
 )
 def test_bad_guide_flags(cli: CliRunner, data_dir: Path, args: list[str], needle: str) -> None:
@@ -115,6 +119,60 @@ def test_safety_command_and_show(cli: CliRunner, data_dir: Path) -> None:
     assert "patch of skin" in result.stdout
     shown = cli.invoke(app, ["safety", "--show"])
     assert "go-with-changes; yes to: oil-allergy" in shown.stdout
+
+
+# --- wording and counts -------------------------------------------------------------------------
+
+
+def _familiar(data_dir: Path, completed: int) -> None:
+    """A journal with a safety screen and ``completed`` finished sessions."""
+    from solemate.wording_service import FAMILIAR_AFTER
+
+    assert completed <= FAMILIAR_AFTER + 1
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with journal(data_dir) as j:
+        j.record_screen(dt.date.today(), dict.fromkeys((q.id for q in QUESTIONS), False), "go", [])
+        for _ in range(completed):
+            j.finish_session(j.start_session("evening", "1", planned_seconds=720))
+
+
+def _last_options(data_dir: Path) -> Mapping[str, object]:
+    with journal(data_dir) as j:
+        return j.sessions()[-1].plan_options
+
+
+def test_wording_and_counts_chosen_reach_the_plan(cli: CliRunner, data_dir: Path) -> None:
+    args = ["guide", *FAST, "--wording", "brief", "--counts", "ticks"]
+    result = cli.invoke(app, args, input=ALL_NO + "\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert (_last_options(data_dir)["wording"], _last_options(data_dir)["counts"]) == (
+        "brief",
+        "ticks",
+    )
+    assert "Brief cues from now on" not in result.stdout  # chosen, not decided for them
+
+
+def test_four_sessions_are_still_explained_in_full(cli: CliRunner, data_dir: Path) -> None:
+    _familiar(data_dir, 4)
+    result = cli.invoke(app, ["guide", *FAST], input="\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert _last_options(data_dir)["wording"] == "full"
+    assert "Brief cues" not in result.stdout
+
+
+def test_after_five_sessions_the_cues_turn_brief_and_say_so(cli: CliRunner, data_dir: Path) -> None:
+    _familiar(data_dir, 5)
+    result = cli.invoke(app, ["guide", *FAST], input="\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert _last_options(data_dir)["wording"] == "brief"
+    assert (
+        "Brief cues from now on: you know the routine. "
+        "Press F during the session for full explanations." in result.stdout
+    )
+    explicit = cli.invoke(app, ["guide", *FAST, "--wording", "full"], input="\n\n")
+    assert explicit.exit_code == 0, explicit.stderr
+    assert _last_options(data_dir)["wording"] == "full"  # an explicit --wording always wins
+    assert "Brief cues" not in explicit.stdout
 
 
 # --- a real terminal --------------------------------------------------------------------------------
@@ -220,3 +278,29 @@ def test_a_massage_night_is_one_line_and_no_question(cli: CliRunner, data_dir: P
     assert "Experiment night 1 of 28: tonight is a massage night." in result.stdout
     assert "Massage anyway?" not in result.stdout
     assert "Session complete: 12 min." in result.stdout
+
+
+def test_f_in_a_real_terminal_goes_back_to_full_explanations(tmp_path: Path) -> None:
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is not installed (apt-get install tmux)")
+    _familiar(tmp_path, 5)
+    session = f"solemate-test-f-{os.getpid()}"
+    env = f"env -u COLUMNS -u LINES SOLEMATE_DATA_DIR={tmp_path} TERM=xterm-256color"
+    command = f"{env} {sys.executable} -m solemate guide --nightly --no-voice --no-chime --speed 30; echo EXIT=$?; sleep 60"
+    tmux("new-session", "-d", "-s", session, "-x", "110", "-y", "36", command)
+    try:
+        wait_for(session, "How stressed do you feel right now?")
+        tmux("send-keys", "-t", session, "Enter")
+        wait_for(session, "Press F for full explanations.")
+        tmux("send-keys", "-t", session, "f")
+        deadline = time.monotonic() + 5
+        while "Press F" in tmux("capture-pane", "-p", "-t", session):
+            assert time.monotonic() < deadline, "the offer stays on screen after F"
+            time.sleep(0.1)
+        tmux("send-keys", "-t", session, "q")
+        screen = wait_for(session, "recorded as interrupted")
+        tmux("send-keys", "-t", session, "Enter")
+        screen = wait_for(session, "EXIT=0")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    assert "to keep them: solemate guide --wording full" in screen

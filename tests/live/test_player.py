@@ -226,3 +226,66 @@ def test_a_stall_past_the_last_steps_still_records_the_last_step(evening: Routin
     assert outcome.status == "completed"
     assert ("right", 7) not in recorder.boundaries[:-1]  # the stall skipped the step itself
     assert recorder.boundaries[-1] == (last.foot, last.step)
+
+
+def test_a_ticked_count_goes_to_the_sinks_tick_and_is_never_said(evening: Routine) -> None:
+    timeline = plan(evening, PlanOptions(counts="ticks"))
+    ticked = [cue for cue in timeline.cues if cue.kind == "tick"]
+    assert ticked
+    outcome, sink, _, _ = run(timeline)
+    assert outcome.status == "completed"
+    assert [cue for _, cue, _ in sink.ticks] == ticked
+    assert all(at == cue.at for at, cue, _ in sink.ticks)
+    assert not any(cue.kind == "tick" for _, cue, _ in sink.cues)
+    assert len(sink.cues) + len(sink.ticks) == len(timeline.cues)
+    # the screen is handed the tick's words, as it would a spoken count
+    shown = {view.last_cue for view in sink.views if view.last_cue is not None}
+    assert set(ticked) <= shown
+
+
+def test_one_key_changes_a_brief_session_to_full_explanations(evening: Routine) -> None:
+    from solemate.live.player import matching_segment
+
+    brief = plan(evening, PlanOptions(wording="brief"))
+    full = plan(evening, PlanOptions(wording="full"))
+    arch = next(s for s in brief.segments if s.step == 3 and s.foot == "left")
+    pressed = arch.start + 5.0
+    clock = FakeClock()
+    sink = RecordingSink(clock)
+    recorder = ListRecorder()
+    player = Player(
+        brief,
+        clock,
+        ScriptedInputs([(pressed, Command.FULL)]),
+        [sink],
+        recorder,
+        full_wording=full,
+    )
+    outcome = player.run()
+    assert outcome.status == "completed"
+    same = matching_segment(full, brief, arch)
+    assert (same.foot, same.step, same.action) == (arch.foot, arch.step, arch.action)
+    # the arch starts again from its beginning, in full words; the session ends that much later
+    after = [(at, cue) for at, cue, _ in sink.cues if at > pressed]
+    assert after[0][1] == same.cues[0]
+    assert after[0][0] == pytest.approx(pressed + same.cues[0].at - same.start)
+    later = [cue for _, cue in after]
+    assert later == [c for c in full.cues if c.at >= same.start]
+    assert clock.t == pytest.approx(full.total + pressed - same.start)
+    assert outcome.timeline is full
+    went_back = next(
+        i for i, (a, b) in enumerate(itertools.pairwise(sink.views), 1) if b.position < a.position
+    )
+    assert all(v.offer_full for v in sink.views[:went_back])
+    assert not any(v.offer_full for v in sink.views[went_back:])
+    # the arch was entered once: going back into it neither chimes nor records it again
+    assert recorder.boundaries.count(("left", 3)) == 1
+
+
+def test_the_full_key_does_nothing_when_nothing_is_offered(evening: Routine) -> None:
+    timeline = plan(evening, PlanOptions(wording="brief"))
+    outcome, sink, _, clock = run(timeline, [(100.0, Command.FULL)])
+    assert outcome.timeline is timeline
+    assert clock.t == timeline.total
+    assert sink.notices == []
+    assert not any(view.offer_full for view in sink.views)

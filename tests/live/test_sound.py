@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from solemate.cli.app import app
 from solemate.live import sound
 from solemate.live.sound import NO_DEVICE, Mixer, SilentOutput, SoundSink, open_sound
-from solemate.plan import plan
+from solemate.plan import PlanOptions, plan
 from solemate.routine import Routine
 from solemate.safety import QUESTIONS
 
@@ -106,3 +106,21 @@ def test_a_missing_neural_voice_is_a_usage_error(
     result = cli.invoke(app, ["guide", "--voice", str(tmp_path / "calm.onnx"), "--speed", "1000"])
     assert result.exit_code == 2
     assert "calm.onnx" in result.stderr
+
+
+def test_a_ticked_count_plays_the_tick_and_synthesizes_nothing(evening: Routine) -> None:
+    from solemate.audio.sounds import tick
+    from solemate.audio.speech import SAMPLE_RATE
+
+    speaker = FakeSpeaker()
+    sink = SoundSink(speaker, chimes=False, output=SilentOutput())
+    timeline = plan(evening, PlanOptions(counts="ticks"))
+    segment = next(s for s in timeline.segments if any(c.kind == "tick" for c in s.cues))
+    ticked = next(c for c in segment.cues if c.kind == "tick")
+    sink.prepare([ticked])
+    sink.tick(ticked, segment)
+    sink.close()
+    assert speaker.said == []
+    clip = tick(SAMPLE_RATE)
+    played = sink.mixer.read(clip.size).astype(np.float64) / 32767
+    np.testing.assert_allclose(played, clip, atol=1 / 16384)

@@ -7,6 +7,7 @@ import json
 from solemate.plan import PlanOptions, plan
 from solemate.routine import builtin_routine
 from solemate.timeline import Timeline
+from solemate.web.cue_audio import text_digest
 from tests.journal.conftest import FakeClock
 from tests.web.conftest import Client
 
@@ -226,3 +227,46 @@ def test_cue_audio_only_for_planned_cues(client: Client) -> None:
     assert unknown.status_code == 404
     assert unknown.json()["field"] == "digest"
     assert client.get(f"/api/speech/{digest}.mp3").status_code == 422
+
+
+def test_plan_takes_wording_and_counts(client: Client) -> None:
+    params = {"minutes": 12, "wording": "brief", "counts": "ticks"}
+    response = client.get("/api/plan", params=params)
+    assert response.status_code == 200
+    expected = plan(builtin_routine(), PlanOptions(minutes=12, wording="brief", counts="ticks"))
+    assert Timeline.from_dict(response.json()) == expected
+    assert any(cue.kind == "tick" for cue in expected.cues)
+
+
+def test_ticked_counts_get_no_cue_audio(client: Client) -> None:
+    client.screen()
+    doc = client.start(counts="ticks")
+    assert doc["session"]["options"]["counts"] == "ticks"
+    cues = [c for s in doc["timeline"]["segments"] for c in s["cues"]]
+    ticked = {c["text"] for c in cues if c["kind"] == "tick"}
+    said = {c["text"] for c in cues if c["kind"] != "tick"}
+    assert ticked
+    assert set(doc["audio"]) == said
+    digest = text_digest(next(iter(ticked - said)))
+    assert client.get(f"/api/speech/{digest}.ogg").status_code == 404
+
+
+def _complete(client: Client, times: int) -> None:
+    for _ in range(times):
+        session_id = client.start()["session"]["id"]
+        finished = client.post(f"/api/sessions/{session_id}/finish", json={"status": "completed"})
+        assert finished.status_code == 200, finished.text
+
+
+def test_an_unchosen_wording_turns_brief_after_five_completed_sessions(client: Client) -> None:
+    from solemate.wording_service import FAMILIAR_AFTER
+
+    client.screen()
+    _complete(client, FAMILIAR_AFTER - 1)
+    interrupted = client.start()["session"]["id"]
+    client.post(f"/api/sessions/{interrupted}/finish", json={"status": "interrupted"})
+    assert client.start()["session"]["options"]["wording"] == "full"
+    _complete(client, 1)
+    assert client.start()["session"]["options"]["wording"] == "brief"
+    assert client.start(wording="full")["session"]["options"]["wording"] == "full"
+    assert client.start(wording=None)["session"]["options"]["wording"] == "brief"

@@ -38,6 +38,10 @@ def _cases(session_id: int) -> list[Case]:
         ("POST", "/api/sessions", {"before_stress": "5"}, "before_stress"),
         ("POST", "/api/sessions", {"before_stress": 2.5}, "before_stress"),
         ("POST", "/api/sessions", {"colour": "blue"}, "colour"),
+        ("POST", "/api/sessions", {"wording": "chatty"}, "wording"),
+        ("POST", "/api/sessions", {"wording": 1}, "wording"),
+        ("POST", "/api/sessions", {"counts": "beeps"}, "counts"),
+        ("POST", "/api/sessions", {"counts": None}, "counts"),
         ("POST", f"{s}/progress", NOT_JSON, "body"),
         ("POST", f"{s}/progress", {}, "segment"),
         ("POST", f"{s}/progress", {"segment": -1}, "segment"),
@@ -107,6 +111,8 @@ def _cases(session_id: int) -> list[Case]:
         ("GET", "/api/plan?minutes=nan", None, "minutes"),
         ("GET", "/api/plan?voice=robot", None, "voice"),
         ("GET", "/api/plan?gentle=perhaps", None, "gentle"),
+        ("GET", "/api/plan?wording=chatty", None, "wording"),
+        ("GET", "/api/plan?counts=beeps", None, "counts"),
         ("GET", "/api/sessions?last=-1", None, "last"),
         ("GET", "/api/sleep?last=abc", None, "last"),
         ("GET", "/api/sleep/defaults?wake_date=tomorrow", None, "wake_date"),
@@ -167,3 +173,18 @@ def test_streamed_bodies_are_cut_at_the_limit(client: Client) -> None:
         "/api/safety", content=chunks(), headers={"content-type": "application/json"}
     )
     assert response.status_code == 413, response.text
+
+
+def test_a_bad_wording_or_counts_says_what_is_allowed(client: Client) -> None:
+    client.screen()
+    for path, kwargs in [
+        ("/api/sessions", {"json": {"minutes": 12, "wording": "chatty"}}),
+        ("/api/plan?minutes=12&wording=chatty", {}),
+    ]:
+        send = client.post if path == "/api/sessions" else client.get
+        answer = send(path, **kwargs)
+        assert answer.status_code == 422
+        assert answer.json()["field"] == "wording"
+        assert "'full' or 'brief'" in answer.json()["detail"], answer.json()
+    ticks = client.get("/api/plan?minutes=12&counts=beeps").json()
+    assert "'voice' or 'ticks'" in ticks["detail"], ticks

@@ -143,3 +143,47 @@ def test_manifest_and_service_worker(client: Client) -> None:
     assert "/play" in shell
     for url in shell:
         assert client.get(url).status_code == 200, url
+
+
+def _boot(html: str) -> dict[str, object]:
+    found = re.search(r'<script type="application/json" id="boot">(.*?)</script>', html, re.S)
+    assert found
+    data: dict[str, object] = json.loads(found.group(1))
+    return data
+
+
+def test_the_slider_covers_the_guides_ten_to_fifteen_minutes(client: Client) -> None:
+    html = client.get("/").text
+    slider = re.search(r'<input type="range" id="minutes"[^>]*>', html)
+    assert slider
+    assert 'min="10"' in slider.group(0)
+    assert 'max="15"' in slider.group(0)
+    assert _boot(html)["shortestMinutes"] == 10
+
+
+def test_tonight_offers_wording_and_counts(client: Client) -> None:
+    html = client.get("/").text
+    for value, label in [
+        ("full", "Full explanations"),
+        ("brief", "Brief (I know the routine)"),
+    ]:
+        assert re.search(rf'name="wording" value="{value}"[^>]*><span>{re.escape(label)}<', html)
+    assert re.search(r'name="wording" value="full" checked>', html)
+    assert re.search(r'name="counts" value="voice" checked><span>Spoken counts<', html)
+    assert re.search(r'name="counts" value="ticks"><span>Soft ticks<', html)
+    assert _boot(html)["wording"] == {"value": "full", "offerFull": False}
+    assert re.search(r'<p id="brief-notice"[^>]* hidden>', html)
+
+
+def test_after_five_completed_sessions_tonight_is_brief_and_says_so(client: Client) -> None:
+    client.screen()
+    for _ in range(5):
+        session_id = client.start()["session"]["id"]
+        client.post(f"/api/sessions/{session_id}/finish", json={"status": "completed"})
+    html = client.get("/").text
+    assert _boot(html)["wording"] == {"value": "brief", "offerFull": True}
+    notice = re.search(r'<p id="brief-notice"([^>]*)>([^<]*)</p>', html)
+    assert notice
+    assert "hidden" not in notice.group(1)
+    assert notice.group(2) == "Brief cues from now on: you know the routine."
+    assert re.search(r'name="wording" value="brief" checked>', html)

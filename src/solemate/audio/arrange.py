@@ -4,7 +4,9 @@ Placement rule (the same one the live guide follows): a cue starts at ``round(at
 previous speech is still going it starts :data:`GAP` after that speech ends, never earlier than its
 own time. A chime announces a new step (a bell), the other foot (two notes) and the end (a bowl):
 it is placed to finish just before the cue it announces, in the silence after the previous
-speech, and when there is no room it pushes that cue later rather than talking over it.
+speech, and when there is no room it pushes that cue later rather than talking over it. A count
+the plan marks with a tick (a ``tick`` cue) is placed like a spoken one, but as the soft tick
+sound: it is never said.
 
 The arrangement is pure bookkeeping over sample indices; the sounds themselves stay in
 :class:`Sounds`, one copy per distinct phrase, so memory follows the routine's vocabulary, not the
@@ -16,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from solemate.audio.sounds import Chime
-from solemate.timeline import Segment, Timeline
+from solemate.timeline import Cue, Segment, Timeline
 
 GAP = 0.25
 """Seconds of silence between two phrases when the second had to wait for the first."""
@@ -38,9 +40,9 @@ class Placed:
     start: int
     length: int
     key: str
-    kind: str  # "speech" or "chime"
+    kind: str  # "speech", "tick" or "chime"
     planned: int | None = None
-    """For speech: the cue's own time in samples (``start`` is later when it had to wait)."""
+    """For a cue (speech or tick): its own time in samples (``start`` is later when it waited)."""
 
     @property
     def end(self) -> int:
@@ -66,9 +68,14 @@ class Arrangement:
         return [p for p in self.placed if p.kind == "speech"]
 
     @property
+    def cues(self) -> list[Placed]:
+        """Every cue's sound, said or ticked, in time order."""
+        return [p for p in self.placed if p.planned is not None]
+
+    @property
     def late(self) -> list[Placed]:
         """Cues that had to wait for earlier speech (or a chime) to finish."""
-        return [p for p in self.speech if p.planned is not None and p.start > p.planned]
+        return [p for p in self.cues if p.planned is not None and p.start > p.planned]
 
 
 def chime_key(kind: Chime) -> str:
@@ -77,6 +84,15 @@ def chime_key(kind: Chime) -> str:
 
 def speech_key(text: str) -> str:
     return f"say:{text}"
+
+
+TICK_KEY = "tick"
+"""The one sound every ``tick`` cue plays."""
+
+
+def cue_key(cue: Cue) -> str:
+    """The sound a cue plays: its words, or the tick for a count that is not said."""
+    return TICK_KEY if cue.kind == "tick" else speech_key(cue.text)
 
 
 def chapter_title(segment: Segment) -> str:
@@ -106,8 +122,8 @@ def arrange(
 ) -> Arrangement:
     """Place every cue and chime of ``timeline``; ``lengths`` gives each sound's length in samples.
 
-    ``lengths`` must hold :func:`speech_key` of every cue text and, with ``chimes``, the three
-    :func:`chime_key` sounds.
+    ``lengths`` must hold :func:`cue_key` of every cue (the tick, when the plan has ``tick`` cues)
+    and, with ``chimes``, the three :func:`chime_key` sounds.
     """
     rate = sample_rate
     gap, chime_gap = round(GAP * rate), round(CHIME_GAP * rate)
@@ -129,9 +145,10 @@ def arrange(
                 placed.append(Placed(chime_start, length, chime_key(chime), "chime"))
                 busy_until = chime_start + length
                 earliest = busy_until + chime_gap
-            key = speech_key(cue.text)
+            key = cue_key(cue)
+            kind = "tick" if key == TICK_KEY else "speech"
             start = max(planned, earliest)
-            placed.append(Placed(start, lengths[key], key, "speech", planned=planned))
+            placed.append(Placed(start, lengths[key], key, kind, planned=planned))
             busy_until = start + lengths[key]
         if len(placed) > first_sound:
             # A chapter starts with its first sound (its chime, or its first words), so skipping

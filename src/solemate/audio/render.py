@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from solemate.audio.ambient import Ambient, Music, make_bed, probe_music
-from solemate.audio.arrange import Arrangement, arrange, chime_key, speech_key
+from solemate.audio.arrange import TICK_KEY, Arrangement, arrange, chime_key, speech_key
 from solemate.audio.chapters import Tags, tag_file, write_side_file
 from solemate.audio.dsp import TruePeakMeter, fft_resample, limit, limit_whole, limiter_context
 from solemate.audio.encode import (
@@ -39,7 +39,7 @@ from solemate.audio.encode import (
 )
 from solemate.audio.loudness import SILENCE, LoudnessMeter, db, phrase_loudness
 from solemate.audio.mix import Mixer
-from solemate.audio.sounds import Chime, chime
+from solemate.audio.sounds import Chime, chime, tick
 from solemate.audio.speech import (
     DEFAULT_RATE,
     DEFAULT_VOICE,
@@ -115,7 +115,9 @@ class RenderResult:
     max_delay: float
     timings: dict[str, float] = field(default_factory=dict)
     cue_starts: list[tuple[float, float]] = field(default_factory=list)
-    """(planned, actual) seconds of every spoken cue."""
+    """(planned, actual) seconds of every cue, spoken or ticked."""
+    ticks: int = 0
+    """Cues marked by the soft tick instead of words."""
 
 
 Progress = Callable[[str, float], None]
@@ -142,12 +144,12 @@ PREPARED_FORMAT = 2
 def prepare_sounds(
     timeline: Timeline, speaker: Speaker, rate: int, progress: Progress = _no_progress
 ) -> dict[str, Audio]:
-    """Every phrase of ``timeline`` ready to mix, and the chimes.
+    """Every phrase of ``timeline`` ready to mix, the chimes and the tick (a ``tick`` cue is not said).
 
     Prepared phrases are cached beside the raw ones (as 16-bit, the cold path included, so a warm
     render is the same samples as a cold one): a warm render neither synthesizes nor levels.
     """
-    texts = list(dict.fromkeys(cue.text for cue in timeline.cues))
+    texts = list(dict.fromkeys(cue.text for cue in timeline.cues if cue.kind != "tick"))
     sounds: dict[str, Audio] = {}
     for i, text in enumerate(texts):
         samples = None
@@ -172,6 +174,7 @@ def prepare_sounds(
         progress("speech", (i + 1) / len(texts))
     for kind in Chime:
         sounds[chime_key(kind)] = chime(kind, rate)
+    sounds[TICK_KEY] = tick(rate)
     return sounds
 
 
@@ -274,8 +277,8 @@ def render_session(
     timings["write"] = clock() - t2
     timings["total"] = clock() - t0
 
-    speech = arrangement.speech
-    delays = [(p.start - (p.planned or p.start)) / rate for p in speech]
+    cues = arrangement.cues
+    delays = [(p.start - (p.planned or p.start)) / rate for p in cues]
     return RenderResult(
         path=output,
         format=fmt,
@@ -288,10 +291,11 @@ def render_session(
         gain_db=gain_db,
         chapters=len(arrangement.chapters),
         late_cues=len(arrangement.late),
-        cues=len(speech),
+        cues=len(cues),
         max_delay=max(delays, default=0.0),
         timings=timings,
-        cue_starts=[((p.planned or p.start) / rate, p.start / rate) for p in speech],
+        cue_starts=[((p.planned or p.start) / rate, p.start / rate) for p in cues],
+        ticks=sum(p.kind == "tick" for p in cues),
     )
 
 

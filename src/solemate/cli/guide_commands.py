@@ -13,6 +13,7 @@ import typer
 
 from solemate.cli.common import fail, resolve_routine, usage_error
 from solemate.cli.plan_commands import (
+    COUNTS,
     FIRST_FOOT,
     FOOT,
     FULL,
@@ -23,12 +24,15 @@ from solemate.cli.plan_commands import (
     PREPARATION,
     ROUTINE,
     SKIP_CALF,
+    CountsOption,
     FeetOption,
     FootOption,
+    WordingOption,
     plan_options,
 )
 from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan
 from solemate.safety import QUESTIONS, AnswerError, Level, SafetyChanges, Verdict, screen
+from solemate.wording_service import BRIEF_NOTICE, tonight_wording
 
 if TYPE_CHECKING:
     from solemate.journal import Journal
@@ -38,6 +42,12 @@ if TYPE_CHECKING:
     from solemate.timeline import Segment, Timeline
 
 SCREEN_VALID_DAYS = 90
+GUIDE_WORDING = typer.Option(
+    None,
+    "--wording",
+    help="full: explain each part; brief: name it, give counts and holds. "
+    "Unset: full at first, brief after five completed sessions (F goes back to full).",
+)
 DATABASE = typer.Option(
     None,
     "--database",
@@ -182,6 +192,7 @@ def play(
     recorder: JournalRecorder,
     speed: float,
     listen: bool = False,
+    full_wording: Timeline | None = None,
 ) -> Outcome:
     from rich.console import Console
 
@@ -195,7 +206,7 @@ def play(
     clock = SystemClock(speed)
     display = Screen(Console())
     with display, voice or contextlib.nullcontext():
-        player = Player(timeline, clock, inputs, [display, *sinks], recorder)
+        player = Player(timeline, clock, inputs, [display, *sinks], recorder, full_wording)
         try:
             if sys.stdin.isatty():
                 with KeyReader(inputs.put):
@@ -257,6 +268,8 @@ def register(app: typer.Typer) -> None:
         preparation: bool = PREPARATION,
         gentle: bool = GENTLE,
         skip_calf: bool = SKIP_CALF,
+        wording: WordingOption | None = GUIDE_WORDING,
+        counts: CountsOption = COUNTS,
         routine: str = ROUTINE,
         no_voice: bool = typer.Option(
             False, "--no-voice", help="Show the session without speaking it."
@@ -278,7 +291,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Talk you through tonight's massage, hands-free: spoken cues, chimes, counted holds."""
         options = plan_options(
-            minutes, nightly, full, partner, first_foot, foot, preparation, gentle, skip_calf
+            minutes,
+            nightly,
+            full,
+            partner,
+            first_foot,
+            foot,
+            preparation,
+            gentle,
+            skip_calf,
+            wording or WordingOption.full,
+            counts,
         )
         if not 0 < speed <= 1000:
             usage_error(f"--speed must be above 0 and at most 1000, got {speed:g}")
@@ -309,8 +332,17 @@ def register(app: typer.Typer) -> None:
                 skip_calf=options.safety.skip_calf or verdict.changes.skip_calf,
                 patch_test=verdict.changes.patch_test,
             )
-            options = replace(options, safety=safety)
-            timeline = plan(chosen, options)
+            choice = tonight_wording(journal, wording.value if wording else None)
+            options = replace(options, safety=safety, wording=choice.wording)
+            try:
+                timeline = plan(chosen, options)
+                full_wording = (
+                    plan(chosen, replace(options, wording="full")) if choice.offer_full else None
+                )
+            except PlanError as exc:
+                usage_error(str(exc))
+            if full_wording is not None:
+                typer.echo(f"{BRIEF_NOTICE} Press F during the session for full explanations.")
             who = "your partner" if options.voice == "partner" else "you"
             before = ask_rating(
                 f"How stressed {'does' if who != 'you' else 'do'} {who} feel right now?"
@@ -323,8 +355,11 @@ def register(app: typer.Typer) -> None:
             )
             if before is not None:
                 journal.rate_stress("before", before, session_id=session_id)
-            outcome = play(timeline, sinks, JournalRecorder(journal, session_id), speed, listen)
+            recorder = JournalRecorder(journal, session_id)
+            outcome = play(timeline, sinks, recorder, speed, listen, full_wording)
             typer.echo(describe_outcome(outcome))
+            if choice.offer_full and outcome.timeline.options.get("wording") == "full":
+                typer.echo("Full explanations tonight; to keep them: solemate guide --wording full")
             after = ask_rating(
                 f"And now, how stressed {'does' if who != 'you' else 'do'} {who} feel?"
             )

@@ -13,6 +13,7 @@ class Command(StrEnum):
     REPEAT = "repeat"
     MORE = "more"  # 30 s more for the current step
     LESS = "less"  # 30 s less
+    FULL = "full"  # full explanations instead of brief cues, for the rest of the session
     QUIT = "quit"
 
 
@@ -34,6 +35,8 @@ KEYS: dict[str, Command] = {
     "=": Command.MORE,
     "-": Command.LESS,
     "_": Command.LESS,
+    "f": Command.FULL,
+    "F": Command.FULL,
     "q": Command.QUIT,
     "Q": Command.QUIT,
     "\x03": Command.QUIT,  # Ctrl-C in raw mode

@@ -3,6 +3,9 @@
 Deadlines are absolute. The player remembers one anchor, "session position P was at clock time T",
 and every deadline is computed from it, so nothing accumulates: a 30-minute session ends on time,
 pauses included. Outputs (screen, speech, chimes), inputs (keys, voice) and the journal are passed in.
+
+A session whose cues turned brief on their own can be given its full-wording plan too: one key
+(:attr:`Command.FULL`) changes over to it, and the part under way starts again, explained in full.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ class View:
     next_segment: Segment | None
     paused: bool
     last_cue: Cue | None
+    offer_full: bool = False
+    """Brief cues chosen by the rule: the screen offers full explanations (one key)."""
 
     @property
     def remaining_in_segment(self) -> float:
@@ -45,7 +50,13 @@ class View:
 class Sink(Protocol):
     """Where the session goes: a screen, a speaker, a recording."""
 
-    def cue(self, cue: Cue, segment: Segment) -> None: ...
+    def cue(self, cue: Cue, segment: Segment) -> None:
+        """Say (and show) ``cue``."""
+        ...
+
+    def tick(self, cue: Cue, segment: Segment) -> None:
+        """Mark a count with the soft tick and show its words: a ``tick`` cue is never said."""
+        ...
 
     def chime(self, kind: ChimeKind) -> None: ...
 
@@ -90,6 +101,24 @@ def _step_key(segment: Segment) -> tuple[str, object, object]:
     return (segment.kind, segment.foot, segment.step)
 
 
+def _part_key(segment: Segment) -> tuple[str, object, object, object]:
+    return (segment.kind, segment.foot, segment.step, segment.action)
+
+
+def matching_segment(other: Timeline, timeline: Timeline, segment: Segment) -> Segment:
+    """``segment`` of ``timeline`` in ``other``, a plan of the same session in other words.
+
+    The same part (kind, foot, step, action) at the same repetition; the part at the same time when
+    ``other`` has no such part.
+    """
+    key = _part_key(segment)
+    nth = sum(_part_key(s) == key for s in timeline.segments[: segment.index])
+    same = [s for s in other.segments if _part_key(s) == key]
+    if nth < len(same):
+        return same[nth]
+    return other.segment_at(min(segment.start, other.total)) or other.segments[-1]
+
+
 class Player:
     def __init__(
         self,
@@ -98,8 +127,11 @@ class Player:
         inputs: Inputs,
         sinks: Sequence[Sink],
         recorder: Recorder | None = None,
+        full_wording: Timeline | None = None,
     ) -> None:
         self.timeline = timeline
+        self.full_wording = full_wording
+        """The same session in full wording, offered until taken (None: nothing to offer)."""
         self.clock = clock
         self.inputs = inputs
         self.sinks = list(sinks)
@@ -150,6 +182,7 @@ class Player:
             following[0] if following else None,
             self.paused,
             self._last_cue,
+            self.full_wording is not None,
         )
         for sink in self.sinks:
             sink.show(view)
@@ -185,7 +218,10 @@ class Player:
             if segment is not self._current:
                 self._enter(segment)
             for sink in self.sinks:
-                sink.cue(cue, segment)
+                if cue.kind == "tick":
+                    sink.tick(cue, segment)
+                else:
+                    sink.cue(cue, segment)
             self._last_cue = cue
             self._next += 1
             upcoming = [c for c, _ in self._cues[self._next : self._next + LOOKAHEAD]]
@@ -200,6 +236,16 @@ class Player:
             sink.cut()
         self._anchor(position)
         self._next = bisect.bisect_left(self._times, position)
+
+    def _change_to_full(self, segment: Segment) -> None:
+        """Go on in full wording: the part under way starts again, now explained in full."""
+        full = self.full_wording
+        assert full is not None
+        self.full_wording = None
+        same = matching_segment(full, self.timeline, segment)
+        self.timeline = full
+        self._reindex()
+        self._seek(float(same.start))
 
     def _handle(self, command: Command) -> Status | None:
         position = self.position()
@@ -225,6 +271,8 @@ class Player:
             self._reindex()
             self._current = self.timeline.segments[segment.index]
             # cues before `position` are unchanged, so the count of fired cues still holds
+        elif command is Command.FULL and self.full_wording is not None:
+            self._change_to_full(segment)
         return None
 
     # --- the loop -----------------------------------------------------------------------------
@@ -275,6 +323,7 @@ class RecordingSink:
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self.cues: list[tuple[float, Cue, Segment]] = []
+        self.ticks: list[tuple[float, Cue, Segment]] = []
         self.chimes: list[tuple[float, ChimeKind]] = []
         self.views: list[View] = []
         self.notices: list[str] = []
@@ -283,6 +332,9 @@ class RecordingSink:
 
     def cue(self, cue: Cue, segment: Segment) -> None:
         self.cues.append((self.clock.now(), cue, segment))
+
+    def tick(self, cue: Cue, segment: Segment) -> None:
+        self.ticks.append((self.clock.now(), cue, segment))
 
     def chime(self, kind: ChimeKind) -> None:
         self.chimes.append((self.clock.now(), kind))

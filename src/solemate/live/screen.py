@@ -20,6 +20,7 @@ from rich.text import Text
 from solemate.live.player import ChimeKind, View
 from solemate.render.schedule import clock
 from solemate.timeline import Cue, Segment
+from solemate.wording_service import BRIEF_NOTICE
 
 # A five-row block font for the countdown: big enough to read across a dim room.
 _FONT = {
@@ -51,6 +52,7 @@ _FOOT: Sequence[tuple[str, str]] = (
 )
 
 KEYS_HELP = "space pause · → next · ← repeat · + / − 30 s · q end"
+OFFER_FULL = f"{BRIEF_NOTICE} Press F for full explanations."
 
 
 def big(text: str) -> Text:
@@ -85,9 +87,13 @@ def _next_words(segment: Segment | None) -> str:
     return f"Next: {segment.title}"
 
 
+SHOWN_KINDS = frozenset({"count", "tick", "countdown", "release", "breathe", "checkin"})
+"""Cues whose words stay on screen under the instruction (a ticked count shows what it counts)."""
+
+
 def _current_words(view: View) -> str:
     cue: Cue | None = view.last_cue
-    if cue is not None and cue.kind in ("count", "countdown", "release", "breathe", "checkin"):
+    if cue is not None and cue.kind in SHOWN_KINDS:
         return cue.text
     return ""
 
@@ -142,11 +148,12 @@ def render_view(view: View, height: int = 40) -> RenderableType:
     bars.add_row(Text("this part", style="dim"), _progress(step_done, segment.duration))
     bars.add_row(Text("session  ", style="dim"), _progress(view.position, view.timeline.total))
 
-    status = (
-        Text("PAUSED — press space to go on", style="bold black on yellow")
-        if view.paused
-        else Text("")
-    )
+    if view.paused:
+        status = Text("PAUSED — press space to go on", style="bold black on yellow")
+    elif view.offer_full:
+        status = Text(OFFER_FULL, style="yellow")
+    else:
+        status = Text("")
     parts: list[RenderableType] = [
         top,
         *gap,
@@ -187,6 +194,9 @@ class Screen:
 
     def cue(self, cue: Cue, segment: Segment) -> None:
         self._last = 0.0  # a new cue is worth a redraw at once
+
+    def tick(self, cue: Cue, segment: Segment) -> None:
+        self._last = 0.0
 
     def chime(self, kind: ChimeKind) -> None:
         pass

@@ -1,4 +1,4 @@
-"""Live sound for the guide: cue speech and chimes, mixed and played through miniaudio.
+"""Live sound for the guide: cue speech, chimes and count ticks, mixed and played through miniaudio.
 
 Speech for the next few cues is synthesized on a worker thread as soon as the player hands them over
 (:meth:`SoundSink.prepare`), so a cue's audio is ready when its deadline comes. Voice clips play one
@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from solemate.audio.sounds import chime as make_chime
+from solemate.audio.sounds import tick as make_tick
 from solemate.audio.speech import SAMPLE_RATE, Speaker
 from solemate.live.player import ChimeKind, View
 from solemate.timeline import Cue, Segment
@@ -146,7 +147,7 @@ def quiet_stderr() -> Iterator[None]:
 
 
 class SoundSink:
-    """A player sink that speaks cues and rings chimes."""
+    """A player sink that speaks cues, rings chimes and ticks the counts that are not said."""
 
     def __init__(self, speaker: Speaker | None, chimes: bool, output: Output) -> None:
         self.speaker = speaker
@@ -157,6 +158,7 @@ class SoundSink:
         self._ready: dict[str, Future[Audio]] = {}
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="solemate-speech")
         self._chime_clips = {kind: make_chime(name, SAMPLE_RATE) for kind, name in CHIMES.items()}
+        self._tick_clip = make_tick(SAMPLE_RATE)
         output.start(self.mixer)
 
     def _speech(self, text: str) -> Future[Audio]:
@@ -182,11 +184,16 @@ class SoundSink:
     def prepare(self, cues: Sequence[Cue]) -> None:
         if self.speaker is not None:
             for cue in cues:
-                self._speech(cue.text)
+                if cue.kind != "tick":
+                    self._speech(cue.text)
 
     def cue(self, cue: Cue, segment: Segment) -> None:
         if self.speaker is not None:
             self.mixer.add_voice(self._speech(cue.text).result())
+
+    def tick(self, cue: Cue, segment: Segment) -> None:
+        # over the voice like a chime, so a count is marked on its second even if words run on
+        self.mixer.add_chime(self._tick_clip)
 
     def chime(self, kind: ChimeKind) -> None:
         if self.chimes:

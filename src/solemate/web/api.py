@@ -51,6 +51,7 @@ from solemate.web.models import (
     VerdictOut,
 )
 from solemate.web.services import Services, services
+from solemate.wording_service import tonight_wording
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem} for code in (400, 403, 404, 409, 413, 422)
@@ -80,6 +81,8 @@ def plan_options(q: PlanQuery) -> PlanOptions:
         voice=q.voice,
         preparation=q.preparation,
         safety=SafetyChanges(gentle_only=q.gentle, skip_calf=q.skip_calf),
+        wording=q.wording,
+        counts=q.counts,
     )
 
 
@@ -220,7 +223,11 @@ def list_sessions(svc: Svc, last: Last = None) -> list[SessionOut]:
 
 @router.post("/sessions", response_model=SessionDetail, status_code=201, tags=["sessions"])
 def start_session(body: SessionIn, svc: Svc) -> SessionDetail:
-    """Start tonight's session (needs a current safety screen that allows it)."""
+    """Start tonight's session (needs a current safety screen that allows it).
+
+    Without a wording, the rule the terminal guide follows chooses: brief once the journal holds
+    five completed sessions.
+    """
     options = PlanOptions(
         minutes=body.minutes,
         preset=body.preset,
@@ -228,6 +235,8 @@ def start_session(body: SessionIn, svc: Svc) -> SessionDetail:
         first_foot=body.first_foot,
         voice=body.voice,
         preparation=body.preparation,
+        wording=tonight_wording(svc.journal, body.wording).wording,
+        counts=body.counts,
     )
     with svc.writing():
         session_id, _ = tonight.start_session(

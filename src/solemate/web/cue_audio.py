@@ -51,6 +51,8 @@ class CueAudio:
         out: dict[str, str] = {}
         with self._lock:
             for cue in timeline.cues:
+                if cue.kind == "tick":
+                    continue  # marked by a tick in the page, never said
                 digest = out.get(cue.text) or text_digest(cue.text)
                 out[cue.text] = digest
                 self._texts[digest] = cue.text

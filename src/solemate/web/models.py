@@ -28,6 +28,8 @@ Voice = Literal["self", "partner"]
 Foot = Literal["left", "right"]
 Feet = Literal["both", "left", "right"]
 Preset = Literal["nightly", "full"]
+Wording = Literal["full", "brief"]
+Counts = Literal["voice", "ticks"]
 Minutes = Annotated[float, Field(gt=0, le=240, allow_inf_nan=False)]
 Score = Annotated[StrictInt, Field(ge=0, le=10)]
 
@@ -62,6 +64,10 @@ class PlanQuery(_OneLength):
     preparation: bool = False
     gentle: bool = False
     skip_calf: bool = False
+    wording: Wording = Field(
+        "full", description="`full` explains each part; `brief` names it, gives counts and holds."
+    )
+    counts: Counts = Field("voice", description="`voice` says each count; `ticks` ticks it softly.")
 
 
 class SessionIn(_OneLength):
@@ -71,6 +77,11 @@ class SessionIn(_OneLength):
     first_foot: Foot = "left"
     feet: Feet = "both"
     preparation: StrictBool = False
+    wording: Wording | None = Field(
+        None,
+        description="`full` or `brief`; null: full at first, brief after five completed sessions.",
+    )
+    counts: Counts = Field("voice", description="`voice` says each count; `ticks` ticks it softly.")
     before_stress: Score | None = Field(
         None, description="How stressed right now, 0–10; null skips."
     )

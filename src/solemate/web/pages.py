@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import math
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,20 +25,20 @@ from solemate import insights_service
 from solemate.diary import DiaryAnswers, DiaryError
 from solemate.insights import METRICS, ExperimentError, Insights
 from solemate.journal import ImportRefused, JournalError
-from solemate.plan import PlanError, PlanOptions, bounds, full_seconds
+from solemate.plan import PlanError, PlanOptions, full_seconds
 from solemate.render.charts import SVG_STYLE
 from solemate.render.experiment_view import CSS as REPORT_CSS
 from solemate.render.experiment_view import report_html
 from solemate.render.footmap import foot_map_svg
 from solemate.render.insights_view import figure, insights_charts
 from solemate.render.printable import PRINT_CSS, render_print
-from solemate.routine import Routine
 from solemate.safety import Level
 from solemate.web import api, experiment_form, tonight
 from solemate.web.models import PlanQuery
 from solemate.web.passphrase import COOKIE_DAYS, COOKIE_NAME
 from solemate.web.security import CSP, CSRF_FIELD, csrf_matches
 from solemate.web.services import STATIC_DIR, Services, services
+from solemate.wording_service import BRIEF_NOTICE, tonight_wording
 
 router = APIRouter(include_in_schema=False)
 Svc = Annotated[Services, Depends(services)]
@@ -112,15 +111,9 @@ def _footmap() -> str:
 # --- tonight and the player ------------------------------------------------------------------------
 
 
-_SHORTEST: dict[str, int] = {}
-
-
-def _shortest_minutes(routine: Routine) -> int:
-    """The fewest whole minutes in which every cue can be said on both feet, for either voice."""
-    if routine.digest not in _SHORTEST:
-        seconds = max(bounds(routine, PlanOptions(voice=v))[0] for v in ("self", "partner"))
-        _SHORTEST[routine.digest] = math.ceil(seconds / 60)
-    return _SHORTEST[routine.digest]
+SHORTEST_MINUTES = 10
+"""The slider's low end: the guide's nightly "ten to fifteen minutes before bed". A routine that
+cannot fit a length is refused by the planner, with its message, when the session starts."""
 
 
 def _boot(svc: Services, request: Request) -> dict[str, Any]:
@@ -128,9 +121,15 @@ def _boot(svc: Services, request: Request) -> dict[str, Any]:
     return {
         "testClock": svc.config.test_clock,
         "fullMinutes": round(full_seconds(routine, PlanOptions(preset="full")) / 60),
-        "shortestMinutes": _shortest_minutes(routine),
+        "shortestMinutes": SHORTEST_MINUTES,
         "evidence": routine.evidence["en"],
     }
+
+
+def _wording(svc: Services) -> dict[str, Any]:
+    """Tonight's wording when the person has not chosen one on this device (the page knows)."""
+    choice = tonight_wording(svc.journal)
+    return {"value": choice.wording, "offerFull": choice.offer_full}
 
 
 CONTROL_MESSAGES = {
@@ -149,7 +148,8 @@ def tonight_response(
         status=status,
         title="Tonight",
         safety=api.safety_out(svc),
-        boot=_boot(svc, request),
+        boot={**_boot(svc, request), "wording": _wording(svc)},
+        brief_notice=BRIEF_NOTICE,
         footmap=_footmap(),
         player_mode=False,
         experiment=insights_service.tonight_assignment(svc.journal, svc.today()),

@@ -216,7 +216,10 @@ export class Player {
     const late = (position - newest) / this.speed > LATE_S;
     for (const item of due) {
       if (late && item.cue.at !== newest) continue;
-      this.sound.say(item.cue.text);
+      // A ticked count is shown, and marked by the tick; its words are never said.
+      if (item.cue.kind === "tick") this.sound.tick();
+      else this.sound.say(item.cue.text);
+      this.log?.push({ event: item.cue.kind === "tick" ? "tick" : "say", text: item.cue.text });
     }
     // The screen shows an action's whole description, even when a short session only names it.
     const last = due[due.length - 1];

@@ -1,4 +1,5 @@
-// Everything the player says and rings: speech, chimes and the ambient bed.
+// Everything the player says and rings: speech, chimes, the soft tick of a count that is not said,
+// and the ambient bed.
 //
 // Speech goes through the browser's speech synthesis when it has an English voice. Otherwise (no
 // voices at all, only other languages, or synthesis failing) the cues are the server's own
@@ -181,6 +182,13 @@ export class Sound {
     notes.forEach((frequency, i) => bell(this.ctx, frequency, t0 + i * 0.4));
   }
 
+  // A count marked instead of said: a muted low tap (the audio file's tick, G4, a quarter second),
+  // far under the voice.
+  tick() {
+    if (!this.ctx || this.ctx.state !== "running") return;
+    tap(this.ctx, 392, this.ctx.currentTime + 0.02);
+  }
+
   startAmbient() {
     if (!this.ctx || this.ambientNode) return;
     // Brown noise, low-passed and quiet: a soft bed like distant surf.
@@ -233,6 +241,23 @@ function bell(ctx, frequency, at) {
     osc.connect(gain).connect(ctx.destination);
     osc.start(at);
     osc.stop(at + 2.7);
+  }
+}
+
+function tap(ctx, frequency, at) {
+  // The partials of a struck wooden bar, damped at once: a pitch without a ring, and no click.
+  const partials = [[1, 1, 0.07], [2.76, 0.22, 0.025], [5.4, 0.05, 0.01]];
+  for (const [ratio, level, decay] of partials) {
+    const osc = ctx.createOscillator();
+    osc.type = "sine";
+    osc.frequency.value = frequency * ratio;
+    const gain = ctx.createGain();
+    gain.gain.setValueAtTime(0.0001, at);
+    gain.gain.exponentialRampToValueAtTime(0.05 * level, at + 0.008);
+    gain.gain.setTargetAtTime(0.0001, at + 0.008, decay);
+    osc.connect(gain).connect(ctx.destination);
+    osc.start(at);
+    osc.stop(at + 0.3);
   }
 }
 

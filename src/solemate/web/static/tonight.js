@@ -38,8 +38,22 @@ function stressQuestion() {
 const prefs = loadPrefs();
 if (prefs.minutes) minutes.value = prefs.minutes;
 if (prefs.full) full.checked = true;
-for (const name of ["voice", "first_foot", "speak", "ambient"]) {
+for (const name of ["voice", "first_foot", "speak", "ambient", "counts", "wording"]) {
   if (prefs[name]) setRadio(name, prefs[name]);
+}
+
+// Words: a wording chosen on this device is kept; until one is, the server's rule decides (full
+// at first, brief once the routine is familiar, which the notice says). One tap on "Full
+// explanations" goes back, and is remembered here.
+let wordingChosen = Boolean(prefs.wording);
+const briefNotice = $("brief-notice");
+if (wordingChosen) briefNotice.hidden = true;
+for (const input of form.querySelectorAll('input[name="wording"]')) {
+  input.addEventListener("change", () => {
+    wordingChosen = true;
+    briefNotice.hidden = true;
+    savePrefs({ ...loadPrefs(), wording: radio("wording") });
+  });
 }
 showMinutes();
 stressQuestion();
@@ -96,7 +110,9 @@ form.addEventListener("submit", async (event) => {
     first_foot: radio("first_foot"),
     speak: radio("speak"),
     ambient: radio("ambient"),
+    counts: radio("counts"),
   };
+  if (wordingChosen) choice.wording = radio("wording");
   savePrefs(choice);
   const sound = new Sound({ speak: choice.speak === "on", ambient: choice.ambient === "on" });
   sound.unlock(); // inside the tap: browsers allow sound from here on
@@ -104,8 +120,10 @@ form.addEventListener("submit", async (event) => {
   const body = {
     voice: choice.voice,
     first_foot: choice.first_foot,
+    counts: choice.counts,
     before_stress: stress === "" || stress === undefined ? null : Number(stress),
   };
+  if (choice.wording) body.wording = choice.wording; // else the server's rule, as shown
   if (choice.full) body.preset = "full";
   else body.minutes = Number(choice.minutes);
   start.disabled = true;
