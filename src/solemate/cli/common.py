@@ -38,11 +38,23 @@ def open_journal(url: str | None) -> Journal:
     try:
         return Journal(url)
     except JournalError as exc:
-        fail(f"journal: {exc}")
+        fail(database_problem(url, f"journal: {exc}"))
     except Exception as exc:  # a bad URL or an unreachable server: say which, never a traceback
-        fail(
-            f"cannot open the journal at {url or 'the default location'}: {exc.__class__.__name__}: {exc}"
-        )
+        fail(database_problem(url, "cannot open the journal", exc))
+
+
+def database_problem(url: str | None, what: str, exc: BaseException | None = None) -> str:
+    """One line saying what failed with which database (its password masked) and why."""
+    from solemate.journal.engine import display_url, hide_password
+
+    message = what
+    if exc is not None:
+        # SQLAlchemy wraps the driver's error in several lines and a link; the driver's is enough.
+        cause = getattr(exc, "orig", None) or exc
+        detail = " ".join(str(cause).split())
+        where = display_url(url) if url else "the default location"
+        message = f"{what} at {where}: {exc.__class__.__name__}: {detail}"
+    return hide_password(message, url)
 
 
 def user_routines(settings: Settings) -> dict[str, Path]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from solemate.cli.common import DATABASE, fail, open_journal, usage_error
+from solemate.cli.common import DATABASE, database_problem, fail, open_journal, usage_error
 from solemate.settings import Settings
 
 
@@ -148,7 +148,11 @@ def register(app: typer.Typer) -> None:
         except PassphraseError as error:
             fail(str(error))
         except Exception as error:  # a bad database URL or an unreachable server: say which
-            fail(f"cannot start: {error.__class__.__name__}: {error}")
+            fail(
+                database_problem(
+                    config.database_url, "cannot start: cannot open the journal", error
+                )
+            )
         sign_in = web_app.state.services.auth
         pairing = None if sign_in is None else sign_in.new_pairing_code()
 
