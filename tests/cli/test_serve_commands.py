@@ -302,3 +302,35 @@ def test_a_new_passphrase_reaches_a_running_server(
         server.terminate()
         _, errors = server.communicate(timeout=10)
     assert b"Traceback" not in errors
+
+
+@pytest.mark.parametrize(
+    ("host", "shown"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:{port}/"),
+        ("127.0.0.2", "http://127.0.0.2:{port}/"),
+        ("::1", "http://[::1]:{port}/"),
+        ("localhost", "http://localhost:{port}/"),
+    ],
+)
+def test_the_address_printed_is_the_one_listened_on(
+    cli: CliRunner, data_dir: Path, served: list[dict[str, Any]], host: str, shown: str
+) -> None:
+    port = _free_port()
+    result = cli.invoke(app, ["serve", "--host", host, "--port", str(port)])
+    assert result.exit_code == 0, result.output
+    assert f"solemate is running at {shown.format(port=port)}" in result.output
+    assert served[0]["host"] == host
+
+
+def test_an_ipv6_network_address_is_printed_in_brackets(
+    cli: CliRunner, data_dir: Path, served: list[dict[str, Any]]
+) -> None:
+    assert (
+        cli.invoke(app, ["serve", "--set-passphrase"], input="a long passphrase\n" * 2).exit_code
+        == 0
+    )
+    port = _free_port()
+    result = cli.invoke(app, ["serve", "--host", "::", "--port", str(port)])
+    assert result.exit_code == 0, result.output
+    assert f"solemate is running at http://[::1]:{port}/" in result.output

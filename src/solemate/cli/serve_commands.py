@@ -18,6 +18,16 @@ def _is_loopback(host: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
 
 
+def _url_host(host: str) -> str:
+    """The address as it goes in a URL: IPv6 in brackets; the wildcards as this machine's own
+    loopback, which a browser here can open."""
+    if host == "0.0.0.0":
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
 def _lan_address() -> str:
     """An address a phone on the same network can use: this machine's first non-loopback IPv4."""
     try:
@@ -156,11 +166,10 @@ def register(app: typer.Typer) -> None:
         sign_in = web_app.state.services.auth
         pairing = None if sign_in is None else sign_in.new_pairing_code()
 
-        shown = "127.0.0.1" if host in ("0.0.0.0", "::") or loopback else host
-        url = f"{scheme}://{'localhost' if host == 'localhost' else shown}:{port}/"
+        url = f"{scheme}://{_url_host(host)}:{port}/"
         typer.echo(f"solemate is running at {url}  (Ctrl-C to stop)")
         if pairing is not None:
-            address = _lan_address() if host in ("0.0.0.0", "::") else host
+            address = _lan_address() if host in ("0.0.0.0", "::") else _url_host(host)
             typer.echo(f"On your network: {scheme}://{address}:{port}/")
             if cert is None:
                 typer.echo(
