@@ -855,3 +855,25 @@ def test_the_journal_view_shows_escapes_and_brackets_as_text(cli: CliRunner, db:
     assert "\x1b" not in result.output
     assert "\x07" not in result.output
     assert "\\x1b]0;pwned\\x07\\x1b[2J [x]" in result.output
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["log", "note", "x", "--session", HUGE], f"--session: no session with id {HUGE}"),
+        (["edit", "note", HUGE, "x"], f"no note with id {HUGE}"),
+    ],
+)
+def test_an_id_past_any_integer_column_is_unknown(
+    cli: CliRunner, any_db: str, args: list[str], message: str
+) -> None:
+    assert run(cli, any_db, "log", "note", "the first note").exit_code == 0
+    before = contents(any_db)
+    result = run(cli, any_db, *args)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert contents(any_db) == before

@@ -100,6 +100,10 @@ _PG_MIGRATION_LOCK = 0x501E_3A7E
 _K = TypeVar("_K", bound=Keyed)
 
 
+#: The largest id a row can have: SQLite's and PostgreSQL's signed 64-bit integer.
+_MAX_ID = 2**63 - 1
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -816,7 +820,9 @@ class Journal:
 
     @staticmethod
     def _get(s: Session, table: type[_K], row_id: int, what: str) -> _K:
-        row = s.get(table, row_id)
+        # An id past a 64-bit integer cannot exist, and drivers refuse to even look it up.
+        in_range = isinstance(row_id, int) and 1 <= row_id <= _MAX_ID
+        row = s.get(table, row_id) if in_range else None
         if row is None:
             raise JournalError(f"no {what} with id {row_id}", field="id")
         return row
