@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from solemate.text import text_problem
+
 __all__ = [
     "MAX_COMMENT_LENGTH",
     "MAX_NIGHT_MINUTES",
@@ -257,6 +259,9 @@ to the final awakening
         raise DiaryError("comments", "must be text")
     if len(answers.comments) > MAX_COMMENT_LENGTH:
         raise DiaryError("comments", f"is longer than {MAX_COMMENT_LENGTH} characters")
+    problem = text_problem(answers.comments, multiline=True)
+    if problem is not None:
+        raise DiaryError("comments", problem)
     if not isinstance(answers.wake_date, date) or isinstance(answers.wake_date, datetime):
         raise DiaryError("wake_date", "must be a date")
     if answers.wake_date > today:

@@ -6,6 +6,7 @@ import json
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -193,3 +194,32 @@ def test_a_planned_experiment_says_when_it_starts(cli: CliRunner, empty: str) ->
     assert "starts on the evening of Sun 10 Mar 2024" in result.stderr
     status = run(cli, empty, "experiment", "status", today="2024-03-01")
     assert "starts on the evening of Sun 10 Mar" in status.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["start", "--control", "read\udcff"], "the control activity is not valid text"),
+        (["start", "--control", "read\x1b[2J"], "control activity contains a control character"),
+        (["stop", "--reason", "flu\udcff"], "reason: is not valid text"),
+        (["stop", "--reason", "\x00"], "reason: contains a NUL character"),
+    ],
+)
+def test_experiment_text_with_odd_bytes_is_refused(
+    cli: CliRunner, empty: str, args: list[str], message: str
+) -> None:
+    if args[0] == "stop":
+        assert (
+            run(cli, empty, "experiment", "start", "--seed", "5", today="2024-03-01").exit_code == 0
+        )
+    before = [(e.stopped_at, e.stop_reason) for e in _all(empty)]
+    result = run(cli, empty, "experiment", *args, today="2024-03-02")
+    assert result.exit_code in (1, 2), result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert [(e.stopped_at, e.stop_reason) for e in _all(empty)] == before
+
+
+def _all(database: str) -> list[Any]:
+    with Journal(database, environ={}) as journal:
+        return list(experiments(journal))

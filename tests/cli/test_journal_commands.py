@@ -802,3 +802,78 @@ def test_bad_notes_are_refused_and_nothing_changes(
     before = contents(db)
     assert message in refused(run(cli, db, *args))
     assert contents(db) == before
+
+
+# --- text the journal does not store -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["log", "note", "\udcff"], "the note is not valid text (bytes that are not UTF-8)"),
+        (["log", "note", "red \x1b[31m"], "the note contains a control character (U+001B)"),
+        (["edit", "note", "1", "caf\udcc3"], "the note is not valid text"),
+        (["edit", "note", "1", "bell\x07"], "the note contains a control character (U+0007)"),
+        ([*["log", "sleep"], *DST_NIGHT, "--note", "a\udcffb"], "comments: is not valid text"),
+        ([*["log", "sleep"], *DST_NIGHT, "--note", "\x1b]0;x\x07"], "comments: contains a"),
+    ],
+)
+def test_text_with_control_characters_or_odd_bytes_is_refused(
+    cli: CliRunner, any_db: str, args: list[str], message: str
+) -> None:
+    assert run(cli, any_db, "log", "note", "the first note").exit_code == 0
+    before = contents(any_db)
+    result = run(cli, any_db, *args)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert contents(any_db) == before
+
+
+def test_an_export_file_with_a_nul_is_refused(cli: CliRunner, any_db: str, tmp_path: Path) -> None:
+    assert run(cli, any_db, "log", "note", "the first note").exit_code == 0
+    before = contents(any_db)
+    data = json.loads(json.dumps(before))
+    data["notes"][0]["text"] = "a\u0000b"
+    data["notes"][0]["id"] = "00000000-0000-4000-8000-00000000abcd"
+    path = tmp_path / "nul.json"
+    path.write_text(json.dumps(data))
+    result = run(cli, any_db, "import", str(path))
+    assert result.exit_code == 1
+    assert "text: contains a NUL character" in result.output
+    assert "Traceback" not in result.output
+    assert contents(any_db) == before
+
+
+def test_the_journal_view_shows_escapes_and_brackets_as_text(cli: CliRunner, db: str) -> None:
+    assert run(cli, db, "log", "note", "[bold]not markup[/] and [/]").exit_code == 0
+    # As an older solemate could have stored it, before text was checked.
+    with sqlite3.connect(db.removeprefix("sqlite:///")) as raw:
+        raw.execute("UPDATE notes SET text = ? WHERE id = 1", ("\x1b]0;pwned\x07\x1b[2J [x]",))
+    result = run(cli, db, "journal")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output
+    assert "\x07" not in result.output
+    assert "\\x1b]0;pwned\\x07\\x1b[2J [x]" in result.output
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["log", "note", "x", "--session", HUGE], f"--session: no session with id {HUGE}"),
+        (["edit", "note", HUGE, "x"], f"no note with id {HUGE}"),
+    ],
+)
+def test_an_id_past_any_integer_column_is_unknown(
+    cli: CliRunner, any_db: str, args: list[str], message: str
+) -> None:
+    assert run(cli, any_db, "log", "note", "the first note").exit_code == 0
+    before = contents(any_db)
+    result = run(cli, any_db, *args)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert contents(any_db) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from solemate.cli.app import app
-from solemate.web.passphrase import PASSPHRASE_FILE
+from solemate.journal import Journal
+from solemate.journal import sign_in as store
 
 
 @pytest.fixture
@@ -57,15 +59,26 @@ def test_the_network_needs_a_passphrase_first(
 def test_set_passphrase_then_pair_with_a_qr_code(
     cli: CliRunner, data_dir: Path, served: list[dict[str, Any]]
 ) -> None:
-    short = cli.invoke(app, ["serve", "--set-passphrase"], input="short\nshort\n")
-    assert short.exit_code == 1
-    assert "8 to 1024 characters" in short.output
+    for weak, reason in [
+        ("short", "at least 10 characters (got 5)"),
+        ("12345678", "at least 10 characters (got 8)"),
+        (" " * 8, "must not be only spaces"),
+        ("password2024", "too easy to guess"),
+    ]:
+        refused = cli.invoke(app, ["serve", "--set-passphrase"], input=f"{weak}\n{weak}\n")
+        assert refused.exit_code == 1
+        assert reason in refused.output
+        assert "Traceback" not in refused.output
+    assert not (data_dir / "journal.sqlite3").exists()  # nothing opened for a refused one
     done = cli.invoke(
         app, ["serve", "--set-passphrase"], input="a long passphrase\na long passphrase\n"
     )
     assert done.exit_code == 0, done.output
-    assert (data_dir / PASSPHRASE_FILE).exists()
-    assert "a long passphrase" not in (data_dir / PASSPHRASE_FILE).read_text()
+    assert "signed out now" in done.output
+    with Journal(f"sqlite:///{data_dir / 'journal.sqlite3'}", environ={}) as journal:
+        stored = store.stored_passphrase(journal)
+    assert stored is not None
+    assert "a long passphrase" not in str(stored)
 
     port = _free_port()
     result = cli.invoke(app, ["serve", "--host", "0.0.0.0", "--port", str(port)])
@@ -73,9 +86,12 @@ def test_set_passphrase_then_pair_with_a_qr_code(
     assert "Scan this code" in result.output
     assert "█" in result.output or "▀" in result.output  # the QR code itself
     web_app = served[0]["app"]
-    token = web_app.state.services.config.pairing.value
-    assert f":{port}/pair/{token}" in result.output
     assert web_app.state.services.config.require_login is True
+    found = re.search(rf":{port}/pair/(\S+)", result.output)
+    assert found
+    with Journal(f"sqlite:///{data_dir / 'journal.sqlite3'}", environ={}) as journal:
+        assert store.redeem_pairing_code(journal, found.group(1))
+        assert not store.redeem_pairing_code(journal, found.group(1))
 
 
 def test_a_port_in_use_is_named(
@@ -222,3 +238,99 @@ def test_https_answers_for_real(data_dir: Path, tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(10)
+
+
+def _sign_in(http: Any, passphrase: str) -> int:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/login").text)
+    assert token
+    answer = http.post("/login", data={"passphrase": passphrase, "csrf_token": token.group(1)})
+    return int(answer.status_code)
+
+
+def test_a_new_passphrase_reaches_a_running_server(
+    cli: CliRunner, data_dir: Path, tmp_path: Path
+) -> None:
+    """The issue's case: `serve --set-passphrase` in another terminal while a network server runs
+    signs every paired browser out, refuses the old passphrase and takes the new one, no restart."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    assert (
+        cli.invoke(app, ["serve", "--set-passphrase"], input="first passphrase\n" * 2).exit_code
+        == 0
+    )
+    port = _free_port()
+    env = {**os.environ, "SOLEMATE_DATA_DIR": str(data_dir)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "solemate", "serve", "--host", "0.0.0.0", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f"{url}/login")
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline, "the server did not answer"
+                time.sleep(0.2)
+        with httpx.Client(base_url=url) as phone, httpx.Client(base_url=url) as laptop:
+            assert _sign_in(phone, "first passphrase") == 303
+            assert phone.get("/api/export").status_code == 200
+            changed = cli.invoke(
+                app, ["serve", "--set-passphrase"], input="second passphrase\n" * 2
+            )
+            assert changed.exit_code == 0, changed.output
+            started = time.monotonic()
+            while phone.get("/api/export").status_code == 200:
+                assert time.monotonic() - started < 3, "the old cookie still works"
+                time.sleep(0.05)
+            assert phone.get("/api/export").status_code == 401
+            assert _sign_in(laptop, "first passphrase") == 403
+            assert _sign_in(laptop, "second passphrase") == 303
+            assert laptop.get("/api/export").status_code == 200
+            assert phone.get("/api/export").status_code == 401
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=10)
+    assert b"Traceback" not in errors
+
+
+@pytest.mark.parametrize(
+    ("host", "shown"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:{port}/"),
+        ("127.0.0.2", "http://127.0.0.2:{port}/"),
+        ("::1", "http://[::1]:{port}/"),
+        ("localhost", "http://localhost:{port}/"),
+    ],
+)
+def test_the_address_printed_is_the_one_listened_on(
+    cli: CliRunner, data_dir: Path, served: list[dict[str, Any]], host: str, shown: str
+) -> None:
+    port = _free_port()
+    result = cli.invoke(app, ["serve", "--host", host, "--port", str(port)])
+    assert result.exit_code == 0, result.output
+    assert f"solemate is running at {shown.format(port=port)}" in result.output
+    assert served[0]["host"] == host
+
+
+def test_an_ipv6_network_address_is_printed_in_brackets(
+    cli: CliRunner, data_dir: Path, served: list[dict[str, Any]]
+) -> None:
+    assert (
+        cli.invoke(app, ["serve", "--set-passphrase"], input="a long passphrase\n" * 2).exit_code
+        == 0
+    )
+    port = _free_port()
+    result = cli.invoke(app, ["serve", "--host", "::", "--port", str(port)])
+    assert result.exit_code == 0, result.output
+    assert f"solemate is running at http://[::1]:{port}/" in result.output

@@ -189,4 +189,4 @@ def test_processes_opening_a_new_journal_at_once_migrate_it_once(
 
 def test_head_names_the_newest_revision_file() -> None:
     assert migrations.head_revision() == migrations.HEAD
-    assert migrations.known_revisions() == {"0001", "0002", "0003"}
+    assert migrations.known_revisions() == {"0001", "0002", "0003", "0004"}

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from solemate.journal import Journal
 from solemate.web import WebConfig, create_app
-from solemate.web.passphrase import COOKIE_NAME, PairingToken, save_passphrase
+from solemate.web.passphrase import COOKIE_NAME
+from solemate.web.sign_in import set_passphrase
 from tests.journal.conftest import FakeClock
 from tests.web.conftest import Client
 from tests.web.test_api import DIARY
@@ -111,18 +113,15 @@ def test_the_print_page_allows_exactly_its_own_style(local: Client) -> None:
 
 
 @pytest.fixture
-def network_server(tmp_path: Path) -> Iterator[tuple[TestClient, PairingToken]]:
+def network_server(tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
     data = tmp_path / "data"
-    save_passphrase(data, "correct horse battery")
-    pairing = PairingToken()
-    config = WebConfig(
-        data_dir=data,
-        database_url=f"sqlite:///{tmp_path / 'journal.sqlite3'}",
-        allowed_hosts=None,
-        require_login=True,
-        pairing=pairing,
-    )
-    with TestClient(create_app(config), base_url="http://192.0.2.10:8765") as http:
+    url = f"sqlite:///{tmp_path / 'journal.sqlite3'}"
+    with Journal(url, environ={}) as journal:
+        set_passphrase(journal, "correct horse battery")
+    config = WebConfig(data_dir=data, database_url=url, allowed_hosts=None, require_login=True)
+    web_app = create_app(config)
+    pairing = web_app.state.services.auth.new_pairing_code()
+    with TestClient(web_app, base_url="http://192.0.2.10:8765") as http:
         yield http, pairing
 
 
@@ -133,7 +132,7 @@ def _csrf(http: TestClient) -> str:
 
 
 def test_a_network_server_needs_the_passphrase(
-    network_server: tuple[TestClient, PairingToken],
+    network_server: tuple[TestClient, str],
 ) -> None:
     http, _ = network_server
     page = http.get("/", follow_redirects=False)
@@ -156,12 +155,12 @@ def test_a_network_server_needs_the_passphrase(
     assert http.get("/api/sessions").status_code == 200
 
 
-def test_the_pairing_code_works_once(network_server: tuple[TestClient, PairingToken]) -> None:
+def test_the_pairing_code_works_once(network_server: tuple[TestClient, str]) -> None:
     http, pairing = network_server
-    first = http.get(f"/pair/{pairing.value}", follow_redirects=False)
+    first = http.get(f"/pair/{pairing}", follow_redirects=False)
     assert first.headers["location"] == "/"
     assert http.get("/api/sessions").status_code == 200
     http.cookies.clear()
-    again = http.get(f"/pair/{pairing.value}", follow_redirects=False)
+    again = http.get(f"/pair/{pairing}", follow_redirects=False)
     assert again.headers["location"].startswith("/login")
     assert http.get("/api/sessions").status_code == 401

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
 from solemate.routine import Routine, RoutineError, builtin_names, builtin_routine, load_routine
 from solemate.settings import Settings
+
+if TYPE_CHECKING:
+    from solemate.journal import Journal
+
+DATABASE = typer.Option(
+    None,
+    "--database",
+    envvar="SOLEMATE_DATABASE_URL",
+    help="Journal database URL (default: a SQLite file in your data directory).",
+)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -20,6 +30,31 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 def usage_error(message: str) -> NoReturn:
     fail(f"{message}\nTry 'solemate --help' for help.", code=2)
+
+
+def open_journal(url: str | None) -> Journal:
+    from solemate.journal import Journal, JournalError
+
+    try:
+        return Journal(url)
+    except JournalError as exc:
+        fail(database_problem(url, f"journal: {exc}"))
+    except Exception as exc:  # a bad URL or an unreachable server: say which, never a traceback
+        fail(database_problem(url, "cannot open the journal", exc))
+
+
+def database_problem(url: str | None, what: str, exc: BaseException | None = None) -> str:
+    """One line saying what failed with which database (its password masked) and why."""
+    from solemate.journal.engine import display_url, hide_password
+
+    message = what
+    if exc is not None:
+        # SQLAlchemy wraps the driver's error in several lines and a link; the driver's is enough.
+        cause = getattr(exc, "orig", None) or exc
+        detail = " ".join(str(cause).split())
+        where = display_url(url) if url else "the default location"
+        message = f"{what} at {where}: {exc.__class__.__name__}: {detail}"
+    return hide_password(message, url)
 
 
 def user_routines(settings: Settings) -> dict[str, Path]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from solemate.cli.common import fail, resolve_routine, usage_error
+from solemate.cli.common import open_journal as common_open_journal
 from solemate.cli.plan_commands import (
     COUNTS,
     FIRST_FOOT,
@@ -57,16 +58,7 @@ DATABASE = typer.Option(
 
 
 def open_journal(url: str | None) -> Journal:
-    from solemate.journal import Journal, JournalError
-
-    try:
-        return Journal(url)
-    except JournalError as exc:
-        fail(f"journal: {exc}")
-    except Exception as exc:  # a bad URL or an unreachable server: say which, never a traceback
-        fail(
-            f"cannot open the journal at {url or 'the default location'}: {exc.__class__.__name__}: {exc}"
-        )
+    return common_open_journal(url)
 
 
 def ask_safety(voice: str) -> dict[str, bool]:

@@ -36,6 +36,7 @@ from solemate.cli.journal_views import (
 )
 from solemate.cli.outputs import check_outputs
 from solemate.diary import DiaryAnswers, DiaryError, load_zone
+from solemate.text import for_terminal
 
 if TYPE_CHECKING:
     from solemate.journal import DiaryRecord, Journal, Rating
@@ -359,6 +360,7 @@ def _table(title: str, columns: str, rows: list[list[str]]) -> Any:
     """A compact Rich table; in ``columns`` a name ending in ">" is right-aligned."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(
         title=title,
@@ -374,7 +376,8 @@ def _table(title: str, columns: str, rows: list[list[str]]) -> Any:
             name.rstrip(">"), justify="right" if right else "left", no_wrap=name != "text"
         )
     for row in rows:
-        table.add_row(*row)
+        # Text, not str: Rich would read "[...]" in a note as markup; escapes are made visible.
+        table.add_row(*(Text(for_terminal(cell)) for cell in row))
     return table
 
 
@@ -540,7 +543,7 @@ def describe_entry(journal: Journal, kind: Kind, key: str) -> tuple[str, Callabl
         notes = [n for n in journal.notes() if n.id == entry_id]
         if not notes:
             fail(f"no note with id {entry_id} (see 'solemate journal')")
-        text = notes[0].text
+        text = for_terminal(notes[0].text)
         description = f"note {entry_id} ({text[:40]}{'…' if len(text) > 40 else ''})"
         table = "note"
     else:
@@ -798,7 +801,9 @@ def register(app: typer.Typer) -> None:
             except JournalError as exc:
                 if exc.field == "id":
                     fail(f"--session: no session with id {session} (see 'solemate journal')")
-                fail("the note must be 1 to 10,000 characters (not only spaces)")
+                if exc.message.startswith("must be"):
+                    fail("the note must be 1 to 10,000 characters (not only spaces)")
+                fail(f"the note {exc.message}")
         about = f" about session {session}" if session is not None else ""
         typer.echo(f"Kept note {note.id}{about}.")
 
@@ -998,7 +1003,9 @@ def register(app: typer.Typer) -> None:
             except JournalError as exc:
                 if exc.field == "id":
                     fail(f"no note with id {note_id} (see 'solemate journal')")
-                fail("the note must be 1 to 10,000 characters (not only spaces)")
+                if exc.message.startswith("must be"):
+                    fail("the note must be 1 to 10,000 characters (not only spaces)")
+                fail(f"the note {exc.message}")
         typer.echo(f"Note {note_id} rewritten.")
 
     @app.command("delete")

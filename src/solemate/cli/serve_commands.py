@@ -10,19 +10,22 @@ from pathlib import Path
 
 import typer
 
-from solemate.cli.common import fail, usage_error
+from solemate.cli.common import DATABASE, database_problem, fail, open_journal, usage_error
 from solemate.settings import Settings
-
-DATABASE = typer.Option(
-    None,
-    "--database",
-    envvar="SOLEMATE_DATABASE_URL",
-    help="Journal database URL (default: a SQLite file in your data directory).",
-)
 
 
 def _is_loopback(host: str) -> bool:
     return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _url_host(host: str) -> str:
+    """The address as it goes in a URL: IPv6 in brackets; the wildcards as this machine's own
+    loopback, which a browser here can open."""
+    if host == "0.0.0.0":
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
 
 
 def _lan_address() -> str:
@@ -66,20 +69,23 @@ def _check_certificate(cert: Path, key: Path) -> None:
         fail(f"--cert/--key: cannot use {cert} with {key}: {reason}")
 
 
-def _set_passphrase(settings: Settings) -> None:
-    from solemate.web.passphrase import MIN_LENGTH, PassphraseError, save_passphrase
+def _set_passphrase(database: str | None) -> None:
+    from solemate.web.passphrase_strength import MIN_LENGTH, weakness
+    from solemate.web.sign_in import set_passphrase
 
     passphrase = typer.prompt(
-        f"New passphrase (at least {MIN_LENGTH} characters)",
+        f"New passphrase (at least {MIN_LENGTH} characters; a few unrelated words)",
         hide_input=True,
         confirmation_prompt=True,
     )
-    try:
-        path = save_passphrase(settings.data_dir, passphrase)
-    except PassphraseError as error:
-        fail(str(error))
+    problem = weakness(passphrase)
+    if problem is not None:
+        fail(problem)
+    with open_journal(database) as journal:
+        set_passphrase(journal, passphrase)
     typer.echo(
-        f"Passphrase set (only its hash is kept, in {path}). Phones paired before must pair again."
+        "Passphrase set (only its hash is kept, in the journal). Every phone paired before is "
+        "signed out now, on running servers too, and must pair again."
     )
 
 
@@ -118,7 +124,7 @@ def register(app: typer.Typer) -> None:
         """The bedside web app: tonight's guided session, the morning diary and the journal."""
         settings = Settings.from_env()
         if set_passphrase:
-            _set_passphrase(settings)
+            _set_passphrase(database or settings.database_url)
             return
         if not 1 <= port <= 65535:
             usage_error(f"--port must be 1–65535, got {port}")
@@ -131,39 +137,39 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from solemate.web import LOOPBACK_HOSTS, WebConfig, create_app
-        from solemate.web.passphrase import PairingToken, PassphraseError, load_passphrase
+        from solemate.web.passphrase import PassphraseError
+        from solemate.web.sign_in import NoPassphrase
 
         loopback = _is_loopback(host)
-        pairing = None
-        if not loopback:
-            try:
-                record = load_passphrase(settings.data_dir)
-            except PassphraseError as error:
-                fail(str(error))
-            if record is None:
-                fail(
-                    f"--host {host} opens solemate to your network: first set a passphrase with "
-                    "'solemate serve --set-passphrase'"
-                )
-            pairing = PairingToken()
         _check_port_free(host, port)
         config = WebConfig(
             data_dir=settings.data_dir,
             database_url=database or settings.database_url,
             allowed_hosts=LOOPBACK_HOSTS if loopback else None,
             require_login=not loopback,
-            pairing=pairing,
         )
         try:
             web_app = create_app(config)
+        except NoPassphrase:
+            fail(
+                f"--host {host} opens solemate to your network: first set a passphrase with "
+                "'solemate serve --set-passphrase'"
+            )
+        except PassphraseError as error:
+            fail(str(error))
         except Exception as error:  # a bad database URL or an unreachable server: say which
-            fail(f"cannot start: {error.__class__.__name__}: {error}")
+            fail(
+                database_problem(
+                    config.database_url, "cannot start: cannot open the journal", error
+                )
+            )
+        sign_in = web_app.state.services.auth
+        pairing = None if sign_in is None else sign_in.new_pairing_code()
 
-        shown = "127.0.0.1" if host in ("0.0.0.0", "::") or loopback else host
-        url = f"{scheme}://{'localhost' if host == 'localhost' else shown}:{port}/"
+        url = f"{scheme}://{_url_host(host)}:{port}/"
         typer.echo(f"solemate is running at {url}  (Ctrl-C to stop)")
         if pairing is not None:
-            address = _lan_address() if host in ("0.0.0.0", "::") else host
+            address = _lan_address() if host in ("0.0.0.0", "::") else _url_host(host)
             typer.echo(f"On your network: {scheme}://{address}:{port}/")
             if cert is None:
                 typer.echo(
@@ -171,7 +177,7 @@ def register(app: typer.Typer) -> None:
                     "app or play offline; serve with --cert and --key (a certificate it trusts) "
                     "for those."
                 )
-            _pairing_code(f"{scheme}://{address}:{port}/pair/{pairing.value}")
+            _pairing_code(f"{scheme}://{address}:{port}/pair/{pairing}")
         if open_browser:
             threading.Timer(0.8, webbrowser.open, args=(url,)).start()
         uvicorn.run(

@@ -33,6 +33,7 @@ from solemate.insights.randomization import (
     randomization_test,
 )
 from solemate.insights.records import METRICS, Metric
+from solemate.text import text_problem
 
 __all__ = [
     "DEFAULT_CONTROL",
@@ -162,6 +163,9 @@ def plan_experiment(
         raise ExperimentError(str(error), field=field) from None
     if not control.strip() or len(control.strip()) > 100:
         raise ExperimentError("the control activity must be 1 to 100 characters", field="control")
+    problem = text_problem(control)
+    if problem is not None:
+        raise ExperimentError(f"the control activity {problem}", field="control")
     chosen = DEFAULT_MINIMUM[outcome] if minimum is None else minimum
     if not (chosen > 0 and math.isfinite(chosen)):
         raise ExperimentError(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,15 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
 
-__all__ = ["DATABASE_URL_ENV", "WRITE", "default_sqlite_path", "make_engine", "resolve_url"]
+__all__ = [
+    "DATABASE_URL_ENV",
+    "WRITE",
+    "default_sqlite_path",
+    "display_url",
+    "hide_password",
+    "make_engine",
+    "resolve_url",
+]
 
 DATABASE_URL_ENV = "SOLEMATE_DATABASE_URL"
 
@@ -53,6 +62,46 @@ def resolve_url(url: str | URL | None, environ: Mapping[str, str] | None = None)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
+
+
+_CREDENTIALS = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+
+
+def display_url(url: str | URL) -> str:
+    """``url`` as it may be shown: with its password masked, even when it cannot be parsed.
+
+    >>> display_url("postgresql://me:S3cret@db.example/journal")
+    'postgresql://me:***@db.example/journal'
+    >>> display_url("postgresql://me:S3cret@[::1/broken")
+    'postgresql://me:***@[::1/broken'
+    """
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # any text the parser refuses: mask what looks like credentials
+        return _CREDENTIALS.sub(r"\1***@", str(url))
+
+
+def hide_password(message: str, url: str | URL | None) -> str:
+    """``message`` (an error from a driver, say) with ``url``'s password masked wherever it is.
+
+    >>> hide_password("cannot use postgresql://me:S3cret@db/x (S3cret)", "postgresql://me:S3cret@db/x")
+    'cannot use postgresql://me:***@db/x (***)'
+    """
+    message = _CREDENTIALS.sub(r"\1***@", message)
+    if url is None:
+        return message
+    password: str | None
+    try:
+        password = make_url(url).password
+    except Exception:
+        found = re.search(r"://[^:/@\s]*:([^@\s]*)@", str(url))
+        password = found.group(1) if found else None
+    if password:
+        from urllib.parse import quote
+
+        for form in {password, quote(password, safe="")}:
+            message = message.replace(form, "***")
+    return message
 
 
 def make_engine(url: URL) -> Engine:

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from solemate.journal.records import JournalError
 from solemate.journal.schema import Keyed
 from solemate.journal.transfer import new_uid
+from solemate.text import text_problem
 
 if TYPE_CHECKING:
     from solemate.journal.service import Journal
@@ -187,6 +188,9 @@ def stop_experiment(
     """Record that an experiment stopped early, and why; its nights and allocation stay."""
     if len(reason) > 2000:
         raise JournalError("must be at most 2000 characters", field="reason")
+    problem = text_problem(reason, multiline=True)
+    if problem is not None:
+        raise JournalError(problem, field="reason")
     with journal._writer.begin() as s:
         row = s.get(ExperimentRow, experiment_id)
         if row is None:

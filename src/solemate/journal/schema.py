@@ -267,3 +267,6 @@ class NoteRow(Keyed):
 
 # Puts the experiment tables (their own module) in Base.metadata for migrations and forget.
 from solemate.journal import experiments as _experiments  # noqa: E402, F401
+
+# The same for the sign-in tables of a server opened to the network.
+from solemate.journal import sign_in as _sign_in  # noqa: E402, F401

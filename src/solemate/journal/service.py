@@ -65,6 +65,7 @@ from solemate.journal.transfer import (
     import_journal,
     new_uid,
 )
+from solemate.text import text_problem
 
 __all__ = ["DEFAULT_PERSON", "EntryKind", "Journal"]
 
@@ -97,6 +98,10 @@ _TABLES: dict[str, type[Keyed]] = {
 _PG_MIGRATION_LOCK = 0x501E_3A7E
 
 _K = TypeVar("_K", bound=Keyed)
+
+
+#: The largest id a row can have: SQLite's and PostgreSQL's signed 64-bit integer.
+_MAX_ID = 2**63 - 1
 
 
 def _utc_now() -> datetime:
@@ -574,8 +579,7 @@ class Journal:
         self, text: str, *, person: str | None = None, session_id: int | None = None
     ) -> Note:
         """Keep a free-text note, about a session if ``session_id`` is given."""
-        if not isinstance(text, str) or not 1 <= len(text.strip()) <= 10_000:
-            raise JournalError("must be 1 to 10000 characters", field="text")
+        _check_note(text)
         with self._writer.begin() as s:
             if session_id is not None:
                 self._get(s, SessionRow, session_id, "session")
@@ -593,8 +597,7 @@ class Journal:
 
     def edit_note(self, note_id: int, text: str) -> Note:
         """Replace a note's text; when and about which session it was written stay."""
-        if not isinstance(text, str) or not 1 <= len(text.strip()) <= 10_000:
-            raise JournalError("must be 1 to 10000 characters", field="text")
+        _check_note(text)
         with self._writer.begin() as s:
             row = self._get(s, NoteRow, note_id, "note")
             row.text = text
@@ -817,7 +820,9 @@ class Journal:
 
     @staticmethod
     def _get(s: Session, table: type[_K], row_id: int, what: str) -> _K:
-        row = s.get(table, row_id)
+        # An id past a 64-bit integer cannot exist, and drivers refuse to even look it up.
+        in_range = isinstance(row_id, int) and 1 <= row_id <= _MAX_ID
+        row = s.get(table, row_id) if in_range else None
         if row is None:
             raise JournalError(f"no {what} with id {row_id}", field="id")
         return row
@@ -962,7 +967,18 @@ def _person(row: PersonRow) -> Person:
 def _name(name: str) -> str:
     if not isinstance(name, str) or not 1 <= len(name.strip()) <= 100:
         raise JournalError("must be 1 to 100 characters", field="name")
+    problem = text_problem(name)
+    if problem is not None:
+        raise JournalError(problem, field="name")
     return name.strip()
+
+
+def _check_note(text: str) -> None:
+    if not isinstance(text, str) or not 1 <= len(text.strip()) <= 10_000:
+        raise JournalError("must be 1 to 10000 characters", field="text")
+    problem = text_problem(text, multiline=True)
+    if problem is not None:
+        raise JournalError(problem, field="text")
 
 
 def _check_int(value: object, field: str, low: int, high: int) -> None:

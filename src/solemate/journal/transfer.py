@@ -58,6 +58,7 @@ from solemate.journal.schema import (
     SafetyScreenRow,
     SessionRow,
 )
+from solemate.text import text_problem
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -533,6 +534,7 @@ def import_journal(
         pending: list[Keyed] = []
         for number, raw in enumerate(sections[name], start=1):
             try:
+                _check_text(raw, "")
                 parsed = _parse(spec.model, raw)
                 if parsed.id in state.seen:
                     raise _Refused(f"id {parsed.id} appears twice in the file")
@@ -585,6 +587,21 @@ def _envelope(data: object) -> dict[str, list[Any]]:
 
 
 _M = TypeVar("_M", bound=_Row)
+
+
+def _check_text(value: object, where: str) -> None:
+    """Refuse a row holding text the journal does not store (a NUL, a control character)."""
+    if isinstance(value, str):
+        problem = text_problem(value, multiline=True)
+        if problem is not None:
+            raise _Refused(f"{where or 'value'}: {problem}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, where or "field name")
+            _check_text(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_text(item, f"{where}[{i}]")
 
 
 def _parse(model: type[_M], raw: object) -> _M:

@@ -22,9 +22,9 @@ from solemate.routine import builtin_routine
 from solemate.web import api, errors, pages
 from solemate.web.config import WebConfig
 from solemate.web.cue_audio import CueAudio
-from solemate.web.passphrase import load_passphrase
 from solemate.web.security import Guard
 from solemate.web.services import STATIC_DIR, TEMPLATES_DIR, Services
+from solemate.web.sign_in import SignIn
 from solemate.web.tonight import Planner
 
 __all__ = ["create_app"]
@@ -45,11 +45,11 @@ Every POST, PUT and DELETE needs the `X-CSRF-Token` header with the token from `
 def create_app(config: WebConfig) -> FastAPI:
     journal = Journal(config.database_url, clock=config.clock)
     try:
-        auth = load_passphrase(config.data_dir) if config.require_login else None
-        if config.require_login and auth is None:
-            raise ValueError(
-                "a passphrase is required: set one with 'solemate serve --set-passphrase'"
-            )
+        auth = (
+            SignIn(journal, config.data_dir, refresh=config.auth_refresh_seconds)
+            if config.require_login
+            else None
+        )
         templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
         svc = Services(
             config=config,

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from solemate.web.passphrase import PairingToken
-
 #: Host names a loopback server answers to. Any other Host header is refused, so a web page
 #: elsewhere cannot reach the journal through a DNS name that it points at 127.0.0.1 (DNS rebinding).
 LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
@@ -34,7 +32,8 @@ class WebConfig:
 
     ``allowed_hosts`` None means any Host (a server opened to the local network, where the
     passphrase is what keeps others out); ``require_login`` turns the passphrase check on.
-    ``test_clock`` lets the player honour ``?speed=`` so a browser test can run a whole session in
+    ``auth_refresh_seconds`` bounds how long a changed passphrase takes to sign out the browsers
+    of a running server (the cookie check re-reads it at most that often). ``test_clock`` lets the player honour ``?speed=`` so a browser test can run a whole session in
     seconds; a real server never sets it.
     """
 
@@ -43,7 +42,7 @@ class WebConfig:
     routine: str = "evening"
     allowed_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS
     require_login: bool = False
-    pairing: PairingToken | None = None
+    auth_refresh_seconds: float = 1.0
     test_clock: bool = False
     speech_cache_dir: Path | None = None
     clock: Callable[[], datetime] = field(default=utc_now)

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from solemate.safety import QUESTIONS
+from solemate.text import text_problem
 
 Voice = Literal["self", "partner"]
 Foot = Literal["left", "right"]
@@ -34,8 +35,21 @@ Minutes = Annotated[float, Field(gt=0, le=240, allow_inf_nan=False)]
 Score = Annotated[StrictInt, Field(ge=0, le=10)]
 
 
+#: Fields whose text may span lines (a tab or a line break allowed); see :mod:`solemate.text`.
+MULTILINE_FIELDS = frozenset({"comments"})
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _storable_text(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str):
+            problem = text_problem(value, multiline=info.field_name in MULTILINE_FIELDS)
+            if problem is not None:
+                raise ValueError(problem)
+        return value
 
 
 class _OneLength(_In):

@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import time
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -691,27 +690,30 @@ def login_page(
 @router.post("/login", response_class=HTMLResponse)
 def login_submit(request: Request, svc: Svc, form: Form) -> Response:
     target = _safe_next(str(form.get("next") or "/"))
-    passphrase = form.get("passphrase")
     if svc.auth is None:
         return RedirectResponse(target, 303)
-    if isinstance(passphrase, str) and len(passphrase) <= 1024 and svc.auth.verify(passphrase):
+    attempt = svc.auth.attempt(
+        form.get("passphrase"), request.client.host if request.client else None
+    )
+    if attempt.ok:
         return _signed_in(RedirectResponse(target, 303), svc, request)
-    time.sleep(1.0)  # a wrong guess costs a second, which makes guessing slow
-    return page(
+    response = page(
         svc,
         request,
         "login.html",
-        status=403,
+        status=429 if attempt.retry_after else 403,
         title="Sign in",
         next=target,
-        problem="That passphrase is not right.",
+        problem=attempt.message,
     )
+    if attempt.retry_after:
+        response.headers["retry-after"] = str(attempt.retry_after)
+    return response
 
 
 @router.get("/pair/{token}")
 def pair(token: str, request: Request, svc: Svc) -> Response:
-    pairing = svc.config.pairing
-    if svc.auth is None or pairing is None or len(token) > 100 or not pairing.redeem(token):
+    if svc.auth is None or not svc.auth.pair(token):
         return RedirectResponse("/login?next=" + quote("/"), 303)
     return _signed_in(RedirectResponse("/", 303), svc, request)
 

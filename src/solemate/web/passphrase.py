@@ -1,39 +1,41 @@
 """The passphrase that guards a server opened to the local network, and the cookies it grants.
 
-Only a hash is stored (scrypt from the standard library, with a random salt), in a file readable by
-its owner only. A browser that has given the passphrase, or scanned the one-time pairing code, gets
-a signed cookie; the signing key is stored beside the hash and replaced with it, so setting a new
-passphrase signs every paired phone out.
+Only a hash is stored (scrypt from the standard library, with a random salt), in the journal's
+database (:mod:`solemate.journal.sign_in`; older versions kept it in a private file in the data
+folder, which is taken over once). A browser that has given the passphrase, or scanned the
+one-time pairing code, gets a signed cookie; the signing key is stored beside the hash and
+replaced with it, so setting a new passphrase signs every paired phone out.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import json
-import os
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import JsonValue
+
+from solemate.web.passphrase_strength import MAX_LENGTH, MIN_LENGTH, weakness
+
 __all__ = [
     "COOKIE_NAME",
+    "MAX_LENGTH",
     "MIN_LENGTH",
     "PASSPHRASE_FILE",
-    "PairingToken",
     "PassphraseError",
     "PassphraseRecord",
-    "load_passphrase",
-    "save_passphrase",
+    "new_pairing_code",
+    "new_record",
+    "parse_record",
+    "read_legacy_file",
 ]
 
 PASSPHRASE_FILE = "web-passphrase.json"
 COOKIE_NAME = "solemate_auth"
-MIN_LENGTH = 8
-MAX_LENGTH = 1024
 COOKIE_DAYS = 180
 PAIRING_MINUTES = 10
 
@@ -43,7 +45,7 @@ _N, _R, _P = 2**14, 8, 1
 
 
 class PassphraseError(ValueError):
-    """A passphrase that cannot be used (too short, too long) or a file that cannot be read."""
+    """A passphrase that cannot be used (too short, too easy) or a record that cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -76,14 +78,14 @@ def _hash(passphrase: str, salt: bytes) -> bytes:
     return hashlib.scrypt(passphrase.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
 
 
-def save_passphrase(data_dir: Path, passphrase: str) -> Path:
-    """Hash ``passphrase`` and store it (owner-only file); returns the file's path."""
-    if not MIN_LENGTH <= len(passphrase) <= MAX_LENGTH:
-        raise PassphraseError(
-            f"the passphrase must be {MIN_LENGTH} to {MAX_LENGTH} characters (got {len(passphrase)})"
-        )
+def new_record(passphrase: str) -> dict[str, JsonValue]:
+    """Hash ``passphrase`` (refused with :class:`PassphraseError` when too weak) with a new salt
+    and a new cookie key, as the JSON object the journal keeps."""
+    problem = weakness(passphrase)
+    if problem is not None:
+        raise PassphraseError(problem)
     salt = secrets.token_bytes(16)
-    record = {
+    return {
         "scheme": "scrypt",
         "n": _N,
         "r": _R,
@@ -92,53 +94,40 @@ def save_passphrase(data_dir: Path, passphrase: str) -> Path:
         "hash": _hash(passphrase, salt).hex(),
         "cookie_key": secrets.token_bytes(32).hex(),
     }
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = data_dir / PASSPHRASE_FILE
-    partial = path.with_name(f".{path.name}.partial")
-    with contextlib.suppress(FileNotFoundError):
-        partial.unlink()
-    fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    with open(fd, "w", encoding="utf-8") as out:
-        json.dump(record, out)
-    os.replace(partial, path)
-    return path
 
 
-def load_passphrase(data_dir: Path) -> PassphraseRecord | None:
-    """The stored record, or None when no passphrase was ever set."""
-    path = data_dir / PASSPHRASE_FILE
+def parse_record(raw: object, where: str) -> PassphraseRecord:
+    """The record stored as JSON; ``where`` names it in the error when it cannot be used."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict):
+            raise TypeError("not an object")
         if raw.get("scheme") != "scrypt" or (raw["n"], raw["r"], raw["p"]) != (_N, _R, _P):
-            raise PassphraseError(f"{path}: unknown passphrase scheme; set it again")
+            raise PassphraseError(f"{where}: unknown passphrase scheme; set it again")
         return PassphraseRecord(
             bytes.fromhex(raw["salt"]), bytes.fromhex(raw["hash"]), bytes.fromhex(raw["cookie_key"])
         )
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         if isinstance(error, PassphraseError):
             raise
         raise PassphraseError(
-            f"{path} cannot be read ({error}); set the passphrase again"
+            f"{where} cannot be read ({error}); set the passphrase again"
         ) from None
 
 
-class PairingToken:
-    """A one-time code shown as a QR code: it signs one browser in, once, within minutes."""
+def read_legacy_file(data_dir: Path) -> object | None:
+    """The record an older solemate kept in the data folder, or None when there is none."""
+    path = data_dir / PASSPHRASE_FILE
+    try:
+        found: object = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        raise PassphraseError(
+            f"{path} cannot be read ({error}); set the passphrase again"
+        ) from None
+    return found
 
-    def __init__(self, minutes: int = PAIRING_MINUTES, now: float | None = None) -> None:
-        self.value = secrets.token_urlsafe(24)
-        self.expires = (time.time() if now is None else now) + minutes * 60
-        self._used = False
-        self._lock = threading.Lock()
 
-    def redeem(self, value: str, now: float | None = None) -> bool:
-        """True the first time the right value is given before it expires; False ever after."""
-        with self._lock:
-            if self._used or (time.time() if now is None else now) > self.expires:
-                return False
-            if not hmac.compare_digest(value.encode(), self.value.encode()):
-                return False
-            self._used = True
-            return True
+def new_pairing_code() -> str:
+    """A one-time code for a QR code: 192 random bits, so guessing one is hopeless."""
+    return secrets.token_urlsafe(24)

@@ -7,6 +7,8 @@ A local server holding a private journal is still reachable by every web page th
   a hostile DNS name pointed at 127.0.0.1 cannot read the journal (DNS rebinding).
 * **Passphrase** (servers opened to the network): a signed cookie, from the login form or the
   one-time pairing code, is needed for everything but the login page and the static shell.
+* **Early guesses**: a sign-in from a client still told to wait is answered 429 here, before its
+  body is read or a worker thread is taken (see :mod:`solemate.web.sign_in`).
 * **Size limit**: a body over the limit is refused with 413 before it is read, or as soon as a
   streamed body passes it.
 * **CSRF**: every POST/PUT/PATCH/DELETE must carry the per-browser token (a ``SameSite=Strict``,
@@ -34,7 +36,8 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from solemate.web.config import WebConfig
-from solemate.web.passphrase import COOKIE_NAME, PassphraseRecord
+from solemate.web.passphrase import COOKIE_NAME
+from solemate.web.sign_in import Attempt, SignIn
 
 __all__ = [
     "CSP",
@@ -102,7 +105,7 @@ class Guard:
         app: ASGIApp,
         *,
         config: WebConfig,
-        auth: PassphraseRecord | None,
+        auth: SignIn | None,
         form_paths: Callable[[str], bool],
         upload_paths: Callable[[str], bool],
     ) -> None:
@@ -159,6 +162,22 @@ class Guard:
                 )
                 await _redirect(scope, receive, send, f"/login?next={target}")
             return
+
+        if self.auth is not None and method == "POST" and path == "/login":
+            client = scope.get("client")
+            wait = self.auth.known_wait(client[0] if client else None)
+            if wait:
+                await _refuse(
+                    scope,
+                    receive,
+                    send,
+                    429,
+                    Attempt(ok=False, retry_after=wait).message,
+                    "passphrase",
+                    False,
+                    [(b"retry-after", str(wait).encode())],
+                )
+                return
 
         limit = (
             self.config.max_import_bytes if self.upload_paths(path) else self.config.max_body_bytes
@@ -270,7 +289,14 @@ def _hostname(host: str) -> str:
 
 
 async def _refuse(
-    scope: Scope, receive: Receive, send: Send, status: int, message: str, field: str, as_json: bool
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    status: int,
+    message: str,
+    field: str,
+    as_json: bool,
+    extra: list[tuple[bytes, bytes]] | None = None,
 ) -> None:
     if as_json:
         body = json.dumps({"detail": f"{field}: {message}", "field": field}).encode()
@@ -288,6 +314,7 @@ async def _refuse(
                 (b"content-security-policy", CSP.encode()),
                 (b"cache-control", b"no-store"),
                 *_FIXED_HEADERS,
+                *(extra or []),
             ],
         }
     )

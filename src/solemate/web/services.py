@@ -21,7 +21,7 @@ from solemate.journal import Journal
 from solemate.timeline import Timeline
 from solemate.web.config import WebConfig
 from solemate.web.cue_audio import CueAudio
-from solemate.web.passphrase import PassphraseRecord
+from solemate.web.sign_in import SignIn
 from solemate.web.tonight import Planner
 
 PACKAGE = resources.files("solemate") / "web"
@@ -45,7 +45,8 @@ class Services:
     journal: Journal
     planner: Planner
     cue_audio: CueAudio
-    auth: PassphraseRecord | None
+    #: The passphrase's gate on a server opened to the network; None on a loopback server.
+    auth: SignIn | None
     templates: Jinja2Templates
     versions: dict[str, str] = field(default_factory=static_versions)
     #: Answers of GET /api/plan by raw query string (the planner is pure; bounded by the route).
