@@ -414,7 +414,7 @@ def test_preparation_is_spoken_only_when_asked_and_partner_items_only_for_partne
 @pytest.mark.parametrize(
     ("options", "needle"),
     [
-        (PlanOptions(minutes=4), "The shortest possible is 4 min 41 s, with one foot only"),
+        (PlanOptions(minutes=4), "The shortest possible is 4 min 42 s, with one foot only"),
         (PlanOptions(minutes=8), "It fits with: one foot only (left)"),
         (PlanOptions(minutes=60), "longer than the longest session"),
         (

@@ -18,7 +18,9 @@ Counts the guide fixes (five circles each way, each of the five toes) never chan
 moves. Where the guide says "several" (points along the ball of the foot) a routine names the
 fewest a short session may keep (``repeat.fewest``), spread evenly along the ridge. Wording: with
 ``wording="full"`` each part is explained while its explained floor stays within
-:data:`SHARE_CAP` times its proportional share; otherwise it is only named and the plan says so.
+:data:`SHARE_CAP` times its proportional share and its explanation within :data:`WORDS_SHARE` of
+that share; otherwise it is only named and the plan says so. On the second foot a step is
+introduced by its number, and a stroke's pressure advice is not repeated (the screen keeps both).
 With ``wording="brief"`` every part is named, with its counts, holds and the towel wrap, and
 nothing else is said. Whole seconds are assigned last, counted actions first (in whole seconds per
 repetition) and the timed parts take up the remainder, so the total equals the target exactly.
@@ -66,6 +68,10 @@ HOLD_QUIET = 5
 TICK_SECONDS = 0.3
 """How long a soft tick lasts, for the quiet that follows it."""
 """Seconds of quiet in every hold after its words (the guide: hold each point five to ten seconds)."""
+
+WORDS_SHARE = 0.65
+"""A part is explained only while its explanation takes at most this much of its share of the
+session: a ritual with quiet hands-on time, not a lecture (a 12-minute session is under half voice)."""
 
 MIN_SCALE = 0.7
 """Parts go over to their shortest form while the others would keep less than this share."""
@@ -470,6 +476,8 @@ class _Choice:
 
     described: bool
     sets: tuple[int, ...] | None = None
+    always: bool = False
+    """Taken whatever its length (the full wording's opening, towel wrap and closing)."""
 
 
 def _item(
@@ -493,8 +501,8 @@ def _item(
         )  # fmt: skip
     if slot.kind == "opening":
         text = (brief and phrases.opening_brief) or _segue_text(routine.opening, lang, voice)
-        if brief and options.safety.gentle_only:
-            text = f"{text} {phrases.gentle_only}"  # said once, not at every part
+        if options.safety.gentle_only:
+            text = f"{text} {phrases.gentle_only}"  # once for every part that is only named
         return _segue_item(words, "opening", routine.opening.seconds, text, reference)
     if slot.kind == "preparation":
         prep = next(p for p in routine.preparation if p.id == slot.ref)
@@ -573,7 +581,9 @@ def _outline(
         longest.append(_item(routine, options, words, slot, most, reference))
         cap = SHARE_CAP * scale * reference
         candidates = []
-        if options.wording == "full":
+        if options.wording == "full" and slot.kind != "action":
+            candidates.append(_Choice(True, None, always=True))
+        elif options.wording == "full":
             candidates.append(_Choice(True))
         candidates.append(_Choice(False))
         if fewest is not None and slot.action is not None and slot.action.repeat is not None:
@@ -584,7 +594,10 @@ def _outline(
         pick = least
         for choice in candidates:
             item = _item(routine, options, words, slot, choice, reference)
-            if item.part.shortest <= cap:
+            quiet = (
+                not choice.described or words.seconds(item.text) <= WORDS_SHARE * cap / SHARE_CAP
+            )
+            if choice.always or (item.part.shortest <= cap and quiet):
                 pick = item
                 break
         chosen.append(pick)
@@ -740,14 +753,17 @@ def _instruction(
         spoken = [_describe(routine, options, foot, action)]
         if gentle:
             spoken.append(phrases.gentle_only)
-        elif cue.pressure:
+        elif cue.pressure and (action.repeat is not None or foot == options.foot_order[0]):
+            # the pressure for a stroke or circles is said on the first foot (the screen keeps
+            # it for both); a hold's on each foot
             spoken.append(cue.pressure)
         if first_of_step:
-            spoken.insert(
-                0, phrases.step_intro.format(number=s + 1, title=routine.steps[s].title[lang])
-            )
+            # the step's title on the first foot; its number alone on the next
+            later = foot != options.foot_order[0] and phrases.step_brief is not None
+            intro = phrases.step_brief if later and phrases.step_brief else phrases.step_intro
+            spoken.insert(0, intro.format(number=s + 1, title=routine.steps[s].title[lang]))
     else:
-        spoken = [action.name[lang] + "."]  # a brief opening has asked for gentle pressure
+        spoken = [action.name[lang] + "."]  # the opening has asked for gentle pressure
     if first_of_foot:
         spoken.insert(0, (phrases.left_foot if foot == "left" else phrases.right_foot) + ".")
     return " ".join(spoken)

@@ -79,7 +79,7 @@ def test_safety_flags_change_the_plan(cli: CliRunner) -> None:
         (["plan", "--foot", "middle"], "--foot"),
         (["plan", "--first-foot", "both"], "--first-foot"),
         (["plan", "--format", "pdf"], "--format"),
-        (["plan", "--minutes", "4"], "The shortest possible is 4 min 41 s, with one foot only"),
+        (["plan", "--minutes", "4"], "The shortest possible is 4 min 42 s, with one foot only"),
         (["plan", "--minutes", "90"], "longer than the longest session"),
         (["plan", "--routine", "nosuch"], "no routine named 'nosuch'"),
         (["plan", "--bogus"], "--bogus"),
