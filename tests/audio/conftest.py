@@ -33,6 +33,12 @@ def engine(speech_cache: Path) -> SpeechEngine:
 
 
 @pytest.fixture(scope="session")
+def kokoro_models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private model folder: the model is joined from the installed parts once per test run."""
+    return tmp_path_factory.mktemp("kokoro-models")
+
+
+@pytest.fixture(scope="session")
 def tiny() -> Routine:
     return load_routine(TINY)
 

@@ -97,6 +97,7 @@ def test_no_answers_at_all_is_a_clear_message(cli: CliRunner, data_dir: Path) ->
         (["--rate", "50"], "--rate must be 80–450"),
         (["--minutes", "3"], "shorter than the shortest session"),
         (["--database", "nosuchdb://x"], "cannot open the journal"),
+        (["--voice", "robot"], "--voice: unknown voice 'robot'; choose one of heart (default)"),
     ],
 )
 def test_bad_guide_flags(cli: CliRunner, data_dir: Path, args: list[str], needle: str) -> None:

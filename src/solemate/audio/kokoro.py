@@ -10,7 +10,7 @@ Where the pieces come from (nothing is downloaded at run time):
 * phonemes come from espeak-ng (through ``phonemizer`` and espeakng-loader's library).
 
 espeak-ng keeps process-global state and onnxruntime is fastest here with one thread per process,
-so many phrases are made by worker processes (:mod:`solemate.audio.prepare`), not threads.
+so many phrases are made by worker processes (:mod:`solemate.audio.speak_ahead`), not threads.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from solemate.cli.plan_commands import (
     FootOption,
     plan_options,
 )
+from solemate.cli.voice_commands import VOICE_HELP, open_speaker, prepare_voice, speaker_spec
 from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan
 from solemate.safety import QUESTIONS, AnswerError, Level, SafetyChanges, Verdict, screen
 
@@ -129,26 +130,10 @@ def _sinks(no_voice: bool, no_chime: bool, voice: str | None, rate: int | None) 
     """The sound sink (speech and chimes), or none; a bad voice or rate is a usage error."""
     if no_voice and no_chime:
         return []
-    from solemate.audio.speech import (
-        DEFAULT_RATE,
-        DEFAULT_VOICE,
-        Speaker,
-        SpeechEngine,
-        SpeechError,
-    )
+    from solemate.audio.speech import Speaker
     from solemate.live.sound import open_sound
 
-    speaker: Speaker | None = None
-    if not no_voice:
-        try:
-            if voice and voice.endswith(".onnx"):
-                from solemate.audio.neural import PiperEngine
-
-                speaker = PiperEngine(voice, rate or DEFAULT_RATE)
-            else:
-                speaker = SpeechEngine(voice or DEFAULT_VOICE, rate or DEFAULT_RATE)
-        except SpeechError as exc:
-            usage_error(str(exc))
+    speaker: Speaker | None = None if no_voice else open_speaker(voice, rate)
     sink = open_sound(speaker, chimes=not no_chime)
     for notice in sink.notices:
         typer.echo(notice)
@@ -262,9 +247,7 @@ def register(app: typer.Typer) -> None:
             False, "--no-voice", help="Show the session without speaking it."
         ),
         no_chime: bool = typer.Option(False, "--no-chime", help="No chimes between steps."),
-        voice: str | None = typer.Option(
-            None, "--voice", help="Speech voice (see 'solemate voices')."
-        ),
+        voice: str | None = typer.Option(None, "--voice", help=VOICE_HELP),
         rate: int | None = typer.Option(
             None, "--rate", help="Speech rate in words per minute (80–450)."
         ),
@@ -311,6 +294,8 @@ def register(app: typer.Typer) -> None:
             )
             options = replace(options, safety=safety)
             timeline = plan(chosen, options)
+            if not no_voice:
+                prepare_voice(speaker_spec(voice, rate), (cue.text for cue in timeline.cues))
             who = "your partner" if options.voice == "partner" else "you"
             before = ask_rating(
                 f"How stressed {'does' if who != 'you' else 'do'} {who} feel right now?"
@@ -358,11 +343,3 @@ def register(app: typer.Typer) -> None:
             typer.echo(verdict.summary())
             if verdict.level is Level.DO_NOT_MASSAGE:
                 raise typer.Exit(1)
-
-    @app.command("voices")
-    def voices_command() -> None:
-        """List the offline voices for --voice (a Piper .onnx file also works, with the neural extra)."""
-        from solemate.audio.speech import DEFAULT_VOICE, voices
-
-        for name in voices():
-            typer.echo(f"{name}{'  (default)' if name == DEFAULT_VOICE else ''}")

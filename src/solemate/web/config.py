@@ -46,6 +46,8 @@ class WebConfig:
     pairing: PairingToken | None = None
     test_clock: bool = False
     speech_cache_dir: Path | None = None
+    voice: str | None = None
+    """The voice of the cue files (a name ``resolve_voice`` knows); None: the default voice."""
     clock: Callable[[], datetime] = field(default=utc_now)
     max_body_bytes: int = MAX_BODY_BYTES
     max_import_bytes: int = MAX_IMPORT_BYTES

@@ -1,6 +1,6 @@
-"""A worker process of :func:`solemate.audio.prepare.prepare`: one voice, loaded once, many phrases.
+"""A worker of :func:`solemate.audio.speak_ahead.prepare`: one voice, loaded once, many phrases.
 
-Started as ``python -m solemate.audio._prepare_worker`` rather than through ``multiprocessing``, so
+Started as ``python -m solemate.audio._speak_ahead_worker`` rather than through ``multiprocessing``, so
 it works whatever the parent's main module is (a script without a ``__main__`` guard, a web server).
 Protocol on stdin/stdout, one JSON object a line: first the voice (``voice``, ``rate``, ``cache_dir``,
 ``model_dir``), answered with ``{"ok": true}``; then one ``{"text": …}`` a phrase, answered with

@@ -80,12 +80,12 @@ def _check_model(speaker: CachingSpeaker) -> None:
 
 
 class _Worker:
-    """One worker process (``_prepare_worker.py``) with the voice loaded."""
+    """One worker process (``_speak_ahead_worker.py``) with the voice loaded."""
 
     def __init__(self, spec: SpeakerSpec) -> None:
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "solemate.audio._prepare_worker"],
+                [sys.executable, "-m", "solemate.audio._speak_ahead_worker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
