@@ -48,6 +48,11 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
+def _prepared_or_under_way(future: Future[object] | None) -> bool:
+    """Whether a phrase needs no new preparation: it is being made, or was made without error."""
+    return future is not None and (not future.done() or future.exception() is None)
+
+
 class CueAudio:
     def __init__(self, cache_dir: Path | None = None, voice: str | None = None) -> None:
         self._cache_dir = cache_dir
@@ -70,6 +75,9 @@ class CueAudio:
                 self._texts.move_to_end(digest)
             while len(self._texts) > MAX_TEXTS:
                 self._texts.popitem(last=False)
+            if len(self._pending) > MAX_TEXTS:
+                kept = set(self._texts.values())
+                self._pending = {t: f for t, f in self._pending.items() if t in kept}
         self._prepare_later(list(out))
         return out
 
@@ -84,7 +92,7 @@ class CueAudio:
         if not is_parallel(engine):
             return
         with self._lock:
-            texts = [t for t in texts if t not in self._pending]
+            texts = [t for t in texts if not _prepared_or_under_way(self._pending.get(t))]
             if not texts:
                 return
             future: Future[object] = Future()
@@ -155,8 +163,6 @@ class CueAudio:
             # error reported) below.
             with contextlib.suppress(Exception):
                 pending.result()
-            with self._lock:
-                self._pending.pop(text, None)
         try:
             return engine.synthesize(text), engine.sample_rate
         except SpeechError as error:
