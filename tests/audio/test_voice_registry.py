@@ -71,9 +71,9 @@ def test_the_default_follows_the_environment(tmp_path: Path) -> None:
     assert default_voice({}) == "heart"
     assert default_voice({ENV_VOICE: " "}) == "heart"
     assert default_voice({ENV_VOICE: "george"}) == "george"
-    engine = resolve_voice(None, cache_dir=tmp_path, environ={ENV_VOICE: "michael"})
+    engine = resolve_voice(None, cache_dir=tmp_path, environ={ENV_VOICE: "fenrir"})
     assert isinstance(engine, KokoroEngine)
-    assert engine.style == "am_michael"
+    assert engine.style == "am_fenrir"
     assert isinstance(resolve_voice(None, cache_dir=tmp_path, environ={}), KokoroEngine)
 
 

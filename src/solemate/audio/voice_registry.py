@@ -41,27 +41,27 @@ class Voice:
 CURATED: tuple[Voice, ...] = (
     Voice(
         "heart", "kokoro", "af_heart", "en-us", "female", "Apache-2.0",
-        "warm, unhurried American voice; the most natural here", default=True,
+        "calm and clear; Kokoro's best-rated voice", default=True,
     ),
     Voice(
         "bella", "kokoro", "af_bella", "en-us", "female", "Apache-2.0",
-        "bright, clear American voice",
+        "brighter; Kokoro's second best-rated voice",
     ),
     Voice(
-        "michael", "kokoro", "am_michael", "en-us", "male", "Apache-2.0",
-        "calm, low American voice",
+        "fenrir", "kokoro", "am_fenrir", "en-us", "male", "Apache-2.0",
+        "the clearest male voice in a recognizer test",
     ),
     Voice(
         "emma", "kokoro", "bf_emma", "en-gb", "female", "Apache-2.0",
-        "soft British voice",
+        "British English",
     ),
     Voice(
         "george", "kokoro", "bm_george", "en-gb", "male", "Apache-2.0",
-        "deep, measured British voice",
+        "British English",
     ),
     Voice(
         "espeak", "espeak", DEFAULT_VOICE, "en-us", "female", "GPL-3.0-or-later",
-        "espeak-ng: robotic but instant and tiny (the fallback)",
+        "espeak-ng: robotic, but instant and tiny (the fallback)",
     ),
 )  # fmt: skip
 

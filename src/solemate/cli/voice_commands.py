@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from solemate.audio.speech import CachingSpeaker
     from solemate.audio.voice_registry import SpeakerSpec
 
-VOICE_HELP = "Voice: heart (default), bella, michael, emma, george, espeak (see 'solemate voices')."
+VOICE_HELP = "Voice: heart (default), bella, fenrir, emma, george, espeak (see 'solemate voices')."
 PREVIEW_TEXT = "Let your breath slow down. Now press gently into the arch of the foot, and release."
 
 
