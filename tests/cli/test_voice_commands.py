@@ -103,3 +103,13 @@ def test_preview_plays_the_sentence_through_the_device(
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Playing espeak:")
     assert sum(played) > 10  # several blocks of sound: the whole sentence went to the device
+
+
+def test_a_bad_default_from_the_environment_names_the_variable(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VOICE, "robot")
+    result = cli.invoke(app, ["render", "--nightly", "-o", str(tmp_path / "out.mp3")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("solemate: SOLEMATE_VOICE: unknown voice 'robot'")
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -1,10 +1,11 @@
 """A worker of :func:`solemate.audio.speak_ahead.prepare`: one voice, loaded once, many phrases.
 
-Started as ``python -m solemate.audio._speak_ahead_worker`` rather than through ``multiprocessing``, so
-it works whatever the parent's main module is (a script without a ``__main__`` guard, a web server).
-Protocol on stdin/stdout, one JSON object a line: first the voice (``voice``, ``rate``, ``cache_dir``,
-``model_dir``), answered with ``{"ok": true}``; then one ``{"text": …}`` a phrase, answered with
-``{"ok": true, "seconds": …}`` once the phrase is in the cache. Failures answer ``ok: false``.
+Started as ``python -m solemate.audio._speak_ahead_worker`` rather than through
+``multiprocessing``, so it works whatever the parent's main module is (a script without a
+``__main__`` guard, a web server). Protocol on stdin/stdout, one JSON object a line: first the voice
+(``voice``, ``rate``, ``cache_dir``, ``model_dir``), answered with ``{"ok": true}``; then one
+``{"text": …}`` a phrase, answered with ``{"ok": true, "seconds": …}`` once the phrase is in the
+cache. Failures answer ``ok: false`` with an ``error``.
 """
 
 from __future__ import annotations

@@ -26,12 +26,12 @@ PREVIEW_TEXT = "Let your breath slow down. Now press gently into the arch of the
 def open_speaker(voice: str | None, rate: int | None) -> CachingSpeaker:
     """The engine for ``--voice`` at ``--rate``; a bad one is one line on standard error, exit 2."""
     from solemate.audio.speech import DEFAULT_RATE, SpeechError
-    from solemate.audio.voice_registry import UnknownVoice, resolve_voice
+    from solemate.audio.voice_registry import ENV_VOICE, UnknownVoice, resolve_voice
 
     try:
         return resolve_voice(voice, rate if rate is not None else DEFAULT_RATE)
     except UnknownVoice as exc:
-        fail(f"--voice: {exc}", 2)
+        fail(f"{'--voice' if voice is not None else ENV_VOICE}: {exc}", 2)
     except SpeechError as exc:
         fail(str(exc), 2)
 
