@@ -70,6 +70,7 @@ def test_a_corrupt_joined_model_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="refusing"):
         engine.synthesize("Rest.")
     assert not (tmp_path / "speech").exists()  # nothing was said, nothing was cached
+    model.unlink()  # 92 MB
 
 
 def test_parts_that_do_not_join_to_the_pinned_model_are_refused(
