@@ -113,3 +113,34 @@ def test_a_bad_default_from_the_environment_names_the_variable(
     assert result.exit_code == 2
     assert result.stderr.startswith("solemate: SOLEMATE_VOICE: unknown voice 'robot'")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_prepare_voice_returns_lengths_and_is_silent_when_all_is_cached(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from solemate.audio.voice_registry import SpeakerSpec
+    from solemate.cli.voice_commands import prepare_voice
+
+    spec = SpeakerSpec("espeak", cache_dir=tmp_path)
+    lengths = prepare_voice(spec, ["Rest.", "Breathe in.", "Rest."])
+    assert list(lengths) == ["Rest.", "Breathe in."]
+    assert all(0.2 < s < 3 for s in lengths.values())
+    capsys.readouterr()
+    assert prepare_voice(spec, ["Rest.", "Breathe in."]) == lengths
+    assert capsys.readouterr().err == ""
+
+
+def test_prepare_voice_failure_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import typer
+
+    from solemate.audio.voice_registry import SpeakerSpec
+    from solemate.cli.voice_commands import prepare_voice
+
+    with pytest.raises(typer.Exit) as caught:
+        prepare_voice(SpeakerSpec("robot", cache_dir=tmp_path), ["Rest."])
+    assert caught.value.exit_code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("solemate: cannot prepare the voice: unknown voice 'robot'")
+    assert len(err.strip().splitlines()) == 1

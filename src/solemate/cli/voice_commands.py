@@ -16,6 +16,8 @@ import typer
 from solemate.cli.common import fail
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from solemate.audio.speech import CachingSpeaker
     from solemate.audio.voice_registry import SpeakerSpec
 
@@ -56,23 +58,32 @@ def prepare_voice(spec: SpeakerSpec, texts: Iterable[str]) -> dict[str, float]:
     from solemate.audio.speak_ahead import prepare
     from solemate.audio.speech import SpeechError
 
-    with Progress(
+    bar = Progress(
         TextColumn("Preparing tonight's voice…"),
         BarColumn(),
         MofNCompleteColumn(),
         console=Console(stderr=True),
         transient=True,
-    ) as bar:
-        task = bar.add_task("voice", total=None, visible=False)
+    )
+    task = bar.add_task("voice", total=None)
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, visible=done < total)
+    def progress(done: int, total: int) -> None:
+        if done < total and not bar.live.is_started:  # nothing to show when all is cached
+            bar.start()
+        bar.update(task, completed=done, total=total)
 
-        try:
-            return prepare(spec, texts, progress)
-        except SpeechError as exc:
-            bar.stop()
-            fail(f"cannot prepare the voice: {exc}")
+    try:
+        return prepare(spec, texts, progress)
+    except SpeechError as exc:
+        _stop(bar)
+        fail(f"cannot prepare the voice: {exc}")
+    finally:
+        _stop(bar)
+
+
+def _stop(bar: Progress) -> None:
+    if bar.live.is_started:  # stopping a bar never shown would still print an empty line
+        bar.stop()
 
 
 def _play(voice: str, rate: int | None) -> None:
