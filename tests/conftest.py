@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,11 @@ from typer.testing import CliRunner
 from solemate.routine import Routine, builtin_routine
 
 TESTS = Path(__file__).resolve().parent
+
+# The suite speaks with espeak-ng (instant) unless a test asks for Kokoro by name; set here, before
+# any test, so commands run in-process and servers started as subprocesses agree. Run the whole
+# suite with the natural voice by setting SOLEMATE_VOICE=heart.
+os.environ.setdefault("SOLEMATE_VOICE", "espeak")
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Iterable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +20,7 @@ from solemate.plan import (
     bounds,
     full_seconds,
     plan,
+    plan_for_voice,
     room_to_say,
     speech_seconds,
     spoken_texts,
@@ -480,3 +482,21 @@ def test_a_slower_voice_gets_more_room_and_every_cue_still_fits(rate: int) -> No
 def test_a_speech_rate_out_of_range_is_refused() -> None:
     with pytest.raises(ValueError, match="speech rate must be 80–450 words a minute, got 40"):
         PlanOptions(speech_rate=40)
+
+
+def test_plan_for_voice_measures_only_what_it_says_and_leaves_it_room() -> None:
+    asked: list[str] = []
+
+    def measure(texts: Iterable[str]) -> dict[str, float]:
+        batch = list(texts)
+        asked.extend(batch)
+        return {text: 0.8 * speech_seconds(text) for text in batch}
+
+    options = PlanOptions(minutes=12)
+    timeline = plan_for_voice(ROUTINE, options, measure)
+    said = {c.text for c in timeline.cues if c.kind != "tick"}
+    assert said <= set(asked), "every text the session says was measured"
+    assert len(asked) == len(set(asked)), "each text is measured once"
+    assert len(asked) < len(spoken_texts(ROUTINE, options))
+    assert timeline == plan(ROUTINE, options, {t: 0.8 * speech_seconds(t) for t in asked})
+    assert plan_for_voice(ROUTINE, options, lambda texts: {}) == plan(ROUTINE, options)

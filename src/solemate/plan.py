@@ -32,7 +32,7 @@ same Timeline.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 
@@ -1061,3 +1061,28 @@ def _shortening_notes(routine: Routine, options: PlanOptions, items: Sequence[_I
         if note not in notes:
             notes.append(note)
     return notes
+
+
+def plan_for_voice(
+    routine: Routine,
+    options: PlanOptions,
+    measure: Callable[[Iterable[str]], Mapping[str, float]],
+    rounds: int = 4,
+) -> Timeline:
+    """Plan with the chosen voice's own lengths: plan, have ``measure`` say (and time) the texts the
+    plan says that are not measured yet, and plan again, until every said text is measured.
+
+    ``measure`` is given only what this plan needs, so a first session prepares its own phrases and
+    not every wording it might have chosen. Texts not yet measured are estimated long
+    (:func:`speech_seconds`), so each new plan needs at most the room the last one left.
+    """
+    lengths: dict[str, float] = {}
+    timeline = plan(routine, options, lengths)
+    for _ in range(rounds):
+        missing = list(dict.fromkeys(c.text for c in timeline.cues if c.kind != "tick"))
+        missing = [text for text in missing if text not in lengths]
+        if not missing:
+            break
+        lengths.update(measure(missing))
+        timeline = plan(routine, options, lengths)
+    return timeline

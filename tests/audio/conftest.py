@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,15 @@ def speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def engine(speech_cache: Path) -> SpeechEngine:
     return SpeechEngine(cache_dir=speech_cache)
+
+
+@pytest.fixture(scope="session")
+def kokoro_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A private model folder: the model is joined from the installed parts once per test run,
+    and removed afterwards (pytest keeps old temporary folders; this one is 92 MB)."""
+    folder = tmp_path_factory.mktemp("kokoro-models")
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

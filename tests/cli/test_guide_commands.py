@@ -101,6 +101,7 @@ def test_no_answers_at_all_is_a_clear_message(cli: CliRunner, data_dir: Path) ->
         (["--database", "nosuchdb://x"], "cannot open the journal"),
         (["--wording", "chatty"], "Invalid value for '--wording': Value error, 'chatty'"),
         (["--counts", "beeps"], "Invalid value for '--counts': Value error, 'beeps'"),
+        (["--voice", "robot"], "--voice: unknown voice 'robot'; choose one of heart (default)"),
     ],
 )
 def test_bad_guide_flags(cli: CliRunner, data_dir: Path, args: list[str], needle: str) -> None:

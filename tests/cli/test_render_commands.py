@@ -59,7 +59,7 @@ def test_text_chapters_and_explicit_format(cli: CliRunner, tmp_path: Path) -> No
     ("args", "message"),
     [
         (["--format", "aiff"], "unknown format 'aiff'; choose one of mp3, ogg, opus, wav, flac"),
-        (["--voice", "robot"], "unknown voice 'robot'; try one of"),
+        (["--voice", "robot"], "--voice: unknown voice 'robot'; choose one of heart (default)"),
         (
             ["--rate", "1000"],
             "speech rate must be a whole number of words per minute from 80 to 450",

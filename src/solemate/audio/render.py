@@ -42,10 +42,8 @@ from solemate.audio.mix import Mixer
 from solemate.audio.sounds import Chime, chime, tick
 from solemate.audio.speech import (
     DEFAULT_RATE,
-    DEFAULT_VOICE,
     CachingSpeaker,
     Speaker,
-    SpeechEngine,
     cache_key,
     to_float,
 )
@@ -85,7 +83,8 @@ class _Overshoot(Exception):
 class RenderOptions:
     format: Format | None = None
     """None: from the output file's extension."""
-    voice: str = DEFAULT_VOICE
+    voice: str | None = None
+    """A name for :func:`~solemate.audio.voice_registry.resolve_voice`; None: the default voice."""
     rate: int = DEFAULT_RATE
     ambient: Ambient = Ambient.none
     music: Path | None = None
@@ -215,7 +214,10 @@ def render_session(
             raise RenderError(str(exc)) from None
     if not output.parent.is_dir():
         raise RenderError(f"cannot write {output}: the folder {output.parent} does not exist")
-    speaker = speaker or SpeechEngine(options.voice, options.rate)
+    if speaker is None:
+        from solemate.audio.voice_registry import resolve_voice
+
+        speaker = resolve_voice(options.voice, options.rate)
 
     sounds = prepare_sounds(timeline, speaker, rate, progress)
     lengths = {key: audio.size for key, audio in sounds.items()}

@@ -201,7 +201,7 @@ def voices() -> list[str]:
     return _english_bases() + [f"{base}+{v}" for v in _variants() if f"{base}+{v}" != base]
 
 
-def _check_rate(rate: int) -> None:
+def check_speech_rate(rate: int) -> None:
     if not (isinstance(rate, int) and MIN_RATE <= rate <= MAX_RATE):
         raise SpeechError(
             f"speech rate must be a whole number of words per minute from {MIN_RATE} to {MAX_RATE}, "
@@ -253,6 +253,24 @@ class PhraseCache:
         if hashlib.sha256(payload).digest() != raw[len(_MAGIC) : head]:
             return None
         return np.frombuffer(payload, dtype="<i2").copy()
+
+    def samples(self, key: str) -> int | None:
+        """How many samples the phrase under ``key`` holds, from the file's size alone.
+
+        Files are written whole (temporary file, then rename), so a present file with the magic tag
+        is complete: its length can be known without reading or checking the audio. That makes
+        asking for the spoken length of a whole session's phrases cost a few dozen ``stat`` calls.
+        """
+        path = self.path(key)
+        try:
+            with path.open("rb") as fh:
+                if fh.read(len(_MAGIC)) != _MAGIC:
+                    return None
+                size = os.fstat(fh.fileno()).st_size
+        except OSError:
+            return None
+        payload = size - len(_MAGIC) - _DIGEST_SIZE
+        return payload // 2 if payload >= 0 and payload % 2 == 0 else None
 
     def put(self, key: str, samples: npt.NDArray[np.int16]) -> None:
         """Store ``samples``; a cache that cannot be written only costs speed, so errors are ignored."""
@@ -327,7 +345,7 @@ class SpeechEngine:
     def __init__(
         self, voice: str = DEFAULT_VOICE, rate: int = DEFAULT_RATE, cache_dir: Path | None = None
     ) -> None:
-        _check_rate(rate)
+        check_speech_rate(rate)
         _check_voice(voice)
         self.voice = voice
         self.rate = rate

@@ -47,10 +47,12 @@ def _register() -> None:
         plan_commands,
         render_commands,
         routine_commands,
+        voice_commands,
     )
 
     for module in (plan_commands, routine_commands, guide_commands, render_commands):
         module.register(app)
+    voice_commands.register(app)
     insights_commands.register(app)
     journal_commands.register(app)
     from solemate.cli import serve_commands

@@ -31,7 +31,8 @@ from solemate.cli.plan_commands import (
     WordingOption,
     plan_options,
 )
-from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan
+from solemate.cli.voice_commands import VOICE_HELP, measurer, open_speaker
+from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan, plan_for_voice
 from solemate.safety import QUESTIONS, AnswerError, Level, SafetyChanges, Verdict, screen
 from solemate.wording_service import BRIEF_NOTICE, tonight_wording
 
@@ -131,26 +132,10 @@ def _sinks(no_voice: bool, no_chime: bool, voice: str | None, rate: int | None) 
     """The sound sink (speech and chimes), or none; a bad voice or rate is a usage error."""
     if no_voice and no_chime:
         return []
-    from solemate.audio.speech import (
-        DEFAULT_RATE,
-        DEFAULT_VOICE,
-        Speaker,
-        SpeechEngine,
-        SpeechError,
-    )
+    from solemate.audio.speech import Speaker
     from solemate.live.sound import open_sound
 
-    speaker: Speaker | None = None
-    if not no_voice:
-        try:
-            if voice and voice.endswith(".onnx"):
-                from solemate.audio.neural import PiperEngine
-
-                speaker = PiperEngine(voice, rate or DEFAULT_RATE)
-            else:
-                speaker = SpeechEngine(voice or DEFAULT_VOICE, rate or DEFAULT_RATE)
-        except SpeechError as exc:
-            usage_error(str(exc))
+    speaker: Speaker | None = None if no_voice else open_speaker(voice, rate)
     sink = open_sound(speaker, chimes=not no_chime)
     for notice in sink.notices:
         typer.echo(notice)
@@ -267,9 +252,7 @@ def register(app: typer.Typer) -> None:
             False, "--no-voice", help="Show the session without speaking it."
         ),
         no_chime: bool = typer.Option(False, "--no-chime", help="No chimes between steps."),
-        voice: str | None = typer.Option(
-            None, "--voice", help="Speech voice (see 'solemate voices')."
-        ),
+        voice: str | None = typer.Option(None, "--voice", help=VOICE_HELP),
         rate: int | None = typer.Option(
             None, "--rate", help="Speech rate in words per minute (80–450)."
         ),
@@ -326,10 +309,13 @@ def register(app: typer.Typer) -> None:
             )
             choice = tonight_wording(journal, wording.value if wording else None)
             options = replace(options, safety=safety, wording=choice.wording)
+            measure = measurer(no_voice, voice, rate)
             try:
-                timeline = plan(chosen, options)
+                timeline = plan_for_voice(chosen, options, measure)
                 full_wording = (
-                    plan(chosen, replace(options, wording="full")) if choice.offer_full else None
+                    plan_for_voice(chosen, replace(options, wording="full"), measure)
+                    if choice.offer_full
+                    else None
                 )
             except PlanError as exc:
                 usage_error(str(exc))
@@ -385,11 +371,3 @@ def register(app: typer.Typer) -> None:
             typer.echo(verdict.summary())
             if verdict.level is Level.DO_NOT_MASSAGE:
                 raise typer.Exit(1)
-
-    @app.command("voices")
-    def voices_command() -> None:
-        """List the offline voices for --voice (a Piper .onnx file also works, with the neural extra)."""
-        from solemate.audio.speech import DEFAULT_VOICE, voices
-
-        for name in voices():
-            typer.echo(f"{name}{'  (default)' if name == DEFAULT_VOICE else ''}")

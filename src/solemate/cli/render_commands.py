@@ -31,6 +31,7 @@ from solemate.cli.plan_commands import (
     WordingOption,
     plan_options,
 )
+from solemate.cli.voice_commands import VOICE_HELP, measurer, open_speaker
 
 if TYPE_CHECKING:
     from solemate.audio.render import Progress, RenderResult
@@ -66,11 +67,7 @@ def register(app: typer.Typer) -> None:
             "-f",
             help="mp3, ogg, opus, wav or flac (default: from the file name).",
         ),
-        voice: str | None = typer.Option(
-            None,
-            "--voice",
-            help="espeak-ng voice (en-us+f2, en-gb-x-rp+f3…) or a Piper .onnx voice file.",
-        ),
+        voice: str | None = typer.Option(None, "--voice", help=VOICE_HELP),
         rate: int | None = typer.Option(None, "--rate", help="Speech rate in words per minute."),
         ambient: AmbientOption = typer.Option(
             AmbientOption.none, "--ambient", help="A soft generated bed under the voice."
@@ -103,14 +100,8 @@ def register(app: typer.Typer) -> None:
         from solemate.audio.ambient import Ambient
         from solemate.audio.encode import EncodeError, format_for
         from solemate.audio.render import RenderError, RenderOptions, render_session
-        from solemate.audio.speech import (
-            DEFAULT_RATE,
-            DEFAULT_VOICE,
-            Speaker,
-            SpeechEngine,
-            SpeechError,
-        )
-        from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan
+        from solemate.audio.speech import SpeechError
+        from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan_for_voice
 
         options = plan_options(
             minutes,
@@ -137,19 +128,10 @@ def register(app: typer.Typer) -> None:
             fmt = format_for(output, output_format)
         except EncodeError as exc:
             fail(str(exc), 2)
-        speaker: Speaker
-        try:
-            if voice and voice.endswith(".onnx"):  # a Piper neural voice (optional extra)
-                from solemate.audio.neural import PiperEngine
-
-                speaker = PiperEngine(voice, rate or DEFAULT_RATE)
-            else:
-                speaker = SpeechEngine(voice or DEFAULT_VOICE, rate or DEFAULT_RATE)
-        except SpeechError as exc:
-            fail(str(exc), 2)
+        speaker = open_speaker(voice, rate)
         timeline_source = resolve_routine(routine)
         try:
-            timeline = plan(timeline_source, options)
+            timeline = plan_for_voice(timeline_source, options, measurer(False, voice, rate))
         except PlanError as exc:
             usage_error(str(exc))
         render_options = RenderOptions(

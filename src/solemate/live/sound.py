@@ -146,6 +146,13 @@ def quiet_stderr() -> Iterator[None]:
         os.close(saved)
 
 
+def speak_for_device(speaker: Speaker, text: str) -> Audio:
+    """Speech at the mixer's rate (the natural voice speaks at 24 kHz, the device runs at 22,050)."""
+    from solemate.audio.dsp import fft_resample
+
+    return fft_resample(speaker.synthesize(text), speaker.sample_rate, SAMPLE_RATE)
+
+
 class SoundSink:
     """A player sink that speaks cues, rings chimes and ticks the counts that are not said."""
 
@@ -171,15 +178,7 @@ class SoundSink:
 
     @staticmethod
     def _synthesize(speaker: Speaker, text: str) -> Audio:
-        """Speech at the mixer's rate (a neural voice may speak at another one)."""
-        clip = speaker.synthesize(text)
-        if speaker.sample_rate == SAMPLE_RATE:
-            return clip
-        n = round(len(clip) * SAMPLE_RATE / speaker.sample_rate)
-        resampled: Audio = np.interp(
-            np.linspace(0, len(clip) - 1, n), np.arange(len(clip)), clip
-        ).astype(np.float32)
-        return resampled
+        return speak_for_device(speaker, text)
 
     def prepare(self, cues: Sequence[Cue]) -> None:
         if self.speaker is not None:

@@ -55,7 +55,7 @@ def create_app(config: WebConfig) -> FastAPI:
             config=config,
             journal=journal,
             planner=Planner(builtin_routine(config.routine)),
-            cue_audio=CueAudio(config.speech_cache_dir),
+            cue_audio=CueAudio(config.speech_cache_dir, config.voice),
             auth=auth,
             templates=templates,
         )

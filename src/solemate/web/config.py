@@ -45,6 +45,8 @@ class WebConfig:
     auth_refresh_seconds: float = 1.0
     test_clock: bool = False
     speech_cache_dir: Path | None = None
+    voice: str | None = None
+    """The voice of the cue files (a name ``resolve_voice`` knows); None: the default voice."""
     clock: Callable[[], datetime] = field(default=utc_now)
     max_body_bytes: int = MAX_BODY_BYTES
     max_import_bytes: int = MAX_IMPORT_BYTES

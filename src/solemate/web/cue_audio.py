@@ -1,4 +1,4 @@
-"""Cue audio for browsers that cannot speak English: the CLI's own speech engine, served as files.
+"""Cue audio for browsers that cannot speak English: the CLI's own voice, served as files.
 
 A browser without an English speech-synthesis voice (a Linux Chromium, some Android builds, a
 browser with speech turned off) fetches each cue of tonight's session as a small audio file and
@@ -6,18 +6,28 @@ plays it at the cue's time. The files are addressed by a digest of their text. O
 belong to a Timeline this server has handed out can be asked for: the server never becomes a
 speak-anything service for whoever reaches it. Files never change for a digest, so the browser and
 its service worker keep them for good (tonight's audio works offline once fetched).
+
+The voice is the CLI's default (the natural Kokoro voice unless ``SOLEMATE_VOICE`` or the config
+says otherwise). A neural voice takes about half a second a phrase, so when a Timeline is handed
+out its phrases are prepared in the background by worker processes; a file asked for meanwhile
+waits for that work instead of loading a second copy of the model in the server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from solemate.timeline import Timeline
+
+if TYPE_CHECKING:
+    from solemate.audio.speech import CachingSpeaker
 
 __all__ = ["AudioFormat", "CueAudio", "SpeechUnavailable", "text_digest"]
 
@@ -38,13 +48,21 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
+def _prepared_or_under_way(future: Future[object] | None) -> bool:
+    """Whether a phrase needs no new preparation: it is being made, or was made without error."""
+    return future is not None and (not future.done() or future.exception() is None)
+
+
 class CueAudio:
-    def __init__(self, cache_dir: Path | None = None) -> None:
+    def __init__(self, cache_dir: Path | None = None, voice: str | None = None) -> None:
         self._cache_dir = cache_dir
+        self._voice = voice
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._files: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         self._lock = threading.Lock()
-        self._engine: object | None = None
+        self._engine: CachingSpeaker | None = None
+        self._pending: dict[str, Future[object]] = {}
+        self._one_at_a_time = threading.Lock()
 
     def register(self, timeline: Timeline) -> dict[str, str]:
         """Allow every cue text of ``timeline``; returns ``{text: digest}`` for the page."""
@@ -59,7 +77,46 @@ class CueAudio:
                 self._texts.move_to_end(digest)
             while len(self._texts) > MAX_TEXTS:
                 self._texts.popitem(last=False)
+            if len(self._pending) > MAX_TEXTS:
+                kept = set(self._texts.values())
+                self._pending = {t: f for t, f in self._pending.items() if t in kept}
+        self._prepare_later(list(out))
         return out
+
+    def _prepare_later(self, texts: list[str]) -> None:
+        """Make a neural voice's phrases in the background (espeak-ng is instant when asked)."""
+        from solemate.audio.voice_registry import is_parallel
+
+        try:
+            engine = self._speaker()
+        except SpeechUnavailable:
+            return  # said when a file is asked for
+        if not is_parallel(engine):
+            return
+        with self._lock:
+            texts = [t for t in texts if not _prepared_or_under_way(self._pending.get(t))]
+            if not texts:
+                return
+            future: Future[object] = Future()
+            for text in texts:
+                self._pending[text] = future
+        # A daemon thread: stopping the server must not wait for the phrases (workers end with it).
+        threading.Thread(
+            target=self._prepare, args=(texts, future), name="solemate-cue-voice", daemon=True
+        ).start()
+
+    def _prepare(self, texts: list[str], future: Future[object]) -> None:
+        from solemate.audio.speak_ahead import prepare
+        from solemate.audio.speech import DEFAULT_RATE
+        from solemate.audio.voice_registry import SpeakerSpec
+
+        try:
+            with self._one_at_a_time:  # two workers at a time on the machine, not two per page
+                future.set_result(
+                    prepare(SpeakerSpec(self._voice, DEFAULT_RATE, self._cache_dir), texts)
+                )
+        except BaseException as exc:
+            future.set_exception(exc)
 
     def known(self, digest: str) -> bool:
         with self._lock:
@@ -75,40 +132,51 @@ class CueAudio:
                 return kept
         if text is None:
             return None
-        data = self._encode(self._speak(text), fmt)
+        data = self._encode(*self._speak(text), fmt)
         with self._lock:
             self._files[(digest, fmt)] = data
             while len(self._files) > MAX_FILES:
                 self._files.popitem(last=False)
         return data
 
-    def _speak(self, text: str) -> object:
-        from solemate.audio.speech import SpeechEngine, SpeechError
+    def _speaker(self) -> CachingSpeaker:
+        from solemate.audio.speech import SpeechError
+        from solemate.audio.voice_registry import resolve_voice
 
         with self._lock:
             engine = self._engine
         if engine is None:
             try:
-                engine = SpeechEngine(cache_dir=self._cache_dir)
+                engine = resolve_voice(self._voice, cache_dir=self._cache_dir)
             except SpeechError as error:
                 raise SpeechUnavailable(str(error)) from error
             with self._lock:
                 self._engine = engine
-        assert isinstance(engine, SpeechEngine)
+        return engine
+
+    def _speak(self, text: str) -> tuple[object, int]:
+        from solemate.audio.speech import SpeechError
+
+        engine = self._speaker()
+        with self._lock:
+            pending = self._pending.get(text)
+        if pending is not None:
+            # Then the phrase is in the cache; one the workers could not make is tried (and its
+            # error reported) below.
+            with contextlib.suppress(Exception):
+                pending.result()
         try:
-            return engine.synthesize(text)
+            return engine.synthesize(text), engine.sample_rate
         except SpeechError as error:
             raise SpeechUnavailable(str(error)) from error
 
     @staticmethod
-    def _encode(samples: object, fmt: AudioFormat) -> bytes:
+    def _encode(samples: object, sample_rate: int, fmt: AudioFormat) -> bytes:
         import soundfile
-
-        from solemate.audio.speech import SAMPLE_RATE
 
         out = io.BytesIO()
         if fmt == "ogg":
-            soundfile.write(out, samples, SAMPLE_RATE, format="OGG", subtype="VORBIS")
+            soundfile.write(out, samples, sample_rate, format="OGG", subtype="VORBIS")
         else:
-            soundfile.write(out, samples, SAMPLE_RATE, format="WAV", subtype="PCM_16")
+            soundfile.write(out, samples, sample_rate, format="WAV", subtype="PCM_16")
         return out.getvalue()
