@@ -248,29 +248,50 @@ def test_without_speech_synthesis_the_audio_fallback_is_used(
     context.close()
 
 
-def test_with_an_english_voice_the_browser_speaks(chromium: Any, server: LiveServer) -> None:
+FAKE_BROWSER_VOICE = """
+window.spoken = [];
+const voice = {lang: 'en-GB', name: 'Test voice', localService: true};
+window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
+Object.defineProperty(window, 'speechSynthesis', {value: {
+  getVoices: () => [voice],
+  speak: (u) => { if (u.text) window.spoken.push(u.text); },
+  cancel: () => {}, addEventListener: () => {}, removeEventListener: () => {},
+}});
+"""
+
+
+def test_the_servers_natural_voice_is_preferred_to_the_browsers(
+    chromium: Any, server: LiveServer
+) -> None:
     context, page, problems = open_page(chromium, PHONE)
-    page.add_init_script(
-        """
-        window.spoken = [];
-        const voice = {lang: 'en-GB', name: 'Test voice', localService: true};
-        window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
-        Object.defineProperty(window, 'speechSynthesis', {value: {
-          getVoices: () => [voice],
-          speak: (u) => { if (u.text) window.spoken.push(u.text); },
-          cancel: () => {}, addEventListener: () => {}, removeEventListener: () => {},
-        }});
-        """
-    )
-    fetched: list[str] = []
-    page.on("request", lambda r: fetched.append(r.url) if "/api/speech/" in r.url else None)
+    page.add_init_script(FAKE_BROWSER_VOICE)
+    fetched: list[int] = []
+    page.on("response", lambda r: fetched.append(r.status) if "/api/speech/" in r.url else None)
+    page.goto(server.url + "/?speed=5")
+    answer_safety_in_page(page)
+    page.click("#start")
+    assert wait_until(page, "window.solemate && window.solemate.player.sound.mode === 'files'")
+    assert wait_until(page, "window.solemate.player.sound.prefetched")
+    assert fetched
+    assert set(fetched) == {200}
+    assert page.evaluate("window.spoken") == []
+    assert problems == []
+    context.close()
+
+
+def test_without_the_servers_recordings_the_browser_speaks(
+    chromium: Any, server: LiveServer
+) -> None:
+    context, page, problems = open_page(chromium, PHONE)
+    page.add_init_script(FAKE_BROWSER_VOICE)
+    context.route("**/api/speech/**", lambda route: route.abort())  # service worker's too
     page.goto(server.url + "/?speed=5")
     answer_safety_in_page(page)
     page.click("#start")
     wait_until(page, "window.spoken.length >= 2")
     assert page.evaluate("window.solemate.player.sound.mode") == "speech"
     assert page.evaluate("window.spoken[0]").startswith("Let's begin")
-    assert fetched == []
+    problems[:] = [p for p in problems if "Failed to load resource" not in p]  # refused fetches
     assert problems == []
     context.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,8 @@ from solemate.audio.speech import PhraseCache
 from solemate.audio.voice_registry import SpeakerSpec
 from solemate.plan import PlanOptions, plan
 from solemate.routine import builtin_routine
+from solemate.timeline import Timeline
+from solemate.web.config import WebConfig
 from solemate.web.cue_audio import CueAudio, text_digest
 
 
@@ -77,3 +80,25 @@ def test_a_neural_voice_is_prepared_in_the_background_and_served_at_its_rate(
 
     cues.register(timeline)  # the same phrases again: nothing new to prepare
     assert len(asked) == 1
+
+
+def test_serve_prepares_tonights_likely_sessions_at_start(
+    config: WebConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from solemate.web import create_app
+
+    asked: list[list[Timeline]] = []
+    monkeypatch.setattr(CueAudio, "prepare_ahead", lambda self, timelines: asked.append(timelines))
+    with TestClient(create_app(config), base_url="http://127.0.0.1"):
+        assert asked == []  # only solemate serve asks for it
+    with TestClient(
+        create_app(replace(config, prepare_at_start=True)), base_url="http://127.0.0.1"
+    ):
+        assert len(asked) == 1
+    wordings = sorted((t.options["wording"], t.voice, t.total) for t in asked[0])
+    assert wordings == [
+        ("brief", "partner", 720), ("brief", "self", 720),
+        ("full", "partner", 720), ("full", "self", 720),
+    ]  # fmt: skip

@@ -147,6 +147,7 @@ def register(app: typer.Typer) -> None:
             database_url=database or settings.database_url,
             allowed_hosts=LOOPBACK_HOSTS if loopback else None,
             require_login=not loopback,
+            prepare_at_start=True,
         )
         try:
             web_app = create_app(config)

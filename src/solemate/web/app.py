@@ -18,7 +18,9 @@ from starlette.routing import Route
 
 from solemate import __version__
 from solemate.journal import Journal
+from solemate.plan import PlanOptions
 from solemate.routine import builtin_routine
+from solemate.timeline import Timeline
 from solemate.web import api, errors, pages
 from solemate.web.config import WebConfig
 from solemate.web.cue_audio import CueAudio
@@ -66,6 +68,8 @@ def create_app(config: WebConfig) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if config.prepare_at_start:
+            svc.cue_audio.prepare_ahead(_likely_tonight(svc.planner))
         try:
             yield
         finally:
@@ -97,3 +101,13 @@ def create_app(config: WebConfig) -> FastAPI:
         upload_paths=lambda path: _UPLOAD_PATHS.match(path) is not None,
     )
     return app
+
+
+def _likely_tonight(planner: Planner) -> list[Timeline]:
+    """The sessions a person most likely starts tonight: the nightly length, for themselves or a
+    partner, in either wording."""
+    return [
+        planner.timeline(PlanOptions(preset="nightly", voice=voice, wording=wording))
+        for wording in ("brief", "full")
+        for voice in ("self", "partner")
+    ]

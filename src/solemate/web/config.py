@@ -47,6 +47,9 @@ class WebConfig:
     speech_cache_dir: Path | None = None
     voice: str | None = None
     """The voice of the cue files (a name ``resolve_voice`` knows); None: the default voice."""
+    prepare_at_start: bool = False
+    """Have the voice say tonight's likely sessions ahead, in the background, when the server
+    starts (``solemate serve``), so a person rarely waits for the first cue."""
     clock: Callable[[], datetime] = field(default=utc_now)
     max_body_bytes: int = MAX_BODY_BYTES
     max_import_bytes: int = MAX_IMPORT_BYTES

@@ -83,6 +83,12 @@ class CueAudio:
         self._prepare_later(list(out))
         return out
 
+    def prepare_ahead(self, timelines: list[Timeline]) -> None:
+        """Say these sessions' phrases ahead in the background (tonight's likely sessions, at
+        start), without allowing them to be fetched until a Timeline is handed out."""
+        texts = [c.text for t in timelines for c in t.cues if c.kind != "tick"]
+        self._prepare_later(list(dict.fromkeys(texts)))
+
     def _prepare_later(self, texts: list[str]) -> None:
         """Make a neural voice's phrases in the background (espeak-ng is instant when asked)."""
         from solemate.audio.voice_registry import is_parallel

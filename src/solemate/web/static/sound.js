@@ -1,13 +1,19 @@
 // Everything the player says and rings: speech, chimes, the soft tick of a count that is not said,
 // and the ambient bed.
 //
-// Speech goes through the browser's speech synthesis when it has an English voice. Otherwise (no
-// voices at all, only other languages, or synthesis failing) the cues are the server's own
-// recordings (the offline engine the terminal guide uses), fetched ahead of time so they are
-// there when due and stay cached for offline use. Chimes are synthesised with Web Audio, so they
+// Speech is the server's own recordings in its natural offline voice (the one the terminal guide
+// and the rendered files use), fetched ahead of time so they are there when due and stay cached
+// for offline use. The browser's speech synthesis is the fallback, when the server offers no
+// recordings or the first one cannot be fetched in time. Chimes are synthesised with Web Audio, so they
 // need no files. Browsers allow sound only after a tap or a key: unlock() is called from one.
 
 const SPEECH_WAIT_MS = 2500;
+const FIRST_FILE_WAIT_MS = 8000;
+
+// The promise's value, or null when it takes longer than ms.
+function within(promise, ms) {
+  return Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve(null), ms))]);
+}
 
 export class Sound {
   constructor({ speak = true, ambient = false, audio = {} } = {}) {
@@ -49,13 +55,15 @@ export class Sound {
     if (this.ambientOn) this.startAmbient();
   }
 
-  // Decides between the browser's voice and the server's files (waits briefly for voices).
+  // Decides between the server's files (preferred) and the browser's voice.
   async choose() {
     if (!this.speakOn) {
       this.mode = "off";
       return this.mode;
     }
-    const voice = await englishVoice();
+    const first = Object.values(this.audio)[0];
+    const served = first ? await within(this.fetchFile(first), FIRST_FILE_WAIT_MS) : null;
+    const voice = served ? null : await englishVoice();
     if (voice) {
       this.voice = voice;
       this.mode = "speech";
