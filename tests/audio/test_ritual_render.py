@@ -1,6 +1,7 @@
-"""The nightly ritual as a person hears it: 10, 12 and 15 minutes in both wordings, rendered and
-checked from outside the project (ffprobe for the length, ffmpeg's silence detection for how much
-of the file is voice and chimes)."""
+"""The nightly ritual as a person hears it: 10, 12 and 15 minutes in both wordings, in the default
+natural voice (planned with its own measured lengths, as guide and render do) and in espeak-ng,
+rendered and checked from outside the project (ffprobe for the length, ffmpeg's silence detection
+for how much of the file is voice and chimes)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from solemate.audio.render import RenderOptions, render_session
-from solemate.audio.speech import SpeechEngine
-from solemate.plan import PlanOptions, plan
+from solemate.audio.speak_ahead import prepare
+from solemate.audio.voice_registry import SpeakerSpec
+from solemate.plan import PlanOptions, plan_for_voice
 from solemate.routine import builtin_routine
 from tests.audio.conftest import ffprobe
 
@@ -40,18 +42,26 @@ def voiced_share(path: Path) -> float:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("voice", ["heart", "espeak"])
 @pytest.mark.parametrize("wording", ["brief", "full"])
 @pytest.mark.parametrize("minutes", [10, 12, 15])
 def test_the_nightly_ritual_is_exact_on_time_and_mostly_quiet(
-    tmp_path: Path, engine: SpeechEngine, minutes: int, wording: str
+    tmp_path: Path,
+    speech_cache: Path,
+    kokoro_models: Path,
+    minutes: int,
+    wording: str,
+    voice: str,
 ) -> None:
-    timeline = plan(builtin_routine(), PlanOptions(minutes=minutes, wording=wording))  # type: ignore[arg-type]
+    spec = SpeakerSpec(voice, cache_dir=speech_cache, model_dir=kokoro_models)
+    options = PlanOptions(minutes=minutes, wording=wording)  # type: ignore[arg-type]
+    timeline = plan_for_voice(builtin_routine(), options, lambda texts: prepare(spec, texts))
     out = tmp_path / f"{minutes}-{wording}.ogg"
-    result = render_session(timeline, out, RenderOptions(date="2026-01-01"), speaker=engine)
+    result = render_session(timeline, out, RenderOptions(date="2026-01-01"), speaker=spec.open())
     assert result.late_cues == 0
     assert float(ffprobe(out)["format"]["duration"]) == pytest.approx(minutes * 60, abs=0.05)
     share = voiced_share(out)
-    print(f"\n{minutes} min {wording}: voice and chimes {share:.1%} of the file")
+    print(f"\n{minutes} min {wording} in {voice}: voice and chimes {share:.1%} of the file")
     if minutes == 12:
         assert share <= VOICED_AT_MOST[wording]
     assert share <= VOICED_AT_MOST[wording] + 0.05
