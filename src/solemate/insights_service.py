@@ -8,13 +8,19 @@ fixed day.
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
+from solemate.experiment_tonight import (
+    TonightAssignment,
+    control_minutes,
+    log_control_tonight,
+    tonight,
+    tonight_assignment,
+)
 from solemate.insights import (
     DeviceEstimate,
     Evening,
@@ -30,16 +36,13 @@ from solemate.insights import (
     plan_experiment,
 )
 from solemate.insights.randomization import Arm, SchemeName
-from solemate.journal.experiments import (
-    StoredExperiment,
-    latest_experiment,
-    running_experiment,
-    start_experiment,
-    stop_experiment,
-)
+from solemate.insights.weekly import week_start
+from solemate.journal.reading import latest_experiment, running_experiment
+from solemate.journal.records import StoredExperiment
 
 if TYPE_CHECKING:
     from solemate.journal import Journal
+    from solemate.journal.reading import JournalReads
 
 __all__ = [
     "ExperimentStatus",
@@ -58,7 +61,7 @@ __all__ = [
 ]
 
 
-def journal_zone(journal: Journal) -> tzinfo:
+def journal_zone(journal: JournalReads) -> tzinfo:
     """The zone the person lives in: the latest diary entry's, else this computer's."""
     latest = journal.diary(last=1)
     if latest:
@@ -66,7 +69,7 @@ def journal_zone(journal: Journal) -> tzinfo:
     return datetime.now(UTC).astimezone().tzinfo or UTC
 
 
-def _evenings(journal: Journal) -> list[Evening]:
+def _evenings(journal: JournalReads) -> list[Evening]:
     ratings: dict[tuple[int, str], int] = {}
     for rating in journal.ratings():
         if rating.session_id is not None:
@@ -86,19 +89,19 @@ def _evenings(journal: Journal) -> list[Evening]:
     return out
 
 
-def _nights(journal: Journal) -> list[Night]:
-    return [Night.from_entry(record.entry) for record in journal.diary()]
+def _nights(journal: JournalReads, since: date | None = None) -> list[Night]:
+    return [Night.from_entry(record.entry) for record in journal.diary(since=since)]
 
 
-def _devices(journal: Journal) -> list[DeviceEstimate]:
+def _devices(journal: JournalReads, since: date | None = None) -> list[DeviceEstimate]:
     return [
         DeviceEstimate(n.source, n.wake_date, n.tst_min, n.sol_min, n.se_pct)
-        for n in journal.device_nights()
+        for n in journal.device_nights(since=since)
         if not n.is_nap
     ]
 
 
-def insights(journal: Journal, today: date, weeks: int) -> Insights:
+def insights(journal: JournalReads, today: date, weeks: int) -> Insights:
     """The Insights page's state for the last ``weeks`` weeks up to ``today``."""
     zone = journal_zone(journal)
     kept: set[date] = set()
@@ -107,10 +110,13 @@ def insights(journal: Journal, today: date, weeks: int) -> Insights:
         plan = plan_of(stored)
         controls = {c.on_date for c in journal.control_activities()}
         kept = {d for d in controls if plan.arm_on(d) == "C"}
+    # Nights and device estimates only from the first week shown; every session still counts
+    # towards the habit.
+    first = week_start(today) - timedelta(weeks=weeks - 1)
     return build_insights(
-        _nights(journal),
+        _nights(journal, since=first),
         _evenings(journal),
-        _devices(journal),
+        _devices(journal, since=first),
         today=today,
         weeks=weeks,
         zone=zone,
@@ -165,6 +171,8 @@ def start(
         control=control,
         minimum=minimum,
     )
+    from solemate.journal.experiments import start_experiment
+
     stored = start_experiment(
         journal,
         outcome=plan.outcome,
@@ -182,89 +190,16 @@ def stop(journal: Journal, today: date, reason: str = "") -> StoredExperiment:
     found = running_experiment(journal, today) or _upcoming(journal, today)
     if found is None:
         raise ExperimentError("no experiment is running")
+    from solemate.journal.experiments import stop_experiment
+
     return stop_experiment(journal, found.id, reason)
 
 
-def _upcoming(journal: Journal, today: date) -> StoredExperiment | None:
+def _upcoming(journal: JournalReads, today: date) -> StoredExperiment | None:
     latest = latest_experiment(journal)
     if latest is not None and latest.running_on(today) and latest.first_evening > today:
         return latest
     return None
-
-
-def control_minutes(control: str) -> int:
-    """Minutes named in a control activity ("15 minutes of reading" → 15); 15 if none."""
-    found = re.search(r"(\d{1,3})\s*(?:min|minute)", control)
-    return max(1, min(600, int(found.group(1)))) if found else 15
-
-
-@dataclass(frozen=True)
-class TonightAssignment:
-    """What tonight is in a running experiment: night ``night`` of ``nights``, arm M or C."""
-
-    night: int
-    nights: int
-    arm: Arm
-    control: str
-    control_done: bool = False
-
-    @property
-    def is_control(self) -> bool:
-        return self.arm == "C"
-
-    def line(self) -> str:
-        """The sentence to show, e.g. "Experiment night 3 of 28: tonight is a massage night"."""
-        what = (
-            f"a control night: {self.control}, no massage" if self.is_control else "a massage night"
-        )
-        return f"Experiment night {self.night} of {self.nights}: tonight is {what}."
-
-
-def tonight_assignment(journal: Journal, today: date) -> TonightAssignment | None:
-    """Tonight's place in the running experiment, or None without one."""
-    stored = running_experiment(journal, today)
-    if stored is None:
-        return None
-    index = (today - stored.first_evening).days
-    return TonightAssignment(
-        night=index + 1,
-        nights=stored.nights,
-        arm=cast(Arm, stored.arms[index]),
-        control=stored.control,
-        control_done=_control_logged(journal, today),
-    )
-
-
-def _control_logged(journal: Journal, today: date) -> bool:
-    return any(c.on_date == today for c in journal.control_activities())
-
-
-def tonight(journal: Journal, today: date) -> str | None:
-    """One line saying what tonight is in a running experiment, or None without one.
-
-    For the guide and the web app: "Experiment night 3 of 28: tonight is a massage night."
-    """
-    found = tonight_assignment(journal, today)
-    return None if found is None else found.line()
-
-
-def log_control_tonight(journal: Journal, today: date) -> str:
-    """Record tonight's control activity; refused when tonight is not a control night.
-
-    Recording it again the same evening adds nothing and says so.
-    """
-    stored = running_experiment(journal, today)
-    if stored is None:
-        raise ExperimentError("no experiment is running tonight")
-    arm = stored.arms[(today - stored.first_evening).days]
-    if arm != "C":
-        raise ExperimentError(
-            "tonight is a massage night: 'solemate guide' records the session by itself"
-        )
-    if _control_logged(journal, today):
-        return f"Tonight's control activity was already recorded ({stored.control}); nothing added."
-    journal.log_control_activity(today, stored.control[:100], control_minutes(stored.control))
-    return f"Recorded tonight's control activity: {stored.control}."
 
 
 @dataclass(frozen=True)
@@ -279,7 +214,7 @@ class ExperimentStatus:
 
 
 def _observed(
-    journal: Journal, plan: ExperimentPlan
+    journal: JournalReads, plan: ExperimentPlan
 ) -> tuple[dict[date, float], set[date], set[date]]:
     zone = journal_zone(journal)
     outcomes = {}
@@ -292,7 +227,7 @@ def _observed(
     return outcomes, massage, control
 
 
-def experiment_status(journal: Journal, today: date) -> ExperimentStatus:
+def experiment_status(journal: JournalReads, today: date) -> ExperimentStatus:
     stored = latest_experiment(journal)
     if stored is None:
         raise ExperimentError("no experiment yet: start one with 'solemate experiment start'")
@@ -315,7 +250,7 @@ def experiment_status(journal: Journal, today: date) -> ExperimentStatus:
     )
 
 
-def experiment_report(journal: Journal, today: date) -> ExperimentReport:
+def experiment_report(journal: JournalReads, today: date) -> ExperimentReport:
     """The analysis of the latest experiment as of ``today`` (stopped ones up to their stop)."""
     stored = latest_experiment(journal)
     if stored is None:

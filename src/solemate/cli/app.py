@@ -31,35 +31,44 @@ def _root(
     """solemate: foot massage, spoken and timed, and a journal of what it does for your sleep."""
 
 
-_registered = False
+#: Each command module with the top-level commands it registers, in the order --help lists them.
+_MODULES: dict[str, tuple[str, ...]] = {
+    "plan_commands": ("plan",),
+    "routine_commands": ("routine",),
+    "guide_commands": ("guide", "safety"),
+    "render_commands": ("render",),
+    "voice_commands": ("voices",),
+    "insights_commands": ("insights", "experiment"),
+    "journal_commands": (
+        "log",
+        "edit",
+        "journal",
+        "delete",
+        "export",
+        "import",
+        "backup",
+        "forget",
+    ),
+    "serve_commands": ("serve",),
+}
+_registered: set[str] = set()
 
 
-def _register() -> None:
-    # Imported here so that each command module can import `app` from this one.
-    global _registered
-    if _registered:
-        return
-    _registered = True
-    from solemate.cli import (
-        guide_commands,
-        insights_commands,
-        journal_commands,
-        plan_commands,
-        render_commands,
-        routine_commands,
-        voice_commands,
-    )
+def _register(command: str | None = None) -> None:
+    """Register the module holding ``command``, or every module when it is None or unknown.
 
-    for module in (plan_commands, routine_commands, guide_commands, render_commands):
-        module.register(app)
-    voice_commands.register(app)
-    insights_commands.register(app)
-    journal_commands.register(app)
-    from solemate.cli import serve_commands
+    A command imports only its own module (and what that needs), which keeps everyday commands
+    quick to start; --help, a mistyped command and the tests see every command.
+    """
+    from importlib import import_module
 
-    serve_commands.register(app)
+    wanted = [m for m, names in _MODULES.items() if command in names] or list(_MODULES)
+    for name in wanted:
+        if name not in _registered:
+            _registered.add(name)
+            import_module(f"solemate.cli.{name}").register(app)
 
 
 def run(args: list[str]) -> None:
-    _register()
+    _register(args[0] if args else None)
     app(args=args, prog_name="solemate")

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from solemate.routine import Routine, RoutineError, builtin_names, builtin_routine, load_routine
 from solemate.settings import Settings
 
 if TYPE_CHECKING:
     from solemate.journal import Journal
+    from solemate.journal.reading import ReadOnlyJournal
+    from solemate.routine import Routine, RoutineError
 
 DATABASE = typer.Option(
     None,
@@ -43,6 +44,14 @@ def open_journal(url: str | None) -> Journal:
         fail(database_problem(url, "cannot open the journal", exc))
 
 
+def open_for_reading(url: str | None) -> Journal | ReadOnlyJournal:
+    """The journal for a command that only reads: through the driver alone when opening the
+    journal would do nothing but read (see ``journal/reading.py``), else opened in full."""
+    from solemate.journal.reading import open_reader
+
+    return open_reader(url) or open_journal(url)
+
+
 def database_problem(url: str | None, what: str, exc: BaseException | None = None) -> str:
     """One line saying what failed with which database (its password masked) and why."""
     from solemate.journal.engine import display_url, hide_password
@@ -69,6 +78,8 @@ def resolve_routine(name_or_path: str, settings: Settings | None = None) -> Rout
 
     Exits with every problem listed when the routine is broken.
     """
+    from solemate.routine import RoutineError, builtin_names, builtin_routine, load_routine
+
     settings = settings or Settings.from_env()
     try:
         if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import fail, usage_error
-from solemate.cli.guide_commands import DATABASE, open_journal
+from solemate.cli.common import DATABASE, fail, open_for_reading, open_journal, usage_error
 from solemate.cli.outputs import check_outputs
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ def tonight(journal: Journal, today: dt.date) -> str | None:
 
     For ``solemate guide`` and the web app to show before a session.
     """
-    from solemate.insights_service import tonight as tonight_line
+    from solemate.experiment_tonight import tonight as tonight_line
 
     return tonight_line(journal, today)
 
@@ -96,7 +95,7 @@ def register(app: typer.Typer) -> None:
             insights_text,
         )
 
-        with open_journal(database) as journal:
+        with open_for_reading(database) as journal:
             state = insights(journal, day, weeks)
         typer.echo(
             insights_text(state) if output_format is Format.text else insights_json(state), nl=False
@@ -201,15 +200,14 @@ def register(app: typer.Typer) -> None:
         today: str | None = TODAY,
     ) -> None:
         """What tonight is: a massage night or a control night."""
-        from solemate.insights import ExperimentError
-        from solemate.insights_service import log_control_tonight
-        from solemate.insights_service import tonight as tonight_line
+        from solemate.experiment_tonight import log_control_tonight
+        from solemate.experiment_tonight import tonight as tonight_line
 
         day = _today(today)
-        with open_journal(database) as journal:
+        with open_journal(database) if done else open_for_reading(database) as journal:
             line = tonight_line(journal, day)
             if line is None:
-                from solemate.journal.experiments import latest_experiment
+                from solemate.journal.reading import latest_experiment
 
                 latest = latest_experiment(journal)
                 if latest is not None and latest.stopped_at is None and latest.first_evening > day:
@@ -219,6 +217,10 @@ def register(app: typer.Typer) -> None:
                     )
                 fail("no experiment is running tonight; start one with 'solemate experiment start'")
             if done:
+                from solemate.insights import ExperimentError
+                from solemate.journal import Journal
+
+                assert isinstance(journal, Journal)  # opened in full above: it writes
                 try:
                     typer.echo(log_control_tonight(journal, day))
                 except ExperimentError as exc:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -194,6 +193,8 @@ def export_csv_zip(export: Mapping[str, Any], sections: Sequence[str]) -> bytes:
     Nested values (plan options, screen answers) are JSON inside their cell. A section with no rows
     still gets its file, with a header when its columns are known from another export of it.
     """
+    import zipfile  # only the export needs it
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sections:

@@ -7,27 +7,32 @@ gets immutable records back. See ``service.py`` for the methods, ``schema.py`` f
 
 from __future__ import annotations
 
-from solemate.journal.engine import DATABASE_URL_ENV, default_sqlite_path
-from solemate.journal.records import (
-    ControlActivity,
-    DeviceImportReport,
-    DeviceNightLike,
-    DeviceNightRecord,
-    DiaryRecord,
-    ImportProblem,
-    ImportRefused,
-    ImportReport,
-    JournalError,
-    MassageSession,
-    Moment,
-    Note,
-    Person,
-    Rating,
-    SafetyScreen,
-    SessionStatus,
-)
-from solemate.journal.service import DEFAULT_PERSON, EntryKind, Journal
-from solemate.journal.transfer import EXPORT_FORMAT, EXPORT_VERSION
+from typing import TYPE_CHECKING
+
+# The names below are loaded on first use: reading a journal through the driver alone
+# (``reading.py``) must not pay for importing SQLAlchemy, which ``service.py`` needs.
+if TYPE_CHECKING:
+    from solemate.journal.engine import DATABASE_URL_ENV, default_sqlite_path
+    from solemate.journal.records import (
+        ControlActivity,
+        DeviceImportReport,
+        DeviceNightLike,
+        DeviceNightRecord,
+        DiaryRecord,
+        ImportProblem,
+        ImportRefused,
+        ImportReport,
+        JournalError,
+        MassageSession,
+        Moment,
+        Note,
+        Person,
+        Rating,
+        SafetyScreen,
+        SessionStatus,
+    )
+    from solemate.journal.service import DEFAULT_PERSON, EntryKind, Journal
+    from solemate.journal.transfer import EXPORT_FORMAT, EXPORT_VERSION
 
 __all__ = [
     "DATABASE_URL_ENV",
@@ -54,3 +59,24 @@ __all__ = [
     "SessionStatus",
     "default_sqlite_path",
 ]
+
+
+_HOMES = {
+    "DATABASE_URL_ENV": "engine",
+    "default_sqlite_path": "engine",
+    "DEFAULT_PERSON": "service",
+    "EntryKind": "service",
+    "Journal": "service",
+    "EXPORT_FORMAT": "transfer",
+    "EXPORT_VERSION": "transfer",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{_HOMES.get(name, 'records')}"), name)
+    globals()[name] = value
+    return value

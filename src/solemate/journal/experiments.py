@@ -13,7 +13,6 @@ its transactions, its clock and its rule that all SQL stays in this package.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -30,7 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from solemate.journal.records import JournalError
+from solemate.journal.reading import latest_experiment, running_experiment
+from solemate.journal.records import JournalError, StoredExperiment
 from solemate.journal.schema import Keyed
 from solemate.journal.transfer import new_uid
 from solemate.text import text_problem
@@ -91,34 +91,6 @@ class ExperimentNightRow(Keyed):
         CheckConstraint("night >= 0", name="night"),
         UniqueConstraint("experiment_id", "night"),
     )
-
-
-@dataclass(frozen=True)
-class StoredExperiment:
-    """An experiment as stored: the plan, the allocation in night order, and whether it stopped."""
-
-    id: int
-    uid: str
-    person: str
-    outcome: str
-    design: str
-    nights: int
-    first_evening: date
-    seed: int
-    control: str
-    minimum: float
-    arms: tuple[str, ...]
-    created_at: datetime
-    stopped_at: datetime | None
-    stop_reason: str | None
-
-    @property
-    def last_evening(self) -> date:
-        return self.first_evening + timedelta(days=self.nights - 1)
-
-    def running_on(self, evening: date) -> bool:
-        """Not stopped, and ``evening`` is not after its last night."""
-        return self.stopped_at is None and evening <= self.last_evening
 
 
 def start_experiment(
@@ -210,22 +182,6 @@ def experiments(journal: Journal, *, person: str | None = None) -> list[StoredEx
         if pid is None:
             return []
         return [_record(s, journal, row) for row in _rows(s, pid)]
-
-
-def latest_experiment(journal: Journal, *, person: str | None = None) -> StoredExperiment | None:
-    """The most recent experiment, running, finished or stopped."""
-    found = experiments(journal, person=person)
-    return found[-1] if found else None
-
-
-def running_experiment(
-    journal: Journal, evening: date, *, person: str | None = None
-) -> StoredExperiment | None:
-    """The experiment that has ``evening`` among its nights and was not stopped, if any."""
-    for found in reversed(experiments(journal, person=person)):
-        if found.running_on(evening) and found.first_evening <= evening:
-            return found
-    return None
 
 
 def _rows(s: Session, person_id: int) -> Sequence[ExperimentRow]:

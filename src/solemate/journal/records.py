@@ -7,12 +7,13 @@ accident or keep a connection alive by holding one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Literal, Protocol
-
-from pydantic import JsonValue
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from solemate.diary import DiaryEntry
+
+if TYPE_CHECKING:  # pydantic is not imported to read a journal
+    from pydantic import JsonValue
 
 __all__ = [
     "ControlActivity",
@@ -31,6 +32,7 @@ __all__ = [
     "Rating",
     "SafetyScreen",
     "SessionStatus",
+    "StoredExperiment",
 ]
 
 SessionStatus = Literal["planned", "in_progress", "completed", "interrupted"]
@@ -224,3 +226,31 @@ class Note:
     session_id: int | None
     written_at: datetime
     text: str
+
+
+@dataclass(frozen=True)
+class StoredExperiment:
+    """An experiment as stored: the plan, the allocation in night order, and whether it stopped."""
+
+    id: int
+    uid: str
+    person: str
+    outcome: str
+    design: str
+    nights: int
+    first_evening: date
+    seed: int
+    control: str
+    minimum: float
+    arms: tuple[str, ...]
+    created_at: datetime
+    stopped_at: datetime | None
+    stop_reason: str | None
+
+    @property
+    def last_evening(self) -> date:
+        return self.first_evening + timedelta(days=self.nights - 1)
+
+    def running_on(self, evening: date) -> bool:
+        """Not stopped, and ``evening`` is not after its last night."""
+        return self.stopped_at is None and evening <= self.last_evening

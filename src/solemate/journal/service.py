@@ -45,6 +45,7 @@ from solemate.journal.records import (
     Rating,
     SafetyScreen,
     SessionStatus,
+    StoredExperiment,
 )
 from solemate.journal.schema import (
     Base,
@@ -471,11 +472,16 @@ class Journal:
             ).first()
             return None if row is None else self._diary(self._names(s), row)
 
-    def diary(self, *, last: int | None = None, person: str | None = None) -> list[DiaryRecord]:
-        """Diary entries by wake date, oldest first; ``last`` keeps only the most recent ones."""
+    def diary(
+        self, *, last: int | None = None, person: str | None = None, since: date | None = None
+    ) -> list[DiaryRecord]:
+        """Diary entries by wake date, oldest first; ``last`` keeps only the most recent ones,
+        ``since`` only those waking on or after that date."""
         with self._reader() as s:
             pid = self._existing_person_id(s, person)
             query = select(DiaryRow).where(DiaryRow.person_id == pid)
+            if since is not None:
+                query = query.where(DiaryRow.wake_date >= since)
             rows = self._last(s, query, DiaryRow.wake_date, last)
             names = self._names(s)
             return [self._diary(names, row) for row in rows]
@@ -531,12 +537,15 @@ class Journal:
         return DeviceImportReport(added, updated, unchanged, tuple(problems))
 
     def device_nights(
-        self, *, last: int | None = None, person: str | None = None
+        self, *, last: int | None = None, person: str | None = None, since: date | None = None
     ) -> list[DeviceNightRecord]:
-        """Stored device estimates by wake date (naps included, flagged), oldest first."""
+        """Stored device estimates by wake date (naps included, flagged), oldest first;
+        ``since`` keeps only those waking on or after that date."""
         with self._reader() as s:
             pid = self._existing_person_id(s, person)
             query = select(DeviceNightRow).where(DeviceNightRow.person_id == pid)
+            if since is not None:
+                query = query.where(DeviceNightRow.wake_date >= since)
             rows = self._last(s, query, DeviceNightRow.wake_date, last, DeviceNightRow.bed_start)
             names = self._names(s)
             return [self._device_night(names, row) for row in rows]
@@ -574,6 +583,12 @@ class Journal:
             rows = self._last(s, query, ControlActivityRow.on_date, last, ControlActivityRow.id)
             names = self._names(s)
             return [self._control(names, row) for row in rows]
+
+    def experiments(self, *, person: str | None = None) -> list[StoredExperiment]:
+        """A person's personal experiments, oldest first."""
+        from solemate.journal.experiments import experiments
+
+        return experiments(self, person=person)
 
     def add_note(
         self, text: str, *, person: str | None = None, session_id: int | None = None

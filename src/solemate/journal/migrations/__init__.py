@@ -21,11 +21,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, inspect, text
-
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+    from sqlalchemy import Connection
 
 __all__ = [
     "HEAD",
@@ -74,6 +73,8 @@ def known_revisions() -> frozenset[str]:
 
 def current_revision(connection: Connection) -> str | None:
     """The revision the database behind ``connection`` is at (None: never migrated)."""
+    from sqlalchemy import inspect, text
+
     if not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

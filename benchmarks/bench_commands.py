@@ -1,0 +1,237 @@
+"""Everyday commands as a person waits for them: whole processes on a ten-year journal.
+
+Each command runs as `python -m solemate ...` in a fresh process (interpreter start-up, imports,
+opening the journal and printing all included), interleaved round by round with a baseline doing
+the same reading through the database driver alone, also a whole `python -c` process that prints
+what it read. The journal is bench_journal's ten years (3,650 nights, 3,650 sessions, 7,300
+ratings) with a 28-night experiment started near its end; "today" is fixed inside the data.
+
+`python -m benchmarks.bench_commands --quick` runs two rounds and writes nothing (for a check).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+from benchmarks.bench_journal import (
+    POSTGRES_URL,
+    Backend,
+    PostgresBackend,
+    SqliteBackend,
+    ten_years,
+)
+from benchmarks.harness import write_section
+from solemate.insights.weekly import week_start
+from solemate.insights_service import start
+from solemate.journal import Journal
+
+ROUNDS = 15
+TODAY = date(2024, 1, 1)  # the journal's last morning is 2023-12-31
+FIRST = week_start(TODAY) - timedelta(weeks=5)  # the first of the six weeks `insights` shows
+SHOWN = ["sessions", "ratings", "diary_entries", "device_nights", "notes"]
+
+# Driver-only baselines: the same rows read and printed, nothing else. {connect} opens the driver.
+JOURNAL_BASELINE = """
+{connect}
+for table in {shown!r}:
+    rows = c.execute(f"SELECT * FROM {{table}} ORDER BY id DESC LIMIT 30").fetchall()
+    for row in reversed(rows):
+        print(*row, sep="  ")
+"""
+
+INSIGHTS_BASELINE = """
+import datetime as dt, statistics
+{connect}
+first = dt.date.fromisoformat({first!r})
+nights = c.execute(
+    "SELECT wake_date, sol_min, waso_min, tst_min, se_pct, quality FROM diary_entries"
+    " WHERE wake_date >= {mark} ORDER BY wake_date", ({first_value},)).fetchall()
+starts = c.execute("SELECT started_at, status FROM sessions ORDER BY id").fetchall()
+ratings = c.execute(
+    "SELECT session_id, moment, stress FROM ratings WHERE rated_at >= {mark}", ({first_value},)
+).fetchall()
+weeks = {{}}
+for night in nights:
+    day = night[0] if isinstance(night[0], dt.date) else dt.date.fromisoformat(night[0])
+    weeks.setdefault(day - dt.timedelta(days=day.weekday()), []).append(night)
+for monday, rows in sorted(weeks.items()):
+    print(monday, *(round(statistics.mean(r[k] for r in rows), 1) for k in range(1, 6)))
+print(len(starts), "sessions,", len(ratings), "ratings in the window")
+"""
+
+SQLITE_CONNECT = "import sqlite3\nc = sqlite3.connect({path!r})"
+PG_CONNECT = "import psycopg\nc = psycopg.connect({conninfo!r})"
+
+
+def journal_at(backend: Backend) -> str:
+    url = backend.new_url()
+    with Journal(url, environ={}) as journal:
+        journal.import_export(ten_years())
+        start(journal, today=date(2023, 12, 20), nights=28, seed=5)
+    return url
+
+
+def connect_code(backend: Backend, url: str) -> str:
+    if isinstance(backend, SqliteBackend):
+        return SQLITE_CONNECT.format(path=url.removeprefix("sqlite:///"))
+    return PG_CONNECT.format(conninfo=PostgresBackend.libpq(url))
+
+
+def cases(backend: Backend, url: str) -> dict[str, list[str]]:
+    """Name → argv, solemate's commands with their driver-only baselines."""
+    py = sys.executable
+    connect = connect_code(backend, url)
+    sqlite = isinstance(backend, SqliteBackend)
+    mark = "?" if sqlite else "%s"
+    first = FIRST.isoformat()
+    value = f"{first!r}" if sqlite else "first"
+    today = TODAY.isoformat()
+    return {
+        "journal --last 30": [py, "-m", "solemate", "journal", "--last", "30", "--database", url],
+        "journal baseline": [py, "-c", JOURNAL_BASELINE.format(connect=connect, shown=SHOWN)],
+        "insights": [py, "-m", "solemate", "insights", "--today", today, "--database", url],
+        "insights baseline": [
+            py,
+            "-c",
+            INSIGHTS_BASELINE.format(connect=connect, first=first, mark=mark, first_value=value),
+        ],
+        "experiment today": [
+            *(py, "-m", "solemate", "experiment", "today"),
+            *("--today", today, "--database", url),
+        ],
+    }
+
+
+def run_rounds(commands: dict[str, list[str]], rounds: int) -> dict[str, list[float]]:
+    """Seconds per command, every command once per round, the order rotated each round."""
+    import time
+
+    env = {**os.environ, "SOLEMATE_DATABASE_URL": ""}
+    names = list(commands)
+    for name in names:  # once each, unmeasured: fills the page cache, checks they all work
+        subprocess.run(commands[name], check=True, capture_output=True, env=env)
+    out: dict[str, list[float]] = {n: [] for n in names}
+    for k in range(rounds):
+        for name in names[k % len(names) :] + names[: k % len(names)]:
+            began = time.perf_counter()
+            subprocess.run(commands[name], check=True, stdout=subprocess.DEVNULL, env=env)
+            out[name].append(time.perf_counter() - began)
+    return out
+
+
+def verdict(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+def main(quick: bool = False) -> None:
+    rounds = 2 if quick else ROUNDS
+    load_before = os.getloadavg()
+    py = sys.executable
+    shared = {
+        "`python -c pass` (reference)": [py, "-c", "pass"],
+        "plan --nightly": [py, "-m", "solemate", "plan", "--nightly"],
+    }
+    results: dict[str, dict[str, list[float]]] = {}
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="bench-commands-") as folder:
+        backends: list[Backend] = [SqliteBackend(Path(folder))]
+        try:
+            backends.append(PostgresBackend())
+        except Exception as exc:  # no server: say so in the results instead of failing
+            notes.append(f"PostgreSQL not measured ({POSTGRES_URL}): {exc.__class__.__name__}")
+        for backend in backends:
+            try:
+                print(f"-- {backend.name}", flush=True)
+                url = journal_at(backend)
+                commands = cases(backend, url)
+                if isinstance(backend, SqliteBackend):
+                    commands.update(shared)
+                results[backend.name] = run_rounds(commands, rounds)
+            finally:
+                backend.close()
+    load_after = os.getloadavg()
+
+    def ms(values: list[float]) -> str:
+        return f"{min(values) * 1e3:,.0f} / {statistics.median(values) * 1e3:,.0f} ms"
+
+    lines = [
+        "| backend | command (whole process) | min / median | baseline | baseline min / median "
+        "| ratio of medians (of minima) | goal | verdict |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    goals: list[str] = []
+    for kind, figures in results.items():
+        for command, base, limit in (
+            ("journal --last 30", "journal baseline", 3.0),
+            ("insights", "insights baseline", 4.0),
+        ):
+            ours, theirs = figures[command], figures[base]
+            ratio = statistics.median(ours) / statistics.median(theirs)
+            ratio_min = min(ours) / min(theirs)
+            ok = ratio <= limit
+            lines.append(
+                f"| {kind} | `solemate {command}` | {ms(ours)} | driver-only script, same "
+                f"rows printed | {ms(theirs)} | {ratio:.1f}× ({ratio_min:.1f}×) | ≤ {limit:g}× "
+                f"| {verdict(ok)} |"
+            )
+            goals.append(
+                f"{kind} `{command}` ≤ {limit:g}× its baseline: {verdict(ok)} ({ratio:.1f}×)"
+            )
+        for command in ("experiment today", "plan --nightly"):
+            if command not in figures:
+                continue
+            ours = figures[command]
+            ok = statistics.median(ours) <= 0.150
+            lines.append(
+                f"| {kind} | `solemate {command}` | {ms(ours)} | — | — | — | ≤ 150 ms median "
+                f"| {verdict(ok)} |"
+            )
+            goals.append(
+                f"{kind} `{command}` ≤ 150 ms median: {verdict(ok)} "
+                f"({statistics.median(ours) * 1e3:.0f} ms)"
+            )
+        if "`python -c pass` (reference)" in figures:
+            lines.append(
+                f"| {kind} | `python -c pass` (reference) | "
+                f"{ms(figures['`python -c pass` (reference)'])} | | | | | |"
+            )
+    body = (
+        f"Whole processes, as a person runs them: `python -m solemate …` on a ten-year journal "
+        f"(3,650 nights, 3,650 sessions, 7,300 ratings, a 28-night experiment running; "
+        f"`--today {TODAY}`), against a `python -c` script that reads the same rows with the "
+        "driver alone (sqlite3 or psycopg) and prints them: the last 30 of the five tables "
+        "`journal` shows; for `insights`, the six weeks' diary rows with weekly means, every "
+        "session's start and the window's ratings. "
+        f"{rounds} rounds, every command once per round, order rotated, interleaved; min and "
+        f"median per command. Load average (1, 5, 15 min) {load_before[0]:.1f}, "
+        f"{load_before[1]:.1f}, {load_before[2]:.1f} before and {load_after[0]:.1f}, "
+        f"{load_after[1]:.1f}, {load_after[2]:.1f} after, on {os.cpu_count()} cores: other work "
+        "shared the machine, so the absolute figures move between runs and the ratios, "
+        "measured in the same rounds, are the ones to read.\n\n"
+        + "\n".join(lines)
+        + "\n\n"
+        + "\n".join(f"* {g}" for g in goals)
+        + "\n\nHow: `journal`, `insights` and `experiment today` read an up-to-date journal "
+        "through the driver alone (`journal/reading.py`; the full journal, with SQLAlchemy, "
+        "opens it when there is anything to migrate or recover), `insights` reads only the "
+        "nights of the weeks it shows, and the four commands in their plain forms are answered "
+        "without building the Typer application (`cli/quick.py`), whose option parsing imports "
+        "pydantic. What remains above the baseline is mostly imports: Rich for the tables, numpy "
+        "for the statistics, pydantic for the routine (`plan`)."
+    )
+    if notes:
+        body += "\n\n" + "\n".join(f"* {n}" for n in notes)
+    print(body)
+    if not quick:
+        path = write_section("commands", "Everyday commands, whole processes", body)
+        print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main(quick="--quick" in sys.argv[1:])

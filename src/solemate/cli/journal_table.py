@@ -1,0 +1,173 @@
+"""`solemate journal` as a table: the records shown, laid out with Rich for the terminal.
+
+Free of Typer, so the quick path of the command line (``quick.py``) can show the journal without
+building the whole application.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from solemate.cli.journal_views import (
+    JournalView,
+    device_row,
+    diary_row,
+    note_row,
+    rating_row,
+    session_row,
+)
+from solemate.text import for_terminal
+
+if TYPE_CHECKING:
+    from solemate.journal.reading import JournalReads
+
+__all__ = ["Format", "build_view", "print_tables", "short_time"]
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def build_view(journal: JournalReads, last: int | None) -> JournalView:
+    sessions = journal.sessions(last=last)
+    return JournalView(
+        sessions=[session_row(s, journal.ratings(session_id=s.id)) for s in sessions],
+        ratings=[rating_row(r) for r in journal.ratings(last=last)],
+        diary=[diary_row(r) for r in journal.diary(last=last)],
+        device_nights=[device_row(n) for n in journal.device_nights(last=last)],
+        notes=[note_row(n) for n in journal.notes(last=last)],
+    )
+
+
+def short_time(iso: str | None) -> str:
+    return "" if iso is None else iso[:16].replace("T", " ")
+
+
+def _blank(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _table(title: str, columns: str, rows: list[list[str]]) -> Any:
+    """A compact Rich table; in ``columns`` a name ending in ">" is right-aligned."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for name in columns.split("|"):
+        right = name.endswith(">")
+        table.add_column(
+            name.rstrip(">"), justify="right" if right else "left", no_wrap=name != "text"
+        )
+    for row in rows:
+        # Text, not str: Rich would read "[...]" in a note as markup; escapes are made visible.
+        table.add_row(*(Text(for_terminal(cell)) for cell in row))
+    return table
+
+
+def print_tables(view: JournalView) -> None:
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:
+        console.width = max(console.width, 120)  # a file or pipe has no width to fit
+    if not any(view.sections().values()):
+        console.print("The journal is empty. 'solemate log sleep' writes this morning's diary.")
+        return
+    tables = []
+    if view.sessions:
+        rows = []
+        for s in view.sessions:
+            before, after = _blank(s["stress_before"]), _blank(s["stress_after"])
+            stress = f"{before or '–'} → {after or '–'}" if before or after else ""
+            rows.append(
+                [
+                    str(s["id"]),
+                    short_time(s["started"]),
+                    s["routine"],
+                    f"{s['planned_min']:g}",
+                    s["status"],
+                    _blank(s["reached"]),
+                    stress,
+                ]
+            )
+        tables.append(_table("Sessions", "id>|started|routine|min>|status|reached|stress", rows))
+    if view.ratings:
+        rows = [
+            [
+                str(r["id"]),
+                short_time(r["rated_at"]),
+                r["moment"],
+                str(r["stress"]),
+                _blank(r["relaxation"]),
+                _blank(r["session"]),
+            ]
+            for r in view.ratings
+        ]
+        tables.append(
+            _table("Stress ratings (0–10)", "id>|when|moment|stress>|relaxed>|session>", rows)
+        )
+    if view.diary:
+        rows = [
+            [
+                d["wake_date"],
+                f"{d['into_bed']}–{d['out_of_bed']}",
+                d["tried_to_sleep"],
+                str(d["sol_min"]),
+                f"{d['waso_min']} ({d['awakenings']}×)",
+                d["final_awakening"],
+                str(d["tib_min"]),
+                str(d["tst_min"]),
+                f"{d['se_pct']:.1f}",
+                d["quality_label"],
+            ]
+            for d in view.diary
+        ]
+        tables.append(
+            _table(
+                "Sleep diary (your answers, minutes)",
+                "woke|in bed|try|SOL>|WASO>|final|TIB>|TST>|SE %>|quality",
+                rows,
+            )
+        )
+    if view.device_nights:
+        rows = [
+            [
+                str(n["id"]),
+                n["wake_date"] + (" nap" if n["nap"] else ""),
+                n["source"],
+                f"{n['bed_start'][11:16]}–{n['bed_end'][11:16]}",
+                _blank(n["tib_min"]),
+                _blank(n["tst_min"]),
+                _blank(n["sol_min"]),
+                "" if n["se_pct"] is None else f"{n['se_pct']:.1f}",
+            ]
+            for n in view.device_nights
+        ]
+        tables.append(
+            _table(
+                "Device estimates (kept apart from the diary, minutes)",
+                "id>|woke|source|in bed|TIB>|TST>|SOL>|SE %>",
+                rows,
+            )
+        )
+    if view.notes:
+        rows = [
+            [str(n["id"]), short_time(n["written_at"]), _blank(n["session"]), n["text"]]
+            for n in view.notes
+        ]
+        tables.append(_table("Notes", "id>|when|session>|text", rows))
+    for number, table in enumerate(tables):
+        if number:
+            console.print()
+        console.print(table)

@@ -1,0 +1,187 @@
+"""Everyday commands answered without building the Typer application.
+
+Typer turns every option through a pydantic adapter and imports both, which takes longer than
+`solemate journal`, `insights`, `experiment today` or `plan --nightly` need to answer. This module
+recognises those commands in their plain forms (the options listed below, each given once, with a
+value that is certainly valid) and calls the same functions the Typer commands call. Anything else
+(help, a mistake, an option it does not know, a journal that needs more than reading) returns
+False, and the Typer application answers as it always has: what the person sees is the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+__all__ = ["answer"]
+
+Options = dict[str, str | bool]
+
+
+def answer(args: Sequence[str]) -> bool:
+    """Answer ``args`` on the quick path; False when the Typer application should answer."""
+    for words, handler in _COMMANDS.items():
+        if tuple(args[: len(words)]) == words:
+            try:
+                return handler(args[len(words) :])
+            except Exception as exc:  # a handler's fail(): Typer's Exit, raised on the error path
+                from typer import Exit
+
+                if isinstance(exc, Exit):
+                    sys.exit(exc.exit_code)
+                raise
+    return False
+
+
+def _parse(args: Sequence[str], known: dict[str, bool]) -> Options | None:
+    """``--name value``, ``--name=value`` and flags (``known[name]`` is True for a flag), each at
+    most once; None for anything else."""
+    found: Options = {}
+    rest = list(args)
+    while rest:
+        word = rest.pop(0)
+        name, equals, value = word.partition("=")
+        if name not in known or name in found:
+            return None
+        if known[name]:
+            if equals:
+                return None
+            found[name] = True
+            continue
+        if not equals:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        if not value or value.startswith("-"):
+            return None
+        found[name] = value
+    return found
+
+
+def _whole(raw: str | bool | None, low: int, high: int) -> int | None:
+    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 7:
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
+
+
+def _day(raw: str | bool | None) -> dt.date | None:
+    if raw is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        return None
+
+
+def _database(options: Options) -> str | None:
+    raw = options.get("--database")
+    if isinstance(raw, str):
+        return raw
+    return os.environ.get("SOLEMATE_DATABASE_URL") or None
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _journal(args: Sequence[str]) -> bool:
+    options = _parse(args, {"--last": False, "--all": True, "--format": False, "--database": False})
+    if options is None or options.get("--format", "table") not in ("table", "json", "csv"):
+        return False
+    last = _whole(options.get("--last", "14"), 1, 1_000_000)
+    if last is None:
+        return False
+    from solemate.journal.reading import open_reader
+
+    reader = open_reader(_database(options))
+    if reader is None:
+        return False
+    from solemate.cli.journal_table import build_view, print_tables
+
+    with reader:
+        view = build_view(reader, None if options.get("--all") else last)
+    output = options.get("--format", "table")
+    if output == "json":
+        import json
+
+        _write(json.dumps(view.sections(), ensure_ascii=False, indent=1) + "\n")
+    elif output == "csv":
+        from solemate.cli.journal_views import union_csv
+
+        _write(union_csv(view))
+    else:
+        print_tables(view)
+    return True
+
+
+def _insights(args: Sequence[str]) -> bool:
+    options = _parse(
+        args, {"--weeks": False, "--format": False, "--database": False, "--today": False}
+    )
+    if options is None or options.get("--format", "text") not in ("text", "json"):
+        return False
+    weeks, day = _whole(options.get("--weeks", "6"), 1, 520), _day(options.get("--today"))
+    if weeks is None or day is None:
+        return False
+    from solemate.journal.reading import open_reader
+
+    reader = open_reader(_database(options))
+    if reader is None:
+        return False
+    from solemate.insights_service import insights
+    from solemate.render.insights_view import insights_json, insights_text
+
+    with reader:
+        state = insights(reader, day, weeks)
+    _write(
+        insights_text(state) if options.get("--format", "text") == "text" else insights_json(state)
+    )
+    return True
+
+
+def _experiment_today(args: Sequence[str]) -> bool:
+    options = _parse(args, {"--database": False, "--today": False})
+    day = None if options is None else _day(options.get("--today"))
+    if options is None or day is None:
+        return False
+    from solemate.journal.reading import open_reader
+
+    reader = open_reader(_database(options))
+    if reader is None:
+        return False
+    from solemate.experiment_tonight import tonight
+
+    with reader:
+        line = tonight(reader, day)
+    if line is None:
+        return False  # the Typer command explains why there is nothing tonight
+    _write(line + "\n")
+    return True
+
+
+def _plan(args: Sequence[str]) -> bool:
+    if list(args) not in ([], ["--nightly"]):
+        return False
+    from solemate.settings import Settings
+
+    folder = Settings.from_env().routines_dir
+    if folder.is_dir() and (folder / "evening.toml").exists():
+        return False  # a routine of the person's own replaces the built-in one
+    from solemate.plan import PlanOptions, plan
+    from solemate.render import render
+    from solemate.routine import builtin_routine
+
+    _write(render("text", plan(builtin_routine("evening"), PlanOptions(preset="nightly"))))
+    return True
+
+
+_COMMANDS: dict[tuple[str, ...], Callable[[Sequence[str]], bool]] = {
+    ("journal",): _journal,
+    ("insights",): _insights,
+    ("experiment", "today"): _experiment_today,
+    ("plan",): _plan,
+}

@@ -1,0 +1,97 @@
+"""The quick path answers exactly as the Typer application does, or leaves the answer to it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from solemate.cli import main
+from solemate.cli.app import app
+from solemate.cli.quick import answer
+from solemate.insights_service import start
+from solemate.journal import Journal
+from tests.journal.builders import fill
+
+
+@pytest.fixture
+def url(data_dir: Path) -> str:
+    url = f"sqlite:///{data_dir / 'quick.sqlite3'}"
+    with Journal(url, environ={}) as journal:
+        fill(journal)
+        start(journal, today=date(2024, 3, 1), nights=28, seed=11)
+    return url
+
+
+def _typer(cli: CliRunner, args: list[str]) -> str:
+    result = cli.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["journal"],
+        ["journal", "--last", "2"],
+        ["journal", "--last=1", "--format", "json"],
+        ["journal", "--all", "--format=csv"],
+        ["insights", "--today", "2024-05-02"],
+        ["insights", "--weeks", "12", "--today", "2024-05-02", "--format", "json"],
+        ["experiment", "today", "--today", "2024-03-05"],
+        ["plan", "--nightly"],
+        ["plan"],
+    ],
+)
+def test_same_output_as_typer(
+    cli: CliRunner, url: str, args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    full = [*args, "--database", url] if args[0] != "plan" else args
+    expected = _typer(cli, full)
+    assert answer(full)
+    assert capsys.readouterr().out == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["journal", "--last", "0"],
+        ["journal", "--last", "x"],
+        ["journal", "--last", "2", "--last", "3"],
+        ["journal", "--format", "yaml"],
+        ["journal", "--help"],
+        ["insights", "--weeks", "600"],
+        ["insights", "--plot", "x.svg"],
+        ["insights", "--today", "yesterday"],
+        ["experiment", "today", "--done"],
+        ["plan", "--minutes", "10"],
+        ["journal", "--database"],
+    ],
+)
+def test_leaves_the_rest_to_typer(args: list[str]) -> None:
+    assert not answer(args)
+
+
+def test_leaves_a_new_journal_to_typer(data_dir: Path) -> None:
+    assert not answer(["journal", "--database", f"sqlite:///{data_dir / 'new.sqlite3'}"])
+    assert not (data_dir / "new.sqlite3").exists()
+
+
+def test_no_experiment_tonight_is_explained_by_typer(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["experiment", "today", "--today", "2025-01-01", "--database", url])
+    assert exited.value.code == 1
+    assert "no experiment is running tonight" in capsys.readouterr().err
+
+
+def test_plan_leaves_a_routine_of_ones_own_to_typer(data_dir: Path) -> None:
+    from solemate.settings import Settings
+
+    folder = Settings.from_env().routines_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "evening.toml").write_text("")
+    assert not answer(["plan", "--nightly"])
