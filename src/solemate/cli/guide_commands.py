@@ -30,6 +30,7 @@ from solemate.cli.plan_commands import (
     FootOption,
     WordingOption,
     plan_options,
+    plan_refused,
 )
 from solemate.cli.voice_commands import VOICE_HELP, measurer, open_speaker
 from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan, plan_for_voice
@@ -290,7 +291,7 @@ def register(app: typer.Typer) -> None:
         try:
             plan(chosen, options)  # refuse an impossible length before asking anything
         except PlanError as exc:
-            usage_error(str(exc))
+            plan_refused(exc)
 
         sinks = _sinks(no_voice, no_chime, voice, rate)
         journal = open_journal(database)
@@ -318,7 +319,7 @@ def register(app: typer.Typer) -> None:
                     else None
                 )
             except PlanError as exc:
-                usage_error(str(exc))
+                plan_refused(exc)
             if full_wording is not None:
                 typer.echo(f"{BRIEF_NOTICE} Press F during the session for full explanations.")
             who = "your partner" if options.voice == "partner" else "you"

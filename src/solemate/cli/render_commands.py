@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import fail, resolve_routine, usage_error
+from solemate.cli.common import fail, resolve_routine
 from solemate.cli.outputs import check_outputs
 from solemate.cli.plan_commands import (
     COUNTS,
@@ -30,6 +30,7 @@ from solemate.cli.plan_commands import (
     FootOption,
     WordingOption,
     plan_options,
+    plan_refused,
 )
 from solemate.cli.voice_commands import VOICE_HELP, measurer, open_speaker
 
@@ -133,7 +134,7 @@ def register(app: typer.Typer) -> None:
         try:
             timeline = plan_for_voice(timeline_source, options, measurer(False, voice, rate))
         except PlanError as exc:
-            usage_error(str(exc))
+            plan_refused(exc)
         render_options = RenderOptions(
             format=fmt,
             ambient=Ambient(ambient.value),
