@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import fail, resolve_routine, usage_error
+from solemate.cli.common import fail, open_journal, resolve_routine, usage_error
+from solemate.cli.guide_commands import DATABASE
 from solemate.cli.outputs import check_outputs
 from solemate.cli.plan_commands import (
     COUNTS,
@@ -31,6 +33,7 @@ from solemate.cli.plan_commands import (
     WordingOption,
     plan_options,
 )
+from solemate.cli.safety_prompts import ready
 
 if TYPE_CHECKING:
     from solemate.audio.render import Progress, RenderResult
@@ -97,6 +100,7 @@ def register(app: typer.Typer) -> None:
         wording: WordingOption = WORDING,
         counts: CountsOption = COUNTS,
         routine: str = ROUTINE,
+        database: str | None = DATABASE,
     ) -> None:
         """Render tonight's session to an audio file: voice, chimes, counts, chapters, −16 LUFS."""
         # Heavy imports (numpy, the encoders) only when rendering, so the CLI starts fast.
@@ -148,6 +152,10 @@ def register(app: typer.Typer) -> None:
         except SpeechError as exc:
             fail(str(exc), 2)
         timeline_source = resolve_routine(routine)
+        with open_journal(database) as journal:  # the stored safety answers hold here too
+            options, state = ready(journal, options, "render", options.voice, dt.date.today())
+        if state.verdict is not None and state.verdict.changes.any:
+            typer.echo(state.verdict.summary())
         try:
             timeline = plan(timeline_source, options)
         except PlanError as exc:
