@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from solemate import safety_service
 from solemate.cli.app import app
 from solemate.journal import Journal
-from solemate import safety_service
 from solemate.safety import QUESTIONS
 
 ALL_IDS = [q.id for q in QUESTIONS]

@@ -53,7 +53,10 @@ def test_render_writes_the_file_and_says_where(cli: CliRunner, tmp_path: Path) -
     assert "dBTP" in lines[2]
     data = json.loads(chapters.read_text())
     assert data["chapters"][0]["title"] == "Opening"
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == ["tonight.json", "tonight.ogg"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == [
+        "tonight.json",
+        "tonight.ogg",
+    ]
 
 
 def test_text_chapters_and_explicit_format(cli: CliRunner, tmp_path: Path) -> None:
