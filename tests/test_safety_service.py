@@ -112,7 +112,9 @@ def guide_path(cli: CliRunner, url: str, keys: str) -> tuple[bool, str, dict[str
         return False, result.stderr + result.stdout, {}
     with Journal(url) as journal:
         last = journal.sessions()[-1]
-    return True, result.stdout, dict(last.plan_options["safety"])
+    safety = last.plan_options["safety"]
+    assert isinstance(safety, dict)
+    return True, result.stdout, safety
 
 
 @pytest.mark.parametrize("tonight", TONIGHT)
