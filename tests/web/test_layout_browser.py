@@ -17,6 +17,7 @@ import pytest
 
 from solemate import safety_service
 from solemate.plan import PlanOptions
+from solemate.safety import QUESTIONS
 from solemate.web import WebConfig, create_app, tonight
 from tests.insights.builders import BERLIN, FIRST_EVENING, build_experiment_journal
 from tests.journal.conftest import FakeClock
@@ -25,7 +26,7 @@ from tests.web.live_server import LiveServer
 from tests.web.test_accessibility import serious
 from tests.web.test_browser import chromium, open_page  # noqa: F401  (fixture)
 
-SIZES = {
+SIZES: dict[str, dict[str, Any]] = {
     "320x568": {"viewport": {"width": 320, "height": 568}, "is_mobile": True, "has_touch": True},
     "390x844": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
     "1280x800": {"viewport": {"width": 1280, "height": 800}},
@@ -54,7 +55,7 @@ def server(
     evening = FIRST_EVENING + timedelta(days=built.arms.index("M", 20))
     clock.now = datetime.combine(evening, time(21, 30), BERLIN).astimezone(UTC)
     today = services.today()
-    no = {q.id: False for q in safety_service.QUESTIONS}
+    no = {q.id: False for q in QUESTIONS}
     safety_service.record_screen(services.journal, today, no)
     safety_service.record_tonight(services.journal, today, [])
     session_id, _ = tonight.start_session(
@@ -70,10 +71,10 @@ def overflow(page: Any) -> int:
     Measured against the viewport asked for: a mobile browser widens its layout viewport (and
     ``innerWidth``) to hold content that is too wide, then zooms out.
     """
-    width = page.evaluate(
-        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+    width = int(
+        page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
     )
-    return max(0, int(width) - page.viewport_size["width"])
+    return max(0, width - int(page.viewport_size["width"]))
 
 
 def inside(page: Any, selector: str) -> bool:
