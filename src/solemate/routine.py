@@ -139,10 +139,31 @@ class ActionCue(_Model):
     pressure: NonEmpty | None = None
     self_no_calf: NonEmpty | None = None
     partner_no_calf: NonEmpty | None = None
+    self_gentle: NonEmpty | None = None
+    """Said instead of ``self`` when the safety screen asks for gentle pressure only."""
+    partner_gentle: NonEmpty | None = None
     checkin: NonEmpty | None = None
     each: NonEmpty | None = None
     first: NonEmpty | None = None
     """Said instead of ``each`` at the first repetition of a set of several ("5 circles. One.")."""
+
+    def for_pressure(self, gentle: bool) -> ActionCue:
+        """This cue for tonight's pressure: with ``gentle``, its gentle wording in place of the
+        usual one and no ``pressure`` advice (the planner says the routine's ``gentle_only``
+        phrase instead), so no cue asks for deep or firm pressure while the screen asks for gentle.
+
+        The calf-free wording (``self_no_calf``) still wins where the calf is left out: an action
+        that reaches the calf is a stroke, worded without strong pressure in the first place.
+        """
+        if not gentle:
+            return self
+        return self.model_copy(
+            update={
+                "self_": self.self_gentle or self.self_,
+                "partner": self.partner_gentle or self.partner,
+                "pressure": None,
+            }
+        )
 
 
 class RepeatSet(_Model):
@@ -642,7 +663,14 @@ def _semantic_problems(routine: Routine) -> Iterator[tuple[tuple[str | int, ...]
                     yield from texts((*aloc, "repeat", "sets", k, "label"), rep_set.label)
             for lang, cue in action.cue.items():
                 cloc: tuple[str | int, ...] = (*aloc, "cue", lang)
-                for field in ("self_", "partner", "self_no_calf", "partner_no_calf"):
+                for field in (
+                    "self_",
+                    "partner",
+                    "self_no_calf",
+                    "partner_no_calf",
+                    "self_gentle",
+                    "partner_gentle",
+                ):
                     yield from templated((*cloc, field), getattr(cue, field), "action")
                 yield from templated((*cloc, "pressure"), cue.pressure, "plain")
                 yield from templated((*cloc, "checkin"), cue.checkin, "plain")
@@ -661,6 +689,16 @@ def _semantic_problems(routine: Routine) -> Iterator[tuple[tuple[str | int, ...]
                         (
                             "an action that reaches the calf needs 'self_no_calf' and 'partner_no_calf' "
                             "wording (used when the safety screen says to skip the calf)"
+                        ),
+                    )
+                if action.pressure == "firm" and (
+                    cue.self_gentle is None or cue.partner_gentle is None
+                ):
+                    yield (
+                        (cloc),
+                        (
+                            "an action with firm pressure needs 'self_gentle' and 'partner_gentle' "
+                            "wording (used when the safety screen says gentle pressure only)"
                         ),
                     )
 

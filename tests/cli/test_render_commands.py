@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from solemate import safety_service
 from solemate.cli.app import app
+from solemate.journal import Journal
+from solemate.safety import QUESTIONS
+
+ALL = [q.id for q in QUESTIONS]
 
 TINY = Path(__file__).resolve().parents[1] / "audio" / "tiny.toml"
 
@@ -19,6 +25,13 @@ def _speech_cache(
 ) -> None:
     """Keep the phrase cache out of the real user's cache directory, shared across these tests."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cli-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _screened(data_dir: Path) -> None:
+    """A current safety screen with every answer no: render follows the stored answers."""
+    with Journal(f"sqlite:///{data_dir / 'journal.sqlite3'}") as journal:
+        safety_service.record_screen(journal, dt.date.today(), dict.fromkeys(ALL, False))
 
 
 def _render(cli: CliRunner, *args: str) -> Result:
@@ -40,7 +53,10 @@ def test_render_writes_the_file_and_says_where(cli: CliRunner, tmp_path: Path) -
     assert "dBTP" in lines[2]
     data = json.loads(chapters.read_text())
     assert data["chapters"][0]["title"] == "Opening"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["tonight.json", "tonight.ogg"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == [
+        "tonight.json",
+        "tonight.ogg",
+    ]
 
 
 def test_text_chapters_and_explicit_format(cli: CliRunner, tmp_path: Path) -> None:
@@ -75,7 +91,7 @@ def test_bad_usage_is_one_line_and_exit_2(
     assert result.exit_code == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert list(tmp_path.iterdir()) == []
+    assert [p for p in tmp_path.iterdir() if p.name != "data"] == []
 
 
 def test_unknown_extension(cli: CliRunner, tmp_path: Path) -> None:
@@ -108,14 +124,18 @@ def test_output_folder_missing(cli: CliRunner, tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_an_mp3_render_prints_only_its_summary(tmp_path: Path) -> None:
+def test_an_mp3_render_prints_only_its_summary(tmp_path: Path, data_dir: Path) -> None:
     """In a real process, where a decoder library's own messages would reach the terminal."""
     import os
     import subprocess
     import sys
 
     out = tmp_path / "tonight.mp3"
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "SOLEMATE_DATA_DIR": str(data_dir),
+    }
     args = ["render", "--routine", str(TINY), "--minutes", "1", "-o", str(out)]
     done = subprocess.run(
         [sys.executable, "-m", "solemate", *args], capture_output=True, text=True, env=env

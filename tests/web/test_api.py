@@ -6,6 +6,7 @@ import json
 
 from solemate.plan import PlanOptions, plan
 from solemate.routine import builtin_routine
+from solemate.safety import QUESTIONS
 from solemate.timeline import Timeline
 from solemate.web.cue_audio import text_digest
 from tests.journal.conftest import FakeClock
@@ -270,3 +271,31 @@ def test_an_unchosen_wording_turns_brief_after_five_completed_sessions(client: C
     assert client.start()["session"]["options"]["wording"] == "brief"
     assert client.start(wording="full")["session"]["options"]["wording"] == "full"
     assert client.start(wording=None)["session"]["options"]["wording"] == "brief"
+
+
+def test_every_question_needs_an_answer_and_tonight_is_checked(client: Client) -> None:
+    partial = client.post("/api/safety", json={"answers": {"fever": False, "gout": False}})
+    assert partial.status_code == 422
+    missing = {e["field"] for e in partial.json()["errors"] if e["type"] == "missing"}
+    assert missing == {f"answers.{q.id}" for q in QUESTIONS if q.id not in ("fever", "gout")}
+    state = client.screen(tonight=False, confirm=False, heart=True)
+    assert state["tonight_prompt"] == "Anything new tonight?"
+    assert not state["may_start"]
+    refused = client.post("/api/sessions", json={"minutes": 12})
+    assert refused.status_code == 409
+    assert "Anything new tonight?" in refused.json()["detail"]
+    state = client.post("/api/safety/tonight", json={"new": []}).json()
+    assert state["checked_tonight"]
+    assert state["needs_confirm"]
+    refused = client.post("/api/sessions", json={"minutes": 12})
+    assert "check with a clinician first" in refused.json()["detail"]
+    state = client.post("/api/safety/confirm").json()
+    assert state["may_start"]
+    assert state["confirmed_on"]
+    assert client.get("/api/safety").json()["confirmed_on"] == state["confirmed_on"]
+    client.start()
+    bad = client.post("/api/safety/tonight", json={"new": ["mars"]})
+    assert bad.status_code == 422
+    new = client.post("/api/safety/tonight", json={"new": ["gout"]}).json()
+    assert not new["may_start"]
+    assert "gout flare" in new["refusal"]

@@ -116,6 +116,10 @@ def test_journal_import_form(client: Client) -> None:
 
 
 def test_print_follows_the_safety_screen(client: Client) -> None:
+    unscreened = client.get("/print", params={"minutes": 12})
+    assert unscreened.status_code == 409
+    assert "Answer the safety questions" in unscreened.text
+    client.screen(tonight=False)  # a sheet is made ahead of time: tonight's check is not needed
     plain = client.get("/print", params={"minutes": 12, "voice": "partner"})
     assert plain.status_code == 200
     assert "massaging a partner" in plain.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import fail, resolve_routine
+from solemate.cli.common import fail, open_journal, resolve_routine
+from solemate.cli.guide_commands import DATABASE
 from solemate.cli.outputs import check_outputs
 from solemate.cli.plan_commands import (
     COUNTS,
@@ -32,6 +34,7 @@ from solemate.cli.plan_commands import (
     plan_options,
     plan_refused,
 )
+from solemate.cli.safety_prompts import ready
 from solemate.cli.voice_commands import VOICE_HELP, measurer, open_speaker
 
 if TYPE_CHECKING:
@@ -95,6 +98,7 @@ def register(app: typer.Typer) -> None:
         wording: WordingOption = WORDING,
         counts: CountsOption = COUNTS,
         routine: str = ROUTINE,
+        database: str | None = DATABASE,
     ) -> None:
         """Render tonight's session to an audio file: voice, chimes, counts, chapters, −16 LUFS."""
         # Heavy imports (numpy, the encoders) only when rendering, so the CLI starts fast.
@@ -124,13 +128,17 @@ def register(app: typer.Typer) -> None:
             fail(f"--chapters must name a .txt or .json file, got {chapters}", 2)
         if music is not None and ambient != AmbientOption.none:
             fail("choose either --music or --ambient, not both", 2)
-        check_outputs([("-o", output), ("--chapters", chapters)])
+        check_outputs([("-o", output), ("--chapters", chapters)], database)
         try:
             fmt = format_for(output, output_format)
         except EncodeError as exc:
             fail(str(exc), 2)
         speaker = open_speaker(voice, rate)
         timeline_source = resolve_routine(routine)
+        with open_journal(database) as journal:  # the stored safety answers hold here too
+            options, state = ready(journal, options, "render", options.voice, dt.date.today())
+        if state.verdict is not None and state.verdict.changes.any:
+            typer.echo(state.verdict.summary())
         try:
             timeline = plan_for_voice(timeline_source, options, measurer(False, voice, rate))
         except PlanError as exc:

@@ -22,7 +22,7 @@ from pydantic import (
     field_validator,
 )
 
-from solemate.safety import QUESTIONS
+from solemate.safety import QUESTIONS, TONIGHT_QUESTIONS
 from solemate.text import text_problem
 
 Voice = Literal["self", "partner"]
@@ -136,6 +136,18 @@ class SafetyIn(_In):
         return {q.id: bool(getattr(self.answers, q.id.replace("-", "_"))) for q in QUESTIONS}
 
 
+TonightId = Literal["calf-clot", "foot-skin", "gout", "recent-injury", "fever"]
+"""The ids of :data:`~solemate.safety.TONIGHT_QUESTIONS` (a test keeps the two the same)."""
+
+
+class TonightIn(_In):
+    """Tonight's short check: what is new tonight; an empty list is "nothing new"."""
+
+    new: Annotated[list[TonightId], Field(max_length=len(TONIGHT_QUESTIONS))] = Field(
+        ..., description="Ids of the conditions that are new tonight; [] for nothing new."
+    )
+
+
 WallTime = dt.time | dt.datetime
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
@@ -192,6 +204,11 @@ class QuestionOut(BaseModel):
     effect: str
 
 
+class TonightQuestionOut(BaseModel):
+    id: str
+    text: str
+
+
 class SafetyOut(BaseModel):
     questions: list[QuestionOut]
     needs_screen: bool
@@ -199,6 +216,15 @@ class SafetyOut(BaseModel):
     screened_on: dt.date | None
     answers: dict[str, bool]
     verdict: VerdictOut | None
+    tonight_prompt: str
+    tonight_questions: list[TonightQuestionOut]
+    checked_tonight: bool = Field(description="Tonight's short check is answered.")
+    new_tonight: list[str]
+    check_clinician: bool = Field(description="An answer asks for a clinician's word first.")
+    needs_confirm: bool = Field(description="...and the person has not yet confirmed it.")
+    confirmed_on: dt.date | None
+    may_start: bool
+    refusal: str | None = Field(description="Why the player may not start tonight, or null.")
 
 
 class SessionOut(BaseModel):
