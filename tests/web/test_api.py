@@ -270,3 +270,27 @@ def test_an_unchosen_wording_turns_brief_after_five_completed_sessions(client: C
     assert client.start()["session"]["options"]["wording"] == "brief"
     assert client.start(wording="full")["session"]["options"]["wording"] == "full"
     assert client.start(wording=None)["session"]["options"]["wording"] == "brief"
+
+
+def test_a_stale_session_id_never_reaches_a_newer_session(client: Client) -> None:
+    client.screen()
+    old = client.start(minutes=12)["session"]["id"]
+    assert client.delete(f"/api/sessions/{old}").status_code == 204
+    new = client.start(minutes=12)["session"]["id"]
+    assert new != old
+    before = client.export()
+    stale = client.post(f"/api/sessions/{old}/ratings", json={"moment": "after", "stress": 3})
+    assert stale.status_code == 404
+    assert stale.json()["detail"].endswith(f"no session with id {old}")
+    assert client.export() == before
+
+
+def test_two_starts_leave_one_session_in_progress(client: Client) -> None:
+    client.screen()
+    first = client.start(minutes=12)["session"]["id"]
+    second = client.start(minutes=12)["session"]["id"]
+    listed = {s["id"]: s["status"] for s in client.get("/api/sessions").json()}
+    assert listed == {first: "interrupted", second: "in_progress"}
+    late = client.post(f"/api/sessions/{first}/progress", json={"segment": 1})
+    assert late.status_code == 409
+    assert "interrupted, not in progress" in late.json()["detail"]

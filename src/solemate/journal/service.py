@@ -185,12 +185,32 @@ class Journal:
                 f"this journal was last written by a newer solemate (schema {current}); "
                 "update solemate to open it"
             )
-        with self._engine.execution_options(**{WRITE: True}).begin() as conn:
-            if self.dialect == "postgresql":
-                conn.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
-                )
-            migrations.upgrade(conn)  # re-reads the revision under the lock; no-op if done
+        with self._engine.execution_options(**{WRITE: True}).connect() as conn:
+            raw = conn.connection.driver_connection
+            if self.dialect == "sqlite":
+                # SQLite rebuilds a table to change it, and dropping a parent table with foreign
+                # keys on deletes its children. The switch only works outside a transaction.
+                assert isinstance(raw, sqlite3.Connection)
+                raw.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with conn.begin():
+                    if self.dialect == "postgresql":
+                        conn.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"),
+                            {"key": _PG_MIGRATION_LOCK},
+                        )
+                    migrations.upgrade(conn)  # re-reads the revision under the lock
+                    if self.dialect == "sqlite":
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                        if broken is not None:
+                            raise JournalError(
+                                f"upgrading the journal would break a link ({tuple(broken)}); "
+                                "nothing was changed"
+                            )
+            finally:
+                if self.dialect == "sqlite":
+                    assert isinstance(raw, sqlite3.Connection)
+                    raw.execute("PRAGMA foreign_keys = ON")
 
     def _recover_abandoned(self) -> tuple[int, ...]:
         """Mark sessions whose process is gone as interrupted at their last step boundary."""
@@ -295,6 +315,7 @@ class Journal:
 
         Written before the first word is spoken, so a crash at any point leaves a record.
         ``giver`` defaults to the receiver (self-massage); both default to the default person.
+        A session either of them still has in progress is recorded as interrupted, now.
         """
         return self._new_session(
             "in_progress",
@@ -746,6 +767,8 @@ class Journal:
             giver_id = receiver_id if giver is None else self._person_id(s, giver)
             now = self._now()
             running = status == "in_progress"
+            if running:
+                self._interrupt_running(s, {receiver_id, giver_id}, now)
             row = self._add(
                 s,
                 SessionRow(
@@ -764,6 +787,27 @@ class Journal:
                 ),
             )
             return row.id
+
+    @staticmethod
+    def _interrupt_running(s: Session, people: set[int], now: datetime) -> None:
+        """Mark ``people``'s sessions still in progress as interrupted: one at a time each.
+
+        A page left open, or a second start from another phone, would otherwise leave two
+        sessions in progress. The people's rows are locked first, so two starts at once on
+        PostgreSQL (where SQLite's single writer does not serialise them) cannot both miss
+        each other.
+        """
+        s.execute(select(PersonRow.id).where(PersonRow.id.in_(people)).with_for_update())
+        running = s.scalars(
+            select(SessionRow).where(
+                SessionRow.status == "in_progress",
+                SessionRow.receiver_id.in_(people) | SessionRow.giver_id.in_(people),
+            )
+        )
+        for row in running:
+            row.status = "interrupted"
+            row.ended_at = now
+            row.owner = None
 
     def _in_progress(self, s: Session, session_id: int) -> SessionRow:
         row = self._get(s, SessionRow, session_id, "session")
