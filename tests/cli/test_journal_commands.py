@@ -516,7 +516,7 @@ def test_export_csv_is_a_zip_of_one_csv_per_kind(cli: CliRunner, db: str, tmp_pa
     assert "usage" not in result.stdout
     assert refused(run(cli, db, "export", "--format", "csv"), 2)
     assert "is a folder" in refused(run(cli, db, "export", "-o", str(tmp_path)))
-    assert "cannot write" in refused(run(cli, db, "export", "-o", str(tmp_path / "no" / "x")))
+    assert "does not exist" in refused(run(cli, db, "export", "-o", str(tmp_path / "no" / "x")))
 
 
 def test_each_sleep_export_gives_the_readme_figures(cli: CliRunner, any_db: str) -> None:

@@ -803,7 +803,7 @@ def register(app: typer.Typer) -> None:
                     fail(f"--session: no session with id {session} (see 'solemate journal')")
                 if exc.message.startswith("must be"):
                     fail("the note must be 1 to 10,000 characters (not only spaces)")
-                fail(f"the note {exc.message}")
+                fail(f"the note {exc.message}" if exc.field else exc.message)
         about = f" about session {session}" if session is not None else ""
         typer.echo(f"Kept note {note.id}{about}.")
 
@@ -866,6 +866,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Your sessions, stress ratings, sleep diary and device estimates, newest last."""
         with open_journal(database) as journal:
+            journal.check_sound()  # a damaged page would otherwise just leave rows out
             view = build_view(journal, None if show_all else last)
         if output_format is Format.json:
             typer.echo(json.dumps(view.sections(), ensure_ascii=False, indent=1))
@@ -1005,7 +1006,7 @@ def register(app: typer.Typer) -> None:
                     fail(f"no note with id {note_id} (see 'solemate journal')")
                 if exc.message.startswith("must be"):
                     fail("the note must be 1 to 10,000 characters (not only spaces)")
-                fail(f"the note {exc.message}")
+                fail(f"the note {exc.message}" if exc.field else exc.message)
         typer.echo(f"Note {note_id} rewritten.")
 
     @app.command("delete")
@@ -1116,8 +1117,10 @@ def register(app: typer.Typer) -> None:
                 fail(f"{target.parent}: no such folder")
             try:
                 written = journal.backup(target)
-            except (OSError, JournalError) as exc:
-                fail(f"cannot write the backup to {target}: {exc}")
+            except JournalError as exc:
+                fail(str(exc))
+            except OSError as exc:
+                fail(f"cannot write the backup to {target}: {exc.strerror or exc}")
         typer.echo(f"Backup written to {written}")
 
     @app.command("forget")

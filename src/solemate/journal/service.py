@@ -9,6 +9,7 @@ connection, a session or a row object.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
@@ -22,10 +23,11 @@ from zoneinfo import ZoneInfo
 from pydantic import JsonValue
 from sqlalchemy import Engine, Select, delete, select, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from solemate.diary import DiaryAnswers, DiaryEntry, DiaryError, load_zone, validate_diary
-from solemate.journal import migrations
+from solemate.journal import migrations, storage
 from solemate.journal.engine import WRITE, make_engine, resolve_url
 from solemate.journal.liveness import Liveness, current_owner, is_stale, owner_liveness
 from solemate.journal.records import (
@@ -127,10 +129,39 @@ class Journal:
     ) -> None:
         self._url = resolve_url(url, environ)
         self._clock = clock
-        self._engine: Engine = make_engine(self._url)
+        self._path = _sqlite_file(self._url)
+        #: Why this journal cannot be written (a read-only folder, a full disk), or None.
+        self.read_only: str | None = None
+        if self._path is not None and self._path.exists():
+            foreign = storage.foreign_database(self._path)
+            if foreign is not None:
+                raise JournalError(foreign)
+            self.read_only = storage.read_only_reason(self._path)
+        try:
+            self._open()
+        except (OperationalError, OSError) as exc:
+            problem = storage.storage_problem(exc, self._path)
+            kind = storage.trouble(exc)
+            if problem is None:
+                raise
+            if kind == "damaged" or self.read_only is not None:
+                raise JournalError(problem) from exc
+            if self._path is None or not self._path.exists() or not self._path.stat().st_size:
+                raise JournalError(problem) from exc  # nothing to read yet
+            # A full disk, say, cannot even take SQLite's -shm file: read what is there.
+            self.read_only = storage.why_not_writable(kind or "io", self._path)
+            self._open()
+
+    def _open(self) -> None:
+        if self.read_only is not None and self._path and storage.unsaved_log(self._path):
+            raise JournalError(
+                f"{self._path} cannot be written ({self.read_only}) and its write-ahead log "
+                "holds changes not yet in the file; make the folder writable and try again"
+            )
+        self._engine: Engine = make_engine(self._url, read_only=self.read_only is not None)
         writer = self._engine.execution_options(**{WRITE: True})
-        self._writer: sessionmaker[Session] = sessionmaker(writer, expire_on_commit=False)
-        self._reader: sessionmaker[Session] = sessionmaker(self._engine, expire_on_commit=False)
+        self._writer = _Transactions(sessionmaker(writer, expire_on_commit=False), self)
+        self._reader = _Transactions(sessionmaker(self._engine, expire_on_commit=False), self)
         # A snapshot for export and backup: every table as of one instant.
         snapshot = (
             self._engine.execution_options(isolation_level="REPEATABLE READ")
@@ -141,7 +172,9 @@ class Journal:
         try:
             self._migrate()
             #: Ids of the sessions this open found abandoned and marked interrupted.
-            self.recovered: tuple[int, ...] = self._recover_abandoned()
+            self.recovered: tuple[int, ...] = (
+                () if self.read_only is not None else self._recover_abandoned()
+            )
         except BaseException:
             self._engine.dispose()
             raise
@@ -184,6 +217,11 @@ class Journal:
             raise JournalError(
                 f"this journal was last written by a newer solemate (schema {current}); "
                 "update solemate to open it"
+            )
+        if self.read_only is not None:
+            raise JournalError(
+                f"this journal needs an upgrade before it can be read, and it cannot be written "
+                f"now: {self.read_only}"
             )
         with self._engine.execution_options(**{WRITE: True}).connect() as conn:
             raw = conn.connection.driver_connection
@@ -641,9 +679,27 @@ class Journal:
     # --- export, import, backup, forget -----------------------------------------------------
 
     def export(self) -> dict[str, Any]:
-        """Everything, as a versioned JSON-able dict that :meth:`import_export` takes back."""
-        with self._snapshot() as s, s.begin():
+        """Everything, as a versioned JSON-able dict that :meth:`import_export` takes back.
+
+        A damaged SQLite file is refused (a quick check first), rather than exported in part.
+        """
+        self.check_sound()
+        with self._reader._translated(), self._snapshot() as s, s.begin():
             return export_journal(s, self._now())
+
+    def check_sound(self) -> None:
+        """Raise :class:`JournalError` when SQLite's quick check finds the file damaged.
+
+        A damaged page is otherwise only noticed when a query happens to read it, so a view or an
+        export could carry on without the rows it holds. Takes a few milliseconds per megabyte;
+        other databases check themselves.
+        """
+        if self.dialect != "sqlite":
+            return
+        with self._reader._translated(), self._raw_sqlite() as raw:
+            found = storage.quick_check(raw)
+        if found is not None:
+            raise JournalError(storage.damage_message(self._path, found))
 
     def import_export(self, data: object, *, skip_bad: bool = False) -> ImportReport:
         """Import an export (from this journal or another), all or nothing.
@@ -662,13 +718,21 @@ class Journal:
         rows do not linger in free pages; PostgreSQL reclaims the space in its own time
         (autovacuum). Copies made by :meth:`backup` are not touched.
         """
+        self.check_sound()
         with self._writer.begin() as s:
             for table in reversed(Base.metadata.sorted_tables):
                 s.execute(delete(table))
         if self.dialect == "sqlite":
-            with self._raw_sqlite() as raw:
-                raw.execute("VACUUM")
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                with self._raw_sqlite() as raw:
+                    raw.execute("VACUUM")
+                    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except (sqlite3.Error, DBAPIError, OSError) as exc:
+                raise JournalError(
+                    "everything was deleted, but the file could not be compacted "
+                    f"({storage.storage_problem(exc, self._path) or exc}); the deleted rows may "
+                    "linger in its free pages until 'solemate forget --everything' runs again"
+                ) from exc
 
     def backup(self, path: str | os.PathLike[str]) -> Path:
         """Write a consistent copy while the journal stays in use; returns the path written.
@@ -679,6 +743,7 @@ class Journal:
         """
         target = Path(path)
         partial = target.with_name(f".{target.name}.partial")
+        self.check_sound()  # a copy of a damaged file would fail its own check, later
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
         try:
@@ -691,6 +756,13 @@ class Journal:
                     out.flush()
                     os.fsync(out.fileno())
             os.replace(partial, target)
+        except (sqlite3.Error, OSError) as exc:
+            cause = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            full = "full" in cause.lower() or getattr(exc, "errno", None) == errno.ENOSPC
+            advice = "free some space or give another place" if full else "give another place"
+            raise JournalError(
+                f"cannot write the backup to {target}: {cause}; nothing was kept there: {advice}"
+            ) from exc
         finally:
             with contextlib.suppress(FileNotFoundError):
                 partial.unlink()
@@ -1002,6 +1074,53 @@ class Journal:
             written_at=row.written_at,
             text=row.text,
         )
+
+
+class _Transactions:
+    """The journal's sessions, with storage failures turned into one clear :class:`JournalError`.
+
+    ``begin()`` opens a transaction (and refuses at once when the journal is read-only);
+    calling it gives a session for reads.
+    """
+
+    def __init__(self, maker: sessionmaker[Session], journal: Journal) -> None:
+        self._maker = maker
+        self._journal = journal
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Session]:
+        if self._journal.read_only is not None:
+            raise JournalError(
+                f"the journal cannot be written now ({self._journal.read_only}); nothing was "
+                "written, but reading and 'solemate export' still work"
+            )
+        with self._translated(), self._maker.begin() as s:
+            yield s
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[Session]:
+        with self._translated(), self._maker() as s:
+            yield s
+
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except (DBAPIError, OSError) as exc:
+            problem = storage.storage_problem(exc, self._journal._path)
+            if problem is None:
+                raise
+            raise JournalError(problem) from exc
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite journal, or None (another database, or one in memory)."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def _person(row: PersonRow) -> Person:
