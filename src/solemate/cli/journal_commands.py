@@ -582,6 +582,7 @@ def write_private(path: Path, data: bytes) -> None:
 
 
 _HEAD = 64 * 1024
+MAX_EXPORT_BYTES = 200 * 1_000_000
 _WEARABLE_LABELS = {
     "apple": "Apple Health export",
     "fitbit": "Fitbit sleep JSON",
@@ -626,10 +627,13 @@ def _problem_lines(problems: Sequence[object]) -> str:
 
 
 def import_journal_file(journal: Journal, path: Path, skip_bad: bool) -> None:
+    from solemate.bounded import TooLarge, read_bytes
     from solemate.journal import ImportRefused, JournalError
 
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = json.loads(read_bytes(path, MAX_EXPORT_BYTES).decode("utf-8-sig"))
+    except TooLarge as exc:
+        fail(f"{exc}; a solemate export of decades is a few megabytes")
     except UnicodeDecodeError as exc:
         fail(f"{path}: not UTF-8 text (byte {exc.start})")
     except json.JSONDecodeError as exc:

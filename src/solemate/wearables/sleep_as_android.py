@@ -24,6 +24,7 @@ from ._common import (
     DeviceNight,
     Issues,
     Piece,
+    bounded_text,
     finish,
     minutes,
     nights_from_pieces,
@@ -43,7 +44,7 @@ def read(path: Path, issues: Issues, zone: str | None = None) -> list[DeviceNigh
     pieces = []
     line = 0
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with bounded_text(path) as handle:
             reader = csv.reader(handle)
             columns: dict[str, int] | None = None
             events_from = 0
