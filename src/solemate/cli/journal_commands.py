@@ -700,12 +700,14 @@ def import_device_file(
         report = journal.store_device_nights(read.nights, skip_bad=skip_bad)
     except ImportRefused as exc:
         fail(f"{path}: import refused, nothing written:\n" + _problem_lines(exc.problems))
-    nights = [n for n in read.nights if not n.is_nap]
-    naps = len(read.nights) - len(nights)
-    if not read.nights:
+    left_out = {problem.row for problem in report.skipped}
+    kept = [n for number, n in enumerate(read.nights, start=1) if number not in left_out]
+    nights = [n for n in kept if not n.is_nap]
+    naps = len(kept) - len(nights)
+    if not kept:
         typer.echo(f"{label} {path}: no sleep records found; nothing imported.")
     else:
-        wakes = sorted(n.wake_date for n in read.nights)
+        wakes = sorted(n.wake_date for n in kept)
         typer.echo(
             f"Imported {len(nights)} night{'s' if len(nights) != 1 else ''}"
             + (f" and {naps} nap{'s' if naps != 1 else ''}" if naps else "")

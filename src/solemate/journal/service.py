@@ -14,7 +14,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar, cast
@@ -566,7 +566,7 @@ class Journal:
             first_at: dict[tuple[str, str, datetime], int] = {}
             now = self._now()
             for number, night in enumerate(nights, start=1):
-                problem = _device_problem(night)
+                problem = _device_problem(night) or _woken_in_the_future(night, now)
                 key = None if problem else (night.source, night.device, _utc(night.bed_start))
                 if key is not None and key in first_at:
                     problem = f"the same source, device and start as row {first_at[key]}"
@@ -1165,6 +1165,20 @@ def _device_problem(night: DeviceNightLike) -> str | None:
         return device_night_problem(night)
     except (AttributeError, TypeError) as error:
         return f"not a device night: {error}"
+
+
+#: How far a device's clock may run ahead of this one before a night counts as not yet slept.
+_CLOCK_SKEW = timedelta(hours=1)
+
+
+def _woken_in_the_future(night: DeviceNightLike, now: datetime) -> str | None:
+    """A night that ends after now (a phone whose clock was set to 2046) has not happened."""
+    if _utc(night.bed_end) > now + _CLOCK_SKEW:
+        return (
+            f"woken on {night.wake_date}, in the future: the device's clock was wrong "
+            "(left out with --skip-bad)"
+        )
+    return None
 
 
 def _utc(value: datetime) -> datetime:

@@ -18,6 +18,7 @@ from typing import NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from solemate.bounded import Bounded
+from solemate.diary import is_zone_name
 
 SOURCES = ("apple", "fitbit", "oura", "sleep_as_android")
 
@@ -171,6 +172,8 @@ def fixed_offset(offset: dt.timedelta) -> dt.timezone:
 @functools.lru_cache(maxsize=64)
 def zone_info(name: str) -> ZoneInfo:
     """The IANA zone ``name``; raises BadRow for names the tz database does not know."""
+    if not is_zone_name(name):
+        raise BadRow(f"unknown time zone {name!r}")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
