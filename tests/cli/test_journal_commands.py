@@ -903,3 +903,20 @@ def test_zones_that_are_not_places_are_refused(cli: CliRunner, db: str, zone: st
     answers = [zone if a == "Europe/Berlin" else a for a in DST_NIGHT]
     line = refused(run(cli, db, "log", "sleep", *answers), 2)
     assert f"unknown time zone '{zone}'" in line
+
+
+def test_a_sleep_as_android_export_cut_short_is_reported(
+    cli: CliRunner, db: str, tmp_path: Path
+) -> None:
+    data = SAA.read_bytes()
+    cut = tmp_path / "sleep-export.csv"
+    cut.write_bytes(data[: len(data) * 15 // 100])
+    before = contents(db)
+    line = refused(run(cli, db, "import", str(cut)))
+    assert "import refused, nothing written: 1 bad row" in line
+    assert "(record #1)" in line
+    assert "it was cut short" in line
+    assert contents(db) == before
+    kept = run(cli, db, "import", str(cut), "--skip-bad")
+    assert kept.exit_code == 0, kept.stderr
+    assert "Skipped 1 bad row" in kept.stdout
