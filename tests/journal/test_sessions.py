@@ -256,3 +256,33 @@ def test_ids_are_never_reused_after_a_delete(journal: Journal) -> None:
     assert journal.add_note("again").id > note.id
     journal.forget_everything()
     assert journal.plan_session("evening", "v", planned_seconds=60) > sessions[-1]
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_starts_at_once_leave_one_session_in_progress(
+    database_url: str, clock: FakeClock, attempt: int
+) -> None:
+    import threading
+
+    with Journal(database_url, clock=clock, environ={}) as first:
+        first.add_person("me")
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            with Journal(database_url, clock=clock, environ={}) as journal:
+                barrier.wait()
+                journal.start_session("evening", "v", planned_seconds=60)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Journal(database_url, clock=clock, environ={}) as journal:
+        statuses = sorted(s.status for s in journal.sessions())
+    assert statuses == ["in_progress", "interrupted", "interrupted", "interrupted"]
