@@ -313,3 +313,25 @@ def test_f_in_a_real_terminal_goes_back_to_full_explanations(tmp_path: Path) -> 
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
     assert "to keep them: solemate guide --wording full" in screen
+
+
+def test_a_session_started_elsewhere_ends_the_guides_record_with_one_line(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from solemate.cli.guide_commands import JournalRecorder
+    from solemate.plan import PlanOptions, plan
+    from solemate.routine import builtin_routine
+
+    timeline = plan(builtin_routine(), PlanOptions(minutes=12))
+    step = next(s for s in timeline.segments if s.kind == "action" and s.foot and s.step)
+    with journal(data_dir) as j:
+        guided = j.start_session("evening", "v", planned_seconds=720)
+        recorder = JournalRecorder(j, guided)
+        recorder.boundary(step)
+        j.start_session("evening", "v", planned_seconds=720)  # the web app, say
+        recorder.boundary(step)
+        recorder.finish("completed", step, timeline)
+        assert j.session(guided).status == "interrupted"
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"session {guided} is interrupted, not in progress" in err

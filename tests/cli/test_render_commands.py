@@ -76,10 +76,10 @@ def test_text_chapters_and_explicit_format(cli: CliRunner, tmp_path: Path) -> No
     [
         (["--format", "aiff"], "unknown format 'aiff'; choose one of mp3, ogg, opus, wav, flac"),
         (["--voice", "robot"], "--voice: unknown voice 'robot'; choose one of heart (default)"),
-        (
-            ["--rate", "1000"],
-            "speech rate must be a whole number of words per minute from 80 to 450",
-        ),
+        (["--rate", "1000"], "--rate must be 80–450 words per minute, got 1000"),
+        (["--rate", "0"], "--rate must be 80–450 words per minute, got 0"),
+        (["--sample-rate", "0"], "--sample-rate must be 8000–192000 Hz, got 0"),
+        (["--sample-rate", "-22050"], "--sample-rate must be 8000–192000 Hz, got -22050"),
         (["--chapters", "c.pdf"], "--chapters must name a .txt or .json file"),
         (["--voice", "/nowhere/calm.onnx"], "no Piper voice model at /nowhere/calm.onnx"),
     ],
@@ -143,3 +143,72 @@ def test_an_mp3_render_prints_only_its_summary(tmp_path: Path, data_dir: Path) -
     assert done.returncode == 0, done.stderr
     assert "error" not in done.stderr.lower(), done.stderr[:500]
     assert done.stdout.startswith(f"Wrote {out}")
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_partials_of_a_killed_render_are_removed_first(cli: CliRunner, tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "tonight.wav"
+    killed = tmp_path / f".tonight.wav.{_dead_pid()}.k1ll3d.part"
+    older = tmp_path / ".tonight.wav.abcd1234.part"  # an older solemate's name, untouched since
+    running = tmp_path / f".tonight.wav.{os.getppid()}.st1ll.part"  # a render still at work
+    other = tmp_path / f".other.wav.{_dead_pid()}.x.part"  # another output's: not ours to judge
+    for partial in (killed, older, running, other):
+        partial.write_bytes(b"half a file")
+    os.utime(older, (1_000_000_000, 1_000_000_000))
+    result = _render(cli, "-o", str(out), "--format", "wav")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["tonight.wav", running.name, other.name]
+    )
+
+
+def test_a_terminated_render_leaves_no_partial_file(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "long.flac"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    command = ["render", "--routine", str(TINY), "--minutes", "5", "-o", str(out)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "solemate", *command, "--ambient", "pad", "--sample-rate", "48000"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".long.flac.*.part")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert list(tmp_path.glob(".long.flac.*.part")), "the render never started its file"
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert b"Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]
+
+
+def test_chapters_into_a_read_only_folder_are_refused_before_any_audio(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    from tests.filesystems import make_read_only, small_disk
+
+    with small_disk(tmp_path / "readonly", 64) as folder:
+        make_read_only(folder)
+        out = tmp_path / "tonight.wav"
+        result = _render(cli, "-o", str(out), "--chapters", str(folder / "c.json"))
+        assert result.exit_code == 1
+        assert f"the folder {folder} is read-only" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert not out.exists()

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -102,17 +103,36 @@ class JournalRecorder:
     def __init__(self, journal: Journal, session_id: int) -> None:
         self.journal = journal
         self.session_id = session_id
+        self.ended_elsewhere = False
 
     def boundary(self, segment: Segment) -> None:
         if segment.kind == "action" and segment.foot and segment.step:
-            self.journal.advance_session(
-                self.session_id, segment.foot, segment.step, segment.step_id
+            self._write(
+                self.journal.advance_session,
+                self.session_id,
+                segment.foot,
+                segment.step,
+                segment.step_id,
             )
 
     def finish(self, status: str, segment: Segment, timeline: Timeline) -> None:
-        self.journal.finish_session(
-            self.session_id, "completed" if status == "completed" else "interrupted"
+        self._write(
+            self.journal.finish_session,
+            self.session_id,
+            "completed" if status == "completed" else "interrupted",
         )
+
+    def _write(self, call: Callable[..., object], *args: object) -> None:
+        # A session started elsewhere (the web app) interrupts this one; the guide carries on.
+        from solemate.journal import JournalError
+
+        if self.ended_elsewhere:
+            return
+        try:
+            call(*args)
+        except JournalError as exc:
+            self.ended_elsewhere = True
+            typer.echo(f"solemate: {exc}; the rest of it is not recorded.", err=True)
 
 
 def _sinks(no_voice: bool, no_chime: bool, voice: str | None, rate: int | None) -> list[Sink]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +48,29 @@ class AmbientOption(StrEnum):
     brown = "brown"
     pink = "pink"
     pad = "pad"
+
+
+#: Sample rates a render may ask for: telephone quality to studio masters.
+MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 8_000, 192_000
+
+
+@contextlib.contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """SIGTERM ends the render like Ctrl-C would: through the cleanup that removes partial files
+    (Python's default for SIGTERM ends the process at once, leaving them)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave the signal alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _clock(seconds: float) -> str:
@@ -121,8 +146,17 @@ def register(app: typer.Typer) -> None:
             wording,
             counts,
         )
-        if rate is not None and MIN_SPEECH_RATE <= rate <= MAX_SPEECH_RATE:
-            # a slower voice gets more room for its words (a rate out of range: the speaker says so)
+        if rate is not None and not MIN_SPEECH_RATE <= rate <= MAX_SPEECH_RATE:
+            fail(
+                f"--rate must be {MIN_SPEECH_RATE}–{MAX_SPEECH_RATE} words per minute, got {rate}",
+                2,
+            )
+        if sample_rate is not None and not MIN_SAMPLE_RATE <= sample_rate <= MAX_SAMPLE_RATE:
+            fail(
+                f"--sample-rate must be {MIN_SAMPLE_RATE}–{MAX_SAMPLE_RATE} Hz, got {sample_rate}",
+                2,
+            )
+        if rate is not None:  # a slower voice gets more room for its words
             options = dataclasses.replace(options, speech_rate=rate)
         if chapters is not None and chapters.suffix.lower() not in (".txt", ".json"):
             fail(f"--chapters must name a .txt or .json file, got {chapters}", 2)
@@ -151,10 +185,13 @@ def register(app: typer.Typer) -> None:
             sample_rate=sample_rate,
             chapters=chapters,
         )
-        result = _with_progress(
-            lambda progress: render_session(timeline, output, render_options, speaker, progress),
-            (RenderError, SpeechError),
-        )
+        with _terminated_as_exit():
+            result = _with_progress(
+                lambda progress: render_session(
+                    timeline, output, render_options, speaker, progress
+                ),
+                (RenderError, SpeechError),
+            )
         late = (
             f"; {result.late_cues} of {result.cues} cues waited for the one before "
             f"(up to {result.max_delay:.2f} s)"

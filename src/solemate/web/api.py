@@ -34,6 +34,7 @@ from solemate.web.models import (
     CsrfOut,
     FinishIn,
     ImportOut,
+    IsoDate,
     PlanQuery,
     Problem,
     ProgressIn,
@@ -434,7 +435,7 @@ def list_sleep(svc: Svc, last: Last = None) -> list[SleepOut]:
 
 @router.get("/sleep/defaults", response_model=SleepDefaults, tags=["sleep"])
 def get_sleep_defaults(
-    svc: Svc, wake_date: Annotated[dt.date | None, Query()] = None
+    svc: Svc, wake_date: Annotated[IsoDate | None, Query()] = None
 ) -> SleepDefaults:
     """Sensible answers to start from: the last night's, or a typical night's."""
     return sleep_defaults(svc, wake_date or svc.today())
@@ -447,7 +448,7 @@ def add_sleep(body: SleepIn, svc: Svc) -> SleepOut:
 
 
 @router.get("/sleep/{wake_date}", response_model=SleepOut, tags=["sleep"])
-def get_sleep(wake_date: dt.date, svc: Svc) -> SleepOut:
+def get_sleep(wake_date: IsoDate, svc: Svc) -> SleepOut:
     record = svc.journal.diary_entry(wake_date)
     if record is None:
         raise ApiError(404, "wake_date", f"no diary entry for {wake_date}")
@@ -455,13 +456,13 @@ def get_sleep(wake_date: dt.date, svc: Svc) -> SleepOut:
 
 
 @router.put("/sleep/{wake_date}", response_model=SleepOut, tags=["sleep"])
-def edit_sleep(wake_date: dt.date, body: SleepIn, svc: Svc) -> SleepOut:
+def edit_sleep(wake_date: IsoDate, body: SleepIn, svc: Svc) -> SleepOut:
     """Replace the answers of a night (they may move it to another wake date)."""
     return sleep_out(svc.journal.edit_diary(wake_date, diary_answers(body)))
 
 
 @router.delete("/sleep/{wake_date}", status_code=204, tags=["sleep"])
-def delete_sleep(wake_date: dt.date, svc: Svc) -> Response:
+def delete_sleep(wake_date: IsoDate, svc: Svc) -> Response:
     svc.journal.delete_diary(wake_date)
     return Response(status_code=204)
 

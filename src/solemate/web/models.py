@@ -9,10 +9,13 @@ only make sure each value has the right type and a sane size before it reaches t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -148,15 +151,40 @@ class TonightIn(_In):
     )
 
 
-WallTime = dt.time | dt.datetime
 MIN_YEAR, MAX_YEAR = 1900, 2200
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_text(value: Any) -> Any:
+    """Only ``YYYY-MM-DD``: pydantic would read ``0`` or ``-1.19e-07`` as 1970-01-01."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("give a date as YYYY-MM-DD")
+
+
+def _time_text(value: Any) -> Any:
+    """A wall time as text (``23:05``, ``2024-11-01T23:05``), never a number of seconds."""
+    if isinstance(value, dt.time | dt.datetime) or (isinstance(value, str) and ":" in value):
+        return value
+    raise ValueError("give a time as HH:MM (or YYYY-MM-DDTHH:MM)")
+
+
+def _plausible(value: dt.date) -> dt.date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"the year must be {MIN_YEAR}–{MAX_YEAR}")
+    return value
+
+
+#: A date in the API: ISO text only, in the years the diary can hold.
+IsoDate = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_plausible)]
+WallTime = Annotated[dt.time | dt.datetime, BeforeValidator(_time_text)]
 
 
 class SleepIn(_In):
     """A morning's diary answers. Times are local wall times (``23:05``), or a local date and time
     (``2024-11-01T23:05``) when the date must be explicit."""
 
-    wake_date: dt.date
+    wake_date: IsoDate
     zone: Annotated[
         str, Field(min_length=1, max_length=64, description="IANA time zone, e.g. Europe/Berlin")
     ]

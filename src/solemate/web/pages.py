@@ -32,7 +32,7 @@ from solemate.render.footmap import foot_map_svg
 from solemate.render.insights_view import figure, insights_charts
 from solemate.render.printable import PRINT_CSS, render_print
 from solemate.web import api, experiment_form
-from solemate.web.models import PlanQuery
+from solemate.web.models import IsoDate, PlanQuery
 from solemate.web.passphrase import COOKIE_DAYS, COOKIE_NAME
 from solemate.web.security import CSP, CSRF_FIELD, csrf_matches
 from solemate.web.services import STATIC_DIR, Services, services
@@ -222,8 +222,8 @@ def _diary_values(svc: Services, wake_date: dt.date) -> tuple[dict[str, Any], bo
 def morning_page(
     request: Request,
     svc: Svc,
-    date: Annotated[dt.date | None, Query()] = None,
-    saved: Annotated[dt.date | None, Query()] = None,
+    date: Annotated[IsoDate | None, Query()] = None,
+    saved: Annotated[IsoDate | None, Query()] = None,
 ) -> HTMLResponse:
     wake_date = date or saved or svc.today()
     values, editing = _diary_values(svc, wake_date)
