@@ -15,6 +15,7 @@ what a first session costs in the natural voice, whole command against a fair ba
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -27,8 +28,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.harness import median, write_section
+from solemate import safety_service
+from solemate.journal import Journal
 from solemate.plan import PlanOptions, plan
 from solemate.routine import builtin_routine
+from solemate.safety import QUESTIONS
 
 SOLEMATE = Path(sys.executable).with_name("solemate")
 MINUTES = (10, 12, 15)
@@ -109,7 +113,12 @@ def run(args: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
 
 def main() -> None:
     shares = shares_table()
-    base_env = {**os.environ, "SOLEMATE_VOICE": "heart"}
+    data = Path(tempfile.mkdtemp(prefix="solemate-bench-"))
+    with Journal(f"sqlite:///{data / 'journal.sqlite3'}") as journal:
+        # render follows the stored safety answers: a current screen, every answer no
+        ids = [question.id for question in QUESTIONS]
+        safety_service.record_screen(journal, dt.date.today(), dict.fromkeys(ids, False))
+    base_env = {**os.environ, "SOLEMATE_VOICE": "heart", "SOLEMATE_DATA_DIR": str(data)}
     load_before = os.getloadavg()[0]
     cold: dict[str, list[float]] = {}
     peaks: dict[str, float] = {}
@@ -154,6 +163,7 @@ def main() -> None:
                         voiced[(wording, minutes)] = voiced_share(path)
                 shutil.rmtree(cache, ignore_errors=True)
     load_after = os.getloadavg()[0]
+    shutil.rmtree(data, ignore_errors=True)
 
     rows = [
         "| command (12 min, empty cache) | min s | median s | ratio to baseline | peak RSS MB |"

@@ -129,6 +129,7 @@ def prepare_session(url: str) -> tuple[str, int]:
     from solemate.safety import QUESTIONS
 
     post("/api/safety", {"answers": {q.id: False for q in QUESTIONS}})
+    post("/api/safety/tonight", {"new": []})
     session = post("/api/sessions", {"minutes": 12})["session"]
     assert isinstance(session, dict)
     return token, int(session["id"])

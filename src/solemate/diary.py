@@ -36,7 +36,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from solemate.text import text_problem
 
@@ -48,6 +49,7 @@ __all__ = [
     "DiaryAnswers",
     "DiaryEntry",
     "DiaryError",
+    "is_zone_name",
     "load_zone",
     "place_on_night",
     "validate_diary",
@@ -202,12 +204,33 @@ def load_zone(name: str, field: str = "zone") -> ZoneInfo:
     ...     print(error)
     zone: unknown time zone 'Mars/Olympus_Mons' (use an IANA name such as 'Europe/Berlin')
     """
+    if not is_zone_name(name):
+        message = f"unknown time zone {name!r} (use an IANA name such as 'Europe/Berlin')"
+        raise DiaryError(field, message)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        # ValueError/TypeError: names like "../etc" or "" that zoneinfo refuses outright.
         message = f"unknown time zone {name!r} (use an IANA name such as 'Europe/Berlin')"
         raise DiaryError(field, message) from None
+
+
+#: Files in a zoneinfo folder that are not places: this machine's zone (whatever it is today),
+#: the rules of another era, and the placeholder of a machine never set up.
+_NOT_PLACES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones()) - _NOT_PLACES
+
+
+def is_zone_name(name: object) -> bool:
+    """True for a canonical IANA zone name (``right/UTC``, ``localtime`` and the like are not).
+
+    >>> is_zone_name("Europe/Berlin"), is_zone_name("localtime"), is_zone_name("right/UTC")
+    (True, False, False)
+    """
+    return isinstance(name, str) and name in _zone_names()
 
 
 def place_on_night(wake_date: date, value: time | datetime) -> datetime:

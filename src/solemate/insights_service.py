@@ -139,6 +139,11 @@ def plan_of(stored: StoredExperiment) -> ExperimentPlan:
     )
 
 
+#: How far ahead an experiment may be planned: far enough for any plan, near enough that its last
+#: night is a real date (``9999-12-31`` plus 28 nights is not).
+_MOST_DAYS_AHEAD = 366
+
+
 def start(
     journal: Journal,
     *,
@@ -160,6 +165,12 @@ def start(
     if first < today:
         raise ExperimentError(
             f"the first night ({first}) is in the past; the plan comes first",
+            field="first_evening",
+        )
+    if (first - today).days > _MOST_DAYS_AHEAD:
+        raise ExperimentError(
+            f"the first night ({first}) is more than a year ahead; give a date within the "
+            "next year",
             field="first_evening",
         )
     plan = plan_experiment(

@@ -726,7 +726,7 @@ def _minutes(seconds: int) -> str:
 def _describe(routine: Routine, options: PlanOptions, foot: Foot, action: Action) -> str:
     """The action in the routine's words, for this voice and foot (what the screen shows)."""
     lang, voice = options.language, options.voice
-    cue = action.cue[lang]
+    cue = action.cue[lang].for_pressure(options.safety.gentle_only)
     if options.safety.skip_calf and action.reaches_calf:
         body = _voice_text(voice, cue.self_no_calf or cue.self_, cue.partner_no_calf or cue.partner)
     else:

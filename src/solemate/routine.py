@@ -139,10 +139,31 @@ class ActionCue(_Model):
     pressure: NonEmpty | None = None
     self_no_calf: NonEmpty | None = None
     partner_no_calf: NonEmpty | None = None
+    self_gentle: NonEmpty | None = None
+    """Said instead of ``self`` when the safety screen asks for gentle pressure only."""
+    partner_gentle: NonEmpty | None = None
     checkin: NonEmpty | None = None
     each: NonEmpty | None = None
     first: NonEmpty | None = None
     """Said instead of ``each`` at the first repetition of a set of several ("5 circles. One.")."""
+
+    def for_pressure(self, gentle: bool) -> ActionCue:
+        """This cue for tonight's pressure: with ``gentle``, its gentle wording in place of the
+        usual one and no ``pressure`` advice (the planner says the routine's ``gentle_only``
+        phrase instead), so no cue asks for deep or firm pressure while the screen asks for gentle.
+
+        The calf-free wording (``self_no_calf``) still wins where the calf is left out: an action
+        that reaches the calf is a stroke, worded without strong pressure in the first place.
+        """
+        if not gentle:
+            return self
+        return self.model_copy(
+            update={
+                "self_": self.self_gentle or self.self_,
+                "partner": self.partner_gentle or self.partner,
+                "pressure": None,
+            }
+        )
 
 
 class RepeatSet(_Model):
@@ -553,9 +574,16 @@ _PLACEHOLDERS: dict[str, frozenset[str]] = {
 }
 
 
+#: The widest a placeholder may be padded (``{n:>3}``): a spoken cue never needs more, and
+#: ``{n:>99999999}`` would make every cue hundreds of megabytes.
+MAX_PLACEHOLDER_WIDTH = 20
+_WIDTH = re.compile(r"(\d+)")
+
+
 def _placeholder_problem(text: str, allowed: frozenset[str]) -> str | None:
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        fields = [(n, spec, conv) for _, n, spec, conv in string.Formatter().parse(text)]
+        names = {name for name, _, _ in fields if name is not None}
     except ValueError as exc:
         reason = {
             "Single '}' encountered in format string": "a '}' has no '{' before it",
@@ -567,6 +595,18 @@ def _placeholder_problem(text: str, allowed: frozenset[str]) -> str | None:
     if unknown:
         listed = ", ".join("{" + n + "}" for n in sorted(allowed)) or "none"
         return f"uses unknown placeholder {{{unknown[0]}}} (allowed here: {listed})"
+    for name, spec, _ in fields:
+        if not spec:
+            continue
+        if "{" in spec:
+            return f"{{{name}:{spec}}} has a placeholder inside a format; write a plain {{{name}}}"
+        widest = max((int(digits) for digits in _WIDTH.findall(spec)), default=0)
+        if widest > MAX_PLACEHOLDER_WIDTH:
+            shown = spec if len(spec) <= 20 else spec[:19] + "…"
+            return (
+                f"{{{name}:{shown}}} pads to {widest:,} characters; at most "
+                f"{MAX_PLACEHOLDER_WIDTH} (write a plain {{{name}}})"
+            )
     return None
 
 
@@ -642,7 +682,14 @@ def _semantic_problems(routine: Routine) -> Iterator[tuple[tuple[str | int, ...]
                     yield from texts((*aloc, "repeat", "sets", k, "label"), rep_set.label)
             for lang, cue in action.cue.items():
                 cloc: tuple[str | int, ...] = (*aloc, "cue", lang)
-                for field in ("self_", "partner", "self_no_calf", "partner_no_calf"):
+                for field in (
+                    "self_",
+                    "partner",
+                    "self_no_calf",
+                    "partner_no_calf",
+                    "self_gentle",
+                    "partner_gentle",
+                ):
                     yield from templated((*cloc, field), getattr(cue, field), "action")
                 yield from templated((*cloc, "pressure"), cue.pressure, "plain")
                 yield from templated((*cloc, "checkin"), cue.checkin, "plain")
@@ -661,6 +708,16 @@ def _semantic_problems(routine: Routine) -> Iterator[tuple[tuple[str | int, ...]
                         (
                             "an action that reaches the calf needs 'self_no_calf' and 'partner_no_calf' "
                             "wording (used when the safety screen says to skip the calf)"
+                        ),
+                    )
+                if action.pressure == "firm" and (
+                    cue.self_gentle is None or cue.partner_gentle is None
+                ):
+                    yield (
+                        (cloc),
+                        (
+                            "an action with firm pressure needs 'self_gentle' and 'partner_gentle' "
+                            "wording (used when the safety screen says gentle pressure only)"
                         ),
                     )
 
@@ -745,7 +802,8 @@ def _decode(data: bytes, file: str) -> str:
                     file,
                     None,
                     "",
-                    f"is {len(data):,} bytes; a routine is at most {MAX_FILE_BYTES:,}",
+                    f"is too large (over {MAX_FILE_BYTES // 1_000_000} MB); a routine is at "
+                    f"most {MAX_FILE_BYTES:,} bytes",
                 )
             ]
         )
@@ -841,14 +899,20 @@ def translation_files(path: Path) -> dict[str, Path]:
     return found
 
 
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, never more than one past the limit (``/dev/zero`` has no size)."""
+    with path.open("rb") as raw:
+        return raw.read(MAX_FILE_BYTES + 1)
+
+
 def load_routine(path: Path | str) -> Routine:
     """Load and validate a routine file and the translation files beside it."""
     path = Path(path)
     file = str(path)
     try:
-        text = _decode(path.read_bytes(), file)
+        text = _decode(_read_bounded(path), file)
         translations = {
-            lang: _decode(p.read_bytes(), str(p)) for lang, p in translation_files(path).items()
+            lang: _decode(_read_bounded(p), str(p)) for lang, p in translation_files(path).items()
         }
     except IsADirectoryError:
         raise RoutineError(

@@ -8,7 +8,7 @@ ends and the journal. The planner applies :class:`SafetyChanges`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -29,6 +29,8 @@ class Question:
     partner_text: str
     effect: Effect
     reason: str
+    tonight: str | None = None
+    """For a condition that can arise on any day: the few words the nightly check names it by."""
 
     def text(self, voice: Literal["self", "partner"] = "self") -> str:
         return self.self_text if voice == "self" else self.partner_text
@@ -44,6 +46,7 @@ QUESTIONS: tuple[Question, ...] = (
         "stop",
         "calf pain, swelling, warmth or redness, or a possible blood clot, needs a clinician first; "
         "massage could move a clot",
+        tonight="calf pain, swelling or warmth",
     ),
     Question(
         "foot-skin",
@@ -51,6 +54,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Is there an open wound, an infection, athlete's foot or a verruca on their feet?",
         "stop",
         "broken or infected skin on the feet should heal before it is massaged",
+        tonight="a new wound or infection on the feet",
     ),
     Question(
         "gout",
@@ -58,6 +62,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Are they having a gout flare right now?",
         "stop",
         "a joint in a gout flare should not be massaged",
+        tonight="a gout flare",
     ),
     Question(
         "recent-injury",
@@ -65,6 +70,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Have they had a fracture, a sprain or surgery of the foot or ankle in the last 6 weeks?",
         "stop",
         "a recent fracture, sprain or operation of the foot or ankle needs to heal first",
+        tonight="a new injury to a foot or ankle",
     ),
     Question(
         "fever",
@@ -72,6 +78,7 @@ QUESTIONS: tuple[Question, ...] = (
         "Do they have a fever?",
         "stop",
         "rest rather than massage while there is a fever",
+        tonight="a fever",
     ),
     Question(
         "diabetes-numbness",
@@ -153,6 +160,11 @@ class Verdict:
     def may_massage(self) -> bool:
         return self.level is not Level.DO_NOT_MASSAGE
 
+    @property
+    def check_clinician_first(self) -> bool:
+        """An answer that asks for a clinician's word before the first massage."""
+        return self.may_massage and CHECK_CLINICIAN in self.advice
+
     def summary(self) -> str:
         """One paragraph in plain words, for a screen or a voice."""
         if self.level is Level.GO:
@@ -214,3 +226,70 @@ def screen(answers: Mapping[str, bool]) -> Verdict:
         return Verdict(Level.GO, (), changes, (ALWAYS,))
     advice = [CHECK_CLINICIAN] if changes.gentle_only else []
     return Verdict(Level.GO_WITH_CHANGES, tuple(q.reason for q in yes), changes, (*advice, ALWAYS))
+
+
+# --- before every session --------------------------------------------------------------------------
+
+TONIGHT_QUESTIONS: tuple[Question, ...] = tuple(q for q in QUESTIONS if q.tonight)
+"""The "do not massage" conditions that can arise on any day, asked again before every session."""
+
+TONIGHT_PROMPT = "Anything new tonight?"
+
+
+def tonight_list() -> str:
+    """The nightly check's conditions in one line.
+
+    >>> tonight_list()
+    'calf pain, swelling or warmth; a new wound or infection on the feet; a gout flare; a new injury to a foot or ankle; a fever'
+    """
+    return "; ".join(q.tonight or "" for q in TONIGHT_QUESTIONS)
+
+
+def check_tonight(answers: Mapping[str, bool]) -> tuple[str, ...]:
+    """The nightly check's yes answers, by question id; every nightly question needs a yes or no.
+
+    "Nothing new" is a no to each of them.
+
+    >>> check_tonight({q.id: q.id == "fever" for q in TONIGHT_QUESTIONS})
+    ('fever',)
+    >>> check_tonight({"fever": True})
+    Traceback (most recent call last):
+    ...
+    solemate.safety.AnswerError: unanswered: calf-clot, foot-skin, gout, recent-injury
+    """
+    known = {q.id for q in TONIGHT_QUESTIONS}
+    missing = [q.id for q in TONIGHT_QUESTIONS if q.id not in answers]
+    unknown = sorted(set(answers) - known)
+    wrong = sorted(k for k, v in answers.items() if k in known and not isinstance(v, bool))
+    parts = []
+    if missing:
+        parts.append(f"unanswered: {', '.join(missing)}")
+    if unknown:
+        parts.append(f"not a question for tonight: {', '.join(unknown)}")
+    if wrong:
+        parts.append(f"not a yes/no answer: {', '.join(wrong)}")
+    if parts:
+        raise AnswerError("; ".join(parts))
+    return tuple(q.id for q in TONIGHT_QUESTIONS if answers[q.id])
+
+
+def screen_tonight(answers: Mapping[str, bool], new_tonight: Iterable[str] = ()) -> Verdict:
+    """The screen's verdict with tonight's new conditions added (tonight only adds, never clears).
+
+    >>> no = {q.id: False for q in QUESTIONS}
+    >>> screen_tonight(no, ["gout"]).level
+    <Level.DO_NOT_MASSAGE: 'do-not-massage'>
+    >>> screen_tonight({**no, "fever": True}, []).level
+    <Level.DO_NOT_MASSAGE: 'do-not-massage'>
+    """
+    new = set(new_tonight)
+    return screen({k: v or (k in new) for k, v in answers.items()})
+
+
+def merge_changes(chosen: SafetyChanges, verdict: Verdict) -> SafetyChanges:
+    """The changes a person chose with the verdict's added (a verdict never removes one)."""
+    return SafetyChanges(
+        gentle_only=chosen.gentle_only or verdict.changes.gentle_only,
+        skip_calf=chosen.skip_calf or verdict.changes.skip_calf,
+        patch_test=chosen.patch_test or verdict.changes.patch_test,
+    )

@@ -14,11 +14,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from solemate import safety_service
 from solemate.cli.app import app
 from solemate.journal import Journal
 from solemate.safety import QUESTIONS
 
-ALL_NO = "\n" * len(QUESTIONS)
+ALL_IDS = [q.id for q in QUESTIONS]
+
+NOTHING_NEW = "n\n"  # tonight's check: one key in a terminal, a line when piped
+ALL_NO = "n\n" * len(QUESTIONS) + NOTHING_NEW
 FAST = ["--no-voice", "--no-chime", "--speed", "1000"]
 
 
@@ -31,7 +35,8 @@ def test_first_session_asks_the_screen_then_plays_and_records(
 ) -> None:
     result = cli.invoke(app, ["guide", "--nightly", *FAST], input=ALL_NO + "6\n" + "3\n")
     assert result.exit_code == 0, result.stderr
-    assert "a short safety check" in result.stdout
+    assert "A short safety check" in result.stdout
+    assert "Anything new tonight?" in result.stdout
     assert "Session complete: 12 min." in result.stdout
     assert "Stress before 6, after 3." in result.stdout
     with journal(data_dir) as j:
@@ -51,7 +56,7 @@ def test_first_session_asks_the_screen_then_plays_and_records(
 def test_do_not_massage_stops_with_the_reason_and_records_no_session(
     cli: CliRunner, data_dir: Path
 ) -> None:
-    answers = "".join("y\n" if q.id == "fever" else "\n" for q in QUESTIONS)
+    answers = "".join("y\n" if q.id == "fever" else "n\n" for q in QUESTIONS)
     result = cli.invoke(app, ["guide", *FAST], input=answers)
     assert result.exit_code == 1
     assert "Do not massage tonight" in result.stderr
@@ -64,8 +69,8 @@ def test_do_not_massage_stops_with_the_reason_and_records_no_session(
 
 
 def test_changes_from_the_screen_reach_the_plan(cli: CliRunner, data_dir: Path) -> None:
-    answers = "".join("y\n" if q.id in ("heart", "varicose-veins") else "\n" for q in QUESTIONS)
-    result = cli.invoke(app, ["guide", *FAST], input=answers + "\n\n")
+    answers = "".join("y\n" if q.id in ("heart", "varicose-veins") else "n\n" for q in QUESTIONS)
+    result = cli.invoke(app, ["guide", *FAST], input=answers + NOTHING_NEW + "y\n" + "\n\n")
     assert result.exit_code == 0, result.stderr
     assert "Go ahead, with changes" in result.stdout
     with journal(data_dir) as j:
@@ -114,7 +119,7 @@ def test_bad_guide_flags(cli: CliRunner, data_dir: Path, args: list[str], needle
 def test_safety_command_and_show(cli: CliRunner, data_dir: Path) -> None:
     assert cli.invoke(app, ["safety", "--show"]).exit_code == 1
     result = cli.invoke(
-        app, ["safety"], input="".join("y\n" if q.id == "oil-allergy" else "\n" for q in QUESTIONS)
+        app, ["safety"], input="".join("y\n" if q.id == "oil-allergy" else "n\n" for q in QUESTIONS)
     )
     assert result.exit_code == 0
     assert "patch of skin" in result.stdout
@@ -132,7 +137,8 @@ def _familiar(data_dir: Path, completed: int) -> None:
     assert completed <= FAMILIAR_AFTER + 1
     data_dir.mkdir(parents=True, exist_ok=True)
     with journal(data_dir) as j:
-        j.record_screen(dt.date.today(), dict.fromkeys((q.id for q in QUESTIONS), False), "go", [])
+        safety_service.record_screen(j, dt.date.today(), dict.fromkeys(ALL_IDS, False))
+        safety_service.record_tonight(j, dt.date.today(), [])
         for _ in range(completed):
             j.finish_session(j.start_session("evening", "1", planned_seconds=720))
 
@@ -201,9 +207,11 @@ def test_guide_in_a_real_terminal(tmp_path: Path) -> None:
     command = f"{env} {sys.executable} -m solemate guide --nightly --no-voice --no-chime --speed 60; echo EXIT=$?; sleep 60"
     tmux("new-session", "-d", "-s", session, "-x", "110", "-y", "36", command)
     try:
-        wait_for(session, "a short safety check")
+        wait_for(session, "A short safety check")
         for _ in QUESTIONS:
-            tmux("send-keys", "-t", session, "Enter")
+            tmux("send-keys", "-t", session, "n", "Enter")
+        wait_for(session, "Anything new tonight?")
+        tmux("send-keys", "-t", session, "n")
         wait_for(session, "How stressed do you feel right now?")
         tmux("send-keys", "-t", session, "7", "Enter")
         wait_for(session, "LEFT FOOT · STEP")
@@ -305,3 +313,25 @@ def test_f_in_a_real_terminal_goes_back_to_full_explanations(tmp_path: Path) -> 
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
     assert "to keep them: solemate guide --wording full" in screen
+
+
+def test_a_session_started_elsewhere_ends_the_guides_record_with_one_line(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from solemate.cli.guide_commands import JournalRecorder
+    from solemate.plan import PlanOptions, plan
+    from solemate.routine import builtin_routine
+
+    timeline = plan(builtin_routine(), PlanOptions(minutes=12))
+    step = next(s for s in timeline.segments if s.kind == "action" and s.foot and s.step)
+    with journal(data_dir) as j:
+        guided = j.start_session("evening", "v", planned_seconds=720)
+        recorder = JournalRecorder(j, guided)
+        recorder.boundary(step)
+        j.start_session("evening", "v", planned_seconds=720)  # the web app, say
+        recorder.boundary(step)
+        recorder.finish("completed", step, timeline)
+        assert j.session(guided).status == "interrupted"
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"session {guided} is interrupted, not in progress" in err

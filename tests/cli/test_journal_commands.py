@@ -516,7 +516,7 @@ def test_export_csv_is_a_zip_of_one_csv_per_kind(cli: CliRunner, db: str, tmp_pa
     assert "usage" not in result.stdout
     assert refused(run(cli, db, "export", "--format", "csv"), 2)
     assert "is a folder" in refused(run(cli, db, "export", "-o", str(tmp_path)))
-    assert "cannot write" in refused(run(cli, db, "export", "-o", str(tmp_path / "no" / "x")))
+    assert "does not exist" in refused(run(cli, db, "export", "-o", str(tmp_path / "no" / "x")))
 
 
 def test_each_sleep_export_gives_the_readme_figures(cli: CliRunner, any_db: str) -> None:
@@ -877,3 +877,46 @@ def test_an_id_past_any_integer_column_is_unknown(
     assert message in result.output
     assert "Traceback" not in result.output
     assert contents(any_db) == before
+
+
+def test_nights_woken_in_the_future_are_refused_or_skipped(
+    cli: CliRunner, db: str, tmp_path: Path
+) -> None:
+    # The last night of the fixture, 2024-04-03, moved to 2046 as if the phone's clock were wrong.
+    text = APPLE.read_text(encoding="utf-8")
+    future = tmp_path / "export.xml"
+    moved = text.replace("2024-04-02 2", "2046-04-02 2").replace("2024-04-03 ", "2046-04-03 ")
+    future.write_text(moved, encoding="utf-8")
+    before = contents(db)
+    line = refused(run(cli, db, "import", str(future)))
+    assert "import refused, nothing written" in line
+    assert "woken on 2046-04-03, in the future: the device's clock was wrong" in line
+    assert contents(db) == before
+    skipped = run(cli, db, "import", str(future), "--skip-bad")
+    assert skipped.exit_code == 0, skipped.stderr
+    assert "woken 2024-03-23 to 2024-04-02" in skipped.stdout
+    assert "in the future" in skipped.stdout
+
+
+@pytest.mark.parametrize("zone", ["localtime", "posixrules", "Factory", "right/UTC"])
+def test_zones_that_are_not_places_are_refused(cli: CliRunner, db: str, zone: str) -> None:
+    answers = [zone if a == "Europe/Berlin" else a for a in DST_NIGHT]
+    line = refused(run(cli, db, "log", "sleep", *answers), 2)
+    assert f"unknown time zone '{zone}'" in line
+
+
+def test_a_sleep_as_android_export_cut_short_is_reported(
+    cli: CliRunner, db: str, tmp_path: Path
+) -> None:
+    data = SAA.read_bytes()
+    cut = tmp_path / "sleep-export.csv"
+    cut.write_bytes(data[: len(data) * 15 // 100])
+    before = contents(db)
+    line = refused(run(cli, db, "import", str(cut)))
+    assert "import refused, nothing written: 1 bad row" in line
+    assert "(record #1)" in line
+    assert "it was cut short" in line
+    assert contents(db) == before
+    kept = run(cli, db, "import", str(cut), "--skip-bad")
+    assert kept.exit_code == 0, kept.stderr
+    assert "Skipped 1 bad row" in kept.stdout

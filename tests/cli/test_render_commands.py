@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from solemate import safety_service
 from solemate.cli.app import app
+from solemate.journal import Journal
+from solemate.safety import QUESTIONS
+
+ALL = [q.id for q in QUESTIONS]
 
 TINY = Path(__file__).resolve().parents[1] / "audio" / "tiny.toml"
 
@@ -19,6 +25,13 @@ def _speech_cache(
 ) -> None:
     """Keep the phrase cache out of the real user's cache directory, shared across these tests."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cli-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _screened(data_dir: Path) -> None:
+    """A current safety screen with every answer no: render follows the stored answers."""
+    with Journal(f"sqlite:///{data_dir / 'journal.sqlite3'}") as journal:
+        safety_service.record_screen(journal, dt.date.today(), dict.fromkeys(ALL, False))
 
 
 def _render(cli: CliRunner, *args: str) -> Result:
@@ -40,7 +53,10 @@ def test_render_writes_the_file_and_says_where(cli: CliRunner, tmp_path: Path) -
     assert "dBTP" in lines[2]
     data = json.loads(chapters.read_text())
     assert data["chapters"][0]["title"] == "Opening"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["tonight.json", "tonight.ogg"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == [
+        "tonight.json",
+        "tonight.ogg",
+    ]
 
 
 def test_text_chapters_and_explicit_format(cli: CliRunner, tmp_path: Path) -> None:
@@ -60,10 +76,10 @@ def test_text_chapters_and_explicit_format(cli: CliRunner, tmp_path: Path) -> No
     [
         (["--format", "aiff"], "unknown format 'aiff'; choose one of mp3, ogg, opus, wav, flac"),
         (["--voice", "robot"], "--voice: unknown voice 'robot'; choose one of heart (default)"),
-        (
-            ["--rate", "1000"],
-            "speech rate must be a whole number of words per minute from 80 to 450",
-        ),
+        (["--rate", "1000"], "--rate must be 80–450 words per minute, got 1000"),
+        (["--rate", "0"], "--rate must be 80–450 words per minute, got 0"),
+        (["--sample-rate", "0"], "--sample-rate must be 8000–192000 Hz, got 0"),
+        (["--sample-rate", "-22050"], "--sample-rate must be 8000–192000 Hz, got -22050"),
         (["--chapters", "c.pdf"], "--chapters must name a .txt or .json file"),
         (["--voice", "/nowhere/calm.onnx"], "no Piper voice model at /nowhere/calm.onnx"),
     ],
@@ -75,7 +91,7 @@ def test_bad_usage_is_one_line_and_exit_2(
     assert result.exit_code == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert list(tmp_path.iterdir()) == []
+    assert [p for p in tmp_path.iterdir() if p.name != "data"] == []
 
 
 def test_unknown_extension(cli: CliRunner, tmp_path: Path) -> None:
@@ -108,14 +124,18 @@ def test_output_folder_missing(cli: CliRunner, tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_an_mp3_render_prints_only_its_summary(tmp_path: Path) -> None:
+def test_an_mp3_render_prints_only_its_summary(tmp_path: Path, data_dir: Path) -> None:
     """In a real process, where a decoder library's own messages would reach the terminal."""
     import os
     import subprocess
     import sys
 
     out = tmp_path / "tonight.mp3"
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "SOLEMATE_DATA_DIR": str(data_dir),
+    }
     args = ["render", "--routine", str(TINY), "--minutes", "1", "-o", str(out)]
     done = subprocess.run(
         [sys.executable, "-m", "solemate", *args], capture_output=True, text=True, env=env
@@ -123,3 +143,72 @@ def test_an_mp3_render_prints_only_its_summary(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "error" not in done.stderr.lower(), done.stderr[:500]
     assert done.stdout.startswith(f"Wrote {out}")
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_partials_of_a_killed_render_are_removed_first(cli: CliRunner, tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "tonight.wav"
+    killed = tmp_path / f".tonight.wav.{_dead_pid()}.k1ll3d.part"
+    older = tmp_path / ".tonight.wav.abcd1234.part"  # an older solemate's name, untouched since
+    running = tmp_path / f".tonight.wav.{os.getppid()}.st1ll.part"  # a render still at work
+    other = tmp_path / f".other.wav.{_dead_pid()}.x.part"  # another output's: not ours to judge
+    for partial in (killed, older, running, other):
+        partial.write_bytes(b"half a file")
+    os.utime(older, (1_000_000_000, 1_000_000_000))
+    result = _render(cli, "-o", str(out), "--format", "wav")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["tonight.wav", running.name, other.name]
+    )
+
+
+def test_a_terminated_render_leaves_no_partial_file(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "long.flac"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    command = ["render", "--routine", str(TINY), "--minutes", "5", "-o", str(out)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "solemate", *command, "--ambient", "pad", "--sample-rate", "48000"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".long.flac.*.part")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert list(tmp_path.glob(".long.flac.*.part")), "the render never started its file"
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert b"Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]
+
+
+def test_chapters_into_a_read_only_folder_are_refused_before_any_audio(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    from tests.filesystems import make_read_only, small_disk
+
+    with small_disk(tmp_path / "readonly", 64) as folder:
+        make_read_only(folder)
+        out = tmp_path / "tonight.wav"
+        result = _render(cli, "-o", str(out), "--chapters", str(folder / "c.json"))
+        assert result.exit_code == 1
+        assert f"the folder {folder} is read-only" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert not out.exists()

@@ -96,3 +96,20 @@ def test_a_night_starting_in_the_repeated_autumn_hour_is_recognised(journal: Jou
     assert (report.added, report.updated, report.unchanged) == (0, 0, 1)
     (stored,) = journal.device_nights()
     assert stored.bed_start == start.astimezone(UTC)
+
+
+def test_a_night_woken_in_the_future_has_not_happened(journal: Journal) -> None:
+    # The clock says 2024-11-02 07:30 UTC; a phone set to 2046 exported its nights.
+    tonight, future = device_night(date(2024, 11, 2)), device_night(date(2046, 4, 3))
+    with pytest.raises(ImportRefused) as refused:
+        journal.store_device_nights([tonight, future])
+    (problem,) = refused.value.problems
+    assert (problem.row, problem.message) == (
+        2,
+        "woken on 2046-04-03, in the future: the device's clock was wrong "
+        "(left out with --skip-bad)",
+    )
+    assert journal.device_nights() == []
+    report = journal.store_device_nights([tonight, future], skip_bad=True)
+    assert (report.added, len(report.skipped)) == (1, 1)
+    assert [n.wake_date for n in journal.device_nights()] == [date(2024, 11, 2)]

@@ -189,4 +189,30 @@ def test_processes_opening_a_new_journal_at_once_migrate_it_once(
 
 def test_head_names_the_newest_revision_file() -> None:
     assert migrations.head_revision() == migrations.HEAD
-    assert migrations.known_revisions() == {"0001", "0002", "0003", "0004"}
+    assert migrations.known_revisions() == {"0001", "0002", "0003", "0004", "0005"}
+
+
+def test_ids_of_deleted_rows_stay_unused_after_the_upgrade(
+    database_url: str, clock: FakeClock
+) -> None:
+    """Rows written before revision 0005 keep their ids; a deleted newest id is not given again."""
+    engine = _engine(database_url)
+    with engine.begin() as conn:
+        migrations.upgrade(conn, "0004")
+        _fill_first_revision(conn)
+    engine.dispose()
+    with Journal(database_url, clock=clock, environ={}) as journal:
+        assert [s.id for s in journal.sessions()] == [1, 2]
+        assert [r.session_id for r in journal.ratings()] == [1]  # no cascade while rebuilding
+        journal.delete_entry("session", 2)
+        assert journal.plan_session("evening", "v", planned_seconds=60) > 2
+        assert journal.integrity_check() == "ok"
+    if database_url.startswith("sqlite"):
+        engine = _engine(database_url)
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master").all()
+            tables: dict[str, str] = {row[0]: row[1] for row in rows}
+        engine.dispose()
+        keyed = [t.name for t in Base.metadata.sorted_tables if "uid" in t.c]
+        assert len(keyed) == 10
+        assert all("AUTOINCREMENT" in tables[name] for name in keyed)

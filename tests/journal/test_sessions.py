@@ -223,3 +223,66 @@ def test_owner_liveness() -> None:
     reused = f"{socket.gethostname()} {os.getpid()} other-boot:1"
     expected = Liveness.DEAD if os.path.exists("/proc/self/stat") else Liveness.ALIVE
     assert owner_liveness(reused) is expected
+
+
+def test_starting_a_session_interrupts_the_persons_session_in_progress(
+    journal: Journal, clock: FakeClock
+) -> None:
+    first = journal.start_session("evening", "v", planned_seconds=60)
+    journal.add_person("partner")
+    theirs = journal.start_session("evening", "v", planned_seconds=60, receiver="partner")
+    clock.advance(minutes=5)
+    second = journal.start_session("evening", "v", planned_seconds=60)
+    old = journal.session(first)
+    assert (old.status, old.ended_at) == ("interrupted", clock.now)
+    assert journal.session(second).status == "in_progress"
+    assert journal.session(theirs).status == "in_progress"  # another person's, left alone
+    with pytest.raises(JournalError, match="interrupted, not in progress"):
+        journal.advance_session(first, "left", 0)
+    # Giving a massage counts too: "me" giving to the partner ends both running sessions.
+    third = journal.start_session(
+        "evening", "v", planned_seconds=60, receiver="partner", giver="me"
+    )
+    running = [s.id for s in journal.sessions() if s.status == "in_progress"]
+    assert running == [third]
+
+
+def test_ids_are_never_reused_after_a_delete(journal: Journal) -> None:
+    sessions = [journal.plan_session("evening", "v", planned_seconds=60) for _ in range(3)]
+    note = journal.add_note("about the last one", session_id=sessions[-1])
+    journal.delete_entry("session", sessions[-1])
+    journal.delete_entry("note", note.id)
+    assert journal.plan_session("evening", "v", planned_seconds=60) > sessions[-1]
+    assert journal.add_note("again").id > note.id
+    journal.forget_everything()
+    assert journal.plan_session("evening", "v", planned_seconds=60) > sessions[-1]
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_starts_at_once_leave_one_session_in_progress(
+    database_url: str, clock: FakeClock, attempt: int
+) -> None:
+    import threading
+
+    with Journal(database_url, clock=clock, environ={}) as first:
+        first.add_person("me")
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            with Journal(database_url, clock=clock, environ={}) as journal:
+                barrier.wait()
+                journal.start_session("evening", "v", planned_seconds=60)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Journal(database_url, clock=clock, environ={}) as journal:
+        statuses = sorted(s.status for s in journal.sessions())
+    assert statuses == ["in_progress", "interrupted", "interrupted", "interrupted"]

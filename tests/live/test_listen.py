@@ -277,7 +277,7 @@ def test_missing_pocketsphinx_is_one_clear_line(monkeypatch: pytest.MonkeyPatch)
 
 def test_guide_with_listen_and_no_microphone_completes_with_the_notice(cli: CliRunner) -> None:
     args = ["guide", "--nightly", "--no-voice", "--no-chime", "--speed", "1000", "--listen"]
-    result = cli.invoke(app, args, input="\n" * len(QUESTIONS) + "\n\n")
+    result = cli.invoke(app, args, input="n\n" * len(QUESTIONS) + "n\n" + "\n\n")
     assert result.exit_code == 0, result.stderr
     assert UNAVAILABLE_NO_MICROPHONE in result.stdout
     assert "Session complete: 12 min." in result.stdout

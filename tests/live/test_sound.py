@@ -78,7 +78,9 @@ def test_a_spoken_session_completes_without_a_sound_device(
 
     monkeypatch.setattr(sound, "DeviceOutput", no_device)
     result = cli.invoke(
-        app, ["guide", "--minutes", "12", "--speed", "1000"], input="\n" * len(QUESTIONS) + "\n\n"
+        app,
+        ["guide", "--minutes", "12", "--speed", "1000"],
+        input="n\n" * len(QUESTIONS) + "n\n" + "\n\n",
     )
     assert result.exit_code == 0, result.stderr
     assert NO_DEVICE in result.stdout

@@ -123,3 +123,25 @@ def test_not_a_sleep_as_android_file(tmp_path: Path, content: bytes) -> None:
     path.write_bytes(content)
     with pytest.raises(ImportFormatError, match=r"sleep-export\.csv \(Sleep as Android CSV, line"):
         read_device_nights(path, "sleep_as_android")
+
+
+@pytest.mark.parametrize("percent", [5, 15, 30, 50, 75, 99])
+def test_a_file_cut_short_names_the_record_it_ends_in(tmp_path: Path, percent: int) -> None:
+    data = SAA.read_bytes()
+    path = tmp_path / "sleep-export.csv"
+    path.write_bytes(data[: len(data) * percent // 100])
+    with pytest.raises(ImportFormatError, match="cut short") as caught:
+        read_device_nights(path)
+    assert "line " in caught.value.where
+    lenient = read_device_import(path)
+    (problem,) = lenient.problems
+    assert "cut short" in problem
+    complete = {n.wake_date for n in read_device_nights(SAA)}
+    assert {n.wake_date for n in lenient.nights} < complete  # only whole records are kept
+
+
+def test_a_file_cut_at_a_line_break_after_a_header_says_so(tmp_path: Path) -> None:
+    lines = TEXT.splitlines(keepends=True)
+    path = write(tmp_path, "".join(lines[:3]))  # record, record, then the next header only
+    with pytest.raises(ImportFormatError, match="a header with no record after it"):
+        read_device_nights(path)

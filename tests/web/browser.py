@@ -54,7 +54,14 @@ def screenshot(page: Any, name: str) -> Path:
 
 
 def answer_safety_in_page(page: Any) -> None:
-    """Submit the safety form with every answer "no", if the page asks."""
+    """Answer "no" to every safety question and "nothing new" tonight, if the page asks."""
     if page.is_visible("#safety-form"):
+        for box in page.query_selector_all('#safety-form input[value="no"]'):
+            box.check()
         page.click("#safety-form button[type=submit]")
+        page.wait_for_selector("#safety-form", state="hidden")
+    if page.is_visible("#nothing-new"):
+        page.click("#nothing-new")
+    if page.is_visible("#confirm-yes"):
+        page.click("#confirm-yes")
     page.wait_for_selector("#start:not([disabled])")

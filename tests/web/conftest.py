@@ -86,11 +86,22 @@ class Client:
     def delete(self, path: str, **kw: Any) -> Any:
         return self.http.delete(path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
 
-    def screen(self, **yes: bool) -> Any:
+    def screen(self, *, tonight: bool = True, confirm: bool = True, **yes: bool) -> Any:
+        """Answer the screen (``fever=True``…), then by default tonight's check ("nothing new")
+        and a clinician's word when an answer asks for one."""
         answers = {**NO, **{k.replace("_", "-"): v for k, v in yes.items()}}
         response = self.post("/api/safety", json={"answers": answers})
         assert response.status_code == 200, response.text
-        return response.json()
+        state = response.json()
+        if tonight and state["verdict"]["level"] != "do-not-massage":
+            response = self.post("/api/safety/tonight", json={"new": []})
+            assert response.status_code == 200, response.text
+            state = response.json()
+        if confirm and state["needs_confirm"]:
+            response = self.post("/api/safety/confirm")
+            assert response.status_code == 200, response.text
+            state = response.json()
+        return state
 
     def start(self, **body: Any) -> dict[str, Any]:
         length = {} if "preset" in body else {"minutes": 12}

@@ -6,6 +6,7 @@ import json
 
 from solemate.plan import PlanOptions, plan
 from solemate.routine import builtin_routine
+from solemate.safety import QUESTIONS
 from solemate.timeline import Timeline
 from solemate.web.cue_audio import text_digest
 from tests.journal.conftest import FakeClock
@@ -270,3 +271,87 @@ def test_an_unchosen_wording_turns_brief_after_five_completed_sessions(client: C
     assert client.start()["session"]["options"]["wording"] == "brief"
     assert client.start(wording="full")["session"]["options"]["wording"] == "full"
     assert client.start(wording=None)["session"]["options"]["wording"] == "brief"
+
+
+def test_every_question_needs_an_answer_and_tonight_is_checked(client: Client) -> None:
+    partial = client.post("/api/safety", json={"answers": {"fever": False, "gout": False}})
+    assert partial.status_code == 422
+    missing = {e["field"] for e in partial.json()["errors"] if e["type"] == "missing"}
+    assert missing == {f"answers.{q.id}" for q in QUESTIONS if q.id not in ("fever", "gout")}
+    state = client.screen(tonight=False, confirm=False, heart=True)
+    assert state["tonight_prompt"] == "Anything new tonight?"
+    assert not state["may_start"]
+    refused = client.post("/api/sessions", json={"minutes": 12})
+    assert refused.status_code == 409
+    assert "Anything new tonight?" in refused.json()["detail"]
+    state = client.post("/api/safety/tonight", json={"new": []}).json()
+    assert state["checked_tonight"]
+    assert state["needs_confirm"]
+    refused = client.post("/api/sessions", json={"minutes": 12})
+    assert "check with a clinician first" in refused.json()["detail"]
+    state = client.post("/api/safety/confirm").json()
+    assert state["may_start"]
+    assert state["confirmed_on"]
+    assert client.get("/api/safety").json()["confirmed_on"] == state["confirmed_on"]
+    client.start()
+    bad = client.post("/api/safety/tonight", json={"new": ["mars"]})
+    assert bad.status_code == 422
+    new = client.post("/api/safety/tonight", json={"new": ["gout"]}).json()
+    assert not new["may_start"]
+    assert "gout flare" in new["refusal"]
+
+
+def test_a_stale_session_id_never_reaches_a_newer_session(client: Client) -> None:
+    client.screen()
+    old = client.start(minutes=12)["session"]["id"]
+    assert client.delete(f"/api/sessions/{old}").status_code == 204
+    new = client.start(minutes=12)["session"]["id"]
+    assert new != old
+    before = client.export()
+    stale = client.post(f"/api/sessions/{old}/ratings", json={"moment": "after", "stress": 3})
+    assert stale.status_code == 404
+    assert stale.json()["detail"].endswith(f"no session with id {old}")
+    assert client.export() == before
+
+
+def test_two_starts_leave_one_session_in_progress(client: Client) -> None:
+    client.screen()
+    first = client.start(minutes=12)["session"]["id"]
+    second = client.start(minutes=12)["session"]["id"]
+    listed = {s["id"]: s["status"] for s in client.get("/api/sessions").json()}
+    assert listed == {first: "interrupted", second: "in_progress"}
+    late = client.post(f"/api/sessions/{first}/progress", json={"segment": 1})
+    assert late.status_code == 409
+    assert "interrupted, not in progress" in late.json()["detail"]
+
+
+def test_dates_and_times_are_text_not_numbers(client: Client) -> None:
+    before = client.export()
+    for field, value in (
+        ("wake_date", 0),
+        ("wake_date", "0"),
+        ("wake_date", "-1.19e-07"),
+        ("wake_date", 1730505600),
+        ("into_bed", 0),
+        ("out_of_bed", 25200),
+    ):
+        response = client.post("/api/sleep", json={**DIARY, field: value})
+        assert response.status_code == 422, (field, value, response.text)
+        assert response.json()["field"] == field
+    for value in ("-1.19e-07", "0", "20241102", "9999-12-31"):
+        defaults = client.get("/api/sleep/defaults", params={"wake_date": value})
+        assert defaults.status_code == 422, (value, defaults.text)
+        assert defaults.json()["field"] == "wake_date"
+    assert client.get("/api/sleep/0").status_code == 422
+    assert client.export() == before
+
+
+def test_only_canonical_iana_zones_are_accepted(client: Client) -> None:
+    before = client.export()
+    for zone in ("localtime", "posixrules", "Factory", "right/UTC", "posix/Europe/Berlin"):
+        response = client.post("/api/sleep", json={**DIARY, "zone": zone})
+        assert response.status_code == 422, (zone, response.text)
+        assert response.json()["field"] == "zone"
+        assert f"unknown time zone '{zone}'" in response.json()["detail"]
+    assert client.export() == before
+    assert client.post("/api/sleep", json={**DIARY, "zone": "Etc/UTC"}).status_code == 201

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from tests.web.conftest import Client
 from tests.web.test_api import DIARY
 
@@ -116,6 +118,10 @@ def test_journal_import_form(client: Client) -> None:
 
 
 def test_print_follows_the_safety_screen(client: Client) -> None:
+    unscreened = client.get("/print", params={"minutes": 12})
+    assert unscreened.status_code == 409
+    assert "Answer the safety questions" in unscreened.text
+    client.screen(tonight=False)  # a sheet is made ahead of time: tonight's check is not needed
     plain = client.get("/print", params={"minutes": 12, "voice": "partner"})
     assert plain.status_code == 200
     assert "massaging a partner" in plain.text
@@ -187,3 +193,11 @@ def test_after_five_completed_sessions_tonight_is_brief_and_says_so(client: Clie
     assert "hidden" not in notice.group(1)
     assert notice.group(2) == "Brief cues from now on: you know the routine."
     assert re.search(r'name="wording" value="brief" checked>', html)
+
+
+@pytest.mark.parametrize("value", ["0", "-1.19e-07", "20241102", "9999-12-31", "1700-01-01"])
+def test_the_morning_pages_dates_are_strict(client: Client, value: str) -> None:
+    for name in ("date", "saved"):
+        response = client.get("/morning", params={name: value})
+        assert response.status_code == 422, (name, value, response.text[:200])
+        assert "Traceback" not in response.text

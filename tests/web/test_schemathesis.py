@@ -32,9 +32,10 @@ def _app(folder: Path) -> Any:
     app = create_app(config)
     # a current safety screen, so starting a session is reachable too
     services = app.state.services
-    from solemate.web.tonight import record_screen
+    from solemate import safety_service
 
-    record_screen(services.journal, services.today(), NO)
+    safety_service.record_screen(services.journal, services.today(), NO)
+    safety_service.record_tonight(services.journal, services.today(), [])
     return app
 
 

@@ -104,6 +104,7 @@ def test_what_people_write_is_escaped(local: Client) -> None:
 
 
 def test_the_print_page_allows_exactly_its_own_style(local: Client) -> None:
+    local.screen(tonight=False)  # the sheet follows the stored safety answers
     page = local.get("/print", params={"minutes": 12, "voice": "partner"})
     assert page.status_code == 200
     csp = page.headers["content-security-policy"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from solemate import safety_service
 from solemate.safety import QUESTIONS
 from solemate.web import WebConfig, create_app
 from solemate.wording_service import BRIEF_NOTICE, FAMILIAR_AFTER
@@ -35,9 +36,10 @@ def familiar(tmp_path: Path, speech_cache: Path) -> Iterator[tuple[LiveServer, A
     )
     app = create_app(config)
     journal = app.state.services.journal
-    journal.record_screen(
-        dt.date.today(), dict.fromkeys((q.id for q in QUESTIONS), False), "go", []
+    safety_service.record_screen(
+        journal, dt.date.today(), dict.fromkeys((q.id for q in QUESTIONS), False)
     )
+    safety_service.record_tonight(journal, dt.date.today(), [])
     for _ in range(FAMILIAR_AFTER):
         journal.finish_session(journal.start_session("evening", "1", planned_seconds=720))
     with LiveServer(app) as live:

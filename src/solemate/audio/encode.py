@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import queue
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -112,13 +114,55 @@ def _umask() -> int:
     return mask
 
 
+_STARTED = time.time()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_partials(path: Path) -> list[Path]:
+    """Remove the partial files of ``path`` a killed render left (``.NAME.PID.xxxx.part``).
+
+    A partial is stale when the process named in it is gone; one without a process id (from an
+    older solemate) when nothing has written to it since this process started. Returns the removed.
+    """
+    removed = []
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        middle = candidate.name[len(path.name) + 2 : -len(".part")]
+        pid, _, rest = middle.partition(".")
+        try:
+            if pid.isdigit() and rest:
+                stale = int(pid) != os.getpid() and not _alive(int(pid))
+            else:
+                stale = candidate.stat().st_mtime < _STARTED
+            if stale:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``; renamed onto ``path`` only if the block finishes."""
+    """A temporary path beside ``path``; renamed onto ``path`` only if the block finishes.
+
+    The temporary file carries this process's id, so a later render of the same file can tell
+    a partial whose render was killed (and remove it first) from one still being written.
+    """
     if path.is_dir():
         raise EncodeError(f"cannot write {path}: it is a directory")
+    remove_stale_partials(path)
     try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        prefix = f".{path.name}.{os.getpid()}."
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".part")
     except OSError as exc:
         raise EncodeError(describe_os_error(exc, path)) from None
     os.close(fd)

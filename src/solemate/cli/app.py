@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import typer
+from typer import _click  # typer ships its own click; its Context is the one invoke takes
+from typer.core import TyperGroup
 
 from solemate import __version__
 
+
+class _Commands(TyperGroup):
+    """Every command: a journal that cannot be read or written ends it with one line, no traceback.
+
+    Commands catch the refusals they expect (a bad entry, a refused import); a journal in trouble
+    (a full disk, a read-only folder, a damaged file) can strike any of them, so it is answered
+    here once, with the journal's own words, which say what to do.
+    """
+
+    def invoke(self, ctx: _click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            # Not imported unless a command used the journal: only then can this be its error.
+            records = sys.modules.get("solemate.journal.records")
+            if records is None or not isinstance(exc, records.JournalError):
+                raise
+            from solemate.cli.common import fail
+
+            fail(str(exc))
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="solemate",
     help="A hands-free, spoken foot-massage coach for stress reduction and sleep, with a sleep journal.",
     no_args_is_help=True,

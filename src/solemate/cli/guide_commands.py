@@ -6,11 +6,13 @@ import contextlib
 import dataclasses
 import datetime as dt
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import typer
 
+from solemate import safety_service
 from solemate.cli.common import fail, resolve_routine, usage_error
 from solemate.cli.common import open_journal as common_open_journal
 from solemate.cli.plan_commands import (
@@ -30,10 +32,12 @@ from solemate.cli.plan_commands import (
     FootOption,
     WordingOption,
     plan_options,
+    plan_refused,
 )
+from solemate.cli.safety_prompts import ask_screen, ready
 from solemate.cli.voice_commands import VOICE_HELP, measurer, open_speaker
 from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan, plan_for_voice
-from solemate.safety import QUESTIONS, AnswerError, Level, SafetyChanges, Verdict, screen
+from solemate.safety import QUESTIONS, Level, Verdict
 from solemate.wording_service import BRIEF_NOTICE, tonight_wording
 
 if TYPE_CHECKING:
@@ -43,7 +47,6 @@ if TYPE_CHECKING:
     from solemate.live.player import Outcome, Sink
     from solemate.timeline import Segment, Timeline
 
-SCREEN_VALID_DAYS = 90
 GUIDE_WORDING = typer.Option(
     None,
     "--wording",
@@ -62,33 +65,18 @@ def open_journal(url: str | None) -> Journal:
     return common_open_journal(url)
 
 
-def ask_safety(voice: str) -> dict[str, bool]:
-    """Ask every safety question; a plain Enter means no."""
-    typer.echo("Before the first massage, a short safety check. Answer y or n (Enter = no).\n")
-    answers = {}
-    for question in QUESTIONS:
-        answers[question.id] = typer.confirm(
-            question.text("partner" if voice == "partner" else "self"), default=False
-        )
-    return answers
-
-
 def current_verdict(journal: Journal, voice: str, today: dt.date, force: bool = False) -> Verdict:
-    """The stored screen's verdict when recent and complete, else a new screen asked and stored."""
-    latest = journal.latest_screen()
-    if latest is not None and not force and (today - latest.screened_on).days <= SCREEN_VALID_DAYS:
-        stored = {k: v for k, v in latest.answers.items() if isinstance(v, bool)}
-        try:
-            return screen(stored)
-        except AnswerError:
-            typer.echo("The safety questions have changed since you last answered them.")
+    """The stored screen's verdict when current, else a new screen asked and stored."""
+    state = safety_service.safety_state(journal, today)
+    if state.verdict is not None and not state.needs_screen and not force:
+        return state.verdict
+    if state.why and not force:
+        typer.echo(state.why)
     try:
-        answers = ask_safety(voice)
+        answers = ask_screen(voice)
     except (typer.Abort, EOFError):
         fail("the safety screen needs your answers: run 'solemate safety' in a terminal first")
-    verdict = screen(answers)
-    journal.record_screen(today, answers, verdict.level.value, verdict.reasons)
-    return verdict
+    return safety_service.record_screen(journal, today, answers)
 
 
 def ask_rating(question: str) -> int | None:
@@ -115,17 +103,36 @@ class JournalRecorder:
     def __init__(self, journal: Journal, session_id: int) -> None:
         self.journal = journal
         self.session_id = session_id
+        self.ended_elsewhere = False
 
     def boundary(self, segment: Segment) -> None:
         if segment.kind == "action" and segment.foot and segment.step:
-            self.journal.advance_session(
-                self.session_id, segment.foot, segment.step, segment.step_id
+            self._write(
+                self.journal.advance_session,
+                self.session_id,
+                segment.foot,
+                segment.step,
+                segment.step_id,
             )
 
     def finish(self, status: str, segment: Segment, timeline: Timeline) -> None:
-        self.journal.finish_session(
-            self.session_id, "completed" if status == "completed" else "interrupted"
+        self._write(
+            self.journal.finish_session,
+            self.session_id,
+            "completed" if status == "completed" else "interrupted",
         )
+
+    def _write(self, call: Callable[..., object], *args: object) -> None:
+        # A session started elsewhere (the web app) interrupts this one; the guide carries on.
+        from solemate.journal import JournalError
+
+        if self.ended_elsewhere:
+            return
+        try:
+            call(*args)
+        except JournalError as exc:
+            self.ended_elsewhere = True
+            typer.echo(f"solemate: {exc}; the rest of it is not recorded.", err=True)
 
 
 def _sinks(no_voice: bool, no_chime: bool, voice: str | None, rate: int | None) -> list[Sink]:
@@ -290,25 +297,18 @@ def register(app: typer.Typer) -> None:
         try:
             plan(chosen, options)  # refuse an impossible length before asking anything
         except PlanError as exc:
-            usage_error(str(exc))
+            plan_refused(exc)
 
         sinks = _sinks(no_voice, no_chime, voice, rate)
         journal = open_journal(database)
         with journal:
             today = dt.date.today()
-            verdict = current_verdict(journal, options.voice, today)
-            if verdict.level is Level.DO_NOT_MASSAGE:
-                fail(verdict.summary())
-            if verdict.level is Level.GO_WITH_CHANGES:
-                typer.echo(verdict.summary())
+            options, state = ready(journal, options, "guide", options.voice, today)
+            if state.verdict is not None and state.verdict.level is Level.GO_WITH_CHANGES:
+                typer.echo(state.verdict.summary())
             announce_experiment(journal, today)
-            safety = SafetyChanges(
-                gentle_only=options.safety.gentle_only or verdict.changes.gentle_only,
-                skip_calf=options.safety.skip_calf or verdict.changes.skip_calf,
-                patch_test=verdict.changes.patch_test,
-            )
             choice = tonight_wording(journal, wording.value if wording else None)
-            options = replace(options, safety=safety, wording=choice.wording)
+            options = replace(options, wording=choice.wording)
             measure = measurer(no_voice, voice, rate)
             try:
                 timeline = plan_for_voice(chosen, options, measure)
@@ -318,7 +318,7 @@ def register(app: typer.Typer) -> None:
                     else None
                 )
             except PlanError as exc:
-                usage_error(str(exc))
+                plan_refused(exc)
             if full_wording is not None:
                 typer.echo(f"{BRIEF_NOTICE} Press F during the session for full explanations.")
             who = "your partner" if options.voice == "partner" else "you"
@@ -357,13 +357,17 @@ def register(app: typer.Typer) -> None:
         """Take the safety screen (again): questions to answer before massaging."""
         with open_journal(database) as journal:
             if show:
-                latest = journal.latest_screen()
-                if latest is None:
+                state = safety_service.safety_state(journal, dt.date.today())
+                if state.screened_on is None:
                     fail("no safety screen yet: run 'solemate safety'")
-                yes = [q.id for q in QUESTIONS if latest.answers.get(q.id) is True]
+                yes = [q.id for q in QUESTIONS if state.answers.get(q.id) is True]
+                level = state.verdict.level if state.verdict else "out of date"
                 typer.echo(
-                    f"Last screened {latest.screened_on}: {latest.level}; yes to: {', '.join(yes) or 'nothing'}."
+                    f"Last screened {state.screened_on}: {level}; yes to: {', '.join(yes) or 'nothing'}."
                 )
+                if state.checked_tonight:
+                    new = ", ".join(state.new_tonight) or "nothing"
+                    typer.echo(f"Tonight's check: new tonight: {new}.")
                 return
             verdict = current_verdict(
                 journal, "partner" if partner else "self", dt.date.today(), force=True

@@ -8,6 +8,7 @@ non-zero with nothing written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from enum import StrEnum
@@ -65,7 +66,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
         partial.write_bytes(data)
         os.replace(partial, path)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
         fail(f"cannot write {path}: {exc.strerror or exc}")
 
 

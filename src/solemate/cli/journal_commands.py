@@ -424,6 +424,7 @@ def write_private(path: Path, data: bytes) -> None:
 
 
 _HEAD = 64 * 1024
+MAX_EXPORT_BYTES = 200 * 1_000_000
 _WEARABLE_LABELS = {
     "apple": "Apple Health export",
     "fitbit": "Fitbit sleep JSON",
@@ -468,10 +469,13 @@ def _problem_lines(problems: Sequence[object]) -> str:
 
 
 def import_journal_file(journal: Journal, path: Path, skip_bad: bool) -> None:
+    from solemate.bounded import TooLarge, read_bytes
     from solemate.journal import ImportRefused, JournalError
 
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = json.loads(read_bytes(path, MAX_EXPORT_BYTES).decode("utf-8-sig"))
+    except TooLarge as exc:
+        fail(f"{exc}; a solemate export of decades is a few megabytes")
     except UnicodeDecodeError as exc:
         fail(f"{path}: not UTF-8 text (byte {exc.start})")
     except json.JSONDecodeError as exc:
@@ -538,12 +542,14 @@ def import_device_file(
         report = journal.store_device_nights(read.nights, skip_bad=skip_bad)
     except ImportRefused as exc:
         fail(f"{path}: import refused, nothing written:\n" + _problem_lines(exc.problems))
-    nights = [n for n in read.nights if not n.is_nap]
-    naps = len(read.nights) - len(nights)
-    if not read.nights:
+    left_out = {problem.row for problem in report.skipped}
+    kept = [n for number, n in enumerate(read.nights, start=1) if number not in left_out]
+    nights = [n for n in kept if not n.is_nap]
+    naps = len(kept) - len(nights)
+    if not kept:
         typer.echo(f"{label} {path}: no sleep records found; nothing imported.")
     else:
-        wakes = sorted(n.wake_date for n in read.nights)
+        wakes = sorted(n.wake_date for n in kept)
         typer.echo(
             f"Imported {len(nights)} night{'s' if len(nights) != 1 else ''}"
             + (f" and {naps} nap{'s' if naps != 1 else ''}" if naps else "")
@@ -645,7 +651,7 @@ def register(app: typer.Typer) -> None:
                     fail(f"--session: no session with id {session} (see 'solemate journal')")
                 if exc.message.startswith("must be"):
                     fail("the note must be 1 to 10,000 characters (not only spaces)")
-                fail(f"the note {exc.message}")
+                fail(f"the note {exc.message}" if exc.field else exc.message)
         about = f" about session {session}" if session is not None else ""
         typer.echo(f"Kept note {note.id}{about}.")
 
@@ -708,6 +714,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Your sessions, stress ratings, sleep diary and device estimates, newest last."""
         with open_for_reading(database) as journal:
+            journal.check_sound()  # a damaged page would otherwise just leave rows out
             view = build_view(journal, None if show_all else last)
         if output_format is Format.json:
             typer.echo(json.dumps(view.sections(), ensure_ascii=False, indent=1))
@@ -847,7 +854,7 @@ def register(app: typer.Typer) -> None:
                     fail(f"no note with id {note_id} (see 'solemate journal')")
                 if exc.message.startswith("must be"):
                     fail("the note must be 1 to 10,000 characters (not only spaces)")
-                fail(f"the note {exc.message}")
+                fail(f"the note {exc.message}" if exc.field else exc.message)
         typer.echo(f"Note {note_id} rewritten.")
 
     @app.command("delete")
@@ -958,8 +965,10 @@ def register(app: typer.Typer) -> None:
                 fail(f"{target.parent}: no such folder")
             try:
                 written = journal.backup(target)
-            except (OSError, JournalError) as exc:
-                fail(f"cannot write the backup to {target}: {exc}")
+            except JournalError as exc:
+                fail(str(exc))
+            except OSError as exc:
+                fail(f"cannot write the backup to {target}: {exc.strerror or exc}")
         typer.echo(f"Backup written to {written}")
 
     @app.command("forget")

@@ -6,7 +6,8 @@ and is refused with one line naming the option and the reason. The rule needs no
 connection, so it also protects a journal the command never opened:
 
 * a path that exists must be a regular file (not a folder, device, pipe or socket; a symbolic link
-  is judged by what it points to);
+  is judged by what it points to), in a folder that exists and can be written (the file is
+  written beside it first, then renamed);
 * an existing SQLite database is never overwritten: that is a journal or a backup of one, whatever
   its name;
 * nor a journal's side files (``NAME-wal``, ``NAME-shm``, ``NAME-journal`` beside a database), nor a
@@ -59,6 +60,11 @@ def problem(path: Path, journal: Path | None = None) -> str | None:
     if info is not None and not stat.S_ISREG(info.st_mode):
         kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         return f"is {kind}; give the name of a file to write"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"cannot be written: the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK):  # also true of a read-only mount, even for root
+        return f"cannot be written: the folder {folder} is read-only; give another place"
     if journal is not None and (
         _same(path, journal) or any(_same(path, Path(f"{journal}{s}")) for s in SIDE_SUFFIXES)
     ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import NoReturn
 
 import typer
 
@@ -79,6 +80,20 @@ def plan_options(
     )
 
 
+def plan_refused(exc: PlanError) -> NoReturn:
+    """The planner's refusal, with the flags that would make the length fit."""
+    flags = []
+    for alternative in exc.alternatives:
+        alt = alternative.options
+        flag = f"--foot {alt.feet}" if alt.feet != "both" else ""
+        if not alt.preparation and "without the spoken preparation" in alternative.description:
+            flag = f"{flag} without --preparation".strip()
+        if flag and flag not in flags:
+            flags.append(flag)
+    hint = f"\nTry: {'; or '.join(flags)}." if flags else ""
+    usage_error(f"{exc}{hint}")
+
+
 MINUTES = typer.Option(None, "--minutes", "-m", help="Session length in minutes.")
 NIGHTLY = typer.Option(False, "--nightly", help="The nightly ritual: 12 minutes (the default).")
 FULL = typer.Option(False, "--full", help="The guide's longest durations on every step.")
@@ -140,5 +155,5 @@ def register(app: typer.Typer) -> None:
         try:
             timeline = plan(chosen, options)
         except PlanError as exc:
-            usage_error(str(exc))
+            plan_refused(exc)
         typer.echo(render(output_format.value, timeline), nl=False)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Callable
+import datetime as dt
+import signal
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import fail, resolve_routine, usage_error
+from solemate.cli.common import fail, open_journal, resolve_routine
+from solemate.cli.guide_commands import DATABASE
 from solemate.cli.outputs import check_outputs
 from solemate.cli.plan_commands import (
     COUNTS,
@@ -30,7 +34,9 @@ from solemate.cli.plan_commands import (
     FootOption,
     WordingOption,
     plan_options,
+    plan_refused,
 )
+from solemate.cli.safety_prompts import ready
 from solemate.cli.voice_commands import VOICE_HELP, measurer, open_speaker
 
 if TYPE_CHECKING:
@@ -42,6 +48,29 @@ class AmbientOption(StrEnum):
     brown = "brown"
     pink = "pink"
     pad = "pad"
+
+
+#: Sample rates a render may ask for: telephone quality to studio masters.
+MIN_SAMPLE_RATE, MAX_SAMPLE_RATE = 8_000, 192_000
+
+
+@contextlib.contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """SIGTERM ends the render like Ctrl-C would: through the cleanup that removes partial files
+    (Python's default for SIGTERM ends the process at once, leaving them)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave the signal alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _clock(seconds: float) -> str:
@@ -94,6 +123,7 @@ def register(app: typer.Typer) -> None:
         wording: WordingOption = WORDING,
         counts: CountsOption = COUNTS,
         routine: str = ROUTINE,
+        database: str | None = DATABASE,
     ) -> None:
         """Render tonight's session to an audio file: voice, chimes, counts, chapters, −16 LUFS."""
         # Heavy imports (numpy, the encoders) only when rendering, so the CLI starts fast.
@@ -116,24 +146,37 @@ def register(app: typer.Typer) -> None:
             wording,
             counts,
         )
-        if rate is not None and MIN_SPEECH_RATE <= rate <= MAX_SPEECH_RATE:
-            # a slower voice gets more room for its words (a rate out of range: the speaker says so)
+        if rate is not None and not MIN_SPEECH_RATE <= rate <= MAX_SPEECH_RATE:
+            fail(
+                f"--rate must be {MIN_SPEECH_RATE}–{MAX_SPEECH_RATE} words per minute, got {rate}",
+                2,
+            )
+        if sample_rate is not None and not MIN_SAMPLE_RATE <= sample_rate <= MAX_SAMPLE_RATE:
+            fail(
+                f"--sample-rate must be {MIN_SAMPLE_RATE}–{MAX_SAMPLE_RATE} Hz, got {sample_rate}",
+                2,
+            )
+        if rate is not None:  # a slower voice gets more room for its words
             options = dataclasses.replace(options, speech_rate=rate)
         if chapters is not None and chapters.suffix.lower() not in (".txt", ".json"):
             fail(f"--chapters must name a .txt or .json file, got {chapters}", 2)
         if music is not None and ambient != AmbientOption.none:
             fail("choose either --music or --ambient, not both", 2)
-        check_outputs([("-o", output), ("--chapters", chapters)])
+        check_outputs([("-o", output), ("--chapters", chapters)], database)
         try:
             fmt = format_for(output, output_format)
         except EncodeError as exc:
             fail(str(exc), 2)
         speaker = open_speaker(voice, rate)
         timeline_source = resolve_routine(routine)
+        with open_journal(database) as journal:  # the stored safety answers hold here too
+            options, state = ready(journal, options, "render", options.voice, dt.date.today())
+        if state.verdict is not None and state.verdict.changes.any:
+            typer.echo(state.verdict.summary())
         try:
             timeline = plan_for_voice(timeline_source, options, measurer(False, voice, rate))
         except PlanError as exc:
-            usage_error(str(exc))
+            plan_refused(exc)
         render_options = RenderOptions(
             format=fmt,
             ambient=Ambient(ambient.value),
@@ -142,10 +185,13 @@ def register(app: typer.Typer) -> None:
             sample_rate=sample_rate,
             chapters=chapters,
         )
-        result = _with_progress(
-            lambda progress: render_session(timeline, output, render_options, speaker, progress),
-            (RenderError, SpeechError),
-        )
+        with _terminated_as_exit():
+            result = _with_progress(
+                lambda progress: render_session(
+                    timeline, output, render_options, speaker, progress
+                ),
+                (RenderError, SpeechError),
+            )
         late = (
             f"; {result.late_cues} of {result.cues} cues waited for the one before "
             f"(up to {result.max_delay:.2f} s)"

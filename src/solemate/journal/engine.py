@@ -104,11 +104,26 @@ def hide_password(message: str, url: str | URL | None) -> str:
     return message
 
 
-def make_engine(url: URL) -> Engine:
+def make_engine(url: URL, *, read_only: bool = False) -> Engine:
     """An engine for ``url`` with the connection settings the journal relies on.
 
     A SQLite file that does not exist yet is created first, readable by its owner only.
+    ``read_only`` opens an existing SQLite file immutable, for a folder or disk that cannot be
+    written (see :mod:`solemate.journal.storage`): no lock, no ``-shm``, no switch to WAL.
     """
+    if read_only and url.get_backend_name() == "sqlite":
+        import sqlite3
+
+        from solemate.journal.storage import readonly_uri
+
+        uri = readonly_uri(Path(url.database or ""))
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        )
+        event.listen(engine, "connect", _sqlite_connect_read_only)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
@@ -130,6 +145,11 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         _use_wal(cursor)
     finally:
         cursor.close()
+
+
+def _sqlite_connect_read_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA query_only = ON")
 
 
 def _use_wal(cursor: Any) -> None:

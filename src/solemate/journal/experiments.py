@@ -114,6 +114,8 @@ def start_experiment(
         raise JournalError("must be 2 to 3660 nights, each 'M' or 'C'", field="arms")
     if not 0 <= seed < 2**64:
         raise JournalError("must be a whole number from 0 to 2^64 − 1", field="seed")
+    if not 1900 <= first_evening.year <= 2200:
+        raise JournalError(f"{first_evening} is not a plausible date", field="first_evening")
     with journal._writer.begin() as s:
         pid = journal._person_id(s, person)
         for row in _rows(s, pid):

@@ -127,9 +127,15 @@ def _sqlite(path: Path) -> ReadOnlyJournal | None:
 
     if not path.name or not path.is_file():
         return None  # the Journal creates it
+    from solemate.journal.storage import quick_check
+
     connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
     reader = ReadOnlyJournal(connection, "?", _sqlite_instant, date.fromisoformat, json.loads)
-    return reader.checked()
+    checked = reader.checked()
+    if checked is not None and quick_check(connection) is not None:
+        checked.close()  # damaged: the full journal says so, naming the file and what to do
+        return None
+    return checked
 
 
 def _postgresql(conninfo: str) -> ReadOnlyJournal | None:
@@ -191,6 +197,9 @@ class ReadOnlyJournal:
             self.close()
             raise
         return self
+
+    def check_sound(self) -> None:
+        """Nothing to do: a damaged SQLite file is never opened by this reader."""
 
     def close(self) -> None:
         try:

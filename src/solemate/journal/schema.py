@@ -103,6 +103,17 @@ class Keyed(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-2)
     uid: Mapped[str] = mapped_column(String(36), unique=True, sort_order=-1)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Ids are shown and sent back (a page's session id), so SQLite must never hand out a
+        # deleted row's id again: AUTOINCREMENT on every keyed table (migration 0005).
+        args = cls.__dict__.get("__table_args__", ())
+        if isinstance(args, dict):
+            args = (args,)
+        options = args[-1] if args and isinstance(args[-1], dict) else {}
+        positional = args[:-1] if options else args
+        cls.__table_args__ = (*positional, {**options, "sqlite_autoincrement": True})
+        super().__init_subclass__(**kwargs)
+
 
 class PersonRow(Keyed):
     """Someone whose sessions and nights are kept: one by default, two for a couple."""

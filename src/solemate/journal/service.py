@@ -9,11 +9,12 @@ connection, a session or a row object.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, TypeVar, cast
@@ -22,10 +23,11 @@ from zoneinfo import ZoneInfo
 from pydantic import JsonValue
 from sqlalchemy import Engine, Select, delete, select, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from solemate.diary import DiaryAnswers, DiaryEntry, DiaryError, load_zone, validate_diary
-from solemate.journal import migrations
+from solemate.journal import migrations, storage
 from solemate.journal.engine import WRITE, make_engine, resolve_url
 from solemate.journal.liveness import Liveness, current_owner, is_stale, owner_liveness
 from solemate.journal.records import (
@@ -128,10 +130,39 @@ class Journal:
     ) -> None:
         self._url = resolve_url(url, environ)
         self._clock = clock
-        self._engine: Engine = make_engine(self._url)
+        self._path = _sqlite_file(self._url)
+        #: Why this journal cannot be written (a read-only folder, a full disk), or None.
+        self.read_only: str | None = None
+        if self._path is not None and self._path.exists():
+            foreign = storage.foreign_database(self._path)
+            if foreign is not None:
+                raise JournalError(foreign)
+            self.read_only = storage.read_only_reason(self._path)
+        try:
+            self._open()
+        except (OperationalError, OSError) as exc:
+            problem = storage.storage_problem(exc, self._path)
+            kind = storage.trouble(exc)
+            if problem is None:
+                raise
+            if kind == "damaged" or self.read_only is not None:
+                raise JournalError(problem) from exc
+            if self._path is None or not self._path.exists() or not self._path.stat().st_size:
+                raise JournalError(problem) from exc  # nothing to read yet
+            # A full disk, say, cannot even take SQLite's -shm file: read what is there.
+            self.read_only = storage.why_not_writable(kind or "io", self._path)
+            self._open()
+
+    def _open(self) -> None:
+        if self.read_only is not None and self._path and storage.unsaved_log(self._path):
+            raise JournalError(
+                f"{self._path} cannot be written ({self.read_only}) and its write-ahead log "
+                "holds changes not yet in the file; make the folder writable and try again"
+            )
+        self._engine: Engine = make_engine(self._url, read_only=self.read_only is not None)
         writer = self._engine.execution_options(**{WRITE: True})
-        self._writer: sessionmaker[Session] = sessionmaker(writer, expire_on_commit=False)
-        self._reader: sessionmaker[Session] = sessionmaker(self._engine, expire_on_commit=False)
+        self._writer = _Transactions(sessionmaker(writer, expire_on_commit=False), self)
+        self._reader = _Transactions(sessionmaker(self._engine, expire_on_commit=False), self)
         # A snapshot for export and backup: every table as of one instant.
         snapshot = (
             self._engine.execution_options(isolation_level="REPEATABLE READ")
@@ -142,7 +173,9 @@ class Journal:
         try:
             self._migrate()
             #: Ids of the sessions this open found abandoned and marked interrupted.
-            self.recovered: tuple[int, ...] = self._recover_abandoned()
+            self.recovered: tuple[int, ...] = (
+                () if self.read_only is not None else self._recover_abandoned()
+            )
         except BaseException:
             self._engine.dispose()
             raise
@@ -186,12 +219,37 @@ class Journal:
                 f"this journal was last written by a newer solemate (schema {current}); "
                 "update solemate to open it"
             )
-        with self._engine.execution_options(**{WRITE: True}).begin() as conn:
-            if self.dialect == "postgresql":
-                conn.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
-                )
-            migrations.upgrade(conn)  # re-reads the revision under the lock; no-op if done
+        if self.read_only is not None:
+            raise JournalError(
+                f"this journal needs an upgrade before it can be read, and it cannot be written "
+                f"now: {self.read_only}"
+            )
+        with self._engine.execution_options(**{WRITE: True}).connect() as conn:
+            raw = conn.connection.driver_connection
+            if self.dialect == "sqlite":
+                # SQLite rebuilds a table to change it, and dropping a parent table with foreign
+                # keys on deletes its children. The switch only works outside a transaction.
+                assert isinstance(raw, sqlite3.Connection)
+                raw.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with conn.begin():
+                    if self.dialect == "postgresql":
+                        conn.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"),
+                            {"key": _PG_MIGRATION_LOCK},
+                        )
+                    migrations.upgrade(conn)  # re-reads the revision under the lock
+                    if self.dialect == "sqlite":
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                        if broken is not None:
+                            raise JournalError(
+                                f"upgrading the journal would break a link ({tuple(broken)}); "
+                                "nothing was changed"
+                            )
+            finally:
+                if self.dialect == "sqlite":
+                    assert isinstance(raw, sqlite3.Connection)
+                    raw.execute("PRAGMA foreign_keys = ON")
 
     def _recover_abandoned(self) -> tuple[int, ...]:
         """Mark sessions whose process is gone as interrupted at their last step boundary."""
@@ -296,6 +354,7 @@ class Journal:
 
         Written before the first word is spoken, so a crash at any point leaves a record.
         ``giver`` defaults to the receiver (self-massage); both default to the default person.
+        A session either of them still has in progress is recorded as interrupted, now.
         """
         return self._new_session(
             "in_progress",
@@ -513,7 +572,7 @@ class Journal:
             first_at: dict[tuple[str, str, datetime], int] = {}
             now = self._now()
             for number, night in enumerate(nights, start=1):
-                problem = _device_problem(night)
+                problem = _device_problem(night) or _woken_in_the_future(night, now)
                 key = None if problem else (night.source, night.device, _utc(night.bed_start))
                 if key is not None and key in first_at:
                     problem = f"the same source, device and start as row {first_at[key]}"
@@ -635,9 +694,27 @@ class Journal:
     # --- export, import, backup, forget -----------------------------------------------------
 
     def export(self) -> dict[str, Any]:
-        """Everything, as a versioned JSON-able dict that :meth:`import_export` takes back."""
-        with self._snapshot() as s, s.begin():
+        """Everything, as a versioned JSON-able dict that :meth:`import_export` takes back.
+
+        A damaged SQLite file is refused (a quick check first), rather than exported in part.
+        """
+        self.check_sound()
+        with self._reader._translated(), self._snapshot() as s, s.begin():
             return export_journal(s, self._now())
+
+    def check_sound(self) -> None:
+        """Raise :class:`JournalError` when SQLite's quick check finds the file damaged.
+
+        A damaged page is otherwise only noticed when a query happens to read it, so a view or an
+        export could carry on without the rows it holds. Takes a few milliseconds per megabyte;
+        other databases check themselves.
+        """
+        if self.dialect != "sqlite":
+            return
+        with self._reader._translated(), self._raw_sqlite() as raw:
+            found = storage.quick_check(raw)
+        if found is not None:
+            raise JournalError(storage.damage_message(self._path, found))
 
     def import_export(self, data: object, *, skip_bad: bool = False) -> ImportReport:
         """Import an export (from this journal or another), all or nothing.
@@ -656,13 +733,21 @@ class Journal:
         rows do not linger in free pages; PostgreSQL reclaims the space in its own time
         (autovacuum). Copies made by :meth:`backup` are not touched.
         """
+        self.check_sound()
         with self._writer.begin() as s:
             for table in reversed(Base.metadata.sorted_tables):
                 s.execute(delete(table))
         if self.dialect == "sqlite":
-            with self._raw_sqlite() as raw:
-                raw.execute("VACUUM")
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                with self._raw_sqlite() as raw:
+                    raw.execute("VACUUM")
+                    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except (sqlite3.Error, DBAPIError, OSError) as exc:
+                raise JournalError(
+                    "everything was deleted, but the file could not be compacted "
+                    f"({storage.storage_problem(exc, self._path) or exc}); the deleted rows may "
+                    "linger in its free pages until 'solemate forget --everything' runs again"
+                ) from exc
 
     def backup(self, path: str | os.PathLike[str]) -> Path:
         """Write a consistent copy while the journal stays in use; returns the path written.
@@ -673,6 +758,7 @@ class Journal:
         """
         target = Path(path)
         partial = target.with_name(f".{target.name}.partial")
+        self.check_sound()  # a copy of a damaged file would fail its own check, later
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
         try:
@@ -685,6 +771,13 @@ class Journal:
                     out.flush()
                     os.fsync(out.fileno())
             os.replace(partial, target)
+        except (sqlite3.Error, OSError) as exc:
+            cause = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            full = "full" in cause.lower() or getattr(exc, "errno", None) == errno.ENOSPC
+            advice = "free some space or give another place" if full else "give another place"
+            raise JournalError(
+                f"cannot write the backup to {target}: {cause}; nothing was kept there: {advice}"
+            ) from exc
         finally:
             with contextlib.suppress(FileNotFoundError):
                 partial.unlink()
@@ -761,6 +854,8 @@ class Journal:
             giver_id = receiver_id if giver is None else self._person_id(s, giver)
             now = self._now()
             running = status == "in_progress"
+            if running:
+                self._interrupt_running(s, {receiver_id, giver_id}, now)
             row = self._add(
                 s,
                 SessionRow(
@@ -779,6 +874,27 @@ class Journal:
                 ),
             )
             return row.id
+
+    @staticmethod
+    def _interrupt_running(s: Session, people: set[int], now: datetime) -> None:
+        """Mark ``people``'s sessions still in progress as interrupted: one at a time each.
+
+        A page left open, or a second start from another phone, would otherwise leave two
+        sessions in progress. The people's rows are locked first, so two starts at once on
+        PostgreSQL (where SQLite's single writer does not serialise them) cannot both miss
+        each other.
+        """
+        s.execute(select(PersonRow.id).where(PersonRow.id.in_(people)).with_for_update())
+        running = s.scalars(
+            select(SessionRow).where(
+                SessionRow.status == "in_progress",
+                SessionRow.receiver_id.in_(people) | SessionRow.giver_id.in_(people),
+            )
+        )
+        for row in running:
+            row.status = "interrupted"
+            row.ended_at = now
+            row.owner = None
 
     def _in_progress(self, s: Session, session_id: int) -> SessionRow:
         row = self._get(s, SessionRow, session_id, "session")
@@ -975,6 +1091,53 @@ class Journal:
         )
 
 
+class _Transactions:
+    """The journal's sessions, with storage failures turned into one clear :class:`JournalError`.
+
+    ``begin()`` opens a transaction (and refuses at once when the journal is read-only);
+    calling it gives a session for reads.
+    """
+
+    def __init__(self, maker: sessionmaker[Session], journal: Journal) -> None:
+        self._maker = maker
+        self._journal = journal
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Session]:
+        if self._journal.read_only is not None:
+            raise JournalError(
+                f"the journal cannot be written now ({self._journal.read_only}); nothing was "
+                "written, but reading and 'solemate export' still work"
+            )
+        with self._translated(), self._maker.begin() as s:
+            yield s
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[Session]:
+        with self._translated(), self._maker() as s:
+            yield s
+
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except (DBAPIError, OSError) as exc:
+            problem = storage.storage_problem(exc, self._journal._path)
+            if problem is None:
+                raise
+            raise JournalError(problem) from exc
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite journal, or None (another database, or one in memory)."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
 def _person(row: PersonRow) -> Person:
     return Person(id=row.id, uid=row.uid, name=row.name, created_at=row.created_at)
 
@@ -1017,6 +1180,20 @@ def _device_problem(night: DeviceNightLike) -> str | None:
         return device_night_problem(night)
     except (AttributeError, TypeError) as error:
         return f"not a device night: {error}"
+
+
+#: How far a device's clock may run ahead of this one before a night counts as not yet slept.
+_CLOCK_SKEW = timedelta(hours=1)
+
+
+def _woken_in_the_future(night: DeviceNightLike, now: datetime) -> str | None:
+    """A night that ends after now (a phone whose clock was set to 2046) has not happened."""
+    if _utc(night.bed_end) > now + _CLOCK_SKEW:
+        return (
+            f"woken on {night.wake_date}, in the future: the device's clock was wrong "
+            "(left out with --skip-bad)"
+        )
+    return None
 
 
 def _utc(value: datetime) -> datetime:

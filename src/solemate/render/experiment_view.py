@@ -189,6 +189,24 @@ figure svg { display: block; width: 100%; max-width: 540px; height: auto; margin
 figcaption { color: #555; font-size: .9rem; }
 .small { color: #555; font-size: .9rem; }
 code { font-size: .9rem; word-break: break-all; }
+@media screen and (max-width: 480px) {
+  body { margin: 1rem auto; padding: 0 .6rem; font-size: 15px; }
+  th, td { padding: .3rem .25rem; }
+  table { font-size: .85rem; }
+  .nights td, .nights th { padding: .15rem .2rem; font-size: .8rem; }
+  .nights td { overflow-wrap: anywhere; }
+}
+@media screen and (prefers-color-scheme: dark) {
+  :root { color-scheme: dark; }
+  body { background: #0d0c0b; color: #d9cfc0; }
+  h2 { border-bottom-color: #3a3632; }
+  .status, figcaption, .small { color: #b3a998; }
+  .brief { background: #171513; }
+  th, td { border-bottom-color: #3a3632; }
+  .arm-M { color: #7ab8e0; }
+  .arm-C { color: #e0a070; }
+  figure svg { background: #f4efe6; border-radius: 6px; }
+}
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
   .part, figure, .brief, tr { break-inside: avoid; }

@@ -64,6 +64,27 @@ footer { margin-top: 3mm; font-size: 7.6pt; color: #333; }
   .screen-only { display: block; margin: 0 0 3mm; color: #333; }
 }
 @media print { tr, .legend li, .notes { break-inside: avoid; } }
+@media screen and (max-width: 640px) {
+  body { padding: 0; font-size: 10.5pt; }
+  main { padding: 4mm; box-shadow: none; }
+  .layout { grid-template-columns: 1fr; }
+  .footmap { width: 100%; max-width: 70mm; }
+  td.t, td.len { white-space: normal; }
+}
+@media screen and (prefers-color-scheme: dark) {
+  body { background: #0d0c0b; color: #d9cfc0; }
+  main { background: #171513; box-shadow: none; }
+  .sub, .how, footer, .screen-only, .tradition { color: #b3a998; }
+  .notes { border-color: #6b635a; }
+  th { border-bottom-color: #8a8176; }
+  th, td { border-bottom-color: #3a3632; }
+  .fm-skin { fill: #171513; stroke: #b3a998; }
+  .fm-zone { fill: #24211e; stroke: #6b635a; }
+  .fm-point, .fm-nail { fill: #171513; stroke: #b3a998; }
+  .fm-number circle { fill: #d9cfc0; }
+  .fm-number text, .fm-label { fill: #171513; }
+  .fm-label { fill: #d9cfc0; }
+}
 """.strip()
 
 

@@ -28,6 +28,8 @@ from collections.abc import Callable
 from os import PathLike
 from pathlib import Path
 
+from solemate.bounded import TooLarge
+
 from . import apple, fitbit, oura, sleep_as_android
 from ._common import SOURCES, DeviceImport, DeviceNight, ImportFormatError, Issues
 from ._detect import detect_format as _detect
@@ -95,5 +97,8 @@ def _read(path: Path, fmt: str | None, *, collect: bool, zone: str | None) -> De
             path, fmt, "", f"unknown format {fmt!r}; expected one of {', '.join(_READERS)}"
         )
     issues = Issues(path, fmt, collect=collect)
-    nights = reader(path, issues, zone)
+    try:
+        nights = reader(path, issues, zone)
+    except TooLarge as exc:
+        raise ImportFormatError(path, fmt, "", f"{exc}; not an export solemate reads") from None
     return DeviceImport(tuple(nights), tuple(issues.problems))

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from solemate.bounded import Bounded
+from solemate.diary import is_zone_name
 
 SOURCES = ("apple", "fitbit", "oura", "sleep_as_android")
 
@@ -29,6 +33,11 @@ FORMAT_LABELS = {
 # Pieces closer than this belong to one night: Fitbit splits a night at a long awakening (04-02 in
 # the fixtures has a 50-minute gap), while a nap is hours away from the night before it.
 MAX_GAP = dt.timedelta(minutes=120)
+
+#: The most any export is read: a sleep CSV or JSON of decades is a few megabytes; an Apple Health
+#: export.xml of years of heart rate and steps reaches several gigabytes (read as a stream).
+MAX_EXPORT_BYTES = 200 * 1_000_000
+MAX_APPLE_BYTES = 20_000 * 1_000_000
 
 # A single piece longer than this cannot be a sleep record.
 MAX_PIECE = dt.timedelta(hours=24)
@@ -86,6 +95,12 @@ class ImportFormatError(Exception):
 
 class BadRow(Exception):
     """Raised inside a reader for one unusable row; turned into a problem or an ImportFormatError."""
+
+
+def bounded_text(path: Path) -> io.TextIOWrapper:
+    """``path`` as UTF-8 text (a BOM skipped) for ``csv``, stopping past :data:`MAX_EXPORT_BYTES`."""
+    raw = Bounded(path.open("rb"), limit=MAX_EXPORT_BYTES, name=str(path))
+    return io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8-sig", newline="")
 
 
 class Issues:
@@ -157,6 +172,8 @@ def fixed_offset(offset: dt.timedelta) -> dt.timezone:
 @functools.lru_cache(maxsize=64)
 def zone_info(name: str) -> ZoneInfo:
     """The IANA zone ``name``; raises BadRow for names the tz database does not know."""
+    if not is_zone_name(name):
+        raise BadRow(f"unknown time zone {name!r}")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:

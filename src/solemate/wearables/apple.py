@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import io
 import re
 import sys
 import zipfile
@@ -36,7 +37,10 @@ from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree as ET
 
+from solemate.bounded import Bounded, open_member
+
 from ._common import (
+    MAX_APPLE_BYTES,
     MAX_GAP,
     MAX_PIECE,
     BadRow,
@@ -280,15 +284,17 @@ def _open_export(path: Path, issues: Issues) -> Iterator[IO[bytes]]:
         if not is_zip and path.suffix.lower() == ".zip":
             issues.fatal("", "not a readable zip archive (truncated download?)")
         if not is_zip:
-            with path.open("rb") as raw:
-                yield raw
+            raw = Bounded(path.open("rb"), limit=MAX_APPLE_BYTES, name=str(path))
+            with io.BufferedReader(raw) as buffered:
+                yield buffered
             return
         with zipfile.ZipFile(path) as archive:
             member = export_member(archive.namelist())
             if member is None:
                 issues.fatal("", "the zip archive contains no apple_health_export/export.xml")
-            with archive.open(member) as raw:
-                yield raw
+            raw = open_member(archive, member, MAX_APPLE_BYTES, f"{path}:{member}")
+            with io.BufferedReader(raw) as buffered:
+                yield buffered
     except _READ_ERRORS as exc:
         issues.fatal("", f"cannot read the file: {exc}")
 

@@ -20,7 +20,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from solemate.bounded import read_bytes
+
 from ._common import (
+    MAX_EXPORT_BYTES,
     MAX_PIECE,
     BadRow,
     DeviceNight,
@@ -51,7 +54,7 @@ def read(path: Path, issues: Issues, zone: str | None = None) -> list[DeviceNigh
     except BadRow as exc:
         issues.fatal("", str(exc))
     try:
-        data: Any = json.loads(path.read_bytes())
+        data: Any = json.loads(read_bytes(path, MAX_EXPORT_BYTES))
     except json.JSONDecodeError as exc:
         issues.fatal(
             f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg}; truncated?)"

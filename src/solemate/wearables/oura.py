@@ -21,6 +21,7 @@ from ._common import (
     DeviceNight,
     Issues,
     Piece,
+    bounded_text,
     finish,
     minutes,
     nights_from_pieces,
@@ -39,7 +40,7 @@ def read(path: Path, issues: Issues, zone: str | None = None) -> list[DeviceNigh
     pieces = []
     line = 1
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with bounded_text(path) as handle:
             first = handle.readline()
             if not first.strip():
                 issues.fatal("line 1", "the file is empty: no header line")

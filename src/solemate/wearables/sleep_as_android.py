@@ -24,6 +24,7 @@ from ._common import (
     DeviceNight,
     Issues,
     Piece,
+    bounded_text,
     finish,
     minutes,
     nights_from_pieces,
@@ -40,10 +41,13 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 def read(path: Path, issues: Issues, zone: str | None = None) -> list[DeviceNight]:
     """Nights and naps of one export (``zone`` is unused: every record has its own ``Tz``)."""
     del zone
-    pieces = []
+    pieces: list[Piece] = []
     line = 0
+    # The last header and the last record, to tell a file cut short from a complete one.
+    header_line = header_cells = 0
+    last: tuple[int, int, int, int] | None = None  # line, record, cells, pieces before it
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with bounded_text(path) as handle:
             reader = csv.reader(handle)
             columns: dict[str, int] | None = None
             events_from = 0
@@ -57,6 +61,7 @@ def read(path: Path, issues: Issues, zone: str | None = None) -> list[DeviceNigh
                     for i, name in enumerate(row):
                         columns.setdefault(name, i)
                     events_from = columns.get("Event", len(row))
+                    header_line, header_cells, last = line, len(row), None
                     continue
                 if columns is None:
                     issues.fatal(
@@ -66,6 +71,7 @@ def read(path: Path, issues: Issues, zone: str | None = None) -> list[DeviceNigh
                 if not row[0].strip():
                     continue  # the optional noise line after a record
                 record += 1
+                last = (line, record, len(row), len(pieces))
                 try:
                     pieces.append(_piece(row, columns, events_from))
                 except BadRow as exc:
@@ -74,6 +80,19 @@ def read(path: Path, issues: Issues, zone: str | None = None) -> list[DeviceNigh
                 issues.fatal(
                     "line 1", "no 'Id,Tz,From,To,...' header: not a Sleep as Android export"
                 )
+        if last is None:
+            issues.bad(
+                f"line {header_line}",
+                "a header with no record after it: the file ends early (cut short?)",
+            )
+        elif last[2] != header_cells or not _ends_with_a_line_break(path):
+            line, record, cells, kept = last
+            del pieces[kept:]
+            issues.bad(
+                f"line {line} (record #{record})",
+                f"the file ends inside this record ({cells} of the header's {header_cells} "
+                "columns, no line break at the end): it was cut short",
+            )
     except UnicodeDecodeError:
         issues.fatal(f"line {line + 1}", "not UTF-8 text")
     except csv.Error as exc:
@@ -81,6 +100,16 @@ def read(path: Path, issues: Issues, zone: str | None = None) -> list[DeviceNigh
     except OSError as exc:
         issues.fatal("", f"cannot read the file: {exc}")
     return finish(nights_from_pieces("sleep_as_android", "Sleep as Android", pieces))
+
+
+def _ends_with_a_line_break(path: Path) -> bool:
+    """A complete export ends with a line break; a download or copy cut short does not."""
+    with path.open("rb") as raw:
+        raw.seek(0, 2)
+        if raw.tell() == 0:
+            return False
+        raw.seek(-1, 2)
+        return raw.read(1) in (b"\n", b"\r")
 
 
 def _piece(row: list[str], columns: dict[str, int], events_from: int) -> Piece:

@@ -21,12 +21,12 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import ValidationError
 from starlette.background import BackgroundTask
 
-from solemate import insights_service
+from solemate import insights_service, safety_service
 from solemate.diary import DiaryAnswers
 from solemate.journal import DiaryRecord, ImportRefused, JournalError, MassageSession, Rating
 from solemate.plan import PlanOptions
 from solemate.render.insights_view import insights_json
-from solemate.safety import SafetyChanges, Verdict
+from solemate.safety import TONIGHT_PROMPT, SafetyChanges, Verdict
 from solemate.web import tonight
 from solemate.web.cue_audio import MEDIA_TYPES, AudioFormat
 from solemate.web.errors import ApiError
@@ -34,6 +34,7 @@ from solemate.web.models import (
     CsrfOut,
     FinishIn,
     ImportOut,
+    IsoDate,
     PlanQuery,
     Problem,
     ProgressIn,
@@ -48,6 +49,7 @@ from solemate.web.models import (
     SleepDefaults,
     SleepIn,
     SleepOut,
+    TonightIn,
     VerdictOut,
 )
 from solemate.web.services import Services, services
@@ -156,6 +158,15 @@ def safety_out(svc: Services) -> SafetyOut:
             "screened_on": state.screened_on,
             "answers": state.answers,
             "verdict": _verdict_out(state.verdict),
+            "tonight_prompt": TONIGHT_PROMPT,
+            "tonight_questions": tonight.tonight_questions(),
+            "checked_tonight": state.checked_tonight,
+            "new_tonight": list(state.new_tonight),
+            "check_clinician": bool(state.verdict and state.verdict.check_clinician_first),
+            "needs_confirm": state.needs_confirm,
+            "confirmed_on": state.confirmed_on,
+            "may_start": state.may_start,
+            "refusal": state.refusal("player"),
         }
     )
 
@@ -169,7 +180,24 @@ def get_safety(svc: Svc) -> SafetyOut:
 @router.post("/safety", response_model=SafetyOut, tags=["safety"])
 def post_safety(body: SafetyIn, svc: Svc) -> SafetyOut:
     """Answer every safety question (yes/no); the verdict is kept with the answers."""
-    tonight.record_screen(svc.journal, svc.today(), body.as_dict())
+    with svc.writing():
+        tonight.record_screen(svc.journal, svc.today(), body.as_dict())
+    return safety_out(svc)
+
+
+@router.post("/safety/tonight", response_model=SafetyOut, tags=["safety"])
+def post_safety_tonight(body: TonightIn, svc: Svc) -> SafetyOut:
+    """Tonight's short check before the session: what is new tonight (``[]``: nothing new)."""
+    with svc.writing():
+        safety_service.record_tonight(svc.journal, svc.today(), body.new)
+    return safety_out(svc)
+
+
+@router.post("/safety/confirm", response_model=SafetyOut, tags=["safety"])
+def post_safety_confirm(svc: Svc) -> SafetyOut:
+    """The person has checked with a clinician, as an answer asked them to."""
+    with svc.writing():
+        safety_service.confirm_clinician(svc.journal, svc.today())
     return safety_out(svc)
 
 
@@ -407,7 +435,7 @@ def list_sleep(svc: Svc, last: Last = None) -> list[SleepOut]:
 
 @router.get("/sleep/defaults", response_model=SleepDefaults, tags=["sleep"])
 def get_sleep_defaults(
-    svc: Svc, wake_date: Annotated[dt.date | None, Query()] = None
+    svc: Svc, wake_date: Annotated[IsoDate | None, Query()] = None
 ) -> SleepDefaults:
     """Sensible answers to start from: the last night's, or a typical night's."""
     return sleep_defaults(svc, wake_date or svc.today())
@@ -420,7 +448,7 @@ def add_sleep(body: SleepIn, svc: Svc) -> SleepOut:
 
 
 @router.get("/sleep/{wake_date}", response_model=SleepOut, tags=["sleep"])
-def get_sleep(wake_date: dt.date, svc: Svc) -> SleepOut:
+def get_sleep(wake_date: IsoDate, svc: Svc) -> SleepOut:
     record = svc.journal.diary_entry(wake_date)
     if record is None:
         raise ApiError(404, "wake_date", f"no diary entry for {wake_date}")
@@ -428,13 +456,13 @@ def get_sleep(wake_date: dt.date, svc: Svc) -> SleepOut:
 
 
 @router.put("/sleep/{wake_date}", response_model=SleepOut, tags=["sleep"])
-def edit_sleep(wake_date: dt.date, body: SleepIn, svc: Svc) -> SleepOut:
+def edit_sleep(wake_date: IsoDate, body: SleepIn, svc: Svc) -> SleepOut:
     """Replace the answers of a night (they may move it to another wake date)."""
     return sleep_out(svc.journal.edit_diary(wake_date, diary_answers(body)))
 
 
 @router.delete("/sleep/{wake_date}", status_code=204, tags=["sleep"])
-def delete_sleep(wake_date: dt.date, svc: Svc) -> Response:
+def delete_sleep(wake_date: IsoDate, svc: Svc) -> Response:
     svc.journal.delete_diary(wake_date)
     return Response(status_code=204)
 

@@ -9,10 +9,13 @@ only make sure each value has the right type and a sane size before it reaches t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -22,7 +25,7 @@ from pydantic import (
     field_validator,
 )
 
-from solemate.safety import QUESTIONS
+from solemate.safety import QUESTIONS, TONIGHT_QUESTIONS
 from solemate.text import text_problem
 
 Voice = Literal["self", "partner"]
@@ -136,15 +139,52 @@ class SafetyIn(_In):
         return {q.id: bool(getattr(self.answers, q.id.replace("-", "_"))) for q in QUESTIONS}
 
 
-WallTime = dt.time | dt.datetime
+TonightId = Literal["calf-clot", "foot-skin", "gout", "recent-injury", "fever"]
+"""The ids of :data:`~solemate.safety.TONIGHT_QUESTIONS` (a test keeps the two the same)."""
+
+
+class TonightIn(_In):
+    """Tonight's short check: what is new tonight; an empty list is "nothing new"."""
+
+    new: Annotated[list[TonightId], Field(max_length=len(TONIGHT_QUESTIONS))] = Field(
+        ..., description="Ids of the conditions that are new tonight; [] for nothing new."
+    )
+
+
 MIN_YEAR, MAX_YEAR = 1900, 2200
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_text(value: Any) -> Any:
+    """Only ``YYYY-MM-DD``: pydantic would read ``0`` or ``-1.19e-07`` as 1970-01-01."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("give a date as YYYY-MM-DD")
+
+
+def _time_text(value: Any) -> Any:
+    """A wall time as text (``23:05``, ``2024-11-01T23:05``), never a number of seconds."""
+    if isinstance(value, dt.time | dt.datetime) or (isinstance(value, str) and ":" in value):
+        return value
+    raise ValueError("give a time as HH:MM (or YYYY-MM-DDTHH:MM)")
+
+
+def _plausible(value: dt.date) -> dt.date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"the year must be {MIN_YEAR}–{MAX_YEAR}")
+    return value
+
+
+#: A date in the API: ISO text only, in the years the diary can hold.
+IsoDate = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_plausible)]
+WallTime = Annotated[dt.time | dt.datetime, BeforeValidator(_time_text)]
 
 
 class SleepIn(_In):
     """A morning's diary answers. Times are local wall times (``23:05``), or a local date and time
     (``2024-11-01T23:05``) when the date must be explicit."""
 
-    wake_date: dt.date
+    wake_date: IsoDate
     zone: Annotated[
         str, Field(min_length=1, max_length=64, description="IANA time zone, e.g. Europe/Berlin")
     ]
@@ -192,6 +232,11 @@ class QuestionOut(BaseModel):
     effect: str
 
 
+class TonightQuestionOut(BaseModel):
+    id: str
+    text: str
+
+
 class SafetyOut(BaseModel):
     questions: list[QuestionOut]
     needs_screen: bool
@@ -199,6 +244,15 @@ class SafetyOut(BaseModel):
     screened_on: dt.date | None
     answers: dict[str, bool]
     verdict: VerdictOut | None
+    tonight_prompt: str
+    tonight_questions: list[TonightQuestionOut]
+    checked_tonight: bool = Field(description="Tonight's short check is answered.")
+    new_tonight: list[str]
+    check_clinician: bool = Field(description="An answer asks for a clinician's word first.")
+    needs_confirm: bool = Field(description="...and the person has not yet confirmed it.")
+    confirmed_on: dt.date | None
+    may_start: bool
+    refusal: str | None = Field(description="Why the player may not start tonight, or null.")
 
 
 class SessionOut(BaseModel):

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from solemate import insights_service
+from solemate import insights_service, safety_service
 from solemate.diary import DiaryAnswers, DiaryError
 from solemate.insights import METRICS, ExperimentError, Insights
 from solemate.journal import ImportRefused, JournalError
@@ -31,9 +31,8 @@ from solemate.render.experiment_view import report_html
 from solemate.render.footmap import foot_map_svg
 from solemate.render.insights_view import figure, insights_charts
 from solemate.render.printable import PRINT_CSS, render_print
-from solemate.safety import Level
-from solemate.web import api, experiment_form, tonight
-from solemate.web.models import PlanQuery
+from solemate.web import api, experiment_form
+from solemate.web.models import IsoDate, PlanQuery
 from solemate.web.passphrase import COOKIE_DAYS, COOKIE_NAME
 from solemate.web.security import CSP, CSRF_FIELD, csrf_matches
 from solemate.web.services import STATIC_DIR, Services, services
@@ -223,8 +222,8 @@ def _diary_values(svc: Services, wake_date: dt.date) -> tuple[dict[str, Any], bo
 def morning_page(
     request: Request,
     svc: Svc,
-    date: Annotated[dt.date | None, Query()] = None,
-    saved: Annotated[dt.date | None, Query()] = None,
+    date: Annotated[IsoDate | None, Query()] = None,
+    saved: Annotated[IsoDate | None, Query()] = None,
 ) -> HTMLResponse:
     wake_date = date or saved or svc.today()
     values, editing = _diary_values(svc, wake_date)
@@ -629,17 +628,17 @@ def experiment_report_page(request: Request, svc: Svc) -> HTMLResponse:
 
 @router.get("/print", response_class=HTMLResponse)
 def print_page(query: Annotated[PlanQuery, Query()], svc: Svc) -> Response:
-    options = api.plan_options(query)
-    state = tonight.safety_state(svc.journal, svc.today())
-    if state.verdict is not None and state.verdict.level is Level.DO_NOT_MASSAGE:
+    try:
+        options, _ = safety_service.prepare(
+            svc.journal, svc.today(), api.plan_options(query), "print"
+        )
+    except safety_service.SafetyRefused as refused:
         body = (
             "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Not tonight</title>"
-            f"</head><body><main><h1>Not tonight</h1><p>{_escape(state.verdict.summary())}</p>"
-            "</main></body></html>"
+            f"</head><body><main><h1>Not tonight</h1><p>{_escape(refused.message)}</p>"
+            "<p><a href='/'>Tonight</a></p></main></body></html>"
         )
         return HTMLResponse(body, status_code=409)
-    if state.verdict is not None:
-        options = tonight.with_safety(options, state.verdict)
     try:
         timeline = svc.planner.timeline(options)
     except PlanError as error:

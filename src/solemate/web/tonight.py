@@ -1,9 +1,8 @@
 """Tonight's session as the web app runs it: the safety screen, planning, starting and recording.
 
-These are the rules the terminal guide follows (``solemate guide``), kept out of the routes so a
-route only parses, calls and formats: a screen counts for 90 days and is asked again when the
-questions change; "do not massage" refuses to start; the screen's changes (gentle pressure, no
-calf) are applied to the plan; a session is written as in progress before the first word, every
+Whether a session may start, and with which changes, is the safety service's rule
+(:mod:`solemate.safety_service`, which the terminal guide, render and print follow too); this
+module keeps the rest out of the routes so a route only parses, calls and formats: a session is written as in progress before the first word, every
 step boundary is written as it is reached, and the end is written as completed or interrupted.
 
 A stored session keeps its plan options, so its Timeline can be planned again exactly (the planner
@@ -16,15 +15,16 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields, replace
 from typing import Any
 
 from pydantic import JsonValue
 
+from solemate import safety_service
 from solemate.journal import Journal, MassageSession
 from solemate.plan import PlanOptions, plan
 from solemate.routine import Routine
-from solemate.safety import QUESTIONS, AnswerError, Level, SafetyChanges, Verdict, screen
+from solemate.safety import QUESTIONS, TONIGHT_QUESTIONS, SafetyChanges, Verdict, merge_changes
 from solemate.timeline import Timeline
 
 __all__ = [
@@ -39,67 +39,12 @@ __all__ = [
     "start_session",
 ]
 
-#: How long a safety screen counts, as in the terminal guide.
-SCREEN_VALID_DAYS = 90
-
-
-class SafetyRefused(Exception):
-    """No session tonight: the screen is missing, out of date, or says not to massage."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class SafetyState:
-    """The screen that applies now: its verdict, or why a new one is needed."""
-
-    verdict: Verdict | None
-    screened_on: dt.date | None
-    answers: dict[str, bool]
-    needs_screen: bool
-    why: str
-
-    @property
-    def may_start(self) -> bool:
-        return self.verdict is not None and not self.needs_screen and self.verdict.may_massage
-
-
-def safety_state(journal: Journal, today: dt.date) -> SafetyState:
-    """Whether the latest stored screen still holds, and its verdict."""
-    latest = journal.latest_screen()
-    if latest is None:
-        return SafetyState(
-            None, None, {}, True, "Answer the safety questions before the first massage."
-        )
-    answers = {k: v for k, v in latest.answers.items() if isinstance(v, bool)}
-    try:
-        verdict = screen(answers)
-    except AnswerError:
-        return SafetyState(
-            None,
-            latest.screened_on,
-            answers,
-            True,
-            "The safety questions have changed since you last answered them.",
-        )
-    if (today - latest.screened_on).days > SCREEN_VALID_DAYS:
-        return SafetyState(
-            verdict,
-            latest.screened_on,
-            answers,
-            True,
-            f"Your last safety check was on {latest.screened_on}; please answer again.",
-        )
-    return SafetyState(verdict, latest.screened_on, answers, False, "")
-
-
-def record_screen(journal: Journal, today: dt.date, answers: Mapping[str, bool]) -> Verdict:
-    """Judge the answers and keep them with their verdict (raises AnswerError when incomplete)."""
-    verdict = screen(answers)
-    journal.record_screen(today, dict(answers), verdict.level.value, verdict.reasons)
-    return verdict
+# The rules live in the safety service, shared with the terminal guide, render and print.
+SCREEN_VALID_DAYS = safety_service.SCREEN_VALID_DAYS
+SafetyRefused = safety_service.SafetyRefused
+SafetyState = safety_service.SafetyState
+safety_state = safety_service.safety_state
+record_screen = safety_service.record_screen
 
 
 def questions() -> list[dict[str, str]]:
@@ -107,6 +52,11 @@ def questions() -> list[dict[str, str]]:
         {"id": q.id, "self": q.text("self"), "partner": q.text("partner"), "effect": q.effect}
         for q in QUESTIONS
     ]
+
+
+def tonight_questions() -> list[dict[str, str]]:
+    """The nightly check's conditions, each in a few words."""
+    return [{"id": q.id, "text": q.tonight or ""} for q in TONIGHT_QUESTIONS]
 
 
 class Planner:
@@ -148,14 +98,7 @@ class Planner:
 
 def with_safety(options: PlanOptions, verdict: Verdict) -> PlanOptions:
     """The options with the screen's changes added (never removed: a chosen gentle stays)."""
-    from dataclasses import replace
-
-    safety = SafetyChanges(
-        gentle_only=options.safety.gentle_only or verdict.changes.gentle_only,
-        skip_calf=options.safety.skip_calf or verdict.changes.skip_calf,
-        patch_test=options.safety.patch_test or verdict.changes.patch_test,
-    )
-    return replace(options, safety=safety)
+    return replace(options, safety=merge_changes(options.safety, verdict))
 
 
 def start_session(
@@ -170,13 +113,7 @@ def start_session(
     Raises :class:`SafetyRefused` when tonight's massage may not start, PlanError for a length
     the routine cannot fill. Nothing is written unless the session can start.
     """
-    state = safety_state(journal, today)
-    if state.verdict is None or state.needs_screen:
-        raise SafetyRefused(state.why)
-    if not state.verdict.may_massage:
-        raise SafetyRefused(state.verdict.summary())
-    if state.verdict.level is Level.GO_WITH_CHANGES:
-        options = with_safety(options, state.verdict)
+    options, _ = safety_service.prepare(journal, today, options, "player")
     timeline = planner.timeline(options)
     session_id = journal.start_session(
         planner.routine.id,

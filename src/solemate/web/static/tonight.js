@@ -68,34 +68,87 @@ if (resumeId) {
 }
 
 // --- the safety check ---------------------------------------------------------------------------
+// Every question needs a yes or a no (none is chosen beforehand); before each session, tonight's
+// short check; an answer that asks for a clinician's word first is confirmed once.
 
 $("safety-review").addEventListener("click", (event) => {
   safetyForm.hidden = !safetyForm.hidden;
   event.target.setAttribute("aria-expanded", String(!safetyForm.hidden));
 });
 
-safetyForm.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const answers = {};
-  for (const box of safetyForm.querySelectorAll('input[type="checkbox"]')) answers[box.name] = box.checked;
-  const result = await api("POST", "/api/safety", { answers }).catch(() => null);
-  if (!result || !result.ok) {
-    $("safety-error").textContent = result?.data?.detail || "Could not save the answers: is the server running?";
-    return;
-  }
-  $("safety-error").textContent = "";
-  const verdict = result.data.verdict;
+function showSafety(state) {
   const box = $("verdict");
   box.replaceChildren();
   const p = document.createElement("p");
-  p.className = `verdict ${verdict.level}`;
-  p.textContent = verdict.summary;
+  if (state.verdict) {
+    p.className = `verdict ${state.verdict.level}`;
+    p.textContent = state.verdict.summary;
+  } else {
+    p.textContent = state.why;
+  }
   box.append(p);
+  const stopped = !state.verdict || state.verdict.level === "do-not-massage" || state.needs_screen;
+  $("tonight-check").hidden = stopped || state.checked_tonight;
+  $("tonight-done").hidden = !state.checked_tonight || state.new_tonight.length > 0;
+  $("confirm").hidden = stopped || !state.needs_confirm;
+  $("safety-review").hidden = state.needs_screen;
+  $("safety").classList.toggle("attention", !state.may_start);
+  $("start").disabled = !state.may_start;
+}
+
+async function postSafety(path, body) {
+  const result = await api("POST", path, body).catch(() => null);
+  if (!result || !result.ok) {
+    $("safety-error").textContent = result?.data?.detail || "Could not save: is the server running?";
+    safetyForm.hidden = false;
+    return null;
+  }
+  $("safety-error").textContent = "";
+  showSafety(result.data);
+  return result.data;
+}
+
+safetyForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const answers = {};
+  const unanswered = [];
+  for (const set of safetyForm.querySelectorAll("fieldset.yesno")) {
+    const chosen = set.querySelector("input:checked");
+    const name = set.querySelector("input").name;
+    set.toggleAttribute("aria-invalid", !chosen);
+    if (chosen) answers[name] = chosen.value === "yes";
+    else unanswered.push(set.querySelector("legend").textContent);
+  }
+  const result = await api("POST", "/api/safety", { answers }).catch(() => null);
+  if (!result || !result.ok) {
+    const message = unanswered.length
+      ? `Please answer yes or no to every question (${unanswered.length} unanswered).`
+      : result?.data?.detail || "Could not save the answers: is the server running?";
+    $("safety-error").textContent = message;
+    safetyForm.querySelector('fieldset[aria-invalid] input')?.focus();
+    return;
+  }
+  $("safety-error").textContent = "";
   safetyForm.hidden = true;
-  $("safety-review").hidden = false;
-  $("safety").classList.toggle("attention", verdict.level !== "go");
-  $("start").disabled = verdict.level === "do-not-massage";
+  showSafety(result.data);
 });
+
+$("nothing-new").addEventListener("click", () => postSafety("/api/safety/tonight", { new: [] }));
+$("something-new").addEventListener("click", (event) => {
+  $("new-form").hidden = false;
+  event.target.setAttribute("aria-expanded", "true");
+  $("new-form").querySelector("input")?.focus();
+});
+$("new-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const chosen = [...$("new-form").querySelectorAll("input:checked")].map((box) => box.value);
+  if (!chosen.length) {
+    $("safety-error").textContent = "Tick what is new tonight, or choose Nothing new.";
+    return;
+  }
+  postSafety("/api/safety/tonight", { new: chosen });
+});
+$("confirm-yes").addEventListener("click", () => postSafety("/api/safety/confirm"));
 
 // --- start --------------------------------------------------------------------------------------
 

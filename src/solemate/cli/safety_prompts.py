@@ -1,0 +1,99 @@
+"""The safety questions as the terminal asks them: the screen, tonight's check, a clinician's word.
+
+Every question needs an explicit y or n: a plain Enter asks again, so skipping through cannot clear
+a question. The rules themselves are the safety service's (:mod:`solemate.safety_service`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING
+
+import click
+import typer
+
+from solemate import safety_service
+from solemate.cli.common import fail
+from solemate.safety import QUESTIONS, TONIGHT_PROMPT, TONIGHT_QUESTIONS
+from solemate.safety_service import CONFIRM_QUESTION, SafetyRefused, SafetyState
+
+if TYPE_CHECKING:
+    from solemate.journal import Journal
+    from solemate.plan import PlanOptions
+
+YES = ("y", "yes")
+NO = ("n", "no")
+
+
+def ask_yes_no(question: str) -> bool:
+    """A yes or a no, asked again until one is given (raises typer.Abort at the end of input)."""
+    while True:
+        raw = typer.prompt(f"{question} [y/n]", default="", show_default=False).strip().lower()
+        if raw in YES:
+            return True
+        if raw in NO:
+            return False
+        typer.echo("Please answer y or n.")
+
+
+def ask_screen(voice: str) -> dict[str, bool]:
+    """Every question of the safety screen, each answered y or n."""
+    typer.echo("A short safety check. Answer each question y or n.\n")
+    return {
+        q.id: ask_yes_no(q.text("partner" if voice == "partner" else "self")) for q in QUESTIONS
+    }
+
+
+def ask_tonight() -> list[str]:
+    """Tonight's check: one key (n) for nothing new; y asks which condition is new."""
+    typer.echo(f"{TONIGHT_PROMPT} " + "; ".join(q.tonight or "" for q in TONIGHT_QUESTIONS) + ".")
+    while True:
+        key = _key("n: nothing new   y: something is new")
+        if key.lower() == "n":
+            return []
+        if key.lower() == "y":
+            return [q.id for q in TONIGHT_QUESTIONS if ask_yes_no(f"New tonight: {q.tonight}?")]
+        if key in ("", "\x04", "\x03"):
+            raise typer.Abort()
+
+
+def _key(prompt: str) -> str:
+    """One key in a terminal; a line when the input is piped (so no stray newline is left over)."""
+    if not sys.stdin.isatty():
+        return str(typer.prompt(prompt, default="", show_default=False)).strip()[:1]
+    typer.echo(f"{prompt} ", nl=False)
+    key = click.getchar()
+    typer.echo(key.strip())
+    return key
+
+
+def ready(
+    journal: Journal,
+    options: PlanOptions,
+    path: safety_service.Path,
+    voice: str,
+    today: dt.date,
+) -> tuple[PlanOptions, SafetyState]:
+    """Ask what is missing for ``path`` (screen, tonight's check, a clinician's word), then the
+    service's answer: the plan options with the screen's changes, or exit with the reason."""
+    state = safety_service.safety_state(journal, today)
+    try:
+        if state.needs_screen:
+            if state.why:
+                typer.echo(state.why)
+            safety_service.record_screen(journal, today, ask_screen(voice))
+            state = safety_service.safety_state(journal, today)
+        playing = path in safety_service.PLAYING
+        if playing and state.verdict and state.verdict.may_massage and not state.checked_tonight:
+            state = safety_service.record_tonight(journal, today, ask_tonight())
+        if playing and state.needs_confirm and state.verdict and state.verdict.may_massage:
+            typer.echo(state.verdict.summary())
+            if ask_yes_no(CONFIRM_QUESTION):
+                state = safety_service.confirm_clinician(journal, today)
+    except (typer.Abort, EOFError):
+        fail("the safety screen needs your answers: run 'solemate safety' in a terminal first")
+    try:
+        return safety_service.prepare(journal, today, options, path)
+    except SafetyRefused as refused:
+        fail(refused.message)
