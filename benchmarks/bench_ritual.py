@@ -185,6 +185,15 @@ def main() -> None:
         cells = " | ".join(f"{voiced[(wording, m)]:.1%}" for m in MINUTES)
         voice_rows.append(f"| {wording} | {cells} | {goal} |")
     brief, full = median(cold["solemate brief"]), median(cold["solemate full"])
+    ratios = [
+        median(cold[f"solemate {w}"]) / median(cold[f"baseline {w}"]) for w in ("brief", "full")
+    ]
+    verdict = (
+        "A first session is at parity with the baseline (it costs what saying the phrases "
+        "costs): the voice's time dominates, and two workers gain little on a busy 2-core machine."
+        if all(0.85 <= r <= 1.15 for r in ratios)
+        else f"Ratios to the baseline: {ratios[0]:.2f}× brief, {ratios[1]:.2f}× full."
+    )
     body = f"""
 ### Shares of the session, 10–15 minutes against `--full`
 
@@ -200,6 +209,7 @@ def main() -> None:
 
 * Goals on this 2-core machine: first preparation ≤ 90 s brief ({brief:.0f} s: {"met" if brief <= 90 else "missed"}), ≤ 180 s full ({full:.0f} s: {"met" if full <= 180 else "missed"}); a progress bar shows "Preparing tonight's voice… n/N" meanwhile, and `solemate serve` prepares tonight's likely sessions at start.
 * Warm (every phrase cached): `solemate render --minutes 12 --wording brief` {min(warm):.1f} s min, {median(warm):.1f} s median, whole process.
+* {verdict}
 * The baseline says only the phrases of one plan, in one process; solemate also joins and verifies the model, plans again on the measured lengths, mixes, measures loudness and encodes. Peak RSS is the largest process of the command's tree (a voice worker for solemate).
 * Load average (1 min) {load_before:.1f} before and {load_after:.1f} after, on 2 cores: other work on the machine slows both sides; the ratio is the figure to read.
 """

@@ -172,6 +172,7 @@ class _Client:
         self.call("page", "GET", "/")
         self.call("plan", "GET", "/api/plan?minutes=12")
         self.call("safety", "POST", "/api/safety", {"answers": {q.id: False for q in QUESTIONS}})
+        self.call("tonight", "POST", "/api/safety/tonight", {"new": []})  # nothing new tonight
         started = self.call("start", "POST", "/api/sessions", {"minutes": 12, "before_stress": 6})
         if started is not None:
             session = started["session"]["id"]
