@@ -54,9 +54,12 @@ def _today(raw: str | None) -> dt.date:
     if raw is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         usage_error(f"--today must be a date like 2024-03-01, got {raw!r}")
+    if not 1900 <= day.year <= 2200:
+        usage_error(f"--today must be a date from 1900 to 2200, got {raw}")
+    return day
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -71,9 +71,10 @@ def _day(raw: str | bool | None) -> dt.date | None:
     if raw is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(str(raw))
+        day = dt.date.fromisoformat(str(raw))
     except ValueError:
         return None
+    return day if 1900 <= day.year <= 2200 else None  # Typer's path says what is wrong
 
 
 def _database(options: Options) -> str | None:
