@@ -222,17 +222,29 @@ def _total(parts: Sequence[_Part], s: float) -> float:
 
 
 def _solve_s(parts: Sequence[_Part], target: float) -> float:
-    """The scale at which the parts add up to ``target`` (within their bounds), by bisection."""
-    low, high = 0.0, 1.0
-    while _total(parts, high) < target and high < 1e6:
-        high *= 2
-    for _ in range(100):
-        middle = (low + high) / 2
-        if _total(parts, middle) < target:
-            low = middle
-        else:
+    """The scale at which the parts add up to ``target`` (within their bounds).
+
+    The total is piecewise linear in the scale, bending only where a part reaches its floor or its
+    maximum, so the answer is found among those points and solved exactly between two of them.
+    """
+    points = sorted(
+        {0.0}
+        | {(p.fixed + p.unit * knot) / p.full for p in parts if p.full > 0 for knot in (p.lo, p.hi)}
+    )
+    low, high = 0, len(points) - 1
+    if _total(parts, points[high]) < target:
+        return points[high]
+    while high - low > 1:  # the first point whose total reaches the target
+        middle = (low + high) // 2
+        if _total(parts, points[middle]) >= target:
             high = middle
-    return high
+        else:
+            low = middle
+    a, b = points[low], points[high]
+    total_a, total_b = _total(parts, a), _total(parts, b)
+    if total_a >= target or total_b == total_a:
+        return a if total_a >= target else b
+    return a + (target - total_a) * (b - a) / (total_b - total_a)
 
 
 def _fit(parts: Sequence[_Part], target: int) -> list[int]:
@@ -555,7 +567,11 @@ def _usual_high(routine: Routine, slot: _Slot, item: _Item) -> int:
 
 
 def _outline(
-    routine: Routine, options: PlanOptions, words: _Words, target: int | None
+    routine: Routine,
+    options: PlanOptions,
+    words: _Words,
+    target: int | None,
+    full: list[_Item] | None = None,
 ) -> tuple[list[_Item], list[_Item]]:
     """The outline for ``target`` seconds, after the ``full`` preset's (the references).
 
@@ -567,18 +583,34 @@ def _outline(
     parts go over to their shortest form, those that save most first.
     """
     slots = _slots(routine, options)
-    full = _full_outline(routine, options, words)
+    if full is None:
+        full = _full_outline(routine, options, words)
     references = [item.part.full for item in full]
     scale = 0.0 if target is None else target / sum(references)
     chosen: list[_Item] = []
     shortest: list[_Item] = []
     longest: list[_Item] = []
-    for slot, reference in zip(slots, references, strict=True):
+    for slot, explained, reference in zip(slots, full, references, strict=True):
+        # each wording of the slot is made once: the explained one is the full preset's
+        made: dict[tuple[bool, tuple[int, ...] | None], _Item] = {(True, None): explained}
+
+        def make(
+            choice: _Choice,
+            slot: _Slot = slot,
+            reference: float = reference,
+            made: dict[tuple[bool, tuple[int, ...] | None], _Item] = made,
+        ) -> _Item:
+            key = (choice.described, choice.sets)
+            if key not in made:
+                made[key] = _item(routine, options, words, slot, choice, reference)
+            return made[key]
+
         fewest = _fewest_sets(slot)
-        least = _item(routine, options, words, slot, _Choice(False, fewest), reference)
+        least = make(_Choice(False, fewest))
         shortest.append(least)
-        most = _Choice(options.wording == "full")
-        longest.append(_item(routine, options, words, slot, most, reference))
+        longest.append(make(_Choice(options.wording == "full")))
+        if target is None:
+            continue
         cap = SHARE_CAP * scale * reference
         candidates = []
         if options.wording == "full" and slot.kind != "action":
@@ -593,7 +625,7 @@ def _outline(
             ]
         pick = least
         for choice in candidates:
-            item = _item(routine, options, words, slot, choice, reference)
+            item = make(choice)
             quiet = (
                 not choice.described or words.seconds(item.text) <= WORDS_SHARE * cap / SHARE_CAP
             )
@@ -958,7 +990,8 @@ def plan(
             f"the routine '{routine.id}' has no language '{lang}' (it has {', '.join(routine.languages)})"
         )
     words = _Words(options, speech)
-    most, least = _outline(routine, options, words, None)
+    full = _full_outline(routine, options, words)
+    most, least = _outline(routine, options, words, None, full)
     target = _target(options, most, least)
     shortest, longest = _range(least)[0], _range(most)[1]
     if not shortest <= target <= longest:
@@ -987,7 +1020,7 @@ def plan(
             )
         raise PlanError(message, shortest, longest, fits)
 
-    _, items = _outline(routine, options, words, target)
+    _, items = _outline(routine, options, words, target, full)
     per_unit = _fit([item.part for item in items], target)
     segments: list[Segment] = []
     clock = 0
