@@ -28,7 +28,6 @@ from solemate.cli.common import fail
 SQLITE_HEADER = b"SQLite format 3\x00"
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
 BACKUP_PREFIX = "journal-backup-"
-JOURNAL_FILE = "journal.sqlite3"
 
 
 def _is_sqlite(path: Path) -> bool:
@@ -80,21 +79,11 @@ def problem(path: Path, journal: Path | None = None) -> str | None:
 
 
 def default_journal_file(database: str | None) -> Path | None:
-    """The SQLite file a command would open with ``--database`` (or the environment), if SQLite.
-
-    Reads the URL without importing the database layer, so commands that never open the journal
-    (render) stay quick to start.
-    """
+    """The SQLite file a command would open with ``--database`` (or the environment), if SQLite."""
+    from solemate.journal.reading import sqlite_file
     from solemate.settings import Settings
 
-    settings = Settings.from_env()
-    url = database or settings.database_url
-    if not url:
-        return settings.data_dir / JOURNAL_FILE
-    if url.startswith("sqlite:///"):
-        name = url.removeprefix("sqlite:///").split("?", 1)[0]
-        return Path(name) if name and name != ":memory:" else None
-    return None
+    return sqlite_file(database or Settings.from_env().database_url)
 
 
 def check_outputs(outputs: Sequence[tuple[str, Path | None]], database: str | None = None) -> None:

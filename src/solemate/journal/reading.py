@@ -103,23 +103,31 @@ def open_reader(
     env = os.environ if environ is None else environ
     chosen = url if url is not None else env.get(_DATABASE_URL_ENV) or None
     try:
-        if chosen is None:
-            from solemate.settings import Settings
-
-            # engine.default_sqlite_path(), which a test keeps equal to this
-            return _sqlite(Settings.from_env().data_dir / "journal.sqlite3")
-        scheme, sep, rest = chosen.partition("://")
-        if not sep:
-            return None
-        if scheme in ("sqlite", "sqlite+pysqlite"):
-            if not rest.startswith("/") or any(c in rest for c in "?%#"):
-                return None  # in memory, query options or escapes: leave those to SQLAlchemy
-            return _sqlite(Path(rest[1:]))
-        if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        path = sqlite_file(chosen, env)
+        if path is not None:
+            return _sqlite(path)
+        scheme, sep, rest = (chosen or "").partition("://")
+        if sep and scheme in ("postgresql", "postgres", "postgresql+psycopg"):
             return _postgresql(f"postgresql://{rest}")
     except Exception:  # any surprise: the full journal opens it and reports it properly
         return None
     return None
+
+
+def sqlite_file(url: str | None, environ: Mapping[str, str] | None = None) -> Path | None:
+    """The SQLite file a journal URL names (None: the default journal), without SQLAlchemy; None
+    for another database, or a URL with options or escapes only SQLAlchemy should read."""
+    if url is None:
+        from solemate.settings import Settings
+
+        # engine.default_sqlite_path(), which a test keeps equal to this
+        return Settings.from_env(environ).data_dir / "journal.sqlite3"
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme not in ("sqlite", "sqlite+pysqlite"):
+        return None
+    if not rest.startswith("/") or any(c in rest for c in "?%#"):
+        return None  # in memory, query options or escapes: leave those to SQLAlchemy
+    return Path(rest[1:])
 
 
 def _sqlite(path: Path) -> ReadOnlyJournal | None:
