@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from solemate import safety_service
+from solemate import safety_service, tonight
 from solemate.plan import PlanOptions
 from solemate.safety import QUESTIONS
-from solemate.web import WebConfig, create_app, tonight
+from solemate.web import WebConfig, create_app
 from tests.insights.builders import BERLIN, FIRST_EVENING, build_experiment_journal
 from tests.journal.conftest import FakeClock
 from tests.web.browser import screenshot, wait_until

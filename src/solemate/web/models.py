@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StrictBool,
     StrictInt,
     ValidationInfo,
@@ -104,14 +105,34 @@ class SessionIn(_OneLength):
     )
 
 
+# Strict: a number, never a string or a yes/no that happens to convert.
+PlayedSeconds = Annotated[
+    float,
+    Strict(),
+    Field(
+        ge=0,
+        le=86_400,
+        allow_inf_nan=False,
+        description="Seconds of the session actually played so far: not paused, not skipped.",
+    ),
+]
+
+
 class ProgressIn(_In):
     segment: Annotated[
         StrictInt, Field(ge=0, le=10_000, description="Index of the segment reached.")
     ]
+    played_seconds: PlayedSeconds | None = None
 
 
 class FinishIn(_In):
-    status: Literal["completed", "interrupted"] = "completed"
+    status: Literal["completed", "interrupted"] = Field(
+        "completed",
+        description="`completed`: the player reached the end; `interrupted`: stopped early. "
+        "The server records a session that reached its end with under 80 % of its planned "
+        "time played as `skipped`.",
+    )
+    played_seconds: PlayedSeconds | None = None
 
 
 class RatingIn(_In):
@@ -261,6 +282,9 @@ class SessionOut(BaseModel):
     routine_id: str
     routine_version: str
     planned_seconds: int
+    played_seconds: float | None = Field(
+        description="Seconds actually played (not paused, not skipped); null: unknown."
+    )
     created_at: dt.datetime
     started_at: dt.datetime | None
     ended_at: dt.datetime | None

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from solemate import insights_service, safety_service
+from solemate import insights_service, safety_service, tonight
 from solemate.diary import DiaryAnswers, DiaryError
 from solemate.insights import METRICS, ExperimentError, Insights
 from solemate.journal import ImportRefused, JournalError
@@ -329,8 +329,10 @@ def journal_page_response(
     problem: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    with svc.writing():  # sessions left open for six hours are closed first
+        listed = tonight.sessions(svc.journal, last=60)
     ratings = svc.journal.ratings()
-    sessions = [api.session_out(s, ratings) for s in svc.journal.sessions(last=60)][::-1]
+    sessions = [api.session_out(s, ratings) for s in listed][::-1]
     nights = [api.sleep_out(r) for r in svc.journal.diary(last=60)][::-1]
     return page(
         svc,
@@ -339,6 +341,7 @@ def journal_page_response(
         status=status,
         title="Journal",
         sessions=sessions,
+        played_text=tonight.played_text,
         nights=nights,
         message=message,
         problem=problem,

@@ -78,6 +78,16 @@ function upperBound(values, x) {
 }
 
 // Where a reloaded page picks up: this device's own record first, else the journal's last step.
+// The played time a reloaded page had counted, so it goes on from there.
+function savedPlayed(id) {
+  try {
+    const saved = JSON.parse(localStorage.getItem(`${KEY}${id}`) || "null");
+    return saved && Number.isFinite(saved.played) ? saved.played : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export function resumePoint(id, session, timeline, speed) {
   const saved = loadState(id);
   if (saved) {
@@ -125,6 +135,8 @@ export class Player {
     this.anchorPos = 0;
     this.anchorT = performance.now();
     this.paused = false;
+    this.playedBefore = 0; // seconds played (not paused, not skipped) before the current stretch
+    this.playingSince = null; // performance.now() when the current stretch of play began
     this.next = 0;
     this.current = null;
     this.finished = false;
@@ -147,6 +159,17 @@ export class Player {
     return this.anchorPos + ((performance.now() - this.anchorT) / 1000) * this.speed;
   }
 
+  // Seconds of the session actually played: clock time not paused; a skip plays nothing.
+  played() {
+    const running = this.playingSince === null ? 0 : ((performance.now() - this.playingSince) / 1000) * this.speed;
+    return Math.min(this.playedBefore + running, 86400);
+  }
+
+  playing(on) {
+    this.playedBefore = this.played();
+    this.playingSince = on ? performance.now() : null;
+  }
+
   anchor(position) {
     this.anchorPos = position;
     this.anchorT = performance.now();
@@ -160,6 +183,8 @@ export class Player {
   start({ position = 0, paused = false, resumed = false } = {}) {
     this.anchor(Math.max(0, Math.min(position, this.total)));
     this.paused = paused;
+    if (resumed) this.playedBefore = savedPlayed(this.id);
+    this.playing(!paused);
     this.next = lowerBound(this.times, this.anchorPos);
     if (resumed && this.anchorPos > 0) {
       const seg = this.segmentAt(this.anchorPos);
@@ -241,7 +266,8 @@ export class Player {
   }
 
   record(index) {
-    outbox.push("POST", `/api/sessions/${this.id}/progress`, { segment: index }).then(() => this.view.connection());
+    const body = { segment: index, played_seconds: this.played() };
+    outbox.push("POST", `/api/sessions/${this.id}/progress`, body).then(() => this.view.connection());
   }
 
   seek(position) {
@@ -261,6 +287,7 @@ export class Player {
     if (this.paused || this.finished) return;
     this.anchor(this.position());
     this.paused = true;
+    this.playing(false);
     this.sound.cut();
     this.log?.push({ event: "pause" });
     this.save();
@@ -271,6 +298,7 @@ export class Player {
   resume() {
     if (!this.paused || this.finished) return;
     this.paused = false;
+    this.playing(true);
     this.anchor(this.anchorPos);
     this.log?.push({ event: "resume-play" });
     this.save();
@@ -301,12 +329,14 @@ export class Player {
     clearTimeout(this.timer);
     this.finished = true;
     this.status = status;
+    this.playing(false);
     if (status === "completed") {
       this.anchor(this.total);
       this.sound.chime("end");
     }
     this.log?.push({ event: "finish", status });
-    outbox.push("POST", `/api/sessions/${this.id}/finish`, { status }).then(() => this.view.connection());
+    const body = { status, played_seconds: this.played() };
+    outbox.push("POST", `/api/sessions/${this.id}/finish`, body).then(() => this.view.connection());
     this.save();
     this.sound.stopAmbient();
     this.view.draw(Math.min(this.position(), this.total));
@@ -325,6 +355,7 @@ export class Player {
       pos: this.finished ? this.total : this.position(),
       epoch: epochNow(),
       paused: this.paused,
+      played: this.played(),
       finished: this.finished,
       status: this.status || null,
       rated: Boolean(this.rated),
