@@ -251,7 +251,7 @@ def describe_outcome(outcome: Outcome, recorded: MassageSession | None = None) -
         minutes = outcome.timeline.total // 60
         return f"Session complete: {minutes} min. Sleep well."
     if status == "skipped":
-        planned = outcome.timeline.total // 60
+        planned = (recorded.planned_seconds if recorded else outcome.timeline.total) // 60
         return f"Session skipped through: {played} of {planned} min played; not completed."
     seg = outcome.segment
     where = f"{seg.foot} foot, step {seg.step}" if seg.kind == "action" else seg.title.lower()
