@@ -243,3 +243,34 @@ def test_garbage_lengths_on_the_print_page(
     assert 'class="sheet"' not in answer.text
     assert "Traceback" not in answer.text
     assert client.export() == before
+
+
+def _again(page: str) -> str | None:
+    found = re.search(r'<button type="button" id="again"[^>]*>([^<]*)</button>', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_same_as_last_night_is_offered_from_the_second_night(client: Client) -> None:
+    assert _again(client.get("/").text) is None  # the first night: nothing to repeat
+    client.screen()
+    client.start(minutes=13, voice="partner", first_foot="right", wording="brief")
+    page = client.get("/").text
+    assert (
+        _again(page) == "Start: same as last night (13 min, my partner, right first, brief words)"
+    )
+    assert page.index('id="again"') < page.index('id="safety"') < page.index('id="start"')
+    client.start(preset="full", feet="left")
+    assert _again(client.get("/").text) == (
+        "Start: same as last night (the full routine, me, left foot only)"
+    )
+    client.start()
+    assert _again(client.get("/").text) == "Start: same as last night (12 min, me, left first)"
+
+
+def test_same_as_last_night_waits_for_the_safety_check(client: Client) -> None:
+    client.screen()
+    client.start()
+    client.screen(tonight=False, fever=True)
+    page = client.get("/").text
+    assert re.search(r'id="again" class="primary big" disabled', page)
+    assert re.search(r'<p class="small" id="again-wait">', page)

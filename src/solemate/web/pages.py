@@ -23,7 +23,7 @@ from starlette.datastructures import FormData, UploadFile
 from solemate import insights_service, safety_service
 from solemate.diary import DiaryAnswers, DiaryError
 from solemate.insights import METRICS, ExperimentError, Insights
-from solemate.journal import ImportRefused, JournalError
+from solemate.journal import ImportRefused, Journal, JournalError
 from solemate.plan import PlanError, PlanOptions, full_seconds
 from solemate.render.charts import SVG_STYLE
 from solemate.render.experiment_view import CSS as REPORT_CSS
@@ -31,8 +31,8 @@ from solemate.render.experiment_view import report_html
 from solemate.render.footmap import foot_map_svg
 from solemate.render.insights_view import figure, insights_charts
 from solemate.render.printable import SHEET_CSS, sheet_html
-from solemate.web import api, experiment_form
-from solemate.web.models import IsoDate, PlanQuery, PrintQuery
+from solemate.web import api, experiment_form, tonight
+from solemate.web.models import IsoDate, PlanQuery, PrintQuery, SessionIn
 from solemate.web.passphrase import COOKIE_DAYS, COOKIE_NAME
 from solemate.web.security import CSP, CSRF_FIELD, csrf_matches
 from solemate.web.services import STATIC_DIR, Services, services
@@ -137,6 +137,41 @@ CONTROL_MESSAGES = {
 }
 
 
+def last_night(journal: Journal) -> dict[str, Any] | None:
+    """The last session's choices, to start again in one tap: the words for the button and the
+    body for ``POST /api/sessions``; None before the first session (or if its options are not
+    ones a session can start with any more)."""
+    sessions = journal.sessions(last=1)
+    if not sessions:
+        return None
+    try:
+        options = tonight.options_from_stored(sessions[0].plan_options)
+        body: dict[str, Any] = {
+            "voice": options.voice,
+            "first_foot": options.first_foot,
+            "feet": options.feet,
+            "preparation": options.preparation,
+            "wording": options.wording,
+            "counts": options.counts,
+        }
+        if options.preset == "full":
+            body["preset"] = "full"
+            length = "the full routine"
+        else:
+            minutes = options.minutes if options.minutes is not None else 12
+            body["minutes"] = minutes
+            length = f"{minutes:g} min"
+        SessionIn.model_validate(body)
+    except (TypeError, ValueError):
+        return None
+    who = "me" if options.voice == "self" else "my partner"
+    feet = f"{options.first_foot} first" if options.feet == "both" else f"{options.feet} foot only"
+    words = [length, who, feet]
+    if options.wording == "brief":
+        words.append("brief words")
+    return {"label": f"Start: same as last night ({', '.join(words)})", "body": body}
+
+
 def tonight_response(
     request: Request, svc: Services, message: str | None = None, status: int = 200
 ) -> HTMLResponse:
@@ -147,7 +182,11 @@ def tonight_response(
         status=status,
         title="Tonight",
         safety=api.safety_out(svc),
-        boot={**_boot(svc, request), "wording": _wording(svc)},
+        boot={
+            **_boot(svc, request),
+            "wording": _wording(svc),
+            "lastNight": last_night(svc.journal),
+        },
         brief_notice=BRIEF_NOTICE,
         footmap=_footmap(),
         player_mode=False,
