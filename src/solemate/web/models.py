@@ -88,6 +88,14 @@ class PlanQuery(_OneLength):
     counts: Counts = Field("voice", description="`voice` says each count; `ticks` ticks it softly.")
 
 
+class PrintQuery(PlanQuery):
+    """The Print page's query: the plan's options, or the page's own ``length`` choice."""
+
+    length: str | None = Field(
+        None, max_length=20, description="Minutes (10–15) or `full`, as the page's form sends it."
+    )
+
+
 class SessionIn(_OneLength):
     """Start tonight's session: the plan's options and the before-stress rating (optional)."""
 
