@@ -31,7 +31,7 @@ from solemate.render.experiment_view import report_html
 from solemate.render.footmap import foot_map_svg
 from solemate.render.insights_view import figure, insights_charts
 from solemate.render.printable import SHEET_CSS, sheet_html
-from solemate.web import api, experiment_form, tonight
+from solemate.web import api, experiment_form
 from solemate.web.models import IsoDate, PlanQuery, PrintQuery, SessionIn
 from solemate.web.passphrase import COOKIE_DAYS, COOKIE_NAME
 from solemate.web.security import CSP, CSRF_FIELD, csrf_matches
