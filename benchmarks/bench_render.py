@@ -19,6 +19,7 @@ cache, "warm" from one filled by an earlier render of the same session. The whol
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -154,8 +155,6 @@ def _speak_and_join(session: str, folder: Path) -> tuple[Path, float]:
 
 def _baseline(session: str, fmt: str, folder: Path) -> dict[str, Any]:
     """The naive pipeline, then the same encoder with the same settings as solemate."""
-    import resource
-
     import soundfile as sf
 
     from solemate.audio.encode import CODECS, Format
@@ -182,8 +181,7 @@ def _baseline(session: str, fmt: str, folder: Path) -> dict[str, Any]:
             for block in source.blocks(blocksize=1 << 16, dtype="float32"):
                 out.write(block)
     wall = time.perf_counter() - start
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"wall": wall, "seconds": seconds, "rss_mb": children}
+    return {"wall": wall, "seconds": seconds, "rss_mb": float("nan")}  # other processes: not shown
 
 
 def _encoder_alone(pcm: Path, folder: Path) -> dict[str, Any]:
@@ -241,7 +239,7 @@ def _fmt_row(label: str, runs: list[dict[str, Any]], baseline: float | None) -> 
     wall = median(walls)
     seconds = runs[0]["seconds"]
     rss = max(r["rss_mb"] for r in runs)
-    memory = "—" if rss != rss else f"{rss:.0f} MB"  # NaN: not measured
+    memory = "—" if math.isnan(rss) else f"{rss:.0f} MB"
     ratio = f"{wall / baseline:.2f}×" if baseline else "—"
     return (
         f"| {label} | {min(walls):.2f} s | {wall:.2f} s | {seconds / wall:,.0f}× | {memory} "
@@ -298,6 +296,7 @@ def main() -> None:
                         verified.append(_render(session, fmt, warm_cache, root, verify=True))
                         if session == "full":
                             command.append(_command(env, root / "command.mp3"))
+                first_row = len(rows)
                 base_wall = median([r["wall"] for r in base])
                 encoder = "lame -V5 -q5" if fmt == "mp3" else "libsndfile"
                 rows.append(
@@ -347,7 +346,7 @@ def main() -> None:
                     f"{warm[0]['true_peak']:.2f} dBTP; stages: speech {stages['speech']:.2f} s, "
                     f"loudness pass {stages['measure']:.2f} s, mix + encode {stages['write']:.2f} s"
                 )
-                print(*rows[-4:], sep="\n", flush=True)
+                print(*rows[first_row:], sep="\n", flush=True)
         cache = root / "warm-60"
         _render("nightly", "mp3", cache, root)
         long_runs = [_render("nightly", "mp3", cache, root, repeat=LONG_REPEATS)]
