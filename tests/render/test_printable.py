@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,7 @@ from solemate.plan import PlanOptions, plan
 from solemate.render import render, renderers
 from solemate.render.footmap import ZONE_IDS, foot_map_svg
 from solemate.routine import Routine
-from tests.conftest import TESTS
-
-GOLDEN = TESTS / "golden" / "print-nightly-partner.html"
+from tests.golden_files import assert_golden
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +23,7 @@ def test_print_is_a_registered_renderer() -> None:
 
 
 def test_the_page_matches_the_saved_one(page: str) -> None:
-    if os.environ.get("SOLEMATE_UPDATE_GOLDEN"):
-        GOLDEN.write_text(page, encoding="utf-8")
-    assert page == GOLDEN.read_text(encoding="utf-8")
+    assert_golden("print-nightly-partner.html", page)
 
 
 def test_each_action_once_with_a_time_per_foot(page: str) -> None:
@@ -68,6 +63,7 @@ def test_the_foot_map_names_every_zone() -> None:
     assert "<title" in svg
 
 
+@pytest.mark.slow
 def test_it_prints_on_one_page(page: str, tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     from tests.web.browser import ARGS, CHROMIUM
