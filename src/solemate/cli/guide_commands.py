@@ -84,7 +84,7 @@ def ask_rating(question: str) -> int | None:
     """Ask a 0–10 rating; Enter skips. Re-asks until the answer is a whole number from 0 to 10."""
     while True:
         raw = typer.prompt(
-            wrapped(f"{question} 0 (not at all) to 10 (extremely), Enter to skip", reserve=2),
+            wrapped(f"{question} 0 (not at all) to 10 (extremely), Enter to skip", reserve=4),
             default="",
             show_default=False,
         )

@@ -31,7 +31,7 @@ NO = ("n", "no")
 def ask_yes_no(question: str) -> bool:
     """A yes or a no, asked again until one is given (raises typer.Abort at the end of input)."""
     while True:
-        prompt = wrapped(f"{question} [y/n]", reserve=2)  # click adds ": "
+        prompt = wrapped(f"{question} [y/n]", reserve=3)  # room for ": " and the answer
         raw = typer.prompt(prompt, default="", show_default=False).strip().lower()
         if raw in YES:
             return True

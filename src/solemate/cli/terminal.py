@@ -20,21 +20,24 @@ MIN_COLUMNS = 20
 
 
 def columns(stream: TextIO | None = None) -> int | None:
-    """The width of the terminal ``stream`` (stdout by default) writes to, or None for a pipe."""
+    """The columns text may fill in the terminal ``stream`` (stdout by default) writes to, or None
+    for a pipe: its width less one, as a line that fills the last column makes some terminals
+    wrap (and it cannot be told apart from a line the terminal cut)."""
     stream = stream or sys.stdout
     try:
         if not stream.isatty():
             return None
     except (AttributeError, ValueError):  # a replaced or closed stream
         return None
-    return max(MIN_COLUMNS, shutil.get_terminal_size().columns)
+    return max(MIN_COLUMNS, shutil.get_terminal_size().columns - 1)
 
 
 def wrap(text: str, width: int, *, reserve: int = 0) -> str:
     """``text`` with each paragraph's lines broken between words to fit ``width`` columns.
 
     Hyphenated words stay whole ("deep-vein"); a word longer than a line is the only thing broken.
-    ``reserve`` keeps that many columns free at the end of the last line (for a prompt's ": ").
+    ``reserve`` keeps that many columns free at the end of the last line (a prompt's ": " and
+    the answer typed after it).
     Existing line breaks are kept.
     """
     lines: list[str] = []
