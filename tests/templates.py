@@ -77,9 +77,12 @@ class Templates:
         def record(
             conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
         ) -> None:
-            seen.append((statement, parameters, many))
+            # Only the template's own connections (a server thread may be working elsewhere).
+            if conn.engine.url.query.get("options") == options:
+                seen.append((statement, parameters, many))
 
-        url = make_url(base_url).update_query_dict({"options": f"-csearch_path={name}"})
+        options = f"-csearch_path={name}"
+        url = make_url(base_url).update_query_dict({"options": options})
         event.listen(Engine, "before_cursor_execute", record)
         try:
             with Journal(url.render_as_string(hide_password=False), environ={}):
@@ -87,6 +90,7 @@ class Templates:
         finally:
             event.remove(Engine, "before_cursor_execute", record)
             admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        assert seen, "the template's migration ran no statement"
         assert not any(name in statement for statement, _, _ in seen), "a statement names it"
         self._postgres = seen
         return seen
