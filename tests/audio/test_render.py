@@ -30,8 +30,7 @@ from tests.audio.conftest import (
     sox_seconds,
     tiny_timeline,
 )
-
-GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+from tests.golden_files import HOW_TO_UPDATE, golden
 
 
 @pytest.fixture(scope="session")
@@ -284,16 +283,12 @@ def test_golden_render_sample_for_sample(tmp_path: Path, speech_cache: Path) -> 
         tmp_path, slow, "tiny.wav", minutes=shortest / 60, feet="left", sample_rate=8000
     )
     assert result.late_cues > 0
-    golden = GOLDEN / "render-tiny-left.wav"
-    if os.environ.get("SOLEMATE_UPDATE_GOLDEN") == "1":
-        golden.write_bytes(path.read_bytes())
-    expected, _ = sf.read(str(golden), dtype="int16")
+    saved = golden("render-tiny-left.wav", path.read_bytes())
+    expected, _ = sf.read(str(saved), dtype="int16")
     actual, _ = sf.read(str(path), dtype="int16")
     assert actual.shape == expected.shape
     differing = int(np.count_nonzero(actual != expected))
-    assert differing == 0, (
-        f"{differing} samples differ; review and rerun with SOLEMATE_UPDATE_GOLDEN=1"
-    )
+    assert differing == 0, f"{differing} samples differ; {HOW_TO_UPDATE}"
 
 
 def _rms_db(audio: np.ndarray) -> float:

@@ -200,6 +200,7 @@ def wait_for(session: str, needle: str, timeout: float = 15.0) -> str:
     raise AssertionError(f"{needle!r} never appeared; the screen was:\n{screen}")
 
 
+@pytest.mark.slow
 def test_guide_in_a_real_terminal(tmp_path: Path) -> None:
     assert shutil.which("tmux"), "tmux is needed for this test (installed by .ci/run)"
     session = f"solemate-test-{os.getpid()}"
@@ -289,6 +290,7 @@ def test_a_massage_night_is_one_line_and_no_question(cli: CliRunner, data_dir: P
     assert "Session complete: 12 min." in result.stdout
 
 
+@pytest.mark.slow
 def test_f_in_a_real_terminal_goes_back_to_full_explanations(tmp_path: Path) -> None:
     if shutil.which("tmux") is None:
         pytest.fail("tmux is not installed (apt-get install tmux)")

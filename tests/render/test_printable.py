@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,7 @@ from solemate.render import render, renderers
 from solemate.render.footmap import ZONE_IDS, foot_map_svg
 from solemate.routine import Routine
 from solemate.safety import SafetyChanges
-from tests.conftest import TESTS
-
-GOLDEN = TESTS / "golden" / "print-nightly-partner.html"
+from tests.golden_files import assert_golden
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +24,7 @@ def test_print_is_a_registered_renderer() -> None:
 
 
 def test_the_page_matches_the_saved_one(page: str) -> None:
-    if os.environ.get("SOLEMATE_UPDATE_GOLDEN"):
-        GOLDEN.write_text(page, encoding="utf-8")
-    assert page == GOLDEN.read_text(encoding="utf-8")
+    assert_golden("print-nightly-partner.html", page)
 
 
 def test_each_action_once_with_a_time_per_foot(page: str) -> None:
@@ -78,6 +73,7 @@ ONE_PAGE = {
 }
 
 
+@pytest.mark.slow
 def test_it_prints_on_one_page(evening: Routine, tmp_path: Path) -> None:
     """Every length, voice and wording the page offers, on one sheet of A4 and of Letter."""
     sync_api = pytest.importorskip("playwright.sync_api")

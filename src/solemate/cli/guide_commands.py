@@ -39,6 +39,7 @@ from solemate.cli.plan_commands import (
     plan_refused,
 )
 from solemate.cli.safety_prompts import ask_screen, ready
+from solemate.cli.terminal import wrapped
 from solemate.cli.voice_commands import VOICE_HELP, measurer, open_speaker
 from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan, plan_for_voice
 from solemate.safety import QUESTIONS, Level, Verdict
@@ -87,7 +88,7 @@ def ask_rating(question: str) -> int | None:
     """Ask a 0–10 rating; Enter skips. Re-asks until the answer is a whole number from 0 to 10."""
     while True:
         raw = typer.prompt(
-            f"{question} 0 (not at all) to 10 (extremely), Enter to skip",
+            wrapped(f"{question} 0 (not at all) to 10 (extremely), Enter to skip", reserve=4),
             default="",
             show_default=False,
         )
