@@ -39,7 +39,7 @@ from solemate.cli.plan_commands import (
     plan_refused,
 )
 from solemate.cli.safety_prompts import ask_screen, ready
-from solemate.cli.terminal import wrapped
+from solemate.cli.terminal import echo, wrapped
 from solemate.cli.voice_commands import VOICE_HELP, measurer, open_speaker
 from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan, plan_for_voice
 from solemate.safety import QUESTIONS, Level, Verdict
@@ -76,7 +76,7 @@ def current_verdict(journal: Journal, voice: str, today: dt.date, force: bool = 
     if state.verdict is not None and not state.needs_screen and not force:
         return state.verdict
     if state.why and not force:
-        typer.echo(state.why)
+        echo(state.why)
     try:
         answers = ask_screen(voice)
     except (typer.Abort, EOFError):
@@ -97,7 +97,7 @@ def ask_rating(question: str) -> int | None:
             return None
         if raw.isdigit() and 0 <= int(raw) <= 10:
             return int(raw)
-        typer.echo(
+        echo(
             f"Please answer with a whole number from 0 to 10 (got {raw!r}), or press Enter to skip."
         )
 
@@ -141,7 +141,7 @@ class JournalRecorder:
             return call(*args)
         except JournalError as exc:
             self.ended_elsewhere = True
-            typer.echo(f"solemate: {exc}; the rest of it is not recorded.", err=True)
+            echo(f"solemate: {exc}; the rest of it is not recorded.", err=True)
             return None
 
 
@@ -155,7 +155,7 @@ def _sinks(no_voice: bool, no_chime: bool, voice: str | None, rate: int | None) 
     speaker: Speaker | None = None if no_voice else open_speaker(voice, rate)
     sink = open_sound(speaker, chimes=not no_chime)
     for notice in sink.notices:
-        typer.echo(notice)
+        echo(notice)
     return [sink]
 
 
@@ -175,7 +175,7 @@ def _voice_commands(inputs: QueueInputs, sinks: list[Sink]) -> VoiceCommands | N
     try:
         voice.start()
     except ListenUnavailable as exc:
-        typer.echo(str(exc))
+        echo(str(exc))
         return None
     return voice
 
@@ -222,10 +222,10 @@ def announce_experiment(journal: Journal, today: dt.date) -> None:
     tonight = tonight_assignment(journal, today)
     if tonight is None:
         return
-    typer.echo(tonight.line())
+    echo(tonight.line())
     if not tonight.is_control:
         return
-    typer.echo(
+    echo(
         f"Your experiment asks for {tonight.control} tonight instead of a massage; "
         "a massage now counts as going off plan."
     )
@@ -234,7 +234,7 @@ def announce_experiment(journal: Journal, today: dt.date) -> None:
     except (typer.Abort, EOFError):
         go_on = False
     if not go_on:
-        typer.echo(
+        echo(
             "No session tonight. Once the control activity is done: "
             "'solemate experiment today --done'."
         )
@@ -324,7 +324,7 @@ def register(app: typer.Typer) -> None:
             today = dt.date.today()
             options, state = ready(journal, options, "guide", options.voice, today)
             if state.verdict is not None and state.verdict.level is Level.GO_WITH_CHANGES:
-                typer.echo(state.verdict.summary())
+                echo(state.verdict.summary())
             announce_experiment(journal, today)
             choice = tonight_wording(journal, wording.value if wording else None)
             options = replace(options, wording=choice.wording)
@@ -339,7 +339,7 @@ def register(app: typer.Typer) -> None:
             except PlanError as exc:
                 plan_refused(exc)
             if full_wording is not None:
-                typer.echo(f"{BRIEF_NOTICE} Press F during the session for full explanations.")
+                echo(f"{BRIEF_NOTICE} Press F during the session for full explanations.")
             who = "your partner" if options.voice == "partner" else "you"
             before = ask_rating(
                 f"How stressed {'does' if who != 'you' else 'do'} {who} feel right now?"
@@ -347,16 +347,16 @@ def register(app: typer.Typer) -> None:
             session_id = tonight.begin(journal, chosen, timeline, before)
             recorder = JournalRecorder(journal, session_id, speed)
             outcome = play(timeline, sinks, recorder, speed, listen, full_wording)
-            typer.echo(describe_outcome(outcome, recorder.recorded))
+            echo(describe_outcome(outcome, recorder.recorded))
             if choice.offer_full and outcome.timeline.options.get("wording") == "full":
-                typer.echo("Full explanations tonight; to keep them: solemate guide --wording full")
+                echo("Full explanations tonight; to keep them: solemate guide --wording full")
             after = ask_rating(
                 f"And now, how stressed {'does' if who != 'you' else 'do'} {who} feel?"
             )
             if after is not None:
                 tonight.rate(journal, session_id, "after", after)
                 if before is not None:
-                    typer.echo(f"Stress before {before}, after {after}.")
+                    echo(f"Stress before {before}, after {after}.")
 
     @app.command("safety")
     def safety_command(
@@ -374,16 +374,16 @@ def register(app: typer.Typer) -> None:
                     fail("no safety screen yet: run 'solemate safety'")
                 yes = [q.id for q in QUESTIONS if state.answers.get(q.id) is True]
                 level = state.verdict.level if state.verdict else "out of date"
-                typer.echo(
+                echo(
                     f"Last screened {state.screened_on}: {level}; yes to: {', '.join(yes) or 'nothing'}."
                 )
                 if state.checked_tonight:
                     new = ", ".join(state.new_tonight) or "nothing"
-                    typer.echo(f"Tonight's check: new tonight: {new}.")
+                    echo(f"Tonight's check: new tonight: {new}.")
                 return
             verdict = current_verdict(
                 journal, "partner" if partner else "self", dt.date.today(), force=True
             )
-            typer.echo(verdict.summary())
+            echo(verdict.summary())
             if verdict.level is Level.DO_NOT_MASSAGE:
                 raise typer.Exit(1)
