@@ -235,6 +235,10 @@ class DeviceNightRow(Keyed):
     bed_start: Mapped[datetime]
     bed_end: Mapped[datetime]
     zone: Mapped[str | None] = mapped_column(String(64))
+    #: The UTC offsets the file wrote the two times with (minutes east), so a night is shown on
+    #: the clock it was slept by; None for nights imported before they were kept.
+    bed_start_offset_min: Mapped[int | None] = mapped_column(Integer)
+    bed_end_offset_min: Mapped[int | None] = mapped_column(Integer)
     tib_min: Mapped[float] = mapped_column(Float)
     tst_min: Mapped[float | None] = mapped_column(Float)
     sol_min: Mapped[float | None] = mapped_column(Float)

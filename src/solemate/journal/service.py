@@ -48,6 +48,8 @@ from solemate.journal.records import (
     SafetyScreen,
     SessionStatus,
     StoredExperiment,
+    as_recorded,
+    offset_minutes,
 )
 from solemate.journal.schema import (
     Base,
@@ -1056,8 +1058,8 @@ class Journal:
             source=row.source,
             device=row.device,
             wake_date=row.wake_date,
-            bed_start=row.bed_start,
-            bed_end=row.bed_end,
+            bed_start=as_recorded(row.bed_start, row.bed_start_offset_min, row.zone),
+            bed_end=as_recorded(row.bed_end, row.bed_end_offset_min, row.zone),
             zone=row.zone,
             tib_min=row.tib_min,
             tst_min=row.tst_min,
@@ -1209,6 +1211,8 @@ def _device_values(night: DeviceNightLike) -> dict[str, Any]:
         "wake_date": night.wake_date,
         "bed_start": _utc(night.bed_start),
         "bed_end": _utc(night.bed_end),
+        "bed_start_offset_min": offset_minutes(night.bed_start),
+        "bed_end_offset_min": offset_minutes(night.bed_end),
         "zone": night.zone,
         "tib_min": night.tib_min,
         "tst_min": night.tst_min,

@@ -46,6 +46,8 @@ from solemate.journal.records import (
     JournalError,
     Moment,
     SessionStatus,
+    as_recorded,
+    offset_minutes,
 )
 from solemate.journal.schema import (
     ControlActivityRow,
@@ -365,8 +367,8 @@ def _device_night_out(row: DeviceNightRow, uids: _Uids) -> DeviceNightOut:
         source=row.source,
         device=row.device,
         wake_date=row.wake_date,
-        bed_start=row.bed_start,
-        bed_end=row.bed_end,
+        bed_start=as_recorded(row.bed_start, row.bed_start_offset_min, row.zone),
+        bed_end=as_recorded(row.bed_end, row.bed_end_offset_min, row.zone),
         zone=row.zone,
         tib_min=row.tib_min,
         tst_min=row.tst_min,
@@ -729,6 +731,8 @@ def _build_device_night(state: _Import, row: DeviceNightOut) -> DeviceNightRow:
         wake_date=row.wake_date,
         bed_start=row.bed_start,
         bed_end=row.bed_end,
+        bed_start_offset_min=offset_minutes(row.bed_start),
+        bed_end_offset_min=offset_minutes(row.bed_end),
         zone=row.zone,
         tib_min=row.tib_min,
         tst_min=row.tst_min,
