@@ -33,6 +33,7 @@ from solemate.diary import (
     parse_answer,
     parse_wake_date,
     read_answers,
+    read_nap,
     starting_answers,
 )
 from solemate.text import for_terminal
@@ -57,6 +58,9 @@ FLAG_OF = {
 }
 
 
+NAP_FLAG = {"start": "--start", "end": "--end", "on_date": "--date", "zone": "--zone"}
+
+
 def parse_date(raw: str, today: dt.date) -> dt.date:
     """A date as YYYY-MM-DD, or "today" / "yesterday" (the diary's own reading)."""
     return parse_wake_date(raw, today)
@@ -76,7 +80,8 @@ def local_zone() -> str:
 
 
 def diary_message(error: DiaryError) -> str:
-    return f"{FLAG_OF.get(error.field, error.field)}: {error.message}"
+    hint = " with 'solemate log nap'" if "daytime nap, not a night" in error.message else ""
+    return f"{FLAG_OF.get(error.field, error.field)}: {error.message}{hint}"
 
 
 def derived_line(record: DiaryRecord) -> str:
@@ -546,6 +551,37 @@ def register(app: typer.Typer) -> None:
                 )
         typer.echo(f"Saved the diary for {record.entry.wake_date} ({record.entry.quality_label}).")
         typer.echo(derived_line(record))
+
+    @log.command("nap")
+    def log_nap_command(
+        start: str = typer.Option(..., "--start", help="When you lay down, e.g. 14:20."),
+        end: str = typer.Option(..., "--end", help="When you got up, e.g. 15:30."),
+        date: str | None = typer.Option(
+            None, "--date", help="The nap's day, YYYY-MM-DD, today or yesterday (default: today)."
+        ),
+        zone: str | None = ZONE,
+        database: str | None = DATABASE,
+    ) -> None:
+        """A daytime nap, kept apart from your nights: never in a night's figures or the experiment."""
+        from solemate.journal import JournalError
+
+        on_date = _wake_date(date, dt.date.today())
+        checked_zone = _zone(zone)
+        with open_journal(database) as journal:
+            last = journal.diary(last=1)
+            nap_zone = checked_zone or (last[0].entry.zone if last else local_zone())
+            today = journal.today_in(nap_zone)
+            try:
+                nap = read_nap(on_date or today, nap_zone, start, end, today=today)
+                record = journal.add_nap(nap)
+            except DiaryError as exc:
+                fail(f"{NAP_FLAG.get(exc.field, exc.field)}: {exc.message}")
+            except JournalError as exc:
+                fail(f"{NAP_FLAG.get(exc.field or '', '--start')}: {exc.message}")
+        typer.echo(
+            f"Saved a nap on {record.on_date}, {record.start:%H:%M}–{record.end:%H:%M} "
+            f"({record.minutes} min), apart from your nights."
+        )
 
     @log.command("note")
     def log_note_command(

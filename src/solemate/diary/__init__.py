@@ -12,6 +12,7 @@ from solemate.diary.answers import (
     parse_clock,
     parse_wake_date,
     read_answers,
+    read_nap,
     show_answer,
     starting_answers,
 )
@@ -24,11 +25,13 @@ from solemate.diary.entry import (
     DiaryAnswers,
     DiaryEntry,
     DiaryError,
+    Nap,
     is_daytime_nap,
     is_zone_name,
     load_zone,
     place_on_night,
     validate_diary,
+    validate_nap,
 )
 
 __all__ = [
@@ -44,6 +47,7 @@ __all__ = [
     "DiaryAnswers",
     "DiaryEntry",
     "DiaryError",
+    "Nap",
     "Question",
     "check_year",
     "is_daytime_nap",
@@ -54,7 +58,9 @@ __all__ = [
     "parse_wake_date",
     "place_on_night",
     "read_answers",
+    "read_nap",
     "show_answer",
     "starting_answers",
     "validate_diary",
+    "validate_nap",
 ]

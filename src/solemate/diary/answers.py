@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from solemate.diary.entry import DiaryAnswers, DiaryEntry, DiaryError
+from solemate.diary.entry import DiaryAnswers, DiaryEntry, DiaryError, Nap, validate_nap
 
 __all__ = [
     "MAX_YEAR",
@@ -35,6 +35,7 @@ __all__ = [
     "parse_clock",
     "parse_wake_date",
     "read_answers",
+    "read_nap",
     "show_answer",
     "starting_answers",
 ]
@@ -234,3 +235,21 @@ def starting_answers(last: DiaryEntry | None) -> dict[str, str]:
     if last is None:
         return {q.field: "" for q in QUESTIONS}
     return {q.field: show_answer(getattr(last, q.field)) for q in QUESTIONS}
+
+
+def read_nap(on_date: date, zone: str, start: object, end: object, *, today: date) -> Nap:
+    """A nap from its two typed times (read as the diary's are), checked by ``validate_nap``."""
+    values: dict[str, time | datetime] = {}
+    unsure: set[str] = set()
+    for field, raw in (("start", start), ("end", end)):
+        if not isinstance(raw, str) or not raw.strip():
+            raise DiaryError(field, f"needs a time ({_TIME_HELP})")
+        try:
+            values[field], stated = parse_clock(raw)
+        except ValueError as exc:
+            raise DiaryError(field, str(exc)) from None
+        if not stated:
+            unsure.add(field)
+    return validate_nap(
+        on_date, zone, values["start"], values["end"], today=today, unsure=frozenset(unsure)
+    )

@@ -50,11 +50,13 @@ __all__ = [
     "DiaryAnswers",
     "DiaryEntry",
     "DiaryError",
+    "Nap",
     "is_daytime_nap",
     "is_zone_name",
     "load_zone",
     "place_on_night",
     "validate_diary",
+    "validate_nap",
 ]
 
 #: Sleep quality as the Consensus Sleep Diary words it, keyed by the stored number.
@@ -379,13 +381,101 @@ to the final awakening
 
 def is_daytime_nap(entry: DiaryEntry) -> bool:
     """True when into bed and out of bed fall on one local day within :data:`NAP_HOURS`."""
+    return _daytime(entry.into_bed, entry.out_of_bed)
+
+
+def _daytime(into: datetime, out: datetime) -> bool:
     start, end = NAP_HOURS
-    into, out = entry.into_bed, entry.out_of_bed
     return (
         into.date() == out.date()
         and start <= into.time().replace(fold=0) <= end
         and start <= out.time().replace(fold=0) <= end
     )
+
+
+@dataclass(frozen=True)
+class Nap:
+    """A daytime nap, kept apart from the nights: never a night's entry or in its figures.
+
+    ``start`` and ``end`` are aware datetimes in ``zone``, on the local day ``on_date``.
+    """
+
+    on_date: date
+    zone: str
+    start: datetime
+    end: datetime
+
+    @property
+    def minutes(self) -> int:
+        """Real elapsed minutes from lying down to getting up."""
+        return _elapsed(self.start, self.end)
+
+
+def validate_nap(
+    on_date: date,
+    zone: str,
+    start: time | datetime,
+    end: time | datetime,
+    *,
+    today: date,
+    unsure: frozenset[str] = frozenset(),
+) -> Nap:
+    """Check a nap: both times on ``on_date`` within :data:`NAP_HOURS`, the end after the start.
+
+    Fields are named ``on_date``, ``zone``, ``start`` and ``end``. A bare time is on ``on_date``;
+    a time in a repeated hour whose pass is not stated (named in ``unsure``) is asked about.
+
+    >>> nap = validate_nap(date(2024, 3, 24), "Europe/Berlin", time(14, 20), time(15, 30),
+    ...                    today=date(2024, 3, 24))
+    >>> nap.minutes, f"{nap.start:%H:%M %z}"
+    (70, '14:20 +0100')
+    """
+    tz = load_zone(zone)
+    if not isinstance(on_date, date) or isinstance(on_date, datetime):
+        raise DiaryError("on_date", "must be a date")
+    if on_date > today:
+        raise DiaryError("on_date", f"{on_date} is in the future (today is {today})")
+
+    def on_the_day(value: time | datetime) -> time | datetime:
+        if isinstance(value, time):
+            return datetime.combine(on_date, value).replace(fold=value.fold)
+        return value
+
+    names = {"start": "into_bed", "end": "out_of_bed"}
+    answers = DiaryAnswers(
+        wake_date=on_date,
+        zone=zone,
+        into_bed=on_the_day(start),
+        tried_to_sleep=on_the_day(start),
+        sol_min=0,
+        awakenings=0,
+        waso_min=0,
+        final_awakening=on_the_day(end),
+        out_of_bed=on_the_day(end),
+        quality=3,
+        unsure=frozenset(names[f] for f in unsure if f in names),
+    )
+    instants: dict[str, datetime] = {}
+    for field, inner in names.items():
+        try:
+            instants[field] = _instant(answers, inner, tz).astimezone(tz)
+        except DiaryError as error:
+            raise DiaryError(field, error.message) from None
+    begin, finish = instants["start"], instants["end"]
+    if _elapsed(begin, finish) <= 0:
+        raise DiaryError(
+            "end", f"the end at {finish:%H:%M} is not after the start at {begin:%H:%M}"
+        )
+    if begin.date() != on_date:
+        raise DiaryError("start", f"{begin:%Y-%m-%d} is not the nap's day {on_date}")
+    if not _daytime(begin, finish):
+        low, high = NAP_HOURS
+        raise DiaryError(
+            "start",
+            f"{begin:%H:%M} to {finish:%H:%M} is not a daytime nap (between {low:%H:%M} and "
+            f"{high:%H:%M} on one day): log it as a night",
+        )
+    return Nap(on_date=on_date, zone=zone, start=begin, end=finish)
 
 
 def _after_noon(answers: DiaryAnswers, field: str) -> str:

@@ -27,6 +27,7 @@ __all__ = [
     "JournalError",
     "MassageSession",
     "Moment",
+    "NapRecord",
     "Note",
     "Person",
     "Rating",
@@ -207,6 +208,21 @@ class DeviceNightRecord:
     se_pct: float | None
     is_nap: bool
     imported_at: datetime
+
+
+@dataclass(frozen=True)
+class NapRecord:
+    """A stored nap: its day, zone, start and end (aware, in that zone) and real minutes."""
+
+    id: int
+    uid: str
+    person: str
+    on_date: date
+    zone: str
+    start: datetime
+    end: datetime
+    minutes: int
+    created_at: datetime
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ __all__ = [
     "DeviceNightRow",
     "DiaryRow",
     "Keyed",
+    "NapRow",
     "NoteRow",
     "PersonRow",
     "RatingRow",
@@ -249,6 +250,26 @@ class DeviceNightRow(Keyed):
     __table_args__ = (
         UniqueConstraint("person_id", "source", "device", "bed_start"),
         Index(None, "person_id", "wake_date"),
+    )
+
+
+class NapRow(Keyed):
+    """A daytime nap the person wrote down: kept apart from the diary's nights and their figures."""
+
+    __tablename__ = "naps"
+
+    person_id: Mapped[int] = _person()
+    on_date: Mapped[date]
+    zone: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime]
+    minutes: Mapped[int]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "started_at"),
+        CheckConstraint("minutes > 0", name="minutes"),
+        Index(None, "person_id", "on_date"),
     )
 
 

@@ -22,8 +22,23 @@ from pydantic import ValidationError
 from starlette.background import BackgroundTask
 
 from solemate import insights_service, safety_service
-from solemate.diary import QUESTION, QUESTIONS, DiaryAnswers, read_answers, starting_answers
-from solemate.journal import DiaryRecord, ImportRefused, JournalError, MassageSession, Rating
+from solemate.diary import (
+    QUESTION,
+    QUESTIONS,
+    DiaryAnswers,
+    is_zone_name,
+    read_answers,
+    read_nap,
+    starting_answers,
+)
+from solemate.journal import (
+    DiaryRecord,
+    ImportRefused,
+    JournalError,
+    MassageSession,
+    NapRecord,
+    Rating,
+)
 from solemate.plan import PlanOptions
 from solemate.render.insights_view import insights_json
 from solemate.safety import TONIGHT_PROMPT, SafetyChanges, Verdict
@@ -35,6 +50,8 @@ from solemate.web.models import (
     FinishIn,
     ImportOut,
     IsoDate,
+    NapIn,
+    NapOut,
     PlanQuery,
     Problem,
     ProgressIn,
@@ -403,6 +420,37 @@ def sleep_defaults(svc: Services, wake_date: dt.date) -> SleepDefaults:
 
 def _whole(text: str) -> int | None:
     return int(text) if text else None
+
+
+def nap_out(record: NapRecord) -> NapOut:
+    return NapOut(
+        id=record.id,
+        on_date=record.on_date,
+        zone=record.zone,
+        start=record.start,
+        end=record.end,
+        minutes=record.minutes,
+    )
+
+
+@router.get("/naps", response_model=list[NapOut], tags=["sleep"])
+def list_naps(svc: Svc, last: Last = None) -> list[NapOut]:
+    """Daytime naps, oldest first: kept apart from the nights and never in their figures."""
+    return [nap_out(r) for r in svc.journal.naps(last=last)]
+
+
+@router.post("/naps", response_model=NapOut, status_code=201, tags=["sleep"])
+def add_nap(body: NapIn, svc: Svc) -> NapOut:
+    """A daytime nap (in and out of bed on one day between 09:00 and 20:00)."""
+    today = svc.journal.today_in(body.zone) if is_zone_name(body.zone) else svc.today()
+    nap = read_nap(body.on_date, body.zone, body.start, body.end, today=today)
+    return nap_out(svc.journal.add_nap(nap))
+
+
+@router.delete("/naps/{nap_id}", status_code=204, tags=["sleep"])
+def delete_nap(nap_id: Annotated[int, PathParam(ge=1, le=2_147_483_647)], svc: Svc) -> Response:
+    svc.journal.delete_entry("nap", nap_id)
+    return Response(status_code=204)
 
 
 @router.get("/sleep", response_model=list[SleepOut], tags=["sleep"])

@@ -298,6 +298,26 @@ class RatingOut(BaseModel):
     rated_at: dt.datetime
 
 
+class NapIn(_In):
+    """A daytime nap: its day and zone, and the two times as the diary reads them (``14:20``)."""
+
+    on_date: IsoDate
+    zone: Annotated[
+        str, Field(min_length=1, max_length=64, description="IANA time zone, e.g. Europe/Berlin")
+    ]
+    start: WallTime
+    end: WallTime
+
+
+class NapOut(BaseModel):
+    id: int
+    on_date: dt.date
+    zone: str
+    start: dt.datetime
+    end: dt.datetime
+    minutes: int
+
+
 class SleepOut(BaseModel):
     id: int
     wake_date: dt.date
