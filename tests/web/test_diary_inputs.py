@@ -7,6 +7,7 @@ The answers are read by the diary itself (solemate.diary.answers), so the two sh
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -153,3 +154,39 @@ def test_the_terminal_and_the_web_accept_the_same_answers(
         assert logged.stderr.startswith(f"solemate: {FLAG[refused_field]}: "), (what, logged.stderr)
         assert words in logged.stderr, (what, logged.stderr)
         assert web_stored == cli_stored == []
+
+
+def test_the_first_morning_page_offers_no_answers(client: Client) -> None:
+    first = client.get("/morning?date=2024-11-02").text
+    for field in ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed"):
+        assert f'id="{field}" name="{field}" value=""' in first, field
+    for field in ("sol_min", "awakenings", "waso_min"):
+        assert f'name="{field}" min="0"' in first
+        assert re.search(rf'id="{field}" name="{field}"[^>]*value=""', first), field
+    assert 'placeholder="e.g. 23:05"' in first
+    assert " checked" not in first  # no quality chosen for the person
+    assert "Filled in from" not in first
+
+    earlier = client.post("/api/sleep", json=_json(BERLIN | {"wake_date": "2024-11-01"}))
+    assert earlier.status_code == 201, earlier.text
+    later = client.get("/morning?date=2024-11-02").text
+    assert 'id="into_bed" name="into_bed" value="23:05"' in later
+    assert "Filled in from the night to 2024-11-01" in later
+
+
+def test_a_repeated_hour_on_the_morning_form_is_asked_about(client: Client) -> None:
+    page = client.get("/morning?date=2023-11-05").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    form = {**NEW_YORK, "final_awakening": "01:45", "out_of_bed": "06:00"}
+    form |= {"csrf_token": token[1], "editing": "", "comments": ""}
+    asked = client.http.post("/morning", data=form)
+    assert asked.status_code == 422
+    assert 'id="err-final_awakening">2023-11-05 01:45 happened twice' in asked.text
+    assert client.get("/api/sleep").json() == []
+    saved = client.http.post(
+        "/morning", data={**form, "final_awakening": "01:45+1"}, follow_redirects=False
+    )
+    assert saved.status_code == 303
+    (night,) = client.get("/api/sleep").json()
+    assert night["final_awakening"] == "2023-11-05T01:45:00-05:00"

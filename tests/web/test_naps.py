@@ -4,6 +4,9 @@ the terminal and the API, on SQLite and PostgreSQL, and bad input refused naming
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -111,3 +114,30 @@ def test_a_bad_nap_is_refused_naming_what_is_wrong(
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stderr.startswith(f"solemate: {flag}: "), result.stderr
     assert client.get("/api/naps").json() == []
+
+
+def test_naps_travel_with_the_export(client: Client, cli: CliRunner, tmp_path: Path) -> None:
+    assert client.post("/api/naps", json=NAP).status_code == 201
+    data = client.export()
+    (nap,) = data["naps"]
+    assert (nap["start"], nap["end"], nap["minutes"]) == (
+        "2024-11-02T14:20:00+01:00",
+        "2024-11-02T15:30:00+01:00",
+        70,
+    )
+    exported = tmp_path / "export.json"
+    exported.write_text(json.dumps(data))
+    again = f"sqlite:///{tmp_path / 'again.sqlite3'}"
+    result = cli.invoke(app, ["import", str(exported), "--database", again])
+    assert result.exit_code == 0, result.stderr
+    assert "1 nap" in result.stdout
+    moved = cli.invoke(app, ["export", "--database", again])
+    assert json.loads(moved.stdout)["naps"] == data["naps"]
+
+    broken = {**data, "naps": [{**nap, "end": nap["start"]}]}
+    exported.write_text(json.dumps(broken))
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    refused = cli.invoke(app, ["import", str(exported), "--database", fresh])
+    assert refused.exit_code == 1
+    assert "naps" in refused.stderr
+    assert "end: is not after start" in refused.stderr

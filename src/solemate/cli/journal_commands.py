@@ -489,6 +489,7 @@ _UNITS = {
     "device_nights": ("device night", "device nights"),
     "control_activities": ("control activity", "control activities"),
     "notes": ("note", "notes"),
+    "naps": ("nap", "naps"),
 }
 
 

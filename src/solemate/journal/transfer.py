@@ -37,7 +37,14 @@ from pydantic import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from solemate.diary import DiaryAnswers, DiaryEntry, DiaryError, load_zone, validate_diary
+from solemate.diary import (
+    DiaryAnswers,
+    DiaryEntry,
+    DiaryError,
+    is_zone_name,
+    load_zone,
+    validate_diary,
+)
 from solemate.journal.records import (
     DeviceNightLike,
     ImportProblem,
@@ -54,6 +61,7 @@ from solemate.journal.schema import (
     DeviceNightRow,
     DiaryRow,
     Keyed,
+    NapRow,
     NoteRow,
     PersonRow,
     RatingRow,
@@ -185,6 +193,16 @@ class ControlActivityOut(_Row):
     created_at: AwareDatetime
 
 
+class NapOut(_Row):
+    person: Uid
+    on_date: date
+    zone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    start: AwareDatetime
+    end: AwareDatetime
+    minutes: Annotated[int, Field(ge=1, le=24 * 60)]
+    created_at: AwareDatetime
+
+
 class NoteOut(_Row):
     person: Uid
     session: Uid | None
@@ -202,6 +220,7 @@ SECTIONS: tuple[str, ...] = (
     "device_nights",
     "control_activities",
     "notes",
+    "naps",
 )
 
 
@@ -390,6 +409,19 @@ def _control_out(row: ControlActivityRow, uids: _Uids) -> ControlActivityOut:
     )
 
 
+def _nap_out(row: NapRow, uids: _Uids) -> NapOut:
+    return NapOut(
+        id=row.uid,
+        person=uids.person[row.person_id],
+        on_date=row.on_date,
+        zone=row.zone,
+        start=as_recorded(row.started_at, None, row.zone),
+        end=as_recorded(row.ended_at, None, row.zone),
+        minutes=row.minutes,
+        created_at=row.created_at,
+    )
+
+
 def _note_out(row: NoteRow, uids: _Uids) -> NoteOut:
     return NoteOut(
         id=row.uid,
@@ -416,6 +448,7 @@ _SECTION_SPECS: dict[str, _Section] = {
     "device_nights": _Section(DeviceNightRow, DeviceNightOut, _device_night_out),
     "control_activities": _Section(ControlActivityRow, ControlActivityOut, _control_out),
     "notes": _Section(NoteRow, NoteOut, _note_out),
+    "naps": _Section(NapRow, NapOut, _nap_out),
 }
 
 
@@ -764,6 +797,23 @@ def _build_note(state: _Import, row: NoteOut) -> NoteRow:
     )
 
 
+def _build_nap(state: _Import, row: NapOut) -> NapRow:
+    if not is_zone_name(row.zone):
+        raise _Refused(f"zone: unknown time zone {row.zone!r}")
+    if row.end <= row.start:
+        raise _Refused("end: is not after start")
+    return NapRow(
+        uid=row.id,
+        person_id=state.person(row.person),
+        on_date=row.on_date,
+        zone=row.zone,
+        started_at=row.start,
+        ended_at=row.end,
+        minutes=row.minutes,
+        created_at=row.created_at,
+    )
+
+
 _BUILDERS: dict[str, Callable[[_Import, Any], Keyed]] = {
     "people": _build_person,
     "safety_screens": _build_screen,
@@ -773,6 +823,7 @@ _BUILDERS: dict[str, Callable[[_Import, Any], Keyed]] = {
     "device_nights": _build_device_night,
     "control_activities": _build_control,
     "notes": _build_note,
+    "naps": _build_nap,
 }
 
 
