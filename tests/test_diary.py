@@ -11,7 +11,8 @@ import pytest
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
-import solemate.diary
+import solemate.diary.answers
+import solemate.diary.entry
 from solemate.diary import (
     QUALITY_LABELS,
     DiaryAnswers,
@@ -43,9 +44,12 @@ def answers(**changes: object) -> DiaryAnswers:
 
 
 def test_docstring_examples_hold() -> None:
-    result = doctest.testmod(solemate.diary, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(solemate.diary.entry, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 8
     assert result.failed == 0
+    answers_result = doctest.testmod(solemate.diary.answers, optionflags=doctest.ELLIPSIS)
+    assert answers_result.attempted >= 4
+    assert answers_result.failed == 0
 
 
 def test_a_plain_night() -> None:

@@ -236,7 +236,7 @@ def test_processes_opening_a_new_journal_at_once_migrate_it_once(
 
 def test_head_names_the_newest_revision_file() -> None:
     assert migrations.head_revision() == migrations.HEAD
-    assert migrations.known_revisions() == {"0001", "0002", "0003", "0004", "0005", "0006"}
+    assert migrations.known_revisions() == {"0001", "0002", "0003", "0004", "0005", "0006", "0007"}
 
 
 def test_ids_of_deleted_rows_stay_unused_after_the_upgrade(
@@ -261,5 +261,5 @@ def test_ids_of_deleted_rows_stay_unused_after_the_upgrade(
             tables: dict[str, str] = {row[0]: row[1] for row in rows}
         engine.dispose()
         keyed = [t.name for t in Base.metadata.sorted_tables if "uid" in t.c]
-        assert len(keyed) == 10
+        assert len(keyed) == 11
         assert all("AUTOINCREMENT" in tables[name] for name in keyed)

@@ -40,6 +40,7 @@ def test_export_is_plain_json_and_versioned(journal: Journal) -> None:
         "device_nights": 3,
         "control_activities": 1,
         "notes": 2,
+        "naps": 0,
     }
     spring = next(d for d in export["diary"] if d["wake_date"] == "2024-03-31")
     assert spring["into_bed"] == "2024-03-30T23:05:00+01:00"  # local time, as written

@@ -153,7 +153,9 @@ def test_progress_past_the_end_names_the_segment(client: Client) -> None:
 def test_sleep_diary_round_trip_and_validation_next_to_the_field(client: Client) -> None:
     defaults = client.get("/api/sleep/defaults", params={"wake_date": "2024-11-02"}).json()
     assert defaults["from_date"] is None
-    assert defaults["into_bed"] == "23:00"
+    # The first morning offers no answers, only hints: one tap must not store an invented night.
+    assert [defaults[f] for f in ("into_bed", "sol_min", "out_of_bed", "quality")] == [None] * 4
+    assert defaults["hints"]["into_bed"] == "e.g. 23:05"
     created = client.post("/api/sleep", json=DIARY)
     assert created.status_code == 201, created.text
     night = created.json()

@@ -26,7 +26,7 @@ def test_morning_form_shows_each_problem_next_to_its_field(client: Client) -> No
     html = bad.text
     assert 'id="sol_min" name="sol_min"' in html
     assert 'aria-invalid="true" aria-describedby="err-sol_min"' in html
-    assert '<p class="error" id="err-sol_min">give a whole number</p>' in html
+    assert '<p class="error" id="err-sol_min">give minutes as a whole number, got' in html
     assert 'id="err-quality"' in html
     assert 'value="lots"' in html  # what was typed is kept
     impossible = client.http.post("/morning", data={**form, "waso_min": "600"})

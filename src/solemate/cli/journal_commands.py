@@ -12,9 +12,8 @@ import contextlib
 import datetime as dt
 import json
 import os
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -25,130 +24,46 @@ from solemate.cli.common import DATABASE, fail, open_for_reading, open_journal, 
 from solemate.cli.journal_table import Format, build_view, print_tables, short_time
 from solemate.cli.journal_views import diary_row, export_csv_zip, hours, union_csv
 from solemate.cli.outputs import check_outputs
-from solemate.diary import DiaryAnswers, DiaryError, load_zone
+from solemate.diary import (
+    QUESTION,
+    QUESTIONS,
+    DiaryError,
+    Question,
+    load_zone,
+    parse_answer,
+    parse_wake_date,
+    read_answers,
+    read_nap,
+    starting_answers,
+)
 from solemate.text import for_terminal
 
 if TYPE_CHECKING:
     from solemate.journal import DiaryRecord, Journal, Rating
 
-# --- the diary's questions ----------------------------------------------------------------------
+# --- the diary's questions (the core's; only their options are the terminal's) ------------------
 
-
-@dataclass(frozen=True)
-class Item:
-    """One Consensus Sleep Diary question: its DiaryAnswers field, option and wording."""
-
-    field: str
-    flag: str
-    question: str
-    kind: str  # "time" or "minutes" or "count" or "quality"
-
-
-ITEMS: tuple[Item, ...] = (
-    Item("into_bed", "--into-bed", "1. What time did you get into bed?", "time"),
-    Item("tried_to_sleep", "--tried-to-sleep", "2. What time did you try to go to sleep?", "time"),
-    Item("sol_min", "--sol", "3. How long did it take you to fall asleep (minutes)?", "minutes"),
-    Item(
-        "awakenings",
-        "--awakenings",
-        "4. How many times did you wake up, not counting your final awakening?",
-        "count",
-    ),
-    Item(
-        "waso_min",
-        "--waso",
-        "5. In total, how long did these awakenings last (minutes)?",
-        "minutes",
-    ),
-    Item("final_awakening", "--final-awakening", "6. What time was your final awakening?", "time"),
-    Item("out_of_bed", "--out-of-bed", "7. What time did you get out of bed for the day?", "time"),
-    Item(
-        "quality",
-        "--quality",
-        "8. How would you rate the quality of your sleep? "
-        "(1 very poor, 2 poor, 3 fair, 4 good, 5 very good)",
-        "quality",
-    ),
-)
-ITEM = {item.field: item for item in ITEMS}
 FLAG_OF = {
-    **{item.field: item.flag for item in ITEMS},
+    "into_bed": "--into-bed",
+    "tried_to_sleep": "--tried-to-sleep",
+    "sol_min": "--sol",
+    "awakenings": "--awakenings",
+    "waso_min": "--waso",
+    "final_awakening": "--final-awakening",
+    "out_of_bed": "--out-of-bed",
+    "quality": "--quality",
     "wake_date": "--date",
     "zone": "--zone",
     "comments": "--comments",
 }
 
-#: Answers to start from on the very first morning (later mornings start from the last night).
-FIRST_DEFAULTS: dict[str, str] = {
-    "into_bed": "23:00",
-    "tried_to_sleep": "23:15",
-    "sol_min": "15",
-    "awakenings": "1",
-    "waso_min": "10",
-    "final_awakening": "06:45",
-    "out_of_bed": "07:00",
-    "quality": "3",
-}
 
-_TIME = re.compile(r"^(\d{1,2})[:.h]?(\d{2})$")
-
-
-def parse_time(raw: str) -> dt.time | dt.datetime:
-    """A clock time ("23:05", "7:20", "0705") or an explicit local "YYYY-MM-DD HH:MM".
-
-    >>> parse_time("7:20"), parse_time("2024-03-30 23:05")
-    (datetime.time(7, 20), datetime.datetime(2024, 3, 30, 23, 5))
-    """
-    text = raw.strip()
-    match = _TIME.match(text)
-    if match:
-        hour, minute = int(match[1]), int(match[2])
-        if hour < 24 and minute < 60:
-            return dt.time(hour, minute)
-    else:
-        with contextlib.suppress(ValueError):
-            value = dt.datetime.fromisoformat(text)
-            if value.tzinfo is None and 1900 <= value.year <= 2200:
-                return value.replace(second=0, microsecond=0)
-    raise ValueError(f"give a time like 23:05 (or 2024-03-30 23:05), got {raw!r}")
-
-
-def parse_whole(raw: str, what: str) -> int:
-    text = raw.strip()
-    if not text.isdigit() or len(text) > 6:
-        raise ValueError(f"give {what} as a whole number, got {raw!r}")
-    return int(text)
+NAP_FLAG = {"start": "--start", "end": "--end", "on_date": "--date", "zone": "--zone"}
 
 
 def parse_date(raw: str, today: dt.date) -> dt.date:
-    """A date as YYYY-MM-DD, or "today" / "yesterday"."""
-    text = raw.strip().lower()
-    if text == "today":
-        return today
-    if text == "yesterday":
-        return today - dt.timedelta(days=1)
-    try:
-        value = dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(
-            f"give a date like 2024-03-31 (or today, yesterday), got {raw!r}"
-        ) from None
-    if not 1900 <= value.year <= 2200:
-        raise ValueError(f"{raw!r} is not a plausible date")
-    return value
-
-
-def parse_item(item: Item, raw: str) -> object:
-    if item.kind == "time":
-        return parse_time(raw)
-    what = {"minutes": "minutes", "count": "the number", "quality": "the quality (1–5)"}[item.kind]
-    return parse_whole(raw, what)
-
-
-def show_item(value: object) -> str:
-    if isinstance(value, dt.datetime | dt.time):
-        return f"{value:%H:%M}"
-    return str(value)
+    """A date as YYYY-MM-DD, or "today" / "yesterday" (the diary's own reading)."""
+    return parse_wake_date(raw, today)
 
 
 def local_zone() -> str:
@@ -165,7 +80,8 @@ def local_zone() -> str:
 
 
 def diary_message(error: DiaryError) -> str:
-    return f"{FLAG_OF.get(error.field, error.field)}: {error.message}"
+    hint = " with 'solemate log nap'" if "daytime nap, not a night" in error.message else ""
+    return f"{FLAG_OF.get(error.field, error.field)}: {error.message}{hint}"
 
 
 def derived_line(record: DiaryRecord) -> str:
@@ -201,17 +117,18 @@ QUALITY = typer.Option(None, "--quality", help="8. Sleep quality, 1 very poor �
 COMMENTS = typer.Option(None, "--comments", "--note", help="9. Comments.")
 
 
-def _flagged(**raw: str | None) -> dict[str, object]:
-    """The diary answers given as options, parsed; a malformed one is a usage error."""
-    parsed: dict[str, object] = {}
+def _flagged(**raw: str | None) -> dict[str, str]:
+    """The diary answers given as options, checked; a malformed one is a usage error."""
+    given: dict[str, str] = {}
     for field, value in raw.items():
         if value is None:
             continue
         try:
-            parsed[field] = parse_item(ITEM[field], value)
-        except ValueError as exc:
-            usage_error(f"{ITEM[field].flag}: {exc}")
-    return parsed
+            parse_answer(field, value)
+        except DiaryError as exc:
+            usage_error(f"{FLAG_OF[field]}: {exc.message}")
+        given[field] = value
+    return given
 
 
 def _wake_date(raw: str | None, today: dt.date) -> dt.date | None:
@@ -233,13 +150,19 @@ def _zone(raw: str | None) -> str | None:
     return raw
 
 
-def _ask(item: Item, default: str) -> object:
+def _ask(question: Question, default: str) -> str:
+    """One answer typed at the prompt, re-asked until it reads; no default on a first morning."""
     while True:
-        raw = typer.prompt(item.question, default=default)
+        if default:
+            raw = typer.prompt(question.question, default=default)
+        else:
+            raw = typer.prompt(f"{question.question} ({question.hint})")
         try:
-            return parse_item(item, raw)
-        except ValueError as exc:
-            typer.echo(f"   {exc}")
+            parse_answer(question.field, raw)
+        except DiaryError as exc:
+            typer.echo(f"   {exc.message}")
+        else:
+            return str(raw)
 
 
 def _journal_error(exc: Exception) -> NoReturn:
@@ -253,54 +176,51 @@ def log_sleep(
     journal: Journal,
     wake_date: dt.date,
     zone: str | None,
-    given: dict[str, object],
+    given: dict[str, str],
     comments: str | None,
 ) -> DiaryRecord:
-    """Ask what was not given (defaults: the last night before), then store; re-ask a refused answer."""
+    """Ask what was not given (starting from the last night before, or from nothing on the first
+    morning), then store; re-ask a refused answer."""
     from solemate.journal import JournalError
 
     earlier = [r for r in journal.diary(last=14) if r.entry.wake_date < wake_date]
     last = earlier[-1].entry if earlier else None
-    defaults = (
-        {item.field: show_item(getattr(last, item.field)) for item in ITEMS}
-        if last
-        else dict(FIRST_DEFAULTS)
-    )
+    defaults = starting_answers(last)
     zone = zone or (last.zone if last else local_zone())
-    values = dict(given)
+    texts = dict(given)
     asked: set[str] = set()
-    interactive = any(item.field not in values for item in ITEMS)
+    interactive = any(q.field not in texts for q in QUESTIONS)
     if interactive:
         typer.echo(f"Sleep diary for the night before {wake_date:%A %Y-%m-%d} ({zone}).")
-        typer.echo(
-            "Enter accepts the answer in brackets" + (f" (from {last.wake_date})." if last else ".")
-        )
-    for item in ITEMS:
-        if item.field not in values:
-            values[item.field] = _ask(item, defaults[item.field])
-            asked.add(item.field)
+        if last:
+            typer.echo(f"Enter accepts the answer in brackets (from {last.wake_date}).")
+    for q in QUESTIONS:
+        if q.field not in texts:
+            texts[q.field] = _ask(q, defaults[q.field])
+            asked.add(q.field)
     if comments is None and interactive:
         comments = typer.prompt("9. Comments (Enter for none)", default="", show_default=False)
         asked.add("comments")
     while True:
-        answers = DiaryAnswers(
-            wake_date=wake_date,
-            zone=zone,
-            comments=comments or "",
-            **values,  # type: ignore[arg-type]
-        )
         try:
+            answers = read_answers(texts, wake_date=wake_date, zone=zone, comments=comments or "")
             return journal.add_diary(answers)
         except DiaryError as exc:
-            if exc.field not in asked:
+            if exc.field not in asked and not _fold_question(exc, interactive):
                 fail(diary_message(exc))
             typer.echo(f"   {exc.message}")
             if exc.field == "comments":
                 comments = typer.prompt("9. Comments", default="", show_default=False)
             else:
-                values[exc.field] = _ask(ITEM[exc.field], show_item(values[exc.field]))
+                texts[exc.field] = _ask(QUESTION[exc.field], "")
+                asked.add(exc.field)
         except JournalError as exc:
             _journal_error(exc)
+
+
+def _fold_question(error: DiaryError, interactive: bool) -> bool:
+    """A time in a repeated hour given as an option is asked about when there is someone to ask."""
+    return interactive and "happened twice" in error.message and error.field in QUESTION
 
 
 class Moment(StrEnum):
@@ -569,6 +489,7 @@ _UNITS = {
     "device_nights": ("device night", "device nights"),
     "control_activities": ("control activity", "control activities"),
     "notes": ("note", "notes"),
+    "naps": ("nap", "naps"),
 }
 
 
@@ -631,6 +552,37 @@ def register(app: typer.Typer) -> None:
                 )
         typer.echo(f"Saved the diary for {record.entry.wake_date} ({record.entry.quality_label}).")
         typer.echo(derived_line(record))
+
+    @log.command("nap")
+    def log_nap_command(
+        start: str = typer.Option(..., "--start", help="When you lay down, e.g. 14:20."),
+        end: str = typer.Option(..., "--end", help="When you got up, e.g. 15:30."),
+        date: str | None = typer.Option(
+            None, "--date", help="The nap's day, YYYY-MM-DD, today or yesterday (default: today)."
+        ),
+        zone: str | None = ZONE,
+        database: str | None = DATABASE,
+    ) -> None:
+        """A daytime nap, kept apart from your nights: never in a night's figures or the experiment."""
+        from solemate.journal import JournalError
+
+        on_date = _wake_date(date, dt.date.today())
+        checked_zone = _zone(zone)
+        with open_journal(database) as journal:
+            last = journal.diary(last=1)
+            nap_zone = checked_zone or (last[0].entry.zone if last else local_zone())
+            today = journal.today_in(nap_zone)
+            try:
+                nap = read_nap(on_date or today, nap_zone, start, end, today=today)
+                record = journal.add_nap(nap)
+            except DiaryError as exc:
+                fail(f"{NAP_FLAG.get(exc.field, exc.field)}: {exc.message}")
+            except JournalError as exc:
+                fail(f"{NAP_FLAG.get(exc.field or '', '--start')}: {exc.message}")
+        typer.echo(
+            f"Saved a nap on {record.on_date}, {record.start:%H:%M}–{record.end:%H:%M} "
+            f"({record.minutes} min), apart from your nights."
+        )
 
     @log.command("note")
     def log_note_command(
@@ -758,13 +710,8 @@ def register(app: typer.Typer) -> None:
             quality=quality,
         )
         moved_to = _wake_date(date, today)
-        if moved_to is not None:
-            changes["wake_date"] = moved_to
-        if zone is not None:
-            changes["zone"] = _zone(zone)
-        if comments is not None:
-            changes["comments"] = comments
-        if not changes:
+        new_zone = _zone(zone)
+        if not changes and moved_to is None and new_zone is None and comments is None:
             usage_error(
                 "nothing to change: give the answers to change, e.g. --sol 20 or --quality 4 "
                 "(see 'solemate edit diary --help')"
@@ -773,17 +720,26 @@ def register(app: typer.Typer) -> None:
             record = journal.diary_entry(key)
             if record is None:
                 fail(f"no diary entry for {key} (see 'solemate journal')")
-            answers = record.entry.answers()
+            base = record.entry.answers()
             if moved_to is not None and moved_to != key:
                 # Times written with their old dates would not fit the new night: keep the clock.
-                answers = replace(
-                    answers,
+                base = replace(
+                    base,
                     **{
-                        f: getattr(answers, f).time()
+                        f: getattr(base, f).time()
                         for f in ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed")
                     },
                 )
-            answers = replace(answers, **changes)  # type: ignore[arg-type]
+            try:
+                answers = read_answers(
+                    changes,
+                    wake_date=moved_to or base.wake_date,
+                    zone=new_zone or base.zone,
+                    comments=base.comments if comments is None else comments,
+                    base=base,
+                )
+            except DiaryError as exc:
+                fail(diary_message(exc))
             try:
                 updated = journal.edit_diary(key, answers)
             except DiaryError as exc:

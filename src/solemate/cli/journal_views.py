@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:  # the journal (SQLAlchemy) is imported only by the commands that open one
     from solemate.journal import DeviceNightRecord, DiaryRecord, MassageSession, Note, Rating
@@ -133,14 +132,14 @@ def _number(value: float | None) -> float | int | None:
 
 
 def device_row(night: DeviceNightRecord) -> Row:
-    zone = ZoneInfo(night.zone) if night.zone else None  # None: this machine's local time
+    # Shown on the clock the night was recorded by (the record carries it), never this machine's.
     return {
         "id": night.id,
         "wake_date": night.wake_date.isoformat(),
         "source": night.source,
         "device": night.device,
-        "bed_start": night.bed_start.astimezone(zone).isoformat(timespec="minutes"),
-        "bed_end": night.bed_end.astimezone(zone).isoformat(timespec="minutes"),
+        "bed_start": night.bed_start.isoformat(timespec="minutes"),
+        "bed_end": night.bed_end.isoformat(timespec="minutes"),
         "zone": night.zone,
         "tib_min": _number(night.tib_min),
         "tst_min": _number(night.tst_min),

@@ -37,6 +37,7 @@ from solemate.journal.records import (
     Rating,
     SessionStatus,
     StoredExperiment,
+    as_recorded,
 )
 
 __all__ = [
@@ -338,7 +339,8 @@ class ReadOnlyJournal:
         where, values = self._of_person(person, since)
         rows = self._last(
             "SELECT id, uid, person_id, source, device, wake_date, bed_start, bed_end, zone,"
-            " tib_min, tst_min, sol_min, se_pct, is_nap, imported_at FROM device_nights" + where,
+            " tib_min, tst_min, sol_min, se_pct, is_nap, imported_at,"
+            " bed_start_offset_min, bed_end_offset_min FROM device_nights" + where,
             values,
             ("wake_date", "bed_start"),
             last,
@@ -352,8 +354,8 @@ class ReadOnlyJournal:
                 source=r[3],
                 device=r[4],
                 wake_date=self._day(r[5]),
-                bed_start=t(r[6]),
-                bed_end=t(r[7]),
+                bed_start=as_recorded(t(r[6]), r[15], r[8]),
+                bed_end=as_recorded(t(r[7]), r[16], r[8]),
                 zone=r[8],
                 tib_min=r[9],
                 tst_min=r[10],

@@ -7,7 +7,7 @@ accident or keep a connection alive by holding one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from solemate.diary import DiaryEntry
@@ -28,13 +28,16 @@ __all__ = [
     "JournalError",
     "MassageSession",
     "Moment",
+    "NapRecord",
     "Note",
     "Person",
     "Rating",
     "SafetyScreen",
     "SessionStatus",
     "StoredExperiment",
+    "as_recorded",
     "ended_status",
+    "offset_minutes",
 ]
 
 SessionStatus = Literal["planned", "in_progress", "completed", "skipped", "interrupted"]
@@ -236,6 +239,21 @@ class DeviceNightRecord:
 
 
 @dataclass(frozen=True)
+class NapRecord:
+    """A stored nap: its day, zone, start and end (aware, in that zone) and real minutes."""
+
+    id: int
+    uid: str
+    person: str
+    on_date: date
+    zone: str
+    start: datetime
+    end: datetime
+    minutes: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class ControlActivity:
     id: int
     uid: str
@@ -282,3 +300,27 @@ class StoredExperiment:
     def running_on(self, evening: date) -> bool:
         """Not stopped, and ``evening`` is not after its last night."""
         return self.stopped_at is None and evening <= self.last_evening
+
+
+def offset_minutes(value: datetime) -> int | None:
+    """The UTC offset ``value`` was written with, in whole minutes (None for a naive value)."""
+    offset = value.utcoffset()
+    return None if offset is None else int(offset.total_seconds() // 60)
+
+
+def as_recorded(instant: datetime, offset_min: int | None, zone: str | None) -> datetime:
+    """``instant`` on the clock it was recorded on, whatever this machine's zone is.
+
+    The recorded UTC offset when the file gave one, else the offset the recorded zone had at
+    that instant, else UTC (a night imported before offsets were kept, with no zone).
+    """
+    if offset_min is not None:
+        return instant.astimezone(timezone(timedelta(minutes=offset_min)))
+    if zone:
+        from zoneinfo import ZoneInfo
+
+        local = instant.astimezone(ZoneInfo(zone))
+        offset = local.utcoffset()
+        assert offset is not None
+        return local.replace(tzinfo=timezone(offset))
+    return instant.astimezone(UTC)

@@ -41,6 +41,7 @@ __all__ = [
     "DeviceNightRow",
     "DiaryRow",
     "Keyed",
+    "NapRow",
     "NoteRow",
     "PersonRow",
     "RatingRow",
@@ -238,6 +239,10 @@ class DeviceNightRow(Keyed):
     bed_start: Mapped[datetime]
     bed_end: Mapped[datetime]
     zone: Mapped[str | None] = mapped_column(String(64))
+    #: The UTC offsets the file wrote the two times with (minutes east), so a night is shown on
+    #: the clock it was slept by; None for nights imported before they were kept.
+    bed_start_offset_min: Mapped[int | None] = mapped_column(Integer)
+    bed_end_offset_min: Mapped[int | None] = mapped_column(Integer)
     tib_min: Mapped[float] = mapped_column(Float)
     tst_min: Mapped[float | None] = mapped_column(Float)
     sol_min: Mapped[float | None] = mapped_column(Float)
@@ -248,6 +253,26 @@ class DeviceNightRow(Keyed):
     __table_args__ = (
         UniqueConstraint("person_id", "source", "device", "bed_start"),
         Index(None, "person_id", "wake_date"),
+    )
+
+
+class NapRow(Keyed):
+    """A daytime nap the person wrote down: kept apart from the diary's nights and their figures."""
+
+    __tablename__ = "naps"
+
+    person_id: Mapped[int] = _person()
+    on_date: Mapped[date]
+    zone: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime]
+    minutes: Mapped[int]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "started_at"),
+        CheckConstraint("minutes > 0", name="minutes"),
+        Index(None, "person_id", "on_date"),
     )
 
 

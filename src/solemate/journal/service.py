@@ -26,7 +26,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from solemate.diary import DiaryAnswers, DiaryEntry, DiaryError, load_zone, validate_diary
+from solemate.diary import DiaryAnswers, DiaryEntry, DiaryError, Nap, load_zone, validate_diary
 from solemate.journal import migrations, storage
 from solemate.journal.engine import WRITE, make_engine, resolve_url
 from solemate.journal.liveness import Liveness, current_owner, is_stale, owner_liveness
@@ -42,13 +42,16 @@ from solemate.journal.records import (
     JournalError,
     MassageSession,
     Moment,
+    NapRecord,
     Note,
     Person,
     Rating,
     SafetyScreen,
     SessionStatus,
     StoredExperiment,
+    as_recorded,
     ended_status,
+    offset_minutes,
 )
 from solemate.journal.schema import (
     Base,
@@ -56,6 +59,7 @@ from solemate.journal.schema import (
     DeviceNightRow,
     DiaryRow,
     Keyed,
+    NapRow,
     NoteRow,
     PersonRow,
     RatingRow,
@@ -85,6 +89,7 @@ EntryKind = Literal[
     "device_night",
     "control_activity",
     "note",
+    "nap",
 ]
 
 _TABLES: dict[str, type[Keyed]] = {
@@ -96,6 +101,7 @@ _TABLES: dict[str, type[Keyed]] = {
     "device_night": DeviceNightRow,
     "control_activity": ControlActivityRow,
     "note": NoteRow,
+    "nap": NapRow,
 }
 
 # Any constant will do: it only has to differ from other applications sharing the server.
@@ -605,6 +611,64 @@ class Journal:
             rows = self._last(s, query, DiaryRow.wake_date, last)
             names = self._names(s)
             return [self._diary(names, row) for row in rows]
+
+    # --- naps ------------------------------------------------------------------------------
+
+    def today_in(self, zone: str) -> date:
+        """The date now where ``zone`` is (a nap or night after it is in the future)."""
+        return self._today_in(zone)
+
+    def add_nap(self, nap: Nap, *, person: str | None = None) -> NapRecord:
+        """Keep a checked nap (see :func:`solemate.diary.validate_nap`), apart from the nights.
+
+        Raises :class:`JournalError` (field ``start``) when a nap already starts then.
+        """
+        with self._writer.begin() as s:
+            pid = self._person_id(s, person)
+            taken = s.scalars(
+                select(NapRow.id).where(NapRow.person_id == pid, NapRow.started_at == nap.start)
+            ).first()
+            if taken is not None:
+                message = f"a nap already starts at {nap.start:%Y-%m-%d %H:%M}"
+                raise JournalError(message, field="start")
+            row = self._add(
+                s,
+                NapRow(
+                    uid=new_uid(),
+                    person_id=pid,
+                    on_date=nap.on_date,
+                    zone=nap.zone,
+                    started_at=nap.start,
+                    ended_at=nap.end,
+                    minutes=nap.minutes,
+                    created_at=self._now(),
+                ),
+            )
+            return self._nap(self._names(s), row)
+
+    def naps(self, *, last: int | None = None, person: str | None = None) -> list[NapRecord]:
+        """Naps by start, oldest first; ``last`` keeps only the most recent ones."""
+        with self._reader() as s:
+            pid = self._existing_person_id(s, person)
+            query = select(NapRow).where(NapRow.person_id == pid)
+            rows = self._last(s, query, NapRow.started_at, last)
+            names = self._names(s)
+            return [self._nap(names, row) for row in rows]
+
+    @staticmethod
+    def _nap(names: Mapping[int, str], row: NapRow) -> NapRecord:
+        zone = ZoneInfo(row.zone)
+        return NapRecord(
+            id=row.id,
+            uid=row.uid,
+            person=names[row.person_id],
+            on_date=row.on_date,
+            zone=row.zone,
+            start=row.started_at.astimezone(zone),
+            end=row.ended_at.astimezone(zone),
+            minutes=row.minutes,
+            created_at=row.created_at,
+        )
 
     # --- wearables --------------------------------------------------------------------------
 
@@ -1116,8 +1180,8 @@ class Journal:
             source=row.source,
             device=row.device,
             wake_date=row.wake_date,
-            bed_start=row.bed_start,
-            bed_end=row.bed_end,
+            bed_start=as_recorded(row.bed_start, row.bed_start_offset_min, row.zone),
+            bed_end=as_recorded(row.bed_end, row.bed_end_offset_min, row.zone),
             zone=row.zone,
             tib_min=row.tib_min,
             tst_min=row.tst_min,
@@ -1290,6 +1354,8 @@ def _device_values(night: DeviceNightLike) -> dict[str, Any]:
         "wake_date": night.wake_date,
         "bed_start": _utc(night.bed_start),
         "bed_end": _utc(night.bed_end),
+        "bed_start_offset_min": offset_minutes(night.bed_start),
+        "bed_end_offset_min": offset_minutes(night.bed_end),
         "zone": night.zone,
         "tib_min": night.tib_min,
         "tst_min": night.tst_min,

@@ -37,7 +37,14 @@ from pydantic import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from solemate.diary import DiaryAnswers, DiaryEntry, DiaryError, load_zone, validate_diary
+from solemate.diary import (
+    DiaryAnswers,
+    DiaryEntry,
+    DiaryError,
+    is_zone_name,
+    load_zone,
+    validate_diary,
+)
 from solemate.journal.records import (
     DeviceNightLike,
     ImportProblem,
@@ -46,12 +53,15 @@ from solemate.journal.records import (
     JournalError,
     Moment,
     SessionStatus,
+    as_recorded,
+    offset_minutes,
 )
 from solemate.journal.schema import (
     ControlActivityRow,
     DeviceNightRow,
     DiaryRow,
     Keyed,
+    NapRow,
     NoteRow,
     PersonRow,
     RatingRow,
@@ -185,6 +195,16 @@ class ControlActivityOut(_Row):
     created_at: AwareDatetime
 
 
+class NapOut(_Row):
+    person: Uid
+    on_date: date
+    zone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    start: AwareDatetime
+    end: AwareDatetime
+    minutes: Annotated[int, Field(ge=1, le=24 * 60)]
+    created_at: AwareDatetime
+
+
 class NoteOut(_Row):
     person: Uid
     session: Uid | None
@@ -202,6 +222,7 @@ SECTIONS: tuple[str, ...] = (
     "device_nights",
     "control_activities",
     "notes",
+    "naps",
 )
 
 
@@ -368,8 +389,8 @@ def _device_night_out(row: DeviceNightRow, uids: _Uids) -> DeviceNightOut:
         source=row.source,
         device=row.device,
         wake_date=row.wake_date,
-        bed_start=row.bed_start,
-        bed_end=row.bed_end,
+        bed_start=as_recorded(row.bed_start, row.bed_start_offset_min, row.zone),
+        bed_end=as_recorded(row.bed_end, row.bed_end_offset_min, row.zone),
         zone=row.zone,
         tib_min=row.tib_min,
         tst_min=row.tst_min,
@@ -386,6 +407,19 @@ def _control_out(row: ControlActivityRow, uids: _Uids) -> ControlActivityOut:
         person=uids.person[row.person_id],
         on_date=row.on_date,
         activity=row.activity,
+        minutes=row.minutes,
+        created_at=row.created_at,
+    )
+
+
+def _nap_out(row: NapRow, uids: _Uids) -> NapOut:
+    return NapOut(
+        id=row.uid,
+        person=uids.person[row.person_id],
+        on_date=row.on_date,
+        zone=row.zone,
+        start=as_recorded(row.started_at, None, row.zone),
+        end=as_recorded(row.ended_at, None, row.zone),
         minutes=row.minutes,
         created_at=row.created_at,
     )
@@ -417,6 +451,7 @@ _SECTION_SPECS: dict[str, _Section] = {
     "device_nights": _Section(DeviceNightRow, DeviceNightOut, _device_night_out),
     "control_activities": _Section(ControlActivityRow, ControlActivityOut, _control_out),
     "notes": _Section(NoteRow, NoteOut, _note_out),
+    "naps": _Section(NapRow, NapOut, _nap_out),
 }
 
 
@@ -733,6 +768,8 @@ def _build_device_night(state: _Import, row: DeviceNightOut) -> DeviceNightRow:
         wake_date=row.wake_date,
         bed_start=row.bed_start,
         bed_end=row.bed_end,
+        bed_start_offset_min=offset_minutes(row.bed_start),
+        bed_end_offset_min=offset_minutes(row.bed_end),
         zone=row.zone,
         tib_min=row.tib_min,
         tst_min=row.tst_min,
@@ -764,6 +801,23 @@ def _build_note(state: _Import, row: NoteOut) -> NoteRow:
     )
 
 
+def _build_nap(state: _Import, row: NapOut) -> NapRow:
+    if not is_zone_name(row.zone):
+        raise _Refused(f"zone: unknown time zone {row.zone!r}")
+    if row.end <= row.start:
+        raise _Refused("end: is not after start")
+    return NapRow(
+        uid=row.id,
+        person_id=state.person(row.person),
+        on_date=row.on_date,
+        zone=row.zone,
+        started_at=row.start,
+        ended_at=row.end,
+        minutes=row.minutes,
+        created_at=row.created_at,
+    )
+
+
 _BUILDERS: dict[str, Callable[[_Import, Any], Keyed]] = {
     "people": _build_person,
     "safety_screens": _build_screen,
@@ -773,6 +827,7 @@ _BUILDERS: dict[str, Callable[[_Import, Any], Keyed]] = {
     "device_nights": _build_device_night,
     "control_activities": _build_control,
     "notes": _build_note,
+    "naps": _build_nap,
 }
 
 

@@ -23,8 +23,23 @@ from pydantic import ValidationError
 from starlette.background import BackgroundTask
 
 from solemate import insights_service, safety_service, tonight
-from solemate.diary import DiaryAnswers
-from solemate.journal import DiaryRecord, ImportRefused, JournalError, MassageSession, Rating
+from solemate.diary import (
+    QUESTION,
+    QUESTIONS,
+    DiaryAnswers,
+    is_zone_name,
+    read_answers,
+    read_nap,
+    starting_answers,
+)
+from solemate.journal import (
+    DiaryRecord,
+    ImportRefused,
+    JournalError,
+    MassageSession,
+    NapRecord,
+    Rating,
+)
 from solemate.plan import PlanOptions
 from solemate.render.insights_view import insights_json
 from solemate.safety import TONIGHT_PROMPT, SafetyChanges, Verdict
@@ -35,6 +50,8 @@ from solemate.web.models import (
     FinishIn,
     ImportOut,
     IsoDate,
+    NapIn,
+    NapOut,
     PlanQuery,
     Problem,
     ProgressIn,
@@ -405,51 +422,60 @@ def sleep_out(record: DiaryRecord) -> SleepOut:
 
 
 def diary_answers(body: SleepIn) -> DiaryAnswers:
-    return DiaryAnswers(
-        wake_date=body.wake_date,
-        zone=body.zone,
-        into_bed=body.into_bed,
-        tried_to_sleep=body.tried_to_sleep,
-        sol_min=body.sol_min,
-        awakenings=body.awakenings,
-        waso_min=body.waso_min,
-        final_awakening=body.final_awakening,
-        out_of_bed=body.out_of_bed,
-        quality=body.quality,
-        comments=body.comments,
-    )
-
-
-FALLBACK_DEFAULTS = {
-    "into_bed": "23:00",
-    "tried_to_sleep": "23:15",
-    "sol_min": 15,
-    "awakenings": 1,
-    "waso_min": 10,
-    "final_awakening": "06:45",
-    "out_of_bed": "07:00",
-    "quality": 3,
-}
+    """The body's answers, read by the diary as the terminal's are (a malformed one is a 422)."""
+    texts = {f: getattr(body, f) for f in QUESTION}
+    return read_answers(texts, wake_date=body.wake_date, zone=body.zone, comments=body.comments)
 
 
 def sleep_defaults(svc: Services, wake_date: dt.date) -> SleepDefaults:
-    """Yesterday's answers (the latest entry before ``wake_date``), else a typical night."""
+    """Yesterday's answers (the latest entry before ``wake_date``); none on the first morning."""
     earlier = [r for r in svc.journal.diary(last=14) if r.entry.wake_date < wake_date]
-    if not earlier:
-        return SleepDefaults(wake_date=wake_date, from_date=None, **FALLBACK_DEFAULTS)
-    e = earlier[-1].entry
+    last = earlier[-1].entry if earlier else None
+    start = starting_answers(last)
     return SleepDefaults(
         wake_date=wake_date,
-        into_bed=f"{e.into_bed:%H:%M}",
-        tried_to_sleep=f"{e.tried_to_sleep:%H:%M}",
-        sol_min=e.sol_min,
-        awakenings=e.awakenings,
-        waso_min=e.waso_min,
-        final_awakening=f"{e.final_awakening:%H:%M}",
-        out_of_bed=f"{e.out_of_bed:%H:%M}",
-        quality=e.quality,
-        from_date=e.wake_date,
+        **{
+            f: (start[f] or None) if q.kind == "time" else _whole(start[f])
+            for f, q in QUESTION.items()
+        },
+        hints={q.field: q.hint for q in QUESTIONS},
+        from_date=last.wake_date if last else None,
     )
+
+
+def _whole(text: str) -> int | None:
+    return int(text) if text else None
+
+
+def nap_out(record: NapRecord) -> NapOut:
+    return NapOut(
+        id=record.id,
+        on_date=record.on_date,
+        zone=record.zone,
+        start=record.start,
+        end=record.end,
+        minutes=record.minutes,
+    )
+
+
+@router.get("/naps", response_model=list[NapOut], tags=["sleep"])
+def list_naps(svc: Svc, last: Last = None) -> list[NapOut]:
+    """Daytime naps, oldest first: kept apart from the nights and never in their figures."""
+    return [nap_out(r) for r in svc.journal.naps(last=last)]
+
+
+@router.post("/naps", response_model=NapOut, status_code=201, tags=["sleep"])
+def add_nap(body: NapIn, svc: Svc) -> NapOut:
+    """A daytime nap (in and out of bed on one day between 09:00 and 20:00)."""
+    today = svc.journal.today_in(body.zone) if is_zone_name(body.zone) else svc.today()
+    nap = read_nap(body.on_date, body.zone, body.start, body.end, today=today)
+    return nap_out(svc.journal.add_nap(nap))
+
+
+@router.delete("/naps/{nap_id}", status_code=204, tags=["sleep"])
+def delete_nap(nap_id: Annotated[int, PathParam(ge=1, le=2_147_483_647)], svc: Svc) -> Response:
+    svc.journal.delete_entry("nap", nap_id)
+    return Response(status_code=204)
 
 
 @router.get("/sleep", response_model=list[SleepOut], tags=["sleep"])

@@ -21,11 +21,13 @@ from pydantic import (
     Strict,
     StrictBool,
     StrictInt,
+    StrictStr,
     ValidationInfo,
     create_model,
     field_validator,
 )
 
+from solemate.diary import check_year
 from solemate.safety import QUESTIONS, TONIGHT_QUESTIONS
 from solemate.text import text_problem
 
@@ -180,7 +182,6 @@ class TonightIn(_In):
     )
 
 
-MIN_YEAR, MAX_YEAR = 1900, 2200
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -191,27 +192,30 @@ def _date_text(value: Any) -> Any:
     raise ValueError("give a date as YYYY-MM-DD")
 
 
-def _time_text(value: Any) -> Any:
-    """A wall time as text (``23:05``, ``2024-11-01T23:05``), never a number of seconds."""
-    if isinstance(value, dt.time | dt.datetime) or (isinstance(value, str) and ":" in value):
-        return value
-    raise ValueError("give a time as HH:MM (or YYYY-MM-DDTHH:MM)")
-
-
 def _plausible(value: dt.date) -> dt.date:
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"the year must be {MIN_YEAR}–{MAX_YEAR}")
-    return value
+    return check_year(value)
 
 
 #: A date in the API: ISO text only, in the years the diary can hold.
 IsoDate = Annotated[dt.date, BeforeValidator(_date_text), AfterValidator(_plausible)]
-WallTime = Annotated[dt.time | dt.datetime, BeforeValidator(_time_text)]
+#: A diary time as text, read by the diary itself (as the terminal's answers are).
+WallTime = Annotated[
+    StrictStr,
+    Field(
+        max_length=40,
+        description="23:05, 0705, 2024-11-01T23:05, 01:45+1 (second pass of a repeated hour) "
+        "or 2024-11-03T01:45-05:00",
+    ),
+]
+
+#: A diary number: a JSON number, or the text the terminal would accept ("15").
+DiaryNumber = StrictInt | Annotated[StrictStr, Field(max_length=12)]
 
 
 class SleepIn(_In):
     """A morning's diary answers. Times are local wall times (``23:05``), or a local date and time
-    (``2024-11-01T23:05``) when the date must be explicit."""
+    (``2024-11-01T23:05``) when the date must be explicit; in a repeated hour add ``+0`` or ``+1``
+    (first or second pass) or the UTC offset. The same answers the terminal accepts."""
 
     wake_date: IsoDate
     zone: Annotated[
@@ -219,21 +223,13 @@ class SleepIn(_In):
     ]
     into_bed: WallTime
     tried_to_sleep: WallTime
-    sol_min: StrictInt
-    awakenings: StrictInt
-    waso_min: StrictInt
+    sol_min: DiaryNumber
+    awakenings: DiaryNumber
+    waso_min: DiaryNumber
     final_awakening: WallTime
     out_of_bed: WallTime
-    quality: Annotated[StrictInt, Field(description="1 very poor … 5 very good")]
+    quality: Annotated[DiaryNumber, Field(description="1 very poor … 5 very good")]
     comments: Annotated[str, Field(max_length=2000)] = ""
-
-    @field_validator("wake_date", "into_bed", "tried_to_sleep", "final_awakening", "out_of_bed")
-    @classmethod
-    def _plausible_year(cls, value: Any) -> Any:
-        # Dates near year 1 or 9999 cannot be moved across midnight or time zones at all.
-        if isinstance(value, dt.date) and not MIN_YEAR <= value.year <= MAX_YEAR:
-            raise ValueError(f"the year must be {MIN_YEAR}–{MAX_YEAR}")
-        return value
 
 
 # --- answers ---------------------------------------------------------------------------------------
@@ -334,6 +330,26 @@ class RatingOut(BaseModel):
     rated_at: dt.datetime
 
 
+class NapIn(_In):
+    """A daytime nap: its day and zone, and the two times as the diary reads them (``14:20``)."""
+
+    on_date: IsoDate
+    zone: Annotated[
+        str, Field(min_length=1, max_length=64, description="IANA time zone, e.g. Europe/Berlin")
+    ]
+    start: WallTime
+    end: WallTime
+
+
+class NapOut(BaseModel):
+    id: int
+    on_date: dt.date
+    zone: str
+    start: dt.datetime
+    end: dt.datetime
+    minutes: int
+
+
 class SleepOut(BaseModel):
     id: int
     wake_date: dt.date
@@ -354,15 +370,19 @@ class SleepOut(BaseModel):
 
 
 class SleepDefaults(BaseModel):
+    """The answers a morning starts from: the last night's, or none at all (``null``) on the
+    first morning, with a hint for each question."""
+
     wake_date: dt.date
-    into_bed: str
-    tried_to_sleep: str
-    sol_min: int
-    awakenings: int
-    waso_min: int
-    final_awakening: str
-    out_of_bed: str
-    quality: int
+    into_bed: str | None
+    tried_to_sleep: str | None
+    sol_min: int | None
+    awakenings: int | None
+    waso_min: int | None
+    final_awakening: str | None
+    out_of_bed: str | None
+    quality: int | None
+    hints: dict[str, str]
     from_date: dt.date | None = Field(description="The entry the defaults come from, if any.")
 
 

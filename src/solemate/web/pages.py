@@ -21,7 +21,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from solemate import insights_service, safety_service, tonight
-from solemate.diary import DiaryAnswers, DiaryError
+from solemate.diary import (
+    QUESTION,
+    DiaryAnswers,
+    DiaryError,
+    parse_answer,
+    parse_wake_date,
+    read_answers,
+    show_answer,
+)
 from solemate.insights import METRICS, ExperimentError, Insights
 from solemate.journal import ImportRefused, Journal, JournalError
 from solemate.plan import PlanError, PlanOptions, full_seconds
@@ -49,6 +57,8 @@ NAV = (
     ("/print", "Print"),
 )
 DIARY_INTS = ("sol_min", "awakenings", "waso_min", "quality")
+#: The diary's own hint for each answer, shown in its empty field.
+HINTS = {q.field: q.hint for q in QUESTION.values()}
 DIARY_TIMES = ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed")
 QUALITY = ((1, "Very poor"), (2, "Poor"), (3, "Fair"), (4, "Good"), (5, "Very good"))
 
@@ -246,12 +256,15 @@ def _diary_values(svc: Services, wake_date: dt.date) -> tuple[dict[str, Any], bo
         values: dict[str, Any] = {
             "wake_date": e.wake_date.isoformat(),
             "zone": e.zone,
-            **{f: f"{getattr(e, f):%H:%M}" for f in DIARY_TIMES},
+            **{f: show_answer(getattr(e, f)) for f in DIARY_TIMES},
             **{f: getattr(e, f) for f in DIARY_INTS},
             "comments": e.comments,
         }
         return values, True
-    defaults = api.sleep_defaults(svc, wake_date).model_dump()
+    defaults = {
+        k: "" if v is None else v
+        for k, v in api.sleep_defaults(svc, wake_date).model_dump().items()
+    }
     defaults["wake_date"] = wake_date.isoformat()
     defaults["zone"] = _server_zone()
     defaults["comments"] = ""
@@ -277,53 +290,44 @@ def morning_page(
         editing=wake_date.isoformat() if editing else "",
         errors={},
         quality=QUALITY,
+        hints=HINTS,
         saved=api.sleep_out(record) if record else None,
         defaults_from=None if editing else values.get("from_date"),
     )
 
 
-def _parse_diary(form: FormData) -> tuple[dict[str, Any], DiaryAnswers | None, dict[str, str]]:
+def _parse_diary(
+    form: FormData, today: dt.date
+) -> tuple[dict[str, Any], DiaryAnswers | None, dict[str, str]]:
+    """The form's answers, read by the diary as the terminal's are; errors keyed by field."""
     values: dict[str, Any] = {
         k: v for k, v in form.items() if isinstance(v, str) and k != CSRF_FIELD
     }
     errors: dict[str, str] = {}
-    parsed: dict[str, Any] = {}
     try:
-        parsed["wake_date"] = dt.date.fromisoformat(str(values.get("wake_date", "")))
-        if not 1900 <= parsed["wake_date"].year <= 2200:
-            raise ValueError("implausible year")
+        wake_date = parse_wake_date(str(values.get("wake_date", "")), today)
     except ValueError:
         errors["wake_date"] = "give the date you woke up (YYYY-MM-DD)"
-    for name in DIARY_TIMES:
-        raw = str(values.get(name, "")).strip()
+    texts = {f: str(values.get(f, "")).strip() for f in QUESTION}
+    for field, raw in texts.items():
+        if not raw:
+            errors[field] = "choose how well you slept" if field == "quality" else "needs an answer"
+            continue
         try:
-            parsed[name] = (
-                dt.time.fromisoformat(raw) if len(raw) <= 8 else dt.datetime.fromisoformat(raw)
-            )
-            if isinstance(parsed[name], dt.datetime) and not 1900 <= parsed[name].year <= 2200:
-                raise ValueError("implausible year")
-        except ValueError:
-            errors[name] = "give a time like 23:05"
-    for name in DIARY_INTS:
-        raw = str(values.get(name, "")).strip()
-        if raw.isdigit() and len(raw) <= 6:
-            parsed[name] = int(raw)
-        else:
-            errors[name] = (
-                "give a whole number" if name != "quality" else "choose how well you slept"
-            )
+            parse_answer(field, raw)
+        except DiaryError as error:
+            errors[field] = error.message
     zone = str(values.get("zone", "")).strip()[:64] or "UTC"
     comments = str(values.get("comments", ""))
-    if len(comments) > 2000:
-        errors["comments"] = "is longer than 2000 characters"
     if errors:
         return values, None, errors
-    return values, DiaryAnswers(zone=zone, comments=comments, **parsed), {}
+    answers = read_answers(texts, wake_date=wake_date, zone=zone, comments=comments)
+    return values, answers, {}
 
 
 @router.post("/morning", response_class=HTMLResponse)
 def morning_submit(request: Request, svc: Svc, form: Form) -> Response:
-    values, answers, errors = _parse_diary(form)
+    values, answers, errors = _parse_diary(form, svc.today())
     editing = str(values.get("editing", ""))
     if answers is not None:
         try:
@@ -348,6 +352,7 @@ def morning_submit(request: Request, svc: Svc, form: Form) -> Response:
         editing=editing,
         errors=errors,
         quality=QUALITY,
+        hints=HINTS,
         saved=None,
         defaults_from=None,
     )

@@ -44,15 +44,19 @@ from solemate.text import text_problem
 __all__ = [
     "MAX_COMMENT_LENGTH",
     "MAX_NIGHT_MINUTES",
+    "NAP_HOURS",
     "NOON",
     "QUALITY_LABELS",
     "DiaryAnswers",
     "DiaryEntry",
     "DiaryError",
+    "Nap",
+    "is_daytime_nap",
     "is_zone_name",
     "load_zone",
     "place_on_night",
     "validate_diary",
+    "validate_nap",
 ]
 
 #: Sleep quality as the Consensus Sleep Diary words it, keyed by the stored number.
@@ -66,6 +70,10 @@ MAX_NIGHT_MINUTES = 24 * 60
 
 #: Comments are a sentence or two; a cap keeps a pasted file out of the journal.
 MAX_COMMENT_LENGTH = 2000
+
+#: A sleep is a daytime nap, not a night, when into bed and out of bed both fall on one local day
+#: between 09:00 and 20:00. This is the one place that says so; the diary keeps nights only.
+NAP_HOURS = (time(9, 0), time(20, 0))
 
 _TIME_FIELDS = ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed")
 
@@ -86,7 +94,11 @@ class DiaryAnswers:
     Each time is either a bare :class:`~datetime.time` (placed by :func:`place_on_night`) or a
     naive local :class:`~datetime.datetime` when the date must be explicit (a bedtime after noon
     on the wake date after a night shift, say). In the hour the autumn change repeats, ``fold=1``
-    picks the second pass of the clock, as in :mod:`datetime`; the default is the first.
+    picks the second pass of the clock, as in :mod:`datetime`; the default is the first. An
+    aware datetime (a written UTC offset, ``2024-11-03T01:45-05:00``) says which pass itself.
+
+    ``unsure`` names the times whose pass the person did not state (a bare ``01:45`` typed in a
+    form): such a time inside a repeated hour is refused with a question, never guessed.
     """
 
     wake_date: date
@@ -100,6 +112,7 @@ class DiaryAnswers:
     out_of_bed: time | datetime
     quality: int
     comments: str = ""
+    unsure: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, eq=False)
@@ -301,9 +314,8 @@ to the final awakening
         return f"{instant.astimezone(zone):%Y-%m-%d %H:%M}"
 
     if out <= into_bed:
-        raise DiaryError(
-            "out_of_bed", f"out of bed at {show(out)} is not after into bed at {show(into_bed)}"
-        )
+        message = f"out of bed at {show(out)} is not after into bed at {show(into_bed)}"
+        raise DiaryError("out_of_bed", message + _after_noon(answers, "out_of_bed"))
     if _elapsed(into_bed, out) > MAX_NIGHT_MINUTES:
         raise DiaryError(
             "out_of_bed", f"{show(into_bed)} to {show(out)} is over 24 hours: check the dates"
@@ -321,7 +333,8 @@ to the final awakening
     if final < tried:
         raise DiaryError(
             "final_awakening",
-            f"final awakening at {show(final)} is before trying to sleep at {show(tried)}",
+            f"final awakening at {show(final)} is before trying to sleep at {show(tried)}"
+            + _after_noon(answers, "final_awakening"),
         )
     woke_on = final.astimezone(zone).date()
     if woke_on != answers.wake_date:
@@ -343,7 +356,7 @@ to the final awakening
             f"{answers.sol_min} minutes to fall asleep and {answers.waso_min} minutes awake "
             f"exceed {night}: total sleep time would be negative",
         )
-    return DiaryEntry(
+    entry = DiaryEntry(
         wake_date=answers.wake_date,
         zone=answers.zone,
         into_bed=into_bed.astimezone(zone),
@@ -356,6 +369,122 @@ to the final awakening
         quality=answers.quality,
         comments=answers.comments,
     )
+    if is_daytime_nap(entry):
+        raise DiaryError(
+            "into_bed",
+            f"{show(into_bed)} to {out.astimezone(zone):%H:%M} is a daytime nap, not a night "
+            f"(in and out of bed between {NAP_HOURS[0]:%H:%M} and {NAP_HOURS[1]:%H:%M}): "
+            "log it as a nap",
+        )
+    return entry
+
+
+def is_daytime_nap(entry: DiaryEntry) -> bool:
+    """True when into bed and out of bed fall on one local day within :data:`NAP_HOURS`."""
+    return _daytime(entry.into_bed, entry.out_of_bed)
+
+
+def _daytime(into: datetime, out: datetime) -> bool:
+    start, end = NAP_HOURS
+    return (
+        into.date() == out.date()
+        and start <= into.time().replace(fold=0) <= end
+        and start <= out.time().replace(fold=0) <= end
+    )
+
+
+@dataclass(frozen=True)
+class Nap:
+    """A daytime nap, kept apart from the nights: never a night's entry or in its figures.
+
+    ``start`` and ``end`` are aware datetimes in ``zone``, on the local day ``on_date``.
+    """
+
+    on_date: date
+    zone: str
+    start: datetime
+    end: datetime
+
+    @property
+    def minutes(self) -> int:
+        """Real elapsed minutes from lying down to getting up."""
+        return _elapsed(self.start, self.end)
+
+
+def validate_nap(
+    on_date: date,
+    zone: str,
+    start: time | datetime,
+    end: time | datetime,
+    *,
+    today: date,
+    unsure: frozenset[str] = frozenset(),
+) -> Nap:
+    """Check a nap: both times on ``on_date`` within :data:`NAP_HOURS`, the end after the start.
+
+    Fields are named ``on_date``, ``zone``, ``start`` and ``end``. A bare time is on ``on_date``;
+    a time in a repeated hour whose pass is not stated (named in ``unsure``) is asked about.
+
+    >>> nap = validate_nap(date(2024, 3, 24), "Europe/Berlin", time(14, 20), time(15, 30),
+    ...                    today=date(2024, 3, 24))
+    >>> nap.minutes, f"{nap.start:%H:%M %z}"
+    (70, '14:20 +0100')
+    """
+    tz = load_zone(zone)
+    if not isinstance(on_date, date) or isinstance(on_date, datetime):
+        raise DiaryError("on_date", "must be a date")
+    if on_date > today:
+        raise DiaryError("on_date", f"{on_date} is in the future (today is {today})")
+
+    def on_the_day(value: time | datetime) -> time | datetime:
+        if isinstance(value, time):
+            return datetime.combine(on_date, value).replace(fold=value.fold)
+        return value
+
+    names = {"start": "into_bed", "end": "out_of_bed"}
+    answers = DiaryAnswers(
+        wake_date=on_date,
+        zone=zone,
+        into_bed=on_the_day(start),
+        tried_to_sleep=on_the_day(start),
+        sol_min=0,
+        awakenings=0,
+        waso_min=0,
+        final_awakening=on_the_day(end),
+        out_of_bed=on_the_day(end),
+        quality=3,
+        unsure=frozenset(names[f] for f in unsure if f in names),
+    )
+    instants: dict[str, datetime] = {}
+    for field, inner in names.items():
+        try:
+            instants[field] = _instant(answers, inner, tz).astimezone(tz)
+        except DiaryError as error:
+            raise DiaryError(field, error.message) from None
+    begin, finish = instants["start"], instants["end"]
+    if _elapsed(begin, finish) <= 0:
+        raise DiaryError(
+            "end", f"the end at {finish:%H:%M} is not after the start at {begin:%H:%M}"
+        )
+    if begin.date() != on_date:
+        raise DiaryError("start", f"{begin:%Y-%m-%d} is not the nap's day {on_date}")
+    if not _daytime(begin, finish):
+        low, high = NAP_HOURS
+        raise DiaryError(
+            "start",
+            f"{begin:%H:%M} to {finish:%H:%M} is not a daytime nap (between {low:%H:%M} and "
+            f"{high:%H:%M} on one day): log it as a night",
+        )
+    return Nap(on_date=on_date, zone=zone, start=begin, end=finish)
+
+
+def _after_noon(answers: DiaryAnswers, field: str) -> str:
+    """A hint when a bare time after noon (placed on the evening before) meant the wake date."""
+    value = getattr(answers, field)
+    if isinstance(value, datetime) or not isinstance(value, time) or value < NOON:
+        return ""
+    woke = datetime.combine(answers.wake_date, value)
+    return f" (up after noon? give the date too: {woke:%Y-%m-%d %H:%M})"
 
 
 def _check_int(field: str, value: object, low: int, high: int, what: str) -> None:
@@ -367,12 +496,15 @@ def _check_int(field: str, value: object, low: int, high: int, what: str) -> Non
 
 
 def _instant(answers: DiaryAnswers, field: str, zone: ZoneInfo) -> datetime:
-    """The real instant (aware, UTC) of one answer; a wall time the clocks skipped is refused."""
+    """The real instant (aware, UTC) of one answer.
+
+    A wall time the clocks skipped is refused; so is a written offset the zone did not use at
+    that moment, and a time in a repeated hour whose pass the person did not state.
+    """
     value = getattr(answers, field)
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            raise DiaryError(field, "must be a local wall time without a UTC offset")
-    elif not isinstance(value, time) or value.tzinfo is not None:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return _offset_instant(answers, field, zone, value)
+    if not isinstance(value, time | datetime) or value.tzinfo is not None:
         raise DiaryError(field, "must be a local wall time")
     local = place_on_night(answers.wake_date, value).replace(tzinfo=zone)
     instant = local.astimezone(UTC)
@@ -384,7 +516,34 @@ def _instant(answers: DiaryAnswers, field: str, zone: ZoneInfo) -> datetime:
             f"{local:%Y-%m-%d %H:%M} did not exist in {answers.zone}: the clocks jumped "
             f"forward (did you mean {back:%H:%M}?)",
         )
+    first, second = local.replace(fold=0), local.replace(fold=1)
+    if field in answers.unsure and first.utcoffset() != second.utcoffset():
+        raise DiaryError(
+            field,
+            f"{local:%Y-%m-%d %H:%M} happened twice in {answers.zone} (the clocks went back): "
+            f"write {local:%H:%M}+0 for the first time (UTC{_offset(first)}) or "
+            f"{local:%H:%M}+1 for the second (UTC{_offset(second)})",
+        )
     return instant
+
+
+def _offset_instant(answers: DiaryAnswers, field: str, zone: ZoneInfo, value: datetime) -> datetime:
+    """A time written with its UTC offset: the offset must be one the zone's clocks showed."""
+    instant = value.astimezone(UTC)
+    shown = instant.astimezone(zone)
+    if shown.replace(tzinfo=None) != value.replace(tzinfo=None):
+        raise DiaryError(
+            field,
+            f"{value:%Y-%m-%d %H:%M} at UTC{_offset(value)} is not a time the clocks in "
+            f"{answers.zone} showed (they read {shown:%Y-%m-%d %H:%M} at UTC{_offset(shown)})",
+        )
+    return instant
+
+
+def _offset(value: datetime) -> str:
+    """``+01:00``: the UTC offset of an aware datetime."""
+    text = f"{value:%z}"
+    return f"{text[:3]}:{text[3:5]}"
 
 
 def _elapsed(start: datetime, end: datetime) -> int:
