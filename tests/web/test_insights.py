@@ -61,7 +61,10 @@ def test_an_empty_journal_explains_what_to_log(client: Client) -> None:
     data = client.get("/api/insights").json()
     assert data["nights"] == 0
     assert data["sessions"] == 0
-    assert len(data["weeks"]) == 6
+    # Nothing written: one (empty) week stands for the six asked for, and says so.
+    assert len(data["weeks"]) == 1
+    assert data["requested_weeks"] == 6
+    assert "Nothing is written in these 6 weeks, so only this week is shown." in html
 
 
 def test_the_page_shows_every_insight_with_diary_and_devices_apart(
@@ -193,7 +196,9 @@ def test_the_api_answers_what_the_cli_prints_as_json(client: Client, clock: Fake
     assert response.headers["content-type"] == "application/json"
     expected = json.loads(insights_json(insights(_journal(client), built.today, 8)))
     assert response.json() == expected
-    assert len(expected["weeks"]) == 8
+    # Eight weeks asked for; the diary starts in the second of them, so seven are shown.
+    assert len(expected["weeks"]) == 7
+    assert expected["requested_weeks"] == 8
     assert expected["device_weeks"]
     assert client.get("/api/insights", params={"weeks": 1}).status_code == 200
     assert client.get("/api/insights", params={"weeks": 520}).status_code == 200

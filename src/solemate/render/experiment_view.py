@@ -68,19 +68,22 @@ def _model_lines(report: ExperimentReport) -> list[str]:
         f"{metric.format(model.low)} to {metric.format(model.high)}",
         f"probability the benefit is at least {metric.format(plan.minimum)}: "
         f"{model.benefit_probability * 100:.0f} %; that there is any benefit: "
-        f"{model.any_benefit_probability * 100:.0f} %",
+        f"{model.any_benefit_probability * 100:.0f} % (sceptical prior: normal, centred on no "
+        f"difference, standard deviation {metric.format(model.prior_sd).lstrip('+')})",
         f"night-to-night correlation ρ ≈ {model.rho:.2f}; spread of a night ≈ "
         f"{metric.format(model.sigma)}; {model.nights} nights; terms: {', '.join(model.terms)}",
     ]
 
 
 MODEL_STATEMENT = (
-    "Regression of the nightly outcome on the assigned arm, the previous night's arm "
-    "(carry-over) and the weekday of the evening, with AR(1) errors over calendar days (missing "
-    "nights leave gaps, nothing is filled in). The correlation ρ is integrated out: flat priors on "
-    "the coefficients and log σ, uniform prior on ρ in (−0.95, 0.95); the interval is the "
-    "central 95 % of the effect's posterior, and the probabilities come from the same posterior. "
-    "With too few nights the weekday terms are replaced by one Fri/Sat term, or dropped."
+    "Regression of the nightly outcome on the assigned arm, with AR(1) errors over calendar days "
+    "(missing nights leave gaps, nothing is filled in). These terms were fixed before any data, "
+    "by simulation: the block design already balances the weekday and the previous night's arm, "
+    "and adding terms for them kept the calibration but halved the chance of finding a "
+    "moderate effect. The correlation ρ is integrated out (uniform prior on ρ in (−0.95, 0.95), "
+    "flat priors on the coefficients and log σ); the interval is the central 95 % of the "
+    "effect's posterior. The probabilities of a benefit use a sceptical prior instead: a normal "
+    "distribution centred on no difference, with a standard deviation equal to your minimum."
 )
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from solemate.insights import METRICS, Insights
+from solemate.insights.wording import count, sentence
 from solemate.render.charts import (
     BLUE,
     ORANGE,
@@ -50,8 +51,13 @@ def figure(key: str, value: float | None) -> str:
 def insights_text(state: Insights) -> str:
     """The terminal view: a weekly table, trends, stress, habit, timing, then devices apart."""
     lines = [
-        f"Sleep diary, {len(state.weeks)} weeks to {state.today:%a %d %b %Y} "
-        f"({len(state.nights)} nights written, {state.sessions} sessions)",
+        f"Sleep diary, {count(len(state.weeks), 'week')} to {state.today:%a %d %b %Y} "
+        f"({state.summary()})",
+    ]
+    left_out = state.left_out_words()
+    if left_out:
+        lines.append(left_out)
+    lines += [
         "",
         f"{'week of':<10} {'nights':>6} {'SOL min':>8} {'WASO min':>9} {'TST h:mm':>9} "
         f"{'SE %':>6} {'quality':>8}",
@@ -69,23 +75,25 @@ def insights_text(state: Insights) -> str:
     for key, found in state.trends.items():
         metric = METRICS[key]
         if found is None:
-            lines.append(f"  {metric.label}: not enough nights yet (10 needed)")
+            lines.append(f"  {sentence(metric.label)}: not enough nights yet (10 needed)")
             continue
         lines.append(
-            f"  {metric.label}: {found.per_week:+.1f} {metric.unit}/week "
+            f"  {sentence(metric.label)}: {found.per_week:+.1f} {metric.unit}/week "
             f"({found.low:+.1f} to {found.high:+.1f}) — {found.words()}"
         )
     lines += ["", "Stress, before → after a session (0 not at all – 10 extremely):"]
     lines.append(f"  {state.stress.words()}")
     if state.stress.counts:
         spread = ", ".join(f"{change:+d}: {n}" for change, n in state.stress.counts.items())
-        lines.append(f"  changes (after − before: sessions): {spread}")
+        lines.append(f"  Changes (after − before: sessions): {spread}")
     lines += ["", "Habit:"]
     lines.append(
-        f"  {state.habit.words()}" if state.habit else "  no session yet: the habit starts with one"
+        f"  {state.habit.words()}"
+        if state.habit
+        else "  No session yet: the habit starts with one."
     )
     lines.append(
-        "  (a smoothed share of evenings kept: a missed evening costs a little, never everything)"
+        "  (A smoothed share of evenings kept: a missed evening costs a little, never everything.)"
     )
     lines += ["", "From the end of the session to lights-out:", f"  {state.lights_out.words()}"]
     comparison = state.comparison
@@ -96,14 +104,14 @@ def insights_text(state: Insights) -> str:
     ]
     for key in COLUMNS:
         a, b = comparison.means_with[key], comparison.means_without[key]
-        lines.append(f"  {METRICS[key].label}: {figure(key, a)} vs {figure(key, b)}")
-    lines.append(f"  {comparison.caveat}")
+        lines.append(f"  {sentence(METRICS[key].label)}: {figure(key, a)} vs {figure(key, b)}")
+    lines.append(f"  {comparison.caveat} Start one with 'solemate experiment start'.")
     lines += ["", "Device estimates (from imported wearables; kept apart from your diary):"]
     if not state.device_weeks:
-        lines.append("  none imported in these weeks")
+        lines.append("  None imported in these weeks.")
     for device in state.device_weeks:
         lines.append(
-            f"  {device.source}, week of {device.start:%d %b}: {device.nights} nights, "
+            f"  {device.source}, week of {device.start:%d %b}: {count(device.nights, 'night')}, "
             f"TST {figure('tst', device.means['tst'])}, SOL {figure('sol', device.means['sol'])} min, "
             f"SE {figure('se', device.means['se'])} %"
         )

@@ -523,6 +523,9 @@ def insights_response(
         figure=figure,
         experiment=experiment,
         start_form=start_form or _start_form(today),
+        power=experiment_form.power_lines(
+            svc.journal, today, (start_form or _start_form(today))["fields"]
+        ),
         stop_form=stop_form or {"fields": {"reason": ""}, "errors": {}},
         message=message,
         alert=alert,
