@@ -17,7 +17,7 @@ from markupsafe import escape
 
 from solemate.insights_service import experiment_report, experiment_status, insights, start
 from solemate.journal import Journal
-from solemate.render.charts import SVG_STYLE
+from solemate.render.charts import CHART_CSS, SVG_STYLE
 from solemate.render.experiment_view import report_html
 from solemate.render.insights_view import insights_json
 from tests.insights.builders import BERLIN, FIRST_EVENING, NIGHTS, Built, build_experiment_journal
@@ -109,12 +109,16 @@ def test_the_page_allows_the_charts_style_and_nothing_else_inline(
     _seed(client, clock)
     page = client.get("/insights")
     policy = page.headers["content-security-policy"]
-    assert f"style-src 'self' 'unsafe-hashes' {_sha256(SVG_STYLE)}" in policy
+    assert f"style-src 'self' {_sha256(CHART_CSS)} 'unsafe-hashes' {_sha256(SVG_STYLE)}" in policy
     assert "unsafe-inline" not in policy
     assert "script-src 'self'" in policy
     styles = set(re.findall(r'style="([^"]*)"', page.text))
     assert styles == {SVG_STYLE}
-    assert "<style" not in page.text
+    # The only style elements are the charts' own, each exactly the hashed sheet.
+    sheets = re.findall(r"<style>(.*?)</style>", page.text)
+    assert sheets
+    assert set(sheets) == {CHART_CSS}
+    assert page.text.count("<style") == len(sheets)
     assert "<script>" not in page.text
 
 

@@ -52,6 +52,8 @@ class Insights:
     #: How many weeks were asked for; ``weeks`` holds fewer when nothing was written in the
     #: earliest of them (empty weeks before the first record are not shown).
     requested_weeks: int = 0
+    #: Evenings with a session that happened: the nights after them are marked on the charts.
+    massage_evenings: frozenset[date] = frozenset()
 
     @property
     def weeks_left_out(self) -> int:
@@ -136,6 +138,7 @@ def build_insights(
         device_weeks=_device_weeks(devices, first, today),
         sessions=sum(e.happened for e in in_window),
         requested_weeks=weeks,
+        massage_evenings=frozenset(d for d in happened if first - timedelta(days=1) <= d <= today),
     )
 
 

@@ -172,7 +172,8 @@ def _charts(report: ExperimentReport) -> list[str]:
 CHART_WIDTH = 460
 
 CSS = """
-:root { color-scheme: light; }
+:root { color-scheme: light; --chart-bg: #fff; --chart-fg: #222; --chart-grid: #e3e3e3;
+        --chart-accent: #0072B2; --chart-second: #D55E00; --chart-muted: #666; }
 * { box-sizing: border-box; }
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a;
        background: #fff; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; }
@@ -200,7 +201,8 @@ code { font-size: .9rem; word-break: break-all; }
   .nights td { overflow-wrap: anywhere; }
 }
 @media screen and (prefers-color-scheme: dark) {
-  :root { color-scheme: dark; }
+  :root { color-scheme: dark; --chart-bg: #171513; --chart-fg: #d9cfc0; --chart-grid: #3a3632;
+          --chart-accent: #7ab8e0; --chart-second: #e0a070; --chart-muted: #a39a8c; }
   body { background: #0d0c0b; color: #d9cfc0; }
   h2 { border-bottom-color: #3a3632; }
   .status, figcaption, .small { color: #b3a998; }
@@ -208,7 +210,7 @@ code { font-size: .9rem; word-break: break-all; }
   th, td { border-bottom-color: #3a3632; }
   .arm-M { color: #7ab8e0; }
   .arm-C { color: #e0a070; }
-  figure svg { background: #f4efe6; border-radius: 6px; }
+  figure svg { border-radius: 6px; }
 }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
@@ -216,6 +218,8 @@ code { font-size: .9rem; word-break: break-all; }
   h2 { break-after: avoid; }
   thead { display: table-header-group; }
   .brief { background: none; border: 1px solid #999; }
+  :root { --chart-bg: #fff; --chart-fg: #222; --chart-grid: #e3e3e3; --chart-accent: #0072B2;
+          --chart-second: #D55E00; --chart-muted: #666; }
   @page { margin: 16mm; }
 }
 """

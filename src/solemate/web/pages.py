@@ -25,7 +25,7 @@ from solemate.diary import DiaryAnswers, DiaryError
 from solemate.insights import METRICS, ExperimentError, Insights
 from solemate.journal import ImportRefused, JournalError
 from solemate.plan import PlanError, PlanOptions, full_seconds
-from solemate.render.charts import SVG_STYLE
+from solemate.render.charts import CHART_CSS, SVG_STYLE
 from solemate.render.experiment_view import CSS as REPORT_CSS
 from solemate.render.experiment_view import report_html
 from solemate.render.footmap import foot_map_svg
@@ -60,10 +60,12 @@ def _sha256(text: str) -> str:
 _PRINT_CSP = CSP.replace("style-src 'self'", f"style-src {_sha256(PRINT_CSS)}")
 # The charts carry one fixed style attribute; exactly that one is allowed, nothing else inline.
 _INSIGHTS_CSP = CSP.replace(
-    "style-src 'self'", f"style-src 'self' 'unsafe-hashes' {_sha256(SVG_STYLE)}"
+    "style-src 'self'",
+    f"style-src 'self' {_sha256(CHART_CSS)} 'unsafe-hashes' {_sha256(SVG_STYLE)}",
 )
 _REPORT_CSP = CSP.replace(
-    "style-src 'self'", f"style-src {_sha256(REPORT_CSS)} 'unsafe-hashes' {_sha256(SVG_STYLE)}"
+    "style-src 'self'",
+    f"style-src {_sha256(REPORT_CSS)} {_sha256(CHART_CSS)} 'unsafe-hashes' {_sha256(SVG_STYLE)}",
 )
 
 
