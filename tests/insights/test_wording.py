@@ -13,9 +13,9 @@ from solemate.render.insights_view import insights_text
 TODAY = date(2024, 3, 6)
 
 
-def evening(day: date, status: str = "completed") -> Evening:
+def evening(day: date) -> Evening:
     start = datetime(day.year, day.month, day.day, 21, tzinfo=UTC)
-    return Evening(start, start + timedelta(minutes=12), status, 6, 3)
+    return Evening(start, start + timedelta(minutes=12), "completed", 6, 3)
 
 
 def night(wake: date, sol: int = 12) -> Night:
