@@ -8,6 +8,7 @@ fixed day.
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -22,6 +23,7 @@ from solemate.experiment_tonight import (
     tonight_assignment,
 )
 from solemate.insights import (
+    METRICS,
     DeviceEstimate,
     Evening,
     ExperimentError,
@@ -35,6 +37,8 @@ from solemate.insights import (
     evening_of,
     plan_experiment,
 )
+from solemate.insights.experiment import DEFAULT_MINIMUM
+from solemate.insights.power import Detection, detection
 from solemate.insights.randomization import Arm, SchemeName
 from solemate.insights.weekly import week_start
 from solemate.journal.reading import latest_experiment, running_experiment
@@ -45,9 +49,11 @@ if TYPE_CHECKING:
     from solemate.journal.reading import JournalReads
 
 __all__ = [
+    "NO_EXPERIMENT",
     "ExperimentStatus",
     "TonightAssignment",
     "control_minutes",
+    "detection_for",
     "experiment_report",
     "experiment_status",
     "insights",
@@ -139,6 +145,9 @@ def plan_of(stored: StoredExperiment) -> ExperimentPlan:
     )
 
 
+#: Said when there is no experiment to show; the command line adds how to start one.
+NO_EXPERIMENT = "no experiment yet: plan one on the Insights page or from the command line"
+
 #: How far ahead an experiment may be planned: far enough for any plan, near enough that its last
 #: night is a real date (``9999-12-31`` plus 28 nights is not).
 _MOST_DAYS_AHEAD = 366
@@ -197,6 +206,43 @@ def start(
     return stored, plan.warnings()
 
 
+#: How far back the diary's spread is read for the pre-start power statement.
+SPREAD_WEEKS = 12
+
+
+def detection_for(
+    journal: JournalReads,
+    today: date,
+    *,
+    outcome: str = "sol",
+    minimum: float | None = None,
+    design: str = "pairs",
+) -> Detection:
+    """What a plan could find, before it starts: the chance that 28, 42 and 56 nights detect
+    the minimum, from the spread of the person's own last weeks of diary when there is enough.
+
+    Raises :class:`ExperimentError` (naming the field) for an outcome, minimum or design that
+    :func:`start` would refuse too.
+    """
+    if outcome not in METRICS:
+        raise ExperimentError(
+            f"{outcome!r} is not recorded by the sleep diary; choose one of: {', '.join(METRICS)}",
+            field="outcome",
+        )
+    if design not in ("pairs", "weeks"):
+        raise ExperimentError(
+            f"unknown block design {design!r}: use 'pairs' or 'weeks'", field="design"
+        )
+    chosen = DEFAULT_MINIMUM[outcome] if minimum is None else minimum
+    if not (chosen > 0 and math.isfinite(chosen)):
+        raise ExperimentError(
+            f"the smallest change you care about must be above 0, got {chosen}", field="minimum"
+        )
+    since = today - timedelta(weeks=SPREAD_WEEKS)
+    values = [n.value(outcome) for n in _nights(journal, since=since) if n.wake_date <= today]
+    return detection(outcome, chosen, values, design)
+
+
 def stop(journal: Journal, today: date, reason: str = "") -> StoredExperiment:
     found = running_experiment(journal, today) or _upcoming(journal, today)
     if found is None:
@@ -241,7 +287,7 @@ def _observed(
 def experiment_status(journal: JournalReads, today: date) -> ExperimentStatus:
     stored = latest_experiment(journal)
     if stored is None:
-        raise ExperimentError("no experiment yet: start one with 'solemate experiment start'")
+        raise ExperimentError(NO_EXPERIMENT)
     plan = plan_of(stored)
     outcomes, massage, control = _observed(journal, plan)
     past = [plan.evening(i) for i in range(plan.nights) if plan.evening(i) < today]
@@ -265,7 +311,7 @@ def experiment_report(journal: JournalReads, today: date) -> ExperimentReport:
     """The analysis of the latest experiment as of ``today`` (stopped ones up to their stop)."""
     stored = latest_experiment(journal)
     if stored is None:
-        raise ExperimentError("no experiment yet: start one with 'solemate experiment start'")
+        raise ExperimentError(NO_EXPERIMENT)
     plan = plan_of(stored)
     outcomes, massage, control = _observed(journal, plan)
     until = today

@@ -152,7 +152,10 @@ def test_a_short_experiment_is_warned_about(cli: CliRunner, empty: str) -> None:
         (["--design", "months"], 2, "months"),
         (["--start", "tomorrow"], 2, "--start must be a date"),
         (["--start", "2024-02-01"], 1, "in the past"),
-        (["--minimum", "0"], 1, "must be above 0"),
+        (["--minimum", "0"], 1, "--minimum: the smallest change you care about must be above 0"),
+        (["--minimum", "nan"], 1, "--minimum: the smallest change you care about must be above 0"),
+        (["--minimum", "-5"], 1, "--minimum: "),
+        (["--minimum", "ten"], 2, "--minimum"),
         (["--seed", "-3"], 2, "--seed must be a whole number"),
     ],
 )
@@ -223,3 +226,33 @@ def test_experiment_text_with_odd_bytes_is_refused(
 def _all(database: str) -> list[Any]:
     with Journal(database, environ={}) as journal:
         return list(experiments(journal))
+
+
+def test_start_says_what_the_plan_can_find_and_suggests_a_length(
+    cli: CliRunner, empty: str, full: str
+) -> None:
+    fresh = run(cli, empty, "experiment", "start", "--nights", "30", today="2024-03-01")
+    assert fresh.exit_code == 0, fresh.stderr
+    assert "fewer than the 14 needed to use its spread" in fresh.stdout
+    assert "assumes a typical spread of 12 min" in fresh.stdout
+    assert "62 % with 28 nights, 81 % with 42, 91 % with 56" in fresh.stdout
+    assert "With the 30 nights planned:" in fresh.stdout
+    assert "Suggested length: 42 nights" in fresh.stdout
+    # a journal with weeks of diary uses its own spread (the fixed journal's experiment is
+    # over by 2024-03-04, so a new one may start)
+    own = run(cli, full, "experiment", "start", "--minimum", "5", today="2024-03-04")
+    assert own.exit_code == 0, own.stderr
+    assert "From your own diary (" in own.stdout
+    assert "a change of 5 min" in own.stdout
+
+
+def test_insights_beyond_the_data_say_so_instead_of_printing_empty_weeks(
+    cli: CliRunner, full: str
+) -> None:
+    result = run(cli, full, "insights", "--weeks", "150")
+    assert result.exit_code == 0, result.stderr
+    assert "so 7 weeks are shown, not 150." in result.stdout
+    table = result.stdout.split("\nweek of", 1)[1].split("Trends", 1)[0]
+    assert len([line for line in table.splitlines() if line.strip()]) == 1 + 7
+    assert " 1 nights" not in result.stdout
+    assert "1 sessions" not in result.stdout

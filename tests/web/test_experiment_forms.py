@@ -271,3 +271,32 @@ def test_the_control_button_without_an_experiment(client: Client) -> None:
     assert response.status_code == 409
     assert "Not recorded: no experiment is running tonight." in response.text
     assert _journal(client).control_activities() == []
+
+
+def test_the_form_says_what_the_plan_can_find_before_it_starts(client: Client) -> None:
+    html = client.get("/insights").text
+    form = html.split('action="/insights/experiment"', 1)[1].split("</form>", 1)[0]
+    assert "What it can find." in form
+    assert "62 % with 28 nights, 81 % with 42, 91 % with 56" in form
+    assert "Suggested length: 42 nights" in form
+
+
+@pytest.mark.parametrize(
+    ("fields", "shown"),
+    [
+        ({"minimum": "ten"}, "a change of 10 min"),  # unreadable: the default stands in
+        ({"minimum": "-4"}, "a change of 10 min"),
+        ({"outcome": "tst", "minimum": "30", "nights": "x"}, "a change of 30 min"),
+        ({"outcome": "mood"}, "a change of 10 min"),
+        ({"design": "weeks", "nights": "30"}, "% with 28 nights"),
+    ],
+)
+def test_a_refused_form_still_says_what_its_readable_answers_could_find(
+    client: Client, fields: dict[str, str], shown: str
+) -> None:
+    response = _post(client, "/insights/experiment", **{**DEFAULTS, **fields})
+    assert response.status_code == 422
+    assert "Traceback" not in response.text
+    assert "What it can find." in response.text
+    assert shown in response.text
+    assert experiments(_journal(client)) == []

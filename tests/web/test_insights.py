@@ -17,7 +17,7 @@ from markupsafe import escape
 
 from solemate.insights_service import experiment_report, experiment_status, insights, start
 from solemate.journal import Journal
-from solemate.render.charts import SVG_STYLE
+from solemate.render.charts import CHART_CSS, SVG_STYLE
 from solemate.render.experiment_view import report_html
 from solemate.render.insights_view import insights_json
 from tests.insights.builders import BERLIN, FIRST_EVENING, NIGHTS, Built, build_experiment_journal
@@ -61,7 +61,10 @@ def test_an_empty_journal_explains_what_to_log(client: Client) -> None:
     data = client.get("/api/insights").json()
     assert data["nights"] == 0
     assert data["sessions"] == 0
-    assert len(data["weeks"]) == 6
+    # Nothing written: one (empty) week stands for the six asked for, and says so.
+    assert len(data["weeks"]) == 1
+    assert data["requested_weeks"] == 6
+    assert "Nothing is written in these 6 weeks, so only this week is shown." in html
 
 
 def test_the_page_shows_every_insight_with_diary_and_devices_apart(
@@ -106,12 +109,16 @@ def test_the_page_allows_the_charts_style_and_nothing_else_inline(
     _seed(client, clock)
     page = client.get("/insights")
     policy = page.headers["content-security-policy"]
-    assert f"style-src 'self' 'unsafe-hashes' {_sha256(SVG_STYLE)}" in policy
+    assert f"style-src 'self' {_sha256(CHART_CSS)} 'unsafe-hashes' {_sha256(SVG_STYLE)}" in policy
     assert "unsafe-inline" not in policy
     assert "script-src 'self'" in policy
     styles = set(re.findall(r'style="([^"]*)"', page.text))
     assert styles == {SVG_STYLE}
-    assert "<style" not in page.text
+    # The only style elements are the charts' own, each exactly the hashed sheet.
+    sheets = re.findall(r"<style>(.*?)</style>", page.text)
+    assert sheets
+    assert set(sheets) == {CHART_CSS}
+    assert page.text.count("<style") == len(sheets)
     assert "<script>" not in page.text
 
 
@@ -193,7 +200,9 @@ def test_the_api_answers_what_the_cli_prints_as_json(client: Client, clock: Fake
     assert response.headers["content-type"] == "application/json"
     expected = json.loads(insights_json(insights(_journal(client), built.today, 8)))
     assert response.json() == expected
-    assert len(expected["weeks"]) == 8
+    # Eight weeks asked for; the diary starts in the second of them, so seven are shown.
+    assert len(expected["weeks"]) == 7
+    assert expected["requested_weeks"] == 8
     assert expected["device_weeks"]
     assert client.get("/api/insights", params={"weeks": 1}).status_code == 200
     assert client.get("/api/insights", params={"weeks": 520}).status_code == 200

@@ -136,3 +136,86 @@ def test_the_report_opens_from_the_page(chromium: Any, server: LiveServer) -> No
     screenshot(page, "insights-report")
     assert problems == []
     context.close()
+
+
+#: What the app's style sheet is asked to provide for a light page (``--chart-*``), and the one
+#: thing it must stop doing (inverting the charts with a filter, now that they follow the page).
+#: Injected here so the charts' side of that contract is checked on its own.
+LIGHT_CHART_COLOURS = (
+    ":root{--chart-bg:#fffdf9;--chart-fg:#1d1a16;--chart-grid:#e3dbcf;"
+    "--chart-accent:#8a4a00;--chart-second:#0072B2;--chart-muted:#6d655a}"
+)
+NO_FILTER = ".charts svg{filter:none !important}"
+
+
+def _luminance(css_colour: str) -> float:
+    red, green, blue = (int(v) for v in css_colour.split("(", 1)[1].split(")")[0].split(",")[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+@pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_charts_follow_the_page_and_mark_nights_after_a_massage(
+    chromium: Any,  # noqa: F811
+    server: LiveServer,
+    device: dict[str, Any],
+    scheme: str,
+) -> None:
+    context = chromium.new_context(**device, color_scheme=scheme, bypass_csp=True)
+    page = context.new_page()
+    page.add_init_script("localStorage.setItem('solemate.theme', 'day')")
+    page.goto(server.url + "/insights?weeks=6")
+    page.add_style_tag(content=NO_FILTER + (LIGHT_CHART_COLOURS if scheme == "light" else ""))
+    charts = page.locator(".charts svg")
+    assert charts.count() == 8
+    background = page.evaluate(
+        "getComputedStyle(document.querySelector('.charts svg rect.ch-bg')).fill"
+    )
+    text = page.evaluate("getComputedStyle(document.querySelector('.charts svg text.ch-t')).fill")
+    page_text = page.evaluate("getComputedStyle(document.body).color")
+    if scheme == "dark":
+        assert _luminance(background) < 0.15, background
+        assert _luminance(text) > 0.7, text
+    else:
+        assert _luminance(background) > 0.9, background
+        assert _luminance(text) < 0.2, text
+    # the page's text and the charts' text are on the same side: no bright panel in the dark
+    assert (_luminance(page_text) > 0.5) == (_luminance(text) > 0.5)
+    sol = page.locator(".charts svg").first
+    filled = sol.locator("circle.ch-accent").count()
+    rings = sol.locator("circle.ch-ring").count()
+    assert filled >= 2  # nights after a massage, plus the legend's dot
+    assert rings >= 2
+    assert "after massage" in sol.inner_html()
+    size = page.viewport_size
+    page.screenshot(
+        path=str(SCREENSHOTS / f"insights-charts-{scheme}-{size['width']}x{size['height']}.png"),
+        full_page=False,
+    )
+    page.locator(".charts").first.screenshot(
+        path=str(SCREENSHOTS / f"insights-charts-{scheme}-only-{size['width']}.png")
+    )
+    context.close()
+
+
+def test_the_page_names_no_command(
+    chromium: Any,  # noqa: F811
+    server: LiveServer,
+    empty_server: LiveServer,
+) -> None:
+    context, page, problems = open_page(chromium, PHONE)
+    for live in (server, empty_server):
+        page.goto(live.url + "/insights?weeks=6")
+        text = page.text_content("main") or ""
+        assert "solemate " not in text
+        assert "Run '" not in text
+        page.goto(live.url + "/insights/report")
+        assert "solemate " not in (page.text_content("body") or "")
+    # with no experiment, the page offers its own way to plan one, and what it could find
+    page.goto(empty_server.url + "/insights")
+    page.click("text=Plan an experiment")
+    assert page.is_visible("text=What it can find.")
+    assert page.is_visible("text=Suggested length: 42 nights")
+    # the empty journal's report page answers 409 (no experiment yet), which the console logs
+    assert [p for p in problems if "409 (Conflict)" not in p] == []
+    context.close()

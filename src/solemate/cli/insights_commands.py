@@ -30,6 +30,17 @@ TODAY = typer.Option(
 )
 
 
+#: The option of ``experiment start`` behind each field an ExperimentError can name.
+OPTIONS = {
+    "outcome": "--outcome",
+    "design": "--design",
+    "nights": "--nights",
+    "control": "--control",
+    "minimum": "--minimum",
+    "first_evening": "--start",
+}
+
+
 class Format(StrEnum):
     text = "text"
     json = "json"
@@ -60,6 +71,15 @@ def _today(raw: str | None) -> dt.date:
     if not 1900 <= day.year <= 2200:
         usage_error(f"--today must be a date from 1900 to 2200, got {raw}")
     return day
+
+
+def _cli_words(message: str) -> str:
+    """A service message in the command line's words (the web names its own page instead)."""
+    from solemate.insights_service import NO_EXPERIMENT
+
+    if message == NO_EXPERIMENT:
+        return "no experiment yet: start one with 'solemate experiment start'"
+    return message
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -169,8 +189,13 @@ def register(app: typer.Typer) -> None:
             except ValueError:
                 usage_error(f"--start must be a date like 2024-03-01, got {start_on!r}")
         day = _today(today)
+        from solemate.insights_service import detection_for
+
         with open_journal(database) as journal:
             try:
+                found = detection_for(
+                    journal, day, outcome=outcome, minimum=minimum, design=design.value
+                )
                 stored, warnings = start(
                     journal,
                     today=day,
@@ -182,7 +207,10 @@ def register(app: typer.Typer) -> None:
                     first_evening=first,
                     seed=seed,
                 )
-            except (ExperimentError, JournalError) as exc:
+            except ExperimentError as exc:
+                option = OPTIONS.get(exc.field or "")
+                fail(f"{option}: {exc}" if option else str(exc))
+            except JournalError as exc:
                 fail(str(exc))
         for warning in warnings:
             typer.echo(f"Warning: {warning}", err=True)
@@ -193,7 +221,7 @@ def register(app: typer.Typer) -> None:
             f"Outcome: {METRICS[outcome].label}; control: {stored.control}; smallest change "
             f"you care about: {METRICS[outcome].format(stored.minimum)}.\n"
             "The whole allocation is stored now; 'solemate experiment today' tells each "
-            "evening what it is."
+            "evening what it is.\n\n" + "\n".join(found.lines(planned=stored.nights))
         )
 
     @experiment.command("today")
@@ -244,7 +272,7 @@ def register(app: typer.Typer) -> None:
             try:
                 status = experiment_status(journal, day)
             except ExperimentError as exc:
-                fail(str(exc))
+                fail(_cli_words(str(exc)))
         stored = status.stored
         state = "stopped" if stored.stopped_at else "running" if status.tonight else "finished"
         if stored.first_evening > day:
@@ -287,7 +315,7 @@ def register(app: typer.Typer) -> None:
             try:
                 report = experiment_report(journal, day)
             except ExperimentError as exc:
-                fail(str(exc))
+                fail(_cli_words(str(exc)))
             stored = latest_experiment(journal)
         stopped = None
         if stored is not None and stored.stopped_at is not None:

@@ -58,11 +58,28 @@ class Ar1Fit:
     def _column(self, name: str) -> int:
         return self.names.index(name)
 
-    def probability_below(self, name: str, value: float) -> float:
-        """Posterior probability that the coefficient of ``name`` is below ``value``."""
+    def probability_below(self, name: str, value: float, prior_sd: float | None = None) -> float:
+        """Posterior probability that the coefficient of ``name`` is below ``value``.
+
+        With ``prior_sd`` the coefficient has a sceptical normal prior centred on 0 with that
+        standard deviation instead of a flat one: at each ρ the t posterior is combined with the
+        prior by precision weighting (its degrees of freedom kept), and the ρ weights are
+        multiplied by how likely the estimate is under the prior, N(estimate; 0, scale² + prior²).
+        """
         j = self._column(name)
-        z = (value - self.means[:, j]) / self.scales[:, j]
-        return float(np.dot(self.weights, t_cdf_array(z, self.df)))
+        means, scales, weights = self.means[:, j], self.scales[:, j], self.weights
+        if prior_sd is not None:
+            if not (prior_sd > 0 and math.isfinite(prior_sd)):
+                raise ValueError(f"the prior's standard deviation must be above 0, got {prior_sd}")
+            total = scales**2 + prior_sd**2
+            log_evidence = -0.5 * (np.log(total) + means**2 / total)
+            weights = weights * np.exp(log_evidence - log_evidence.max())
+            weights = weights / weights.sum()
+            shrink = prior_sd**2 / total
+            means = means * shrink
+            scales = scales * np.sqrt(shrink)
+        z = (value - means) / scales
+        return float(np.dot(weights, t_cdf_array(z, self.df)))
 
     def quantile(self, name: str, p: float) -> float:
         j = self._column(name)

@@ -36,10 +36,8 @@ class HabitStrength:
     days: int
 
     def words(self) -> str:
-        return (
-            f"habit strength {self.strength * 100:.0f} % "
-            f"({self.kept} of the last {self.days} evenings kept)"
-        )
+        last = "the last evening" if self.days == 1 else f"the last {self.days} evenings"
+        return f"Habit strength {self.strength * 100:.0f} % ({self.kept} of {last} kept)."
 
 
 def habit_strength(kept: Collection[date], start: date, today: date) -> HabitStrength:
@@ -54,7 +52,7 @@ def habit_strength(kept: Collection[date], start: date, today: date) -> HabitStr
     >>> [round(value * 100, 1) for value in result.daily]
     [5.2, 10.1, 14.8, 14.0]
     >>> result.words()
-    'habit strength 14 % (3 of the last 4 evenings kept)'
+    'Habit strength 14 % (3 of the last 4 evenings kept).'
 
     Two months of every evening bring it to 96 %; one missed evening then costs 5 points, not
     the whole record:

@@ -21,7 +21,8 @@ __all__ = ["CAVEAT", "Comparison", "compare_nights"]
 
 CAVEAT = (
     "Observation, not proof: evenings with a massage may differ from the others in other ways "
-    "(time, mood, day of the week). Run 'solemate experiment start' to find out."
+    "(time, mood, day of the week). A personal experiment, with massage and control nights in "
+    "random order, can find out."
 )
 
 

@@ -20,6 +20,7 @@ from solemate.insights.records import METRICS, DeviceEstimate, Evening, Night, e
 from solemate.insights.stress import StressChange, stress_change
 from solemate.insights.timing import LightsOut, minutes_to_lights_out
 from solemate.insights.weekly import Trend, Week, trend, week_start, weekly_means
+from solemate.insights.wording import count
 
 __all__ = ["DeviceWeek", "Insights", "build_insights"]
 
@@ -48,6 +49,35 @@ class Insights:
     comparison: Comparison
     device_weeks: tuple[DeviceWeek, ...]
     sessions: int
+    #: How many weeks were asked for; ``weeks`` holds fewer when nothing was written in the
+    #: earliest of them (empty weeks before the first record are not shown).
+    requested_weeks: int = 0
+    #: Evenings with a session that happened: the nights after them are marked on the charts.
+    massage_evenings: frozenset[date] = frozenset()
+
+    @property
+    def weeks_left_out(self) -> int:
+        """Weeks asked for that lie before anything was written."""
+        return max(0, self.requested_weeks - len(self.weeks))
+
+    def summary(self) -> str:
+        """The header's counts: "12 mornings written in the diary, 1 session"."""
+        return (
+            f"{count(len(self.nights), 'morning')} written in the diary, "
+            f"{count(self.sessions, 'session')}"
+        )
+
+    def left_out_words(self) -> str | None:
+        """Why fewer weeks are shown than were asked for, or None when all are shown."""
+        if not self.weeks_left_out:
+            return None
+        if not self.nights and not self.sessions and not self.device_weeks:
+            return f"Nothing is written in these {self.requested_weeks} weeks, so only this week is shown."
+        return (
+            f"Nothing was written before the week of {self.weeks[0].start:%d %b %Y}, so "
+            f"{count(len(self.weeks), 'week is', 'weeks are')} shown, not "
+            f"{self.requested_weeks}."
+        )
 
 
 def build_insights(
@@ -78,14 +108,27 @@ def build_insights(
     in_window = [e for e in evenings if first <= evening_of(e.started_at, zone) <= today]
     happened = {evening_of(e.started_at, zone) for e in evenings if e.happened}
     planned_only = {evening_of(e.started_at, zone) for e in evenings if not e.happened} - happened
-    kept = {d for d in happened | set(control_kept) if d < today}
+    kept = {d for d in happened | set(control_kept) if d <= today}
     habit = None
     if kept:
-        # Up to yesterday's evening: tonight has not happened yet and must not count as missed.
-        habit = habit_strength(kept, start=min(kept), today=today - timedelta(days=1))
+        # Tonight counts once it is kept; until then the strength runs to yesterday's evening,
+        # because an evening that has not happened yet must not count as missed.
+        until = today if today in kept else today - timedelta(days=1)
+        habit = habit_strength(kept, start=min(kept), today=until)
+    shown = weekly_means(window, today, weeks)
+    written = [
+        *(n.wake_date for n in window),
+        *(d for d in (evening_of(e.started_at, zone) for e in in_window) if d <= today),
+        *(d.wake_date for d in devices if first <= d.wake_date <= today),
+    ]
+    if written:
+        earliest = week_start(min(written))
+        shown = tuple(w for w in shown if w.start >= earliest)
+    else:
+        shown = shown[-1:]
     return Insights(
         today=today,
-        weeks=weekly_means(window, today, weeks),
+        weeks=shown,
         trends={key: trend(window, key) for key in METRICS if key != "awakenings"},
         nights=window,
         stress=stress_change(in_window),
@@ -94,6 +137,8 @@ def build_insights(
         comparison=compare_nights(window, happened, planned_only),
         device_weeks=_device_weeks(devices, first, today),
         sessions=sum(e.happened for e in in_window),
+        requested_weeks=weeks,
+        massage_evenings=frozenset(d for d in happened if first - timedelta(days=1) <= d <= today),
     )
 
 

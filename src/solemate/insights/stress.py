@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from solemate.insights.records import Evening
+from solemate.insights.wording import count
 
 __all__ = ["StressChange", "stress_change"]
 
@@ -37,11 +38,12 @@ class StressChange:
 
     def words(self) -> str:
         if not self.rated:
-            return "no session has both a before and an after rating yet"
+            return "No session has both a before and an after rating yet."
         assert self.median is not None
         return (
-            f"{self.calmer} of {self.rated} sessions ended calmer, {self.same} the same, "
-            f"{self.tenser} tenser; the typical change was {self.median:+.1f} points (median)"
+            f"{self.calmer} of {count(self.rated, 'session')} ended calmer, {self.same} the "
+            f"same, {self.tenser} tenser; the typical change was {self.median:+.1f} "
+            f"{'point' if abs(self.median) == 1 else 'points'} (median)."
         )
 
 
@@ -60,7 +62,7 @@ def stress_change(evenings: Sequence[Evening]) -> StressChange:
     >>> summary.rated, summary.unrated, summary.mean, summary.median, summary.counts
     (3, 1, -2.0, -2.0, {-4: 1, -2: 1, 0: 1})
     >>> summary.words()
-    '2 of 3 sessions ended calmer, 1 the same, 0 tenser; the typical change was -2.0 points (median)'
+    '2 of 3 sessions ended calmer, 1 the same, 0 tenser; the typical change was -2.0 points (median).'
     """
     happened = [e for e in evenings if e.happened]
     changes = [

@@ -14,6 +14,7 @@ from datetime import UTC, tzinfo
 import numpy as np
 
 from solemate.insights.records import Evening, Night, evening_of
+from solemate.insights.wording import count
 
 __all__ = ["LightsOut", "minutes_to_lights_out"]
 
@@ -33,11 +34,11 @@ class LightsOut:
 
     def words(self) -> str:
         if self.median is None:
-            return "no evening has both a finished session and a diary yet"
+            return "No evening has both a finished session and a diary yet."
         return (
-            f"lights out typically {self.median:.0f} min after the session ends "
+            f"Lights out typically {self.median:.0f} min after the session ends "
             f"(middle half {self.lower_quartile:.0f}–{self.upper_quartile:.0f} min, "
-            f"{len(self.minutes)} evenings)"
+            f"{count(len(self.minutes), 'evening')})."
         )
 
 

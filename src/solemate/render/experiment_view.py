@@ -68,19 +68,22 @@ def _model_lines(report: ExperimentReport) -> list[str]:
         f"{metric.format(model.low)} to {metric.format(model.high)}",
         f"probability the benefit is at least {metric.format(plan.minimum)}: "
         f"{model.benefit_probability * 100:.0f} %; that there is any benefit: "
-        f"{model.any_benefit_probability * 100:.0f} %",
+        f"{model.any_benefit_probability * 100:.0f} % (sceptical prior: normal, centred on no "
+        f"difference, standard deviation {metric.format(model.prior_sd).lstrip('+')})",
         f"night-to-night correlation ρ ≈ {model.rho:.2f}; spread of a night ≈ "
         f"{metric.format(model.sigma)}; {model.nights} nights; terms: {', '.join(model.terms)}",
     ]
 
 
 MODEL_STATEMENT = (
-    "Regression of the nightly outcome on the assigned arm, the previous night's arm "
-    "(carry-over) and the weekday of the evening, with AR(1) errors over calendar days (missing "
-    "nights leave gaps, nothing is filled in). The correlation ρ is integrated out: flat priors on "
-    "the coefficients and log σ, uniform prior on ρ in (−0.95, 0.95); the interval is the "
-    "central 95 % of the effect's posterior, and the probabilities come from the same posterior. "
-    "With too few nights the weekday terms are replaced by one Fri/Sat term, or dropped."
+    "Regression of the nightly outcome on the assigned arm, with AR(1) errors over calendar days "
+    "(missing nights leave gaps, nothing is filled in). These terms were fixed before any data, "
+    "by simulation: the block design already balances the weekday and the previous night's arm, "
+    "and adding terms for them kept the calibration but halved the chance of finding a "
+    "moderate effect. The correlation ρ is integrated out (uniform prior on ρ in (−0.95, 0.95), "
+    "flat priors on the coefficients and log σ); the interval is the central 95 % of the "
+    "effect's posterior. The probabilities of a benefit use a sceptical prior instead: a normal "
+    "distribution centred on no difference, with a standard deviation equal to your minimum."
 )
 
 
@@ -169,7 +172,8 @@ def _charts(report: ExperimentReport) -> list[str]:
 CHART_WIDTH = 460
 
 CSS = """
-:root { color-scheme: light; }
+:root { color-scheme: light; --chart-bg: #fff; --chart-fg: #222; --chart-grid: #e3e3e3;
+        --chart-accent: #0072B2; --chart-second: #D55E00; --chart-muted: #666; }
 * { box-sizing: border-box; }
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a;
        background: #fff; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; }
@@ -197,7 +201,8 @@ code { font-size: .9rem; word-break: break-all; }
   .nights td { overflow-wrap: anywhere; }
 }
 @media screen and (prefers-color-scheme: dark) {
-  :root { color-scheme: dark; }
+  :root { color-scheme: dark; --chart-bg: #171513; --chart-fg: #d9cfc0; --chart-grid: #3a3632;
+          --chart-accent: #7ab8e0; --chart-second: #e0a070; --chart-muted: #a39a8c; }
   body { background: #0d0c0b; color: #d9cfc0; }
   h2 { border-bottom-color: #3a3632; }
   .status, figcaption, .small { color: #b3a998; }
@@ -205,7 +210,7 @@ code { font-size: .9rem; word-break: break-all; }
   th, td { border-bottom-color: #3a3632; }
   .arm-M { color: #7ab8e0; }
   .arm-C { color: #e0a070; }
-  figure svg { background: #f4efe6; border-radius: 6px; }
+  figure svg { border-radius: 6px; }
 }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
@@ -213,6 +218,8 @@ code { font-size: .9rem; word-break: break-all; }
   h2 { break-after: avoid; }
   thead { display: table-header-group; }
   .brief { background: none; border: 1px solid #999; }
+  :root { --chart-bg: #fff; --chart-fg: #222; --chart-grid: #e3e3e3; --chart-accent: #0072B2;
+          --chart-second: #D55E00; --chart-muted: #666; }
   @page { margin: 16mm; }
 }
 """

@@ -12,9 +12,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from solemate.insights import METRICS, Insights
+from solemate.insights.wording import count, sentence
 from solemate.render.charts import (
-    BLUE,
-    ORANGE,
+    ACCENT,
+    CHART_CSS,
+    MUTED,
+    PRINT_CSS,
+    SECOND,
     WIDTH,
     Bar,
     Point,
@@ -50,8 +54,13 @@ def figure(key: str, value: float | None) -> str:
 def insights_text(state: Insights) -> str:
     """The terminal view: a weekly table, trends, stress, habit, timing, then devices apart."""
     lines = [
-        f"Sleep diary, {len(state.weeks)} weeks to {state.today:%a %d %b %Y} "
-        f"({len(state.nights)} nights written, {state.sessions} sessions)",
+        f"Sleep diary, {count(len(state.weeks), 'week')} to {state.today:%a %d %b %Y} "
+        f"({state.summary()})",
+    ]
+    left_out = state.left_out_words()
+    if left_out:
+        lines.append(left_out)
+    lines += [
         "",
         f"{'week of':<10} {'nights':>6} {'SOL min':>8} {'WASO min':>9} {'TST h:mm':>9} "
         f"{'SE %':>6} {'quality':>8}",
@@ -69,23 +78,25 @@ def insights_text(state: Insights) -> str:
     for key, found in state.trends.items():
         metric = METRICS[key]
         if found is None:
-            lines.append(f"  {metric.label}: not enough nights yet (10 needed)")
+            lines.append(f"  {sentence(metric.label)}: not enough nights yet (10 needed)")
             continue
         lines.append(
-            f"  {metric.label}: {found.per_week:+.1f} {metric.unit}/week "
+            f"  {sentence(metric.label)}: {found.per_week:+.1f} {metric.unit}/week "
             f"({found.low:+.1f} to {found.high:+.1f}) — {found.words()}"
         )
     lines += ["", "Stress, before → after a session (0 not at all – 10 extremely):"]
     lines.append(f"  {state.stress.words()}")
     if state.stress.counts:
         spread = ", ".join(f"{change:+d}: {n}" for change, n in state.stress.counts.items())
-        lines.append(f"  changes (after − before: sessions): {spread}")
+        lines.append(f"  Changes (after − before: sessions): {spread}")
     lines += ["", "Habit:"]
     lines.append(
-        f"  {state.habit.words()}" if state.habit else "  no session yet: the habit starts with one"
+        f"  {state.habit.words()}"
+        if state.habit
+        else "  No session yet: the habit starts with one."
     )
     lines.append(
-        "  (a smoothed share of evenings kept: a missed evening costs a little, never everything)"
+        "  (A smoothed share of evenings kept: a missed evening costs a little, never everything.)"
     )
     lines += ["", "From the end of the session to lights-out:", f"  {state.lights_out.words()}"]
     comparison = state.comparison
@@ -96,14 +107,14 @@ def insights_text(state: Insights) -> str:
     ]
     for key in COLUMNS:
         a, b = comparison.means_with[key], comparison.means_without[key]
-        lines.append(f"  {METRICS[key].label}: {figure(key, a)} vs {figure(key, b)}")
-    lines.append(f"  {comparison.caveat}")
+        lines.append(f"  {sentence(METRICS[key].label)}: {figure(key, a)} vs {figure(key, b)}")
+    lines.append(f"  {comparison.caveat} Start one with 'solemate experiment start'.")
     lines += ["", "Device estimates (from imported wearables; kept apart from your diary):"]
     if not state.device_weeks:
-        lines.append("  none imported in these weeks")
+        lines.append("  None imported in these weeks.")
     for device in state.device_weeks:
         lines.append(
-            f"  {device.source}, week of {device.start:%d %b}: {device.nights} nights, "
+            f"  {device.source}, week of {device.start:%d %b}: {count(device.nights, 'night')}, "
             f"TST {figure('tst', device.means['tst'])}, SOL {figure('sol', device.means['sol'])} min, "
             f"SE {figure('se', device.means['se'])} %"
         )
@@ -115,6 +126,8 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in asdict(value).items()}
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, frozenset):
+        return sorted(_plain(v) for v in value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, date):
@@ -128,18 +141,21 @@ def insights_json(state: Insights) -> str:
     """Everything in the state as JSON; nightly details left out for brevity except the count."""
     data = _plain(state)
     data["nights"] = len(state.nights)
+    data["massage_evenings"] = sorted(d.isoformat() for d in state.massage_evenings)
     if state.habit is not None:
         data["habit"]["daily"] = [round(v, 4) for v in state.habit.daily[-28:]]
     data["comparison"]["note"] = data["comparison"].pop("caveat")
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def insights_charts(state: Insights, width: int = WIDTH) -> dict[str, str]:
+def insights_charts(state: Insights, width: int = WIDTH, css: str = CHART_CSS) -> dict[str, str]:
     """Each chart as its own SVG, by name: ``sol``, ``waso``, ``tst``, ``se``, ``quality``,
     ``stress``, and ``habit`` and ``devices`` when there is a habit or a device estimate.
 
     ``width`` is the drawing's own width; a narrower drawing keeps its text legible when a phone
-    scales it down to the screen.
+    scales it down to the screen. ``css`` colours them (:data:`~solemate.render.charts.CHART_CSS`
+    follows the page, :data:`~solemate.render.charts.PRINT_CSS` is for files). Nights after an
+    evening with a massage are filled dots in the accent colour, the others open rings.
     """
     first = state.weeks[0].start
     last = state.weeks[-1].start + timedelta(days=6)
@@ -153,16 +169,24 @@ def insights_charts(state: Insights, width: int = WIDTH) -> dict[str, str]:
             if (v := w.means[key]) is not None
         )
 
-    def nights_of(key: str) -> tuple[Point, ...]:
-        return tuple(Point(n.wake_date, n.value(key)) for n in nightly)
+    def nights_of(key: str, massage: bool) -> tuple[Point, ...]:
+        return tuple(
+            Point(n.wake_date, n.value(key))
+            for n in nightly
+            if (n.evening in state.massage_evenings) == massage
+        )
 
-    for key, unit, low, high, reference in (
-        ("sol", "minutes", 0.0, None, (30.0, "30 min: a common threshold")),
-        ("waso", "minutes", 0.0, None, (30.0, "30 min: a common threshold")),
-        ("tst", "hours", 0.0, None, None),
-        ("se", "% of time in bed asleep", 0.0, 100.0, (85.0, "85 %: a common threshold")),
+    # Minutes start at zero (honest for durations); hours asleep and efficiency are scaled to
+    # the data, where a zero-based axis would press every night into a sliver at the top.
+    low_minutes: float | None = 0.0
+    ranges: tuple[tuple[str, str, float | None, float | None, tuple[float, str] | None], ...] = (
+        ("sol", "minutes", low_minutes, None, (30.0, "30 min: a common threshold")),
+        ("waso", "minutes", low_minutes, None, (30.0, "30 min: a common threshold")),
+        ("tst", "hours", None, None, None),
+        ("se", "% of time in bed asleep", None, None, (85.0, "85 %: a common threshold")),
         ("quality", "score (1–5)", 1.0, 5.0, None),
-    ):
+    )
+    for key, unit, low, high, reference in ranges:
         scale = 60.0 if key == "tst" else 1.0
         metric = METRICS[key]
         panels[key] = time_chart(
@@ -170,16 +194,22 @@ def insights_charts(state: Insights, width: int = WIDTH) -> dict[str, str]:
             unit,
             [
                 Series(
-                    "each night",
-                    tuple(Point(p.day, p.value / scale) for p in nights_of(key)),
-                    color="#9bbbd4",
+                    "weekly mean",
+                    tuple(Point(p.day, p.value / scale) for p in weekly(key)),
+                    color=MUTED,
+                    joined=True,
+                    markers=False,
+                ),
+                Series(
+                    "no massage",
+                    tuple(Point(p.day, p.value / scale) for p in nights_of(key, False)),
+                    color=MUTED,
                     shape="ring",
                 ),
                 Series(
-                    "weekly mean",
-                    tuple(Point(p.day, p.value / scale) for p in weekly(key)),
-                    color=BLUE,
-                    joined=True,
+                    "after massage",
+                    tuple(Point(p.day, p.value / scale) for p in nights_of(key, True)),
+                    color=ACCENT,
                 ),
             ],
             first=first,
@@ -187,8 +217,12 @@ def insights_charts(state: Insights, width: int = WIDTH) -> dict[str, str]:
             y_low=low,
             y_high=high,
             reference=reference,
-            description=f"{metric.label} from the sleep diary, nightly and weekly means",
+            description=(
+                f"{sentence(metric.label)} from the sleep diary, each night and the weekly mean; "
+                "nights after a massage are filled dots"
+            ),
             width=width,
+            css=css,
         )
     bars = [Bar(f"{c:+d}", state.stress.counts.get(c, 0)) for c in range(-10, 11)]
     panels["stress"] = bar_chart(
@@ -198,6 +232,8 @@ def insights_charts(state: Insights, width: int = WIDTH) -> dict[str, str]:
         bars,
         description=state.stress.words(),
         width=width,
+        color=ACCENT,
+        css=css,
     )
     if state.habit is not None:
         start = max(state.habit.start, first)
@@ -209,13 +245,14 @@ def insights_charts(state: Insights, width: int = WIDTH) -> dict[str, str]:
         panels["habit"] = time_chart(
             "Habit strength",
             "%",
-            [Series("habit strength", points, color=BLUE, joined=True, markers=False)],
+            [Series("habit strength", points, color=ACCENT, joined=True, markers=False)],
             first=first,
             last=last,
             y_low=0,
             y_high=100,
             description=state.habit.words(),
             width=width,
+            css=css,
         )
     by_source: dict[str, list[Point]] = {}
     for week in state.device_weeks:
@@ -231,7 +268,7 @@ def insights_charts(state: Insights, width: int = WIDTH) -> dict[str, str]:
                 Series(
                     f"{source} (weekly mean)",
                     tuple(points),
-                    color=ORANGE,
+                    color=SECOND,
                     shape="square",
                     joined=True,
                 )
@@ -239,16 +276,17 @@ def insights_charts(state: Insights, width: int = WIDTH) -> dict[str, str]:
             ],
             first=first,
             last=last,
-            y_low=0,
+            y_low=None,
             description="Weekly means of a wearable's estimate, shown apart from the diary",
             width=width,
+            css=css,
         )
     return panels
 
 
 def insights_svg(state: Insights) -> str:
     """All the charts stacked in one SVG file."""
-    panels = list(insights_charts(state).values())
+    panels = list(insights_charts(state, css=PRINT_CSS).values())
     y = 0
     parts = []
     for panel in panels:

@@ -11,10 +11,18 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from solemate.insights import METRICS, OUTCOMES
-from solemate.insights.experiment import DEFAULT_CONTROL, DEFAULT_MINIMUM, DEFAULT_NIGHTS
+from solemate.insights.experiment import (
+    DEFAULT_CONTROL,
+    DEFAULT_MINIMUM,
+    DEFAULT_NIGHTS,
+    ExperimentError,
+)
+
+if TYPE_CHECKING:
+    from solemate.journal.reading import JournalReads
 
 __all__ = [
     "DESIGNS",
@@ -23,6 +31,7 @@ __all__ = [
     "StartForm",
     "minimum_help",
     "parse_start",
+    "power_lines",
     "start_defaults",
 ]
 
@@ -113,3 +122,36 @@ def parse_start(form: Mapping[str, Any]) -> StartForm:
         except ValueError:
             errors["first_evening"] = "give a date like 2024-03-01, or leave it empty for tonight"
     return StartForm(values, None if errors else arguments, errors)
+
+
+def power_lines(
+    journal: JournalReads, today: dt.date, values: Mapping[str, str] | None
+) -> tuple[str, ...]:
+    """What the plan in the form could find (see :mod:`solemate.insights.power`), for the
+    outcome, minimum and design shown in the form; the defaults stand in for any of them that
+    cannot be read, since the form marks those itself."""
+    from solemate.insights_service import detection_for
+
+    shown = values or {}
+    outcome = shown.get("outcome", "sol")
+    outcome = outcome if outcome in OUTCOMES else "sol"
+    design = shown.get("design", "pairs")
+    design = design if design in ("pairs", "weeks") else "pairs"
+    minimum: float | None = None
+    raw = shown.get("minimum", "").strip()
+    if raw and raw.isascii() and len(raw) <= 12:
+        try:
+            number = float(raw)
+        except ValueError:
+            number = math.nan
+        minimum = number if math.isfinite(number) and number > 0 else None
+    planned = shown.get("nights", "").strip()
+    nights = int(planned) if planned.isascii() and planned.isdigit() and len(planned) <= 4 else None
+    try:
+        found = detection_for(journal, today, outcome=outcome, minimum=minimum, design=design)
+    except ExperimentError:
+        return ()
+    step = 2 if design == "pairs" else 14
+    if nights is not None and not (step <= nights <= 3660 and nights % step == 0):
+        nights = None
+    return found.lines(planned=nights)

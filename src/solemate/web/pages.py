@@ -33,7 +33,7 @@ from solemate.diary import (
 from solemate.insights import METRICS, ExperimentError, Insights
 from solemate.journal import ImportRefused, Journal, JournalError
 from solemate.plan import PlanError, PlanOptions, full_seconds
-from solemate.render.charts import SVG_STYLE
+from solemate.render.charts import CHART_CSS, SVG_STYLE
 from solemate.render.experiment_view import CSS as REPORT_CSS
 from solemate.render.experiment_view import report_html
 from solemate.render.footmap import foot_map_svg
@@ -71,10 +71,12 @@ def _sha256(text: str) -> str:
 _PRINT_CSP = CSP.replace("style-src 'self'", f"style-src 'self' {_sha256(SHEET_CSS)}")
 # The charts carry one fixed style attribute; exactly that one is allowed, nothing else inline.
 _INSIGHTS_CSP = CSP.replace(
-    "style-src 'self'", f"style-src 'self' 'unsafe-hashes' {_sha256(SVG_STYLE)}"
+    "style-src 'self'",
+    f"style-src 'self' {_sha256(CHART_CSS)} 'unsafe-hashes' {_sha256(SVG_STYLE)}",
 )
 _REPORT_CSP = CSP.replace(
-    "style-src 'self'", f"style-src {_sha256(REPORT_CSS)} 'unsafe-hashes' {_sha256(SVG_STYLE)}"
+    "style-src 'self'",
+    f"style-src {_sha256(REPORT_CSS)} {_sha256(CHART_CSS)} 'unsafe-hashes' {_sha256(SVG_STYLE)}",
 )
 
 
@@ -571,6 +573,9 @@ def insights_response(
         figure=figure,
         experiment=experiment,
         start_form=start_form or _start_form(today),
+        power=experiment_form.power_lines(
+            svc.journal, today, (start_form or _start_form(today))["fields"]
+        ),
         stop_form=stop_form or {"fields": {"reason": ""}, "errors": {}},
         message=message,
         alert=alert,
