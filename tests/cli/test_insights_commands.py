@@ -246,6 +246,21 @@ def test_start_says_what_the_plan_can_find_and_suggests_a_length(
     assert "a change of 5 min" in own.stdout
 
 
+def test_preview_says_what_the_plan_can_find_and_stores_nothing(cli: CliRunner, empty: str) -> None:
+    result = run(
+        cli, empty, "experiment", "start", "--preview", "--nights", "42", today="2024-03-01"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "62 % with 28 nights, 81 % with 42, 91 % with 56" in result.stdout
+    assert "Nothing is stored: run it again without --preview to start." in result.stdout
+    assert "planned:" not in result.stdout
+    assert _all(empty) == []
+    refused = run(cli, empty, "experiment", "start", "--preview", "--minimum", "-3")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("solemate: --minimum: ")
+    assert _all(empty) == []
+
+
 def test_insights_beyond_the_data_say_so_instead_of_printing_empty_weeks(
     cli: CliRunner, full: str
 ) -> None:

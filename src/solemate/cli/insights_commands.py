@@ -165,6 +165,11 @@ def register(app: typer.Typer) -> None:
         seed: int | None = typer.Option(
             None, "--seed", help="Randomization seed (default: drawn at random, then stored)."
         ),
+        preview: bool = typer.Option(
+            False,
+            "--preview",
+            help="Say how likely these choices are to find your minimum, and store nothing.",
+        ),
         database: str | None = DATABASE,
         today: str | None = TODAY,
     ) -> None:
@@ -196,6 +201,10 @@ def register(app: typer.Typer) -> None:
                 found = detection_for(
                     journal, day, outcome=outcome, minimum=minimum, design=design.value
                 )
+                if preview:
+                    typer.echo("\n".join(found.lines(planned=nights)))
+                    typer.echo("Nothing is stored: run it again without --preview to start.")
+                    return
                 stored, warnings = start(
                     journal,
                     today=day,
