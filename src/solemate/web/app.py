@@ -28,6 +28,7 @@ from solemate.web.security import Guard
 from solemate.web.services import STATIC_DIR, TEMPLATES_DIR, Services
 from solemate.web.sign_in import SignIn
 from solemate.web.tonight import Planner
+from solemate.web.track import SessionTracks, track_folder
 
 __all__ = ["create_app"]
 
@@ -53,11 +54,13 @@ def create_app(config: WebConfig) -> FastAPI:
             else None
         )
         templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+        cue_audio = CueAudio(config.speech_cache_dir, config.voice)
         svc = Services(
             config=config,
             journal=journal,
             planner=Planner(builtin_routine(config.routine)),
-            cue_audio=CueAudio(config.speech_cache_dir, config.voice),
+            cue_audio=cue_audio,
+            tracks=SessionTracks(track_folder(config), config.voice, cue_audio.speaker_for),
             auth=auth,
             templates=templates,
         )
@@ -73,6 +76,7 @@ def create_app(config: WebConfig) -> FastAPI:
         try:
             yield
         finally:
+            svc.tracks.close()
             journal.close()
 
     app = FastAPI(

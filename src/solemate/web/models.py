@@ -108,10 +108,34 @@ class ProgressIn(_In):
     segment: Annotated[
         StrictInt, Field(ge=0, le=10_000, description="Index of the segment reached.")
     ]
+    played_seconds: (
+        Annotated[
+            float,
+            Field(
+                ge=0,
+                le=86_400,
+                allow_inf_nan=False,
+                description="Seconds of the session actually played so far: not paused, not skipped.",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class FinishIn(_In):
     status: Literal["completed", "interrupted"] = "completed"
+    played_seconds: (
+        Annotated[
+            float,
+            Field(
+                ge=0,
+                le=86_400,
+                allow_inf_nan=False,
+                description="Seconds of the session actually played so far: not paused, not skipped.",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class RatingIn(_In):
@@ -273,12 +297,23 @@ class SessionOut(BaseModel):
     after_stress: int | None
 
 
+class TrackOut(BaseModel):
+    url: str = Field(description="GET: the track (audio/mpeg, range requests); 409 until ready.")
+    status_url: str = Field(description="GET: where its rendering stands.")
+    state: Literal["ready", "rendering", "failed"]
+    detail: str = ""
+
+
 class SessionDetail(BaseModel):
     session: SessionOut
     timeline: dict[str, Any] | None = Field(description="The Timeline (docs/timeline-format.md).")
     audio: dict[str, str] = Field(
         default_factory=dict,
         description="Cue text → digest for GET /api/speech/{digest}.{ogg|wav}.",
+    )
+    track: TrackOut | None = Field(
+        default=None,
+        description="The whole session as one audio file, rendered by the server (GET its url).",
     )
     zones: dict[str, str] = Field(default_factory=dict, description="Zone id → display name.")
     evidence: str = ""
