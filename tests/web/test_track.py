@@ -7,6 +7,7 @@ with ``bytes */size`` for one outside it, and the whole file with Accept-Ranges 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -17,6 +18,8 @@ from typing import Any
 import pytest
 
 from solemate.audio.speech import Speaker
+from solemate.timeline import Timeline
+from solemate.web.config import WebConfig
 from solemate.web.cue_audio import SpeechUnavailable
 from solemate.web.track import SessionTracks
 from tests.web.conftest import Client
@@ -230,3 +233,32 @@ def test_played_seconds_is_taken(client: Client, route: str) -> None:
         body["segment"] = 1
     response = client.post(f"/api/sessions/{session_id}/{route}", json=body)
     assert response.status_code == 200, response.text
+
+
+def test_a_server_started_for_the_night_renders_last_nights_track(
+    config: WebConfig, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from solemate.web import create_app
+    from solemate.web.track import track_digest
+
+    first = create_app(config)
+    with TestClient(first, base_url="http://127.0.0.1") as http:
+        client = Client(http)
+        client.screen()
+        detail = client.start(minutes=14)
+        session_id = detail["session"]["id"]
+        assert client.post(f"/api/sessions/{session_id}/finish", json={}).status_code == 200
+    again = create_app(dataclasses.replace(config, prepare_at_start=True))
+    services = again.state.services
+    voice = Blocked()
+    services.tracks = SessionTracks(tmp_path / "ahead", config.voice, voice)
+    timeline = Timeline.from_dict(detail["timeline"])
+    digest = track_digest(timeline, config.voice)
+    assert services.tracks.state(digest) is None  # nothing until the server starts
+    with TestClient(again, base_url="http://127.0.0.1"):
+        state = services.tracks.state(digest)
+        assert state is not None
+        assert state.state == "rendering"  # on the worker, while the server already answers
+    voice.go.set()

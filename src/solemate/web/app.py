@@ -21,7 +21,7 @@ from solemate.journal import Journal
 from solemate.plan import PlanOptions
 from solemate.routine import builtin_routine
 from solemate.timeline import Timeline
-from solemate.web import api, errors, pages
+from solemate.web import api, errors, pages, tonight
 from solemate.web.config import WebConfig
 from solemate.web.cue_audio import CueAudio
 from solemate.web.security import Guard
@@ -73,6 +73,7 @@ def create_app(config: WebConfig) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if config.prepare_at_start:
             svc.cue_audio.prepare_ahead(_likely_tonight(svc.planner))
+            _prepare_last_nights_track(svc)
         try:
             yield
         finally:
@@ -105,6 +106,19 @@ def create_app(config: WebConfig) -> FastAPI:
         upload_paths=lambda path: _UPLOAD_PATHS.match(path) is not None,
     )
     return app
+
+
+def _prepare_last_nights_track(svc: Services) -> None:
+    """Render last night's session as a track ahead (on the track worker, not here): a person
+    who starts the same again has the track that plays with the screen off from the first cue."""
+    last = svc.journal.sessions(last=1)
+    if not last:
+        return
+    try:
+        timeline = tonight.session_timeline(svc.planner, last[0])
+    except tonight.RoutineChanged:
+        return
+    svc.tracks.prepare(timeline)
 
 
 def _likely_tonight(planner: Planner) -> list[Timeline]:
