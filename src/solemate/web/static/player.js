@@ -957,6 +957,14 @@ class Summary {
     }
     if (this.nights) parts.push(`${this.nights} ${this.nights === 1 ? "night" : "nights"} this month`);
     const text = parts.join(" · ");
-    if (this.el.textContent !== text) this.el.textContent = text;
+    if (this.el.textContent === text) return;
+    // Each part on one line: a narrow screen breaks between them, never inside "1 night".
+    this.el.replaceChildren(
+      ...parts.flatMap((part, i) => {
+        const span = document.createElement("span");
+        span.textContent = part;
+        return i ? [" · ", span] : [span];
+      }),
+    );
   }
 }
