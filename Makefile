@@ -1,11 +1,13 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 # Both create .venv when it is missing or stale and install the project into it.
+# `make test` runs everything (CI runs it); `make quick` runs the tests not marked slow (no browser,
+# real terminal, real voice, killed process or simulation) for the inner loop.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test quick lint typecheck unit bench clean
 
 # Stale when pyproject.toml changed since the last install, or when the venv's interpreter is gone.
 $(STAMP): pyproject.toml
@@ -29,6 +31,9 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -1,4 +1,10 @@
-"""Shared builders for the whole suite."""
+"""Shared builders for the whole suite, and which tests are ``slow``.
+
+``make quick`` runs every test not marked ``slow``; ``make test`` runs them all. A test is slow when
+it drives a browser (any test using the ``chromium`` or ``browser`` fixture is marked here, so a new
+browser test is slow without being told), a real terminal, a real voice, a killed process or a
+statistical simulation; those carry ``@pytest.mark.slow`` themselves.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from solemate.routine import Routine, builtin_routine
+from tests.templates import Templates
 
 TESTS = Path(__file__).resolve().parent
 
@@ -18,9 +25,26 @@ TESTS = Path(__file__).resolve().parent
 os.environ.setdefault("SOLEMATE_VOICE", "espeak")
 
 
+#: Fixtures that start Chromium: every test that uses one is slow.
+BROWSER_FIXTURES = frozenset({"chromium", "browser"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def evening() -> Routine:
     return builtin_routine("evening")
+
+
+@pytest.fixture(scope="session")
+def journal_templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
+    """Journals migrated once per test run, copied into tests' fresh databases (made on first
+    use; see :mod:`tests.templates`)."""
+    return Templates(tmp_path_factory.mktemp("journal-templates"))
 
 
 @pytest.fixture

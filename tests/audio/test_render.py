@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import itertools
 import os
@@ -14,7 +15,7 @@ import soundfile as sf
 
 from solemate.audio.ambient import Ambient
 from solemate.audio.arrange import GAP
-from solemate.audio.encode import Format
+from solemate.audio.encode import CODECS, Format
 from solemate.audio.mp3 import Mp3File
 from solemate.audio.render import RenderError, RenderOptions, RenderResult, render_session
 from solemate.audio.speech import SpeechEngine
@@ -29,8 +30,7 @@ from tests.audio.conftest import (
     sox_seconds,
     tiny_timeline,
 )
-
-GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+from tests.golden_files import HOW_TO_UPDATE, golden
 
 
 @pytest.fixture(scope="session")
@@ -222,6 +222,36 @@ def test_ogg_vorbis_longer_than_three_minutes_does_not_crash(
     assert len(starts) == result.chapters
 
 
+def test_figures_are_measured_on_the_mix_unless_verify_decodes_the_file(
+    tmp_path: Path, engine: SpeechEngine
+) -> None:
+    plain, plain_path = _render(tmp_path, engine, "plain.ogg")
+    checked, checked_path = _render(tmp_path, engine, "checked.ogg", verify=True)
+    assert (plain.verified, checked.verified) == (False, True)
+    audio, rate = decode(checked_path)
+    assert np.array_equal(decode(plain_path)[0], audio)  # verifying writes the same sound
+    assert checked.loudness == pytest.approx(independent_loudness(audio, rate), abs=0.1)
+    assert checked.true_peak == pytest.approx(independent_true_peak_db(audio), abs=0.2)
+    # The mix as encoded is within a few tenths of what a player hears, and peaks under the
+    # codec's ceiling, which leaves room for the codec's overshoot.
+    assert plain.loudness == pytest.approx(independent_loudness(audio, rate), abs=0.4)
+    assert plain.true_peak <= CODECS[Format.ogg].ceiling_db + 0.05
+
+
+def test_verify_writes_again_when_the_codec_overshoots(
+    tmp_path: Path, engine: SpeechEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ceiling too close to −1 dBTP for Vorbis: the decoded file overshoots it, so it is written
+    again with a lower ceiling, and what is left peaks under −1 dBTP."""
+    loose = dataclasses.replace(CODECS[Format.ogg], ceiling_db=-0.9)
+    monkeypatch.setitem(CODECS, Format.ogg, loose)  # the one table the renderer reads
+    result, path = _render(tmp_path, engine, "loose.ogg", verify=True)
+    audio, _ = decode(path)
+    assert independent_true_peak_db(audio) <= -1.0
+    assert result.true_peak <= -1.0
+    assert [p.name for p in tmp_path.iterdir()] == ["loose.ogg"]
+
+
 @pytest.mark.parametrize("rate", [24000, 48000])
 def test_opus_at_24_and_48_khz(tmp_path: Path, engine: SpeechEngine, rate: int) -> None:
     result, path = _render(tmp_path, engine, f"tiny-{rate}.opus", sample_rate=rate)
@@ -253,16 +283,12 @@ def test_golden_render_sample_for_sample(tmp_path: Path, speech_cache: Path) -> 
         tmp_path, slow, "tiny.wav", minutes=shortest / 60, feet="left", sample_rate=8000
     )
     assert result.late_cues > 0
-    golden = GOLDEN / "render-tiny-left.wav"
-    if os.environ.get("SOLEMATE_UPDATE_GOLDEN") == "1":
-        golden.write_bytes(path.read_bytes())
-    expected, _ = sf.read(str(golden), dtype="int16")
+    saved = golden("render-tiny-left.wav", path.read_bytes())
+    expected, _ = sf.read(str(saved), dtype="int16")
     actual, _ = sf.read(str(path), dtype="int16")
     assert actual.shape == expected.shape
     differing = int(np.count_nonzero(actual != expected))
-    assert differing == 0, (
-        f"{differing} samples differ; review and rerun with SOLEMATE_UPDATE_GOLDEN=1"
-    )
+    assert differing == 0, f"{differing} samples differ; {HOW_TO_UPDATE}"
 
 
 def _rms_db(audio: np.ndarray) -> float:

@@ -200,6 +200,7 @@ def wait_for(session: str, needle: str, timeout: float = 15.0) -> str:
     raise AssertionError(f"{needle!r} never appeared; the screen was:\n{screen}")
 
 
+@pytest.mark.slow
 def test_guide_in_a_real_terminal(tmp_path: Path) -> None:
     assert shutil.which("tmux"), "tmux is needed for this test (installed by .ci/run)"
     session = f"solemate-test-{os.getpid()}"
@@ -289,6 +290,7 @@ def test_a_massage_night_is_one_line_and_no_question(cli: CliRunner, data_dir: P
     assert "Session complete: 12 min." in result.stdout
 
 
+@pytest.mark.slow
 def test_f_in_a_real_terminal_goes_back_to_full_explanations(tmp_path: Path) -> None:
     if shutil.which("tmux") is None:
         pytest.fail("tmux is not installed (apt-get install tmux)")
@@ -327,11 +329,56 @@ def test_a_session_started_elsewhere_ends_the_guides_record_with_one_line(
     with journal(data_dir) as j:
         guided = j.start_session("evening", "v", planned_seconds=720)
         recorder = JournalRecorder(j, guided)
-        recorder.boundary(step)
+        recorder.boundary(step, 0.0)
         j.start_session("evening", "v", planned_seconds=720)  # the web app, say
-        recorder.boundary(step)
-        recorder.finish("completed", step, timeline)
+        recorder.boundary(step, 0.0)
+        recorder.finish("completed", step, timeline, 0.0)
         assert j.session(guided).status == "interrupted"
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert f"session {guided} is interrupted, not in progress" in err
+
+
+def test_skipping_through_with_the_right_arrow_is_recorded_as_not_completed(
+    tmp_path: Path,
+) -> None:
+    """A real terminal at real speed: → through a 12-minute session in seconds."""
+    from solemate.tonight import played_text
+
+    assert shutil.which("tmux"), "tmux is needed for this test (installed by .ci/run)"
+    session = f"solemate-skip-{os.getpid()}"
+    env = f"env -u COLUMNS -u LINES SOLEMATE_DATA_DIR={tmp_path} TERM=xterm-256color"
+    command = f"{env} {sys.executable} -m solemate guide --nightly --no-voice --no-chime; echo EXIT=$?; sleep 60"
+    tmux("new-session", "-d", "-s", session, "-x", "110", "-y", "36", command)
+    try:
+        wait_for(session, "A short safety check")
+        for _ in QUESTIONS:
+            tmux("send-keys", "-t", session, "n", "Enter")
+        wait_for(session, "Anything new tonight?")
+        tmux("send-keys", "-t", session, "n")
+        wait_for(session, "How stressed do you feel right now?")
+        tmux("send-keys", "-t", session, "Enter")
+        wait_for(session, "→ next")
+        started = time.monotonic()
+        screen = ""
+        for _ in range(200):
+            screen = tmux("capture-pane", "-p", "-t", session)
+            if "And now, how stressed" in screen:
+                break
+            tmux("send-keys", "-t", session, "Right")
+            time.sleep(0.1)
+        skipping = time.monotonic() - started
+        assert "skipped through" in screen, screen
+        assert "not completed" in screen, screen
+        tmux("send-keys", "-t", session, "Enter")
+        wait_for(session, "EXIT=0")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    assert skipping < 60
+    with Journal(f"sqlite:///{tmp_path / 'journal.sqlite3'}") as j:
+        (recorded,) = j.sessions()
+    assert recorded.status == "skipped"
+    assert recorded.planned_seconds == 720
+    assert recorded.played_seconds is not None
+    assert 0 < recorded.played_seconds <= skipping + 1
+    assert f"{played_text(recorded.played_seconds)} of 12 min played" in screen

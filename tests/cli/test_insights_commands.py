@@ -15,10 +15,9 @@ from solemate.cli.app import app
 from solemate.cli.insights_commands import tonight
 from solemate.journal import Journal
 from solemate.journal.experiments import experiments
+from tests.golden_files import assert_golden
 from tests.insights.builders import build_experiment_journal
 from tests.journal.conftest import FakeClock
-
-GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
 
 @pytest.fixture(scope="module")
@@ -132,9 +131,10 @@ def test_the_report_command_prints_the_golden_report_and_writes_html(
     html = tmp_path / "report.html"
     result = run(cli, full, "experiment", "report", "--html", str(html))
     assert result.exit_code == 0, result.stderr
-    expected = (GOLDEN / "experiment-report.txt").read_text()
-    assert result.stdout == expected + f"Report written to {html}\n"
-    assert html.read_text() == (GOLDEN / "experiment-report.html").read_text()
+    written = f"Report written to {html}\n"
+    assert result.stdout.endswith(written)
+    assert_golden("experiment-report.txt", result.stdout.removesuffix(written))
+    assert_golden("experiment-report.html", html.read_text())
 
 
 def test_a_short_experiment_is_warned_about(cli: CliRunner, empty: str) -> None:

@@ -12,18 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from solemate.cli.app import app
-
-GOLDEN = Path(__file__).resolve().parents[1] / "golden"
-
-
-def golden(name: str, actual: str) -> None:
-    """Compare with a saved file; SOLEMATE_UPDATE_GOLDEN=1 rewrites it after a deliberate change."""
-    path = GOLDEN / name
-    if os.environ.get("SOLEMATE_UPDATE_GOLDEN") == "1":
-        path.write_text(actual)
-    assert actual == path.read_text(), (
-        f"{name} changed; review and rerun with SOLEMATE_UPDATE_GOLDEN=1"
-    )
+from tests.golden_files import assert_golden
 
 
 @pytest.mark.parametrize(
@@ -34,7 +23,7 @@ def test_nightly_text_plan_matches_the_golden_file(
 ) -> None:
     result = cli.invoke(app, ["plan", "--nightly", *flags])
     assert result.exit_code == 0, result.stderr
-    golden(name, result.stdout)
+    assert_golden(name, result.stdout)
 
 
 def test_markdown_plan(cli: CliRunner) -> None:

@@ -59,6 +59,14 @@ def test_render_writes_the_file_and_says_where(cli: CliRunner, tmp_path: Path) -
     ]
 
 
+def test_verify_measures_the_decoded_file(cli: CliRunner, tmp_path: Path) -> None:
+    plain = _render(cli, "-o", str(tmp_path / "plain.mp3"))
+    checked = _render(cli, "-o", str(tmp_path / "checked.mp3"), "--verify")
+    assert plain.exit_code == checked.exit_code == 0, checked.stderr
+    assert "dBTP (mix as encoded)" in plain.stdout.splitlines()[2]
+    assert "dBTP (decoded file)" in checked.stdout.splitlines()[2]
+
+
 def test_text_chapters_and_explicit_format(cli: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "tonight.audio"
     chapters = tmp_path / "chapters.txt"

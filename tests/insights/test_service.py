@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -23,6 +21,7 @@ from solemate.journal import Journal, JournalError
 from solemate.journal.experiments import experiments
 from solemate.render.experiment_view import report_html, report_text
 from solemate.render.insights_view import insights_json, insights_text
+from tests.golden_files import assert_golden
 from tests.insights.builders import (
     FIRST_EVENING,
     NIGHTS,
@@ -32,18 +31,6 @@ from tests.insights.builders import (
 )
 from tests.journal.conftest import FakeClock
 
-GOLDEN = Path(__file__).resolve().parents[1] / "golden"
-
-
-def golden(name: str, actual: str) -> None:
-    """Compare with a saved file; SOLEMATE_UPDATE_GOLDEN=1 rewrites it after a deliberate change."""
-    path = GOLDEN / name
-    if os.environ.get("SOLEMATE_UPDATE_GOLDEN") == "1":
-        path.write_text(actual)
-    assert actual == path.read_text(), (
-        f"{name} changed; review and rerun with SOLEMATE_UPDATE_GOLDEN=1"
-    )
-
 
 def test_the_report_on_the_fixed_journal_matches_the_golden_files(
     journal: Journal, clock: FakeClock
@@ -51,8 +38,8 @@ def test_the_report_on_the_fixed_journal_matches_the_golden_files(
     built = build_experiment_journal(journal, clock)
     report = experiment_report(journal, built.today)
     # The same text on SQLite and PostgreSQL: one golden file for both.
-    golden("experiment-report.txt", report_text(report))
-    golden("experiment-report.html", report_html(report))
+    assert_golden("experiment-report.txt", report_text(report))
+    assert_golden("experiment-report.html", report_html(report))
     assert report.complete
     assert report.counts("M")["followed"] == report.counts("M")["elapsed"] - len(OFF_PLAN)
     assert report.missing_diaries == tuple(sorted(d + timedelta(days=1) for d in NO_DIARY))

@@ -16,6 +16,8 @@ import pytest
 
 from solemate.insights import ExperimentPlan, analyse, plan_experiment, randomization_test
 
+pytestmark = pytest.mark.slow  # thousands of simulated experiments
+
 WEEKDAY = np.array([0.0, 2.0, 1.0, 3.0, 6.0, 9.0, -2.0])  # Mon … Sun evenings, minutes
 FIRST = date(2024, 1, 1)  # a Monday
 

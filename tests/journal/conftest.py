@@ -1,5 +1,9 @@
 """Journal fixtures: every journal test runs on SQLite and on PostgreSQL.
 
+``database_url`` is a fresh, empty database (a test of opening or migrating starts from nothing);
+``journal`` opens a fresh database that already holds the newest schema, copied from a journal
+migrated once per test run (see :mod:`tests.templates`), so most tests skip the migrations.
+
 PostgreSQL is at ``SOLEMATE_TEST_POSTGRES_URL`` (default: the local server's ``test`` database,
 trust authentication). A server that cannot be reached fails the tests instead of skipping them:
 a journal that only works on SQLite must not pass. Each test gets a fresh schema of its own
@@ -19,6 +23,7 @@ import pytest
 from sqlalchemy import make_url
 
 from solemate.journal import Journal
+from tests.templates import Templates
 
 POSTGRES_URL = os.environ.get(
     "SOLEMATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -59,18 +64,35 @@ class PostgresSchemas:
         url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={name}"})
         return url.render_as_string(hide_password=False)
 
+    def fill(self, url: str, templates: Templates) -> None:
+        """Copy the migrated template into the (empty) schema ``url`` selects."""
+        options = make_url(url).query["options"]
+        assert isinstance(options, str)
+        assert options.startswith("-csearch_path=")
+        name = options.removeprefix("-csearch_path=")
+        assert name in self.created, f"{name} is not a schema made for this test"
+        templates.fill_postgres(self._admin, POSTGRES_URL, name)
+
     def drop_all(self) -> None:
         for name in self.created:
             self._admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 class DatabaseUrls:
-    """Fresh, empty databases of one backend, as many as a test needs."""
+    """Fresh, empty databases of one backend, as many as a test needs; ``migrated`` gives one
+    that already holds the newest schema (an empty journal)."""
 
-    def __init__(self, backend: str, tmp_path: Path, schemas: PostgresSchemas | None) -> None:
+    def __init__(
+        self,
+        backend: str,
+        tmp_path: Path,
+        schemas: PostgresSchemas | None,
+        templates: Templates | None = None,
+    ) -> None:
         self.backend = backend
         self._tmp_path = tmp_path
         self._schemas = schemas
+        self._templates = templates
         self._count = 0
 
     def new(self) -> str:
@@ -79,15 +101,33 @@ class DatabaseUrls:
             return f"sqlite:///{self._tmp_path / f'journal-{self._count}.sqlite3'}"
         return self._schemas.new_url()
 
+    def fill(self, url: str) -> None:
+        """Put the newest schema into ``url``'s database, made by :meth:`new` and still untouched
+        (the first journal opened on it would have migrated it to the same schema)."""
+        if self._templates is None:
+            return
+        if self._schemas is None:
+            self._templates.fill_sqlite(url)
+        else:
+            self._schemas.fill(url, self._templates)
+
+    def migrated(self) -> str:
+        """A fresh database at the newest schema, holding nothing."""
+        url = self.new()
+        self.fill(url)
+        return url
+
 
 @pytest.fixture(params=BACKENDS)
-def database_urls(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DatabaseUrls]:
+def database_urls(
+    request: pytest.FixtureRequest, tmp_path: Path, journal_templates: Templates
+) -> Iterator[DatabaseUrls]:
     if request.param == "sqlite":
-        yield DatabaseUrls("sqlite", tmp_path, None)
+        yield DatabaseUrls("sqlite", tmp_path, None, journal_templates)
         return
     schemas = PostgresSchemas(request.getfixturevalue("postgres_admin"))
     try:
-        yield DatabaseUrls("postgresql", tmp_path, schemas)
+        yield DatabaseUrls("postgresql", tmp_path, schemas, journal_templates)
     finally:
         schemas.drop_all()
 
@@ -117,6 +157,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def journal(database_url: str, clock: FakeClock) -> Iterator[Journal]:
+def journal(database_url: str, database_urls: DatabaseUrls, clock: FakeClock) -> Iterator[Journal]:
+    """An empty journal at ``database_url``, at the newest schema (copied, not migrated)."""
+    database_urls.fill(database_url)
     with Journal(database_url, clock=clock, environ={}) as opened:
         yield opened

@@ -126,11 +126,58 @@ def test_a_journal_with_data_upgrades_from_the_first_revision(
     engine.dispose()
 
 
-def test_the_migrated_schema_is_the_models_schema(journal: Journal) -> None:
-    with journal._engine.connect() as conn:
+def test_the_migrated_schema_is_the_models_schema(database_url: str) -> None:
+    with Journal(database_url, environ={}) as journal, journal._engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences: list[Any] = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def test_the_copied_schema_is_the_migrated_schema(
+    database_urls: DatabaseUrls, database_url: str, journal: Journal
+) -> None:
+    """The suite's ``journal`` fixture copies a template instead of migrating: it must be
+    the same schema, revision and (no) rows a migration gives."""
+    migrated = database_urls.new()
+    with Journal(migrated, environ={}):
+        pass
+    copied = _described(database_url)
+    assert copied == _described(migrated)
+    assert copied["revision"] == migrations.head_revision()
+    assert len(copied["tables"]) > 5
+
+
+def _described(url: str) -> dict[str, Any]:
+    """Revision, tables, and each table's columns, keys, indexes, checks and row count."""
+    engine = _engine(url)
+    try:
+        with engine.connect() as conn:
+            found = inspect(conn)
+            return {
+                "revision": migrations.current_revision(conn),
+                "tables": {
+                    table: _described_table(conn, table) for table in found.get_table_names()
+                },
+            }
+    finally:
+        engine.dispose()
+
+
+def _described_table(conn: Connection, table: str) -> list[list[str]]:
+    # As sorted text: column types compare by identity, and the order in which a migration
+    # leaves the constraints can differ from one run to the next.
+    found = inspect(conn)
+    parts: list[list[Any]] = [
+        found.get_columns(table),
+        [found.get_pk_constraint(table)],
+        found.get_foreign_keys(table),
+        found.get_indexes(table),
+        found.get_unique_constraints(table),
+        found.get_check_constraints(table),
+    ]
+    if table != "alembic_version":
+        parts.append([conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar()])
+    return [sorted(repr(item) for item in part) for part in parts]
 
 
 def test_down_to_nothing_and_up_again(database_url: str, clock: FakeClock) -> None:
@@ -189,7 +236,7 @@ def test_processes_opening_a_new_journal_at_once_migrate_it_once(
 
 def test_head_names_the_newest_revision_file() -> None:
     assert migrations.head_revision() == migrations.HEAD
-    assert migrations.known_revisions() == {"0001", "0002", "0003", "0004", "0005"}
+    assert migrations.known_revisions() == {"0001", "0002", "0003", "0004", "0005", "0006"}
 
 
 def test_ids_of_deleted_rows_stay_unused_after_the_upgrade(

@@ -11,7 +11,7 @@ import pytest
 from solemate.insights_service import insights, start, tonight
 from solemate.journal import Journal
 from solemate.journal.engine import default_sqlite_path
-from solemate.journal.reading import latest_experiment, open_reader
+from solemate.journal.reading import latest_experiment, open_reader, sqlite_file
 from tests.journal.builders import device_night, fill
 from tests.journal.conftest import FakeClock
 
@@ -106,8 +106,17 @@ def test_reads_the_url_from_the_environment(journal: Journal, database_url: str)
 
 
 def test_default_file_is_the_journals(data_dir: Path) -> None:
-    Journal(None, environ={}).close()
-    assert default_sqlite_path().is_file()
-    reader = open_reader(None, environ={})
+    environ = {"SOLEMATE_DATA_DIR": str(data_dir / "given")}
+    Journal(None, environ=environ).close()
+    assert default_sqlite_path(environ) == data_dir / "given" / "journal.sqlite3"
+    assert default_sqlite_path(environ).is_file()
+    reader = open_reader(None, environ=environ)
     assert reader is not None
     reader.close()
+
+
+def test_an_empty_environment_is_not_the_process_environment(data_dir: Path) -> None:
+    """``environ={}`` means no settings at all: the platform's folder, not SOLEMATE_DATA_DIR."""
+    assert default_sqlite_path() == data_dir / "journal.sqlite3"
+    assert default_sqlite_path({}) != default_sqlite_path()
+    assert sqlite_file(None, {}) == default_sqlite_path({})

@@ -229,12 +229,16 @@ def test_starting_a_session_interrupts_the_persons_session_in_progress(
     journal: Journal, clock: FakeClock
 ) -> None:
     first = journal.start_session("evening", "v", planned_seconds=60)
+    clock.advance(seconds=20)
+    journal.advance_session(first, "left", 1, "press")
+    last_step = clock.now
     journal.add_person("partner")
     theirs = journal.start_session("evening", "v", planned_seconds=60, receiver="partner")
     clock.advance(minutes=5)
     second = journal.start_session("evening", "v", planned_seconds=60)
     old = journal.session(first)
-    assert (old.status, old.ended_at) == ("interrupted", clock.now)
+    # Closed at its last recorded step, the last moment it is known to have run.
+    assert (old.status, old.ended_at, old.step_index) == ("interrupted", last_step, 1)
     assert journal.session(second).status == "in_progress"
     assert journal.session(theirs).status == "in_progress"  # another person's, left alone
     with pytest.raises(JournalError, match="interrupted, not in progress"):

@@ -20,12 +20,15 @@ class ListRecorder:
     def __init__(self) -> None:
         self.boundaries: list[tuple[str | None, int | None]] = []
         self.finished: tuple[str, str | None, int | None] | None = None
+        self.played: list[float] = []
 
-    def boundary(self, segment: Segment) -> None:
+    def boundary(self, segment: Segment, played: float) -> None:
         self.boundaries.append((segment.foot, segment.step))
+        self.played.append(played)
 
-    def finish(self, status: str, segment: Segment, timeline: Timeline) -> None:
+    def finish(self, status: str, segment: Segment, timeline: Timeline, played: float) -> None:
         self.finished = (status, segment.foot, segment.step)
+        self.played.append(played)
 
 
 def run(
@@ -211,8 +214,8 @@ class SlowRecorder(ListRecorder):
         super().__init__()
         self.clock, self.on, self.seconds = clock, on, seconds
 
-    def boundary(self, segment: Segment) -> None:
-        super().boundary(segment)
+    def boundary(self, segment: Segment, played: float) -> None:
+        super().boundary(segment, played)
         if (segment.foot, segment.step) == self.on:
             self.clock.t += self.seconds
 
@@ -289,3 +292,28 @@ def test_the_full_key_does_nothing_when_nothing_is_offered(evening: Routine) -> 
     assert clock.t == timeline.total
     assert sink.notices == []
     assert not any(view.offer_full for view in sink.views)
+
+
+def test_played_time_leaves_out_pauses_and_skips(evening: Routine) -> None:
+    timeline = plan(evening)
+    # Played straight through: the whole planned time.
+    outcome, _, recorder, _ = run(timeline)
+    assert outcome.played == timeline.total
+    assert recorder.played[-1] == timeline.total
+    assert recorder.played == sorted(recorder.played)  # cumulative at every boundary
+    # Paused for ten minutes at 60 s: the pause is not played.
+    outcome, _, _, clock = run(timeline, [(60.0, Command.PAUSE), (660.0, Command.RESUME)])
+    assert outcome.status == "completed"
+    assert clock.t == timeline.total + 600
+    assert outcome.played == timeline.total
+    # Skipped through, one second per part: only those seconds were played.
+    parts = len(timeline.segments)
+    script = [(float(i + 1), Command.NEXT) for i in range(parts)]
+    outcome, _, recorder, _ = run(timeline, script)
+    assert outcome.status == "completed"
+    assert outcome.played <= parts + 1
+    assert outcome.played < 0.1 * timeline.total
+    assert recorder.played[-1] == outcome.played
+    # Stopped at 90 s: 90 s played.
+    outcome, _, _, _ = run(timeline, [(90.0, Command.QUIT)])
+    assert (outcome.status, outcome.played) == ("interrupted", 90.0)

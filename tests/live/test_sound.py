@@ -87,6 +87,30 @@ def test_a_spoken_session_completes_without_a_sound_device(
     assert "Session complete: 12 min." in result.stdout
 
 
+def test_no_voice_says_nothing_about_sound_devices(
+    cli: CliRunner, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tried: list[bool] = []
+
+    def no_device() -> None:
+        tried.append(True)
+        raise RuntimeError("failed to init device")
+
+    monkeypatch.setattr(sound, "DeviceOutput", no_device)
+    assert open_sound(None, chimes=True).notices == []
+    result = cli.invoke(
+        app,
+        ["guide", "--minutes", "12", "--speed", "1000", "--no-voice"],
+        input="n\n" * len(QUESTIONS) + "n\n" + "\n\n",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert tried, "the chimes still look for a device"
+    assert "Session complete: 12 min." in result.stdout
+    for said in (result.stdout, result.stderr):
+        assert "device" not in said.lower()
+        assert NO_DEVICE not in said
+
+
 def test_bad_voice_is_a_usage_error(cli: CliRunner, data_dir: Path) -> None:
     result = cli.invoke(app, ["guide", "--voice", "klingon", "--speed", "1000"])
     assert result.exit_code == 2

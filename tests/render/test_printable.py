@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,8 @@ from solemate.plan import PlanOptions, plan
 from solemate.render import render, renderers
 from solemate.render.footmap import ZONE_IDS, foot_map_svg
 from solemate.routine import Routine
-from tests.conftest import TESTS
-
-GOLDEN = TESTS / "golden" / "print-nightly-partner.html"
+from solemate.safety import SafetyChanges
+from tests.golden_files import assert_golden
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +24,7 @@ def test_print_is_a_registered_renderer() -> None:
 
 
 def test_the_page_matches_the_saved_one(page: str) -> None:
-    if os.environ.get("SOLEMATE_UPDATE_GOLDEN"):
-        GOLDEN.write_text(page, encoding="utf-8")
-    assert page == GOLDEN.read_text(encoding="utf-8")
+    assert_golden("print-nightly-partner.html", page)
 
 
 def test_each_action_once_with_a_time_per_foot(page: str) -> None:
@@ -51,8 +47,6 @@ def test_nothing_is_loaded_from_anywhere(page: str) -> None:
 
 
 def test_safety_notes_are_printed(evening: Routine) -> None:
-    from solemate.safety import SafetyChanges
-
     options = PlanOptions(minutes=12, safety=SafetyChanges(gentle_only=True, skip_calf=True))
     page = render("print", plan(evening, options))
     assert "Gentle pressure only (safety screen)." in page
@@ -68,25 +62,82 @@ def test_the_foot_map_names_every_zone() -> None:
     assert "<title" in svg
 
 
-def test_it_prints_on_one_page(page: str, tmp_path: Path) -> None:
+ONE_PAGE = {
+    "12 min, partner": PlanOptions(minutes=12, voice="partner"),
+    "12 min, brief": PlanOptions(minutes=12, wording="brief"),
+    "15 min": PlanOptions(minutes=15),
+    "12 min, gentle, no calf": PlanOptions(
+        minutes=12, safety=SafetyChanges(gentle_only=True, skip_calf=True)
+    ),
+    "full": PlanOptions(preset="full"),
+}
+
+
+@pytest.mark.slow
+def test_it_prints_on_one_page(evening: Routine, tmp_path: Path) -> None:
+    """Every length, voice and wording the page offers, on one sheet of A4 and of Letter."""
     sync_api = pytest.importorskip("playwright.sync_api")
     from tests.web.browser import ARGS, CHROMIUM
 
-    source = tmp_path / "print.html"
-    source.write_text(page, encoding="utf-8")
+    pages: dict[str, dict[str, int]] = {}
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             tab = browser.new_page()
-            tab.goto(source.as_uri())
-            for paper in ("A4", "Letter"):
-                pdf = tab.pdf(format=paper)
-                assert _pages(pdf) == 1, paper
+            for name, options in ONE_PAGE.items():
+                source = tmp_path / "print.html"
+                source.write_text(render("print", plan(evening, options)), encoding="utf-8")
+                tab.goto(source.as_uri())
+                pages[name] = {paper: _pages(tab.pdf(format=paper)) for paper in ("A4", "Letter")}
         finally:
             browser.close()
+    assert pages == {name: {"A4": 1, "Letter": 1} for name in ONE_PAGE}
 
 
 def _pages(pdf: bytes) -> int:
     import re
 
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+def _big_toe_x(svg: str, view: str) -> float:
+    """Where the big toe (the widest toe) of ``view`` ends up across the drawing, transforms applied."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.fromstring(svg)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    (group,) = [g for g in root.iter(f"{ns}g") if f"fm-{view}" in g.get("class", "")]
+    toes = next(g for g in group.iter(f"{ns}g") if g.get("data-zone") == "toes")
+    big = max(toes.iter(f"{ns}ellipse"), key=lambda e: float(e.get("rx", 0)))
+    x = float(big.get("cx", 0))
+    node: ET.Element | None = toes
+    while node is not None:
+        for kind, args in reversed(
+            re.findall(r"(translate|scale)\(([^)]*)\)", node.get("transform", ""))
+        ):
+            first = float(args.split()[0])
+            x = x + first if kind == "translate" else x * first
+        node = parents.get(node)
+    return x
+
+
+def test_the_sole_and_the_top_are_one_foot_seen_from_both_sides() -> None:
+    svg = foot_map_svg(prefix="t")
+    sole_x, top_x = _big_toe_x(svg, "sole"), _big_toe_x(svg, "top")
+    # The right foot: from above the big toe is on the left (inner side), from below on the right.
+    assert sole_x > 70, "seen from below, the right big toe is on the right of the sole"
+    assert top_x < 160 + 70, "seen from above, the right big toe is on the left of the top"
+    for label in ("Right foot", "Left foot", "Sole, from below", "Top, from above"):
+        assert label in svg
+
+
+def test_a_foot_other_than_left_or_right_is_refused() -> None:
+    with pytest.raises(ValueError, match="foot must be left or right"):
+        foot_map_svg(foot="middle")
+
+
+def test_each_row_carries_its_instruction_for_either_foot(page: str) -> None:
+    assert "Place both hands on their foot, cradling it gently." in page
+    assert "left foot" not in page.split("<table>", 1)[1]

@@ -1,7 +1,8 @@
 """Web fixtures: the app in-process on SQLite and on PostgreSQL, and helpers for its answers.
 
 PostgreSQL is isolated the way the journal suite does it (a fresh schema per test, selected through
-``search_path``, dropped afterwards), and a server that cannot be reached fails the tests.
+``search_path``, dropped afterwards), and a server that cannot be reached fails the tests. Each
+test's database starts as a copy of a journal migrated once per run (:mod:`tests.templates`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tests.journal.conftest import (  # noqa: F401  (fixtures used by name)
     PostgresSchemas,
     postgres_admin,
 )
+from tests.templates import Templates
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 NO = {q.id: False for q in QUESTIONS}
@@ -40,13 +42,21 @@ def speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, journal_templates: Templates
+) -> Iterator[str]:
+    """A fresh, empty journal at the newest schema, copied from one migrated once per run (the
+    app would migrate an empty database to the same schema when it opens it)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'journal.sqlite3'}"
+        url = f"sqlite:///{tmp_path / 'journal.sqlite3'}"
+        journal_templates.fill_sqlite(url)
+        yield url
         return
     schemas = PostgresSchemas(request.getfixturevalue("postgres_admin"))
     try:
-        yield schemas.new_url()
+        url = schemas.new_url()
+        schemas.fill(url, journal_templates)
+        yield url
     finally:
         schemas.drop_all()
 

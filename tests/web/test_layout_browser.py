@@ -2,8 +2,11 @@
 
 At 320×568, 390×844 and 1280×800, in the day theme (the system's light and dark) and in night
 mode, with axe-core finding no serious or critical problem (contrast included): ``scrollWidth`` never
-exceeds the viewport, and the player's title, countdown, instruction and controls are inside it.
-Screenshots land in ``tests/web/screenshots/layout-*`` to be looked at.
+exceeds the viewport, and the player's title, countdown, instruction and controls are inside it. At
+320 px every control is at least 44 × 44 px. Two journals: one in full use (weeks of nights, a
+running experiment with its stop form open, a session in progress) and a first night (the safety
+questions, the experiment's start form, no report yet, a sheet refused until the questions are
+answered). Screenshots land in ``tests/web/screenshots/layout-*`` to be looked at.
 """
 
 from __future__ import annotations
@@ -15,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from solemate import safety_service
+from solemate import safety_service, tonight
 from solemate.plan import PlanOptions
 from solemate.safety import QUESTIONS
-from solemate.web import WebConfig, create_app, tonight
+from solemate.web import WebConfig, create_app
 from tests.insights.builders import BERLIN, FIRST_EVENING, build_experiment_journal
 from tests.journal.conftest import FakeClock
 from tests.web.browser import screenshot, wait_until
@@ -31,7 +34,31 @@ SIZES: dict[str, dict[str, Any]] = {
     "390x844": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
     "1280x800": {"viewport": {"width": 1280, "height": 800}},
 }
-PAGES = ["/", "/morning", "/journal", "/insights", "/insights/report", "/print?minutes=12"]
+PAGES = [
+    "/",
+    "/morning",
+    "/journal",
+    "/insights",
+    "/insights/report",
+    "/print?minutes=12",
+    "/print?length=full&wording=brief&voice=partner",
+    "/login",
+]
+#: The first night: the safety questions, the experiment's start form, no report (report_missing),
+#: an empty journal, and the Print page refusing until the questions are answered.
+FIRST_NIGHT = ["/", "/insights", "/insights/report", "/journal", "/print"]
+
+# Every control a finger aims at (inline links in running text are exempt, as in WCAG 2.5.8).
+TARGETS = """
+[...document.querySelectorAll(
+  'button, select, summary, input:not([type=radio]):not([type=checkbox]):not([type=hidden]),'
+  + ' .seg span, .scale span, label.check, header.site a, a.small-btn, a.button, .weeks a'
+)].filter((e) => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+  .map((e) => [e, e.getBoundingClientRect()])
+  .filter(([e, r]) => r.width < 44 || r.height < 44)
+  .map(([e, r]) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} "${
+    e.textContent.trim().slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`)
+"""
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +92,33 @@ def server(
         yield live, session_id
 
 
+@pytest.fixture(scope="module")
+def first_night(
+    tmp_path_factory: pytest.TempPathFactory, speech_cache: Path
+) -> Iterator[LiveServer]:
+    folder = tmp_path_factory.mktemp("first-night")
+    config = WebConfig(
+        data_dir=folder / "data",
+        database_url=f"sqlite:///{folder / 'journal.sqlite3'}",
+        speech_cache_dir=speech_cache,
+        clock=FakeClock(),
+        test_clock=True,
+    )
+    with LiveServer(create_app(config)) as live:
+        yield live
+
+
+def small_targets(page: Any) -> list[str]:
+    """Controls smaller than 44 × 44 px."""
+    found: list[str] = page.evaluate(TARGETS)
+    return found
+
+
+def open_details(page: Any) -> None:
+    """Open every folded part (the experiment's start and stop forms), to measure them too."""
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+
+
 def overflow(page: Any) -> int:
     """How far the page is wider than the device (0: no sideways scrolling).
 
@@ -94,24 +148,36 @@ def inside(page: Any, selector: str) -> bool:
 def test_no_page_scrolls_sideways_and_the_player_fits(
     chromium: Any,  # noqa: F811
     server: tuple[LiveServer, int],
+    first_night: LiveServer,
     size: str,
     theme: str,
 ) -> None:
     live, session_id = server
+    first = first_night
     scheme = "dark" if theme == "day-dark" else "light"
     context, page, problems = open_page(chromium, SIZES[size], bypass_csp=True, color_scheme=scheme)
     chosen = "night" if theme == "night" else "day"
     context.add_init_script(f"localStorage.setItem('solemate.theme', '{chosen}')")
     wide: dict[str, int] = {}
     found: dict[str, list[str]] = {}
-    for path in PAGES:
-        page.goto(live.url + path)
+    small: dict[str, list[str]] = {}
+    visits = [(live.url, path, "") for path in PAGES]
+    visits += [(first.url, path, "first-") for path in FIRST_NIGHT]
+    for base, path, prefix in visits:
+        page.goto(base + path)
         page.wait_for_load_state("networkidle")
+        open_details(page)
+        key = prefix + path
         if overflow(page) > 0:
-            wide[path] = overflow(page)
-        found[path] = serious(page)
+            wide[key] = overflow(page)
+        found[key] = serious(page)
+        if size == "320x568":
+            small[key] = small_targets(page)
         name = path.strip("/").split("?")[0].replace("/", "-") or "tonight"
-        screenshot(page, f"layout-{theme}-{name}")
+        name += "-brief" if "brief" in path else ""
+        screenshot(page, f"layout-{theme}-{prefix}{name}")
+        if path != "/insights/report" or prefix:  # the report is its own document
+            assert page.evaluate("document.documentElement.dataset.theme") == chosen, key
     page.goto(f"{live.url}/play?session={session_id}&speed=20")
     page.click("#btn-sound")
     wait_until(page, "document.getElementById('step-title').textContent !== 'Getting ready…'")
@@ -124,4 +190,8 @@ def test_no_page_scrolls_sideways_and_the_player_fits(
     context.close()
     assert wide == {}, f"pages wider than {size}: {wide}"
     assert {name: p for name, p in found.items() if p} == {}
-    assert problems == []
+    tiny = {name: p for name, p in small.items() if p}
+    assert tiny == {}, f"controls under 44 px at 320: {tiny}"
+    # The first night's Print page answers 409 (answer the safety questions first), as it should.
+    refused = "the server responded with a status of 409 (Conflict)"
+    assert [p for p in problems if refused not in p] == [], problems

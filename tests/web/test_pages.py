@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -201,3 +202,75 @@ def test_the_morning_pages_dates_are_strict(client: Client, value: str) -> None:
         response = client.get("/morning", params={name: value})
         assert response.status_code == 422, (name, value, response.text[:200])
         assert "Traceback" not in response.text
+
+
+def test_the_print_page_chooses_length_and_words_on_the_page(client: Client) -> None:
+    client.screen(tonight=False)
+    plain = client.get("/print")
+    assert plain.status_code == 200
+    assert '<form class="card print-form" method="get" action="/print"' in plain.text
+    assert '<option value="12" selected>12 min</option>' in plain.text
+    assert "full explanations" in plain.text
+    brief = client.get("/print", params={"length": "15", "wording": "brief", "voice": "partner"})
+    assert brief.status_code == 200
+    assert '<option value="15" selected>15 min</option>' in brief.text
+    assert "15 min · both feet, left first · massaging a partner" in brief.text
+    assert "brief words" in brief.text
+    assert 'value="brief" checked' in brief.text
+    full = client.get("/print", params={"length": "full", "first_foot": "right"})
+    assert '<option value="full" selected>' in full.text
+    assert "both feet, right first" in full.text
+
+
+PRINT_GARBAGE = [
+    ({"length": "abc"}, "length: must be 10, 11, 12, 13, 14, 15 (minutes) or full, got 'abc'"),
+    ({"length": "9"}, "length: must be"),
+    ({"length": "12.5"}, "length: must be"),
+    ({"length": "12", "minutes": "12"}, "length: give length, or minutes or preset, not both"),
+    ({"length": "full", "preset": "nightly"}, "length: give length, or minutes or preset"),
+]
+
+
+@pytest.mark.parametrize(("params", "message"), PRINT_GARBAGE)
+def test_garbage_lengths_on_the_print_page(
+    client: Client, params: dict[str, str], message: str
+) -> None:
+    client.screen(tonight=False)
+    before = client.export()
+    answer = client.get("/print", params=params)
+    assert answer.status_code == 422
+    assert message in html.unescape(answer.text)
+    assert 'class="sheet"' not in answer.text
+    assert "Traceback" not in answer.text
+    assert client.export() == before
+
+
+def _again(page: str) -> str | None:
+    found = re.search(r'<button type="button" id="again"[^>]*>([^<]*)</button>', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def test_same_as_last_night_is_offered_from_the_second_night(client: Client) -> None:
+    assert _again(client.get("/").text) is None  # the first night: nothing to repeat
+    client.screen()
+    client.start(minutes=13, voice="partner", first_foot="right", wording="brief")
+    page = client.get("/").text
+    assert (
+        _again(page) == "Start: same as last night (13 min, my partner, right first, brief words)"
+    )
+    assert page.index('id="again"') < page.index('id="safety"') < page.index('id="start"')
+    client.start(preset="full", feet="left")
+    assert _again(client.get("/").text) == (
+        "Start: same as last night (the full routine, me, left foot only)"
+    )
+    client.start()
+    assert _again(client.get("/").text) == "Start: same as last night (12 min, me, left first)"
+
+
+def test_same_as_last_night_waits_for_the_safety_check(client: Client) -> None:
+    client.screen()
+    client.start()
+    client.screen(tonight=False, fever=True)
+    page = client.get("/").text
+    assert re.search(r'id="again" class="primary big" disabled', page)
+    assert re.search(r'<p class="small" id="again-wait">', page)

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from solemate import safety_service
+from solemate import safety_service, tonight
 from solemate.plan import PlanOptions
 from solemate.safety import QUESTIONS
-from solemate.web import WebConfig, create_app, tonight
+from solemate.web import WebConfig, create_app
 from solemate.web.services import Services
 from tests.web.browser import PHONE, answer_safety_in_page, screenshot, wait_until
 from tests.web.live_server import LiveServer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from solemate.journal import Journal
+from solemate.render.printable import SHEET_CSS
 from solemate.web import WebConfig, create_app
 from solemate.web.passphrase import COOKIE_NAME
 from solemate.web.sign_in import set_passphrase
@@ -108,9 +111,18 @@ def test_the_print_page_allows_exactly_its_own_style(local: Client) -> None:
     page = local.get("/print", params={"minutes": 12, "voice": "partner"})
     assert page.status_code == 200
     csp = page.headers["content-security-policy"]
-    assert "style-src 'sha256-" in csp
-    assert "style-src 'self'" not in csp
-    assert "<script" not in page.text
+    style = next(part for part in csp.split("; ") if part.startswith("style-src"))
+    assert style.split() == ["style-src", "'self'", _sha256(SHEET_CSS)]
+    assert "unsafe-inline" not in csp
+    assert f"<style>{SHEET_CSS}</style>" in page.text
+    scripts = re.findall(r"<script[^>]*>", page.text)
+    assert scripts
+    assert [tag for tag in scripts if ' src="/static/' not in tag] == []  # none inline
+
+
+def _sha256(text: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""`solemate guide`: the live, spoken, timed session in the terminal; `solemate safety`: the screen."""
+"""`solemate guide`: the live, spoken, timed session in the terminal; `solemate safety`: the screen.
+
+The session's rules (safety, starting, step boundaries, played time, the 80 % rule, ratings) are
+:mod:`solemate.tonight`'s, shared with the web app: this module asks, plays and shows.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,11 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import typer
 
-from solemate import safety_service
+from solemate import tonight
 from solemate.cli.common import fail, resolve_routine, usage_error
 from solemate.cli.common import open_journal as common_open_journal
 from solemate.cli.plan_commands import (
@@ -35,13 +39,14 @@ from solemate.cli.plan_commands import (
     plan_refused,
 )
 from solemate.cli.safety_prompts import ask_screen, ready
+from solemate.cli.terminal import wrapped
 from solemate.cli.voice_commands import VOICE_HELP, measurer, open_speaker
 from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan, plan_for_voice
 from solemate.safety import QUESTIONS, Level, Verdict
 from solemate.wording_service import BRIEF_NOTICE, tonight_wording
 
 if TYPE_CHECKING:
-    from solemate.journal import Journal
+    from solemate.journal import Journal, MassageSession
     from solemate.live.clock import QueueInputs
     from solemate.live.listen import VoiceCommands
     from solemate.live.player import Outcome, Sink
@@ -67,7 +72,7 @@ def open_journal(url: str | None) -> Journal:
 
 def current_verdict(journal: Journal, voice: str, today: dt.date, force: bool = False) -> Verdict:
     """The stored screen's verdict when current, else a new screen asked and stored."""
-    state = safety_service.safety_state(journal, today)
+    state = tonight.safety_state(journal, today)
     if state.verdict is not None and not state.needs_screen and not force:
         return state.verdict
     if state.why and not force:
@@ -76,14 +81,14 @@ def current_verdict(journal: Journal, voice: str, today: dt.date, force: bool = 
         answers = ask_screen(voice)
     except (typer.Abort, EOFError):
         fail("the safety screen needs your answers: run 'solemate safety' in a terminal first")
-    return safety_service.record_screen(journal, today, answers)
+    return tonight.record_screen(journal, today, answers)
 
 
 def ask_rating(question: str) -> int | None:
     """Ask a 0–10 rating; Enter skips. Re-asks until the answer is a whole number from 0 to 10."""
     while True:
         raw = typer.prompt(
-            f"{question} 0 (not at all) to 10 (extremely), Enter to skip",
+            wrapped(f"{question} 0 (not at all) to 10 (extremely), Enter to skip", reserve=4),
             default="",
             show_default=False,
         )
@@ -98,41 +103,46 @@ def ask_rating(question: str) -> int | None:
 
 
 class JournalRecorder:
-    """Writes the session to the journal at its start and at every step boundary."""
+    """Writes the session to the journal at every step boundary and at its end, with the time
+    played so far (the player's own measure; ``speed`` is its clock's, for ``--speed``)."""
 
-    def __init__(self, journal: Journal, session_id: int) -> None:
+    def __init__(self, journal: Journal, session_id: int, speed: float = 1.0) -> None:
         self.journal = journal
         self.session_id = session_id
+        self.speed = speed
         self.ended_elsewhere = False
+        self.recorded: MassageSession | None = None
+        """The session as finally recorded (its status by the 80 % rule), once finished."""
 
-    def boundary(self, segment: Segment) -> None:
-        if segment.kind == "action" and segment.foot and segment.step:
-            self._write(
-                self.journal.advance_session,
-                self.session_id,
-                segment.foot,
-                segment.step,
-                segment.step_id,
-            )
-
-    def finish(self, status: str, segment: Segment, timeline: Timeline) -> None:
+    def boundary(self, segment: Segment, played: float) -> None:
         self._write(
-            self.journal.finish_session,
-            self.session_id,
-            "completed" if status == "completed" else "interrupted",
+            tonight.record_segment, self.journal, self.session_id, segment, played, self.speed
         )
 
-    def _write(self, call: Callable[..., object], *args: object) -> None:
+    def finish(self, status: str, segment: Segment, timeline: Timeline, played: float) -> None:
+        recorded = self._write(
+            tonight.finish,
+            self.journal,
+            self.session_id,
+            status == "completed",
+            played,
+            self.speed,
+        )
+        if recorded is not None:
+            self.recorded = cast("MassageSession", recorded)
+
+    def _write(self, call: Callable[..., object], *args: object) -> object:
         # A session started elsewhere (the web app) interrupts this one; the guide carries on.
         from solemate.journal import JournalError
 
         if self.ended_elsewhere:
-            return
+            return None
         try:
-            call(*args)
+            return call(*args)
         except JournalError as exc:
             self.ended_elsewhere = True
             typer.echo(f"solemate: {exc}; the rest of it is not recorded.", err=True)
+            return None
 
 
 def _sinks(no_voice: bool, no_chime: bool, voice: str | None, rate: int | None) -> list[Sink]:
@@ -231,13 +241,22 @@ def announce_experiment(journal: Journal, today: dt.date) -> None:
         raise typer.Exit(0)
 
 
-def describe_outcome(outcome: Outcome) -> str:
-    if outcome.status == "completed":
+def describe_outcome(outcome: Outcome, recorded: MassageSession | None = None) -> str:
+    """What happened, as the journal recorded it (``recorded``), else as the player saw it."""
+    status = recorded.status if recorded is not None else outcome.status
+    seconds = outcome.played
+    if recorded is not None and recorded.played_seconds is not None:
+        seconds = recorded.played_seconds
+    played = tonight.played_text(seconds)
+    if status == "completed":
         minutes = outcome.timeline.total // 60
         return f"Session complete: {minutes} min. Sleep well."
+    if status == "skipped":
+        planned = (recorded.planned_seconds if recorded else outcome.timeline.total) // 60
+        return f"Session skipped through: {played} of {planned} min played; not completed."
     seg = outcome.segment
     where = f"{seg.foot} foot, step {seg.step}" if seg.kind == "action" else seg.title.lower()
-    return f"Session stopped at {where}; recorded as interrupted."
+    return f"Session stopped at {where} after {played} played; recorded as interrupted."
 
 
 def register(app: typer.Typer) -> None:
@@ -325,24 +344,17 @@ def register(app: typer.Typer) -> None:
             before = ask_rating(
                 f"How stressed {'does' if who != 'you' else 'do'} {who} feel right now?"
             )
-            session_id = journal.start_session(
-                chosen.id,
-                f"{chosen.version}+{chosen.digest}",
-                planned_seconds=timeline.total,
-                plan_options=timeline.options,
-            )
-            if before is not None:
-                journal.rate_stress("before", before, session_id=session_id)
-            recorder = JournalRecorder(journal, session_id)
+            session_id = tonight.begin(journal, chosen, timeline, before)
+            recorder = JournalRecorder(journal, session_id, speed)
             outcome = play(timeline, sinks, recorder, speed, listen, full_wording)
-            typer.echo(describe_outcome(outcome))
+            typer.echo(describe_outcome(outcome, recorder.recorded))
             if choice.offer_full and outcome.timeline.options.get("wording") == "full":
                 typer.echo("Full explanations tonight; to keep them: solemate guide --wording full")
             after = ask_rating(
                 f"And now, how stressed {'does' if who != 'you' else 'do'} {who} feel?"
             )
             if after is not None:
-                journal.rate_stress("after", after, session_id=session_id)
+                tonight.rate(journal, session_id, "after", after)
                 if before is not None:
                     typer.echo(f"Stress before {before}, after {after}.")
 
@@ -357,7 +369,7 @@ def register(app: typer.Typer) -> None:
         """Take the safety screen (again): questions to answer before massaging."""
         with open_journal(database) as journal:
             if show:
-                state = safety_service.safety_state(journal, dt.date.today())
+                state = tonight.safety_state(journal, dt.date.today())
                 if state.screened_on is None:
                     fail("no safety screen yet: run 'solemate safety'")
                 yes = [q.id for q in QUESTIONS if state.answers.get(q.id) is True]

@@ -31,6 +31,13 @@ class Format(StrEnum):
     csv = "csv"
 
 
+def _played(session: dict[str, Any]) -> str:
+    """Minutes played; "unknown" for a session that ran before played time was kept."""
+    if session["played_min"] is not None:
+        return f"{session['played_min']:g}"
+    return "" if session["status"] in ("planned", "in progress") else "unknown"
+
+
 def build_view(journal: JournalReads, last: int | None) -> JournalView:
     sessions = journal.sessions(last=last)
     return JournalView(
@@ -96,12 +103,15 @@ def print_tables(view: JournalView) -> None:
                     short_time(s["started"]),
                     s["routine"],
                     f"{s['planned_min']:g}",
+                    _played(s),
                     s["status"],
                     _blank(s["reached"]),
                     stress,
                 ]
             )
-        tables.append(_table("Sessions", "id>|started|routine|min>|status|reached|stress", rows))
+        tables.append(
+            _table("Sessions", "id>|started|routine|min>|played>|status|reached|stress", rows)
+        )
     if view.ratings:
         rows = [
             [

@@ -79,6 +79,10 @@ def session_row(session: MassageSession, ratings: Sequence[Rating]) -> Row:
         "routine": session.routine_id,
         "status": session.status.replace("_", " "),
         "planned_min": round(session.planned_seconds / 60, 1),
+        # Time actually played (not paused, not skipped); None: unknown (kept since revision 0006).
+        "played_min": None
+        if session.played_seconds is None
+        else round(session.played_seconds / 60, 1),
         "reached": reached,
         "stress_before": stress.get("before"),
         "stress_after": stress.get("after"),

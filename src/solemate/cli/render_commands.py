@@ -111,6 +111,11 @@ def register(app: typer.Typer) -> None:
         sample_rate: int | None = typer.Option(
             None, "--sample-rate", help="Hz (default 22050; 24000 for Opus)."
         ),
+        verify: bool = typer.Option(
+            False,
+            "--verify",
+            help="Decode the finished file and measure it as a player hears it (slower).",
+        ),
         minutes: float | None = MINUTES,
         nightly: bool = NIGHTLY,
         full: bool = FULL,
@@ -184,6 +189,7 @@ def register(app: typer.Typer) -> None:
             chimes=not no_chime,
             sample_rate=sample_rate,
             chapters=chapters,
+            verify=verify,
         )
         with _terminated_as_exit():
             result = _with_progress(
@@ -208,9 +214,10 @@ def register(app: typer.Typer) -> None:
             f"  {_clock(result.seconds)}{planned}, {_size(result.bytes)}, "
             f"{result.format.value} {result.sample_rate} Hz, {result.chapters} chapters"
         )
+        measured = "decoded file" if result.verified else "mix as encoded"
         typer.echo(
             f"  loudness {result.loudness:.1f} LUFS integrated, true peak "
-            f"{result.true_peak:.1f} dBTP{late}"
+            f"{result.true_peak:.1f} dBTP ({measured}){late}"
         )
         if chapters is not None:
             typer.echo(f"  chapters also in {chapters}")

@@ -2,6 +2,7 @@
 
 Every question needs an explicit y or n: a plain Enter asks again, so skipping through cannot clear
 a question. The rules themselves are the safety service's (:mod:`solemate.safety_service`).
+In a terminal, the text is broken between words to fit its width (:mod:`solemate.cli.terminal`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import typer
 
 from solemate import safety_service
 from solemate.cli.common import fail
+from solemate.cli.terminal import echo, wrapped
 from solemate.safety import QUESTIONS, TONIGHT_PROMPT, TONIGHT_QUESTIONS
 from solemate.safety_service import CONFIRM_QUESTION, SafetyRefused, SafetyState
 
@@ -29,17 +31,18 @@ NO = ("n", "no")
 def ask_yes_no(question: str) -> bool:
     """A yes or a no, asked again until one is given (raises typer.Abort at the end of input)."""
     while True:
-        raw = typer.prompt(f"{question} [y/n]", default="", show_default=False).strip().lower()
+        prompt = wrapped(f"{question} [y/n]", reserve=3)  # room for ": " and the answer
+        raw = typer.prompt(prompt, default="", show_default=False).strip().lower()
         if raw in YES:
             return True
         if raw in NO:
             return False
-        typer.echo("Please answer y or n.")
+        echo("Please answer y or n.")
 
 
 def ask_screen(voice: str) -> dict[str, bool]:
     """Every question of the safety screen, each answered y or n."""
-    typer.echo("A short safety check. Answer each question y or n.\n")
+    echo("A short safety check. Answer each question y or n.\n")
     return {
         q.id: ask_yes_no(q.text("partner" if voice == "partner" else "self")) for q in QUESTIONS
     }
@@ -47,7 +50,7 @@ def ask_screen(voice: str) -> dict[str, bool]:
 
 def ask_tonight() -> list[str]:
     """Tonight's check: one key (n) for nothing new; y asks which condition is new."""
-    typer.echo(f"{TONIGHT_PROMPT} " + "; ".join(q.tonight or "" for q in TONIGHT_QUESTIONS) + ".")
+    echo(f"{TONIGHT_PROMPT} " + "; ".join(q.tonight or "" for q in TONIGHT_QUESTIONS) + ".")
     while True:
         key = _key("n: nothing new   y: something is new")
         if key.lower() == "n":
@@ -81,14 +84,14 @@ def ready(
     try:
         if state.needs_screen:
             if state.why:
-                typer.echo(state.why)
+                echo(state.why)
             safety_service.record_screen(journal, today, ask_screen(voice))
             state = safety_service.safety_state(journal, today)
         playing = path in safety_service.PLAYING
         if playing and state.verdict and state.verdict.may_massage and not state.checked_tonight:
             state = safety_service.record_tonight(journal, today, ask_tonight())
         if playing and state.needs_confirm and state.verdict and state.verdict.may_massage:
-            typer.echo(state.verdict.summary())
+            echo(state.verdict.summary())
             if ask_yes_no(CONFIRM_QUESTION):
                 state = safety_service.confirm_clinician(journal, today)
     except (typer.Abort, EOFError):

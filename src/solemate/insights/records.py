@@ -109,14 +109,17 @@ class Evening:
 
     started_at: datetime
     ended_at: datetime | None
-    status: Literal["planned", "in_progress", "completed", "interrupted"]
+    status: Literal["planned", "in_progress", "completed", "skipped", "interrupted"]
     stress_before: int | None = None
     stress_after: int | None = None
 
     @property
     def happened(self) -> bool:
-        """Run live and at least begun (a planned audio track may never have been played)."""
-        return self.status in ("completed", "interrupted")
+        """Run live and at least begun (a planned audio track may never have been played).
+
+        A session skipped through still happened that evening, as an interrupted one did.
+        """
+        return self.status in ("completed", "skipped", "interrupted")
 
 
 @dataclass(frozen=True)

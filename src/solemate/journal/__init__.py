@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from solemate.journal.transfer import EXPORT_FORMAT, EXPORT_VERSION
 
 __all__ = [
+    "COMPLETED_SHARE",
     "DATABASE_URL_ENV",
     "DEFAULT_PERSON",
     "EXPORT_FORMAT",
@@ -58,6 +59,7 @@ __all__ = [
     "SafetyScreen",
     "SessionStatus",
     "default_sqlite_path",
+    "ended_status",
 ]
 
 

@@ -42,11 +42,12 @@ WRITE = "solemate_write"
 _BUSY_TIMEOUT_MS = 10_000
 
 
-def default_sqlite_path() -> Path:
-    """The journal file in the data directory (``SOLEMATE_DATA_DIR``, else the platform's per-user one)."""
+def default_sqlite_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The journal file in the data directory (``SOLEMATE_DATA_DIR`` from ``environ``, by default
+    the process's environment, else the platform's per-user one)."""
     from solemate.settings import Settings
 
-    return Settings.from_env().data_dir / "journal.sqlite3"
+    return Settings.from_env(environ).data_dir / "journal.sqlite3"
 
 
 def resolve_url(url: str | URL | None, environ: Mapping[str, str] | None = None) -> URL:
@@ -57,7 +58,7 @@ def resolve_url(url: str | URL | None, environ: Mapping[str, str] | None = None)
     env = os.environ if environ is None else environ
     chosen = url if url is not None else env.get(DATABASE_URL_ENV) or None
     if chosen is None:
-        return URL.create("sqlite", database=str(default_sqlite_path()))
+        return URL.create("sqlite", database=str(default_sqlite_path(env)))
     parsed = make_url(chosen)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")

@@ -6,8 +6,9 @@ record it as interrupted. But another process may be running a session right now
 while the command line logs a rating), and marking *that* one interrupted would be a lie. So each
 session names its owner, and an owner on this machine is checked directly: the pid must exist, not
 be a zombie, and (on Linux) have started at the same moment, since pids are reused. An owner on
-another machine (a shared PostgreSQL) cannot be checked; it counts as gone once its session has
-written nothing for :data:`STALE_AFTER`.
+another machine (a shared PostgreSQL) cannot be checked. Any session, whoever owns it, counts as
+gone once it has written nothing for :data:`STALE_AFTER`: a web page closed mid-session leaves
+its server alive, and nobody pauses a bedtime massage for six hours.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from pathlib import Path
 
 __all__ = ["STALE_AFTER", "Liveness", "current_owner", "is_stale", "owner_liveness"]
 
-#: Silence after which a session owned by another machine is taken to be abandoned. Steps last
-#: minutes at most, so half a day of silence is far beyond any pause.
-STALE_AFTER = timedelta(hours=12)
+#: Silence after which a session in progress is taken to be abandoned, whoever owns it. Steps last
+#: minutes at most, so six hours of silence is far beyond any pause.
+STALE_AFTER = timedelta(hours=6)
 
 
 class Liveness(Enum):
@@ -70,7 +71,7 @@ def owner_liveness(owner: str | None) -> Liveness:
 
 
 def is_stale(last_sign_of_life: datetime, now: datetime) -> bool:
-    """True when a session on another machine has been silent for longer than STALE_AFTER."""
+    """True when a session has been silent for longer than STALE_AFTER."""
     return now - last_sign_of_life > STALE_AFTER
 
 

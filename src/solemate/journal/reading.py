@@ -234,7 +234,7 @@ class ReadOnlyJournal:
         rows = self._last(
             "SELECT id, uid, routine_id, routine_version, plan_options, planned_seconds, status,"
             " created_at, started_at, ended_at, foot, step_index, step_id, progress_at,"
-            " giver_id, receiver_id FROM sessions",
+            " giver_id, receiver_id, played_seconds FROM sessions",
             (),
             ("id",),
             last,
@@ -258,6 +258,7 @@ class ReadOnlyJournal:
                 progress_at=opt(r[13]),
                 giver=names[r[14]],
                 receiver=names[r[15]],
+                played_seconds=r[16],
             )
             for r in rows
         ]

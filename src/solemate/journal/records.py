@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pydantic is not imported to read a journal
     from pydantic import JsonValue
 
 __all__ = [
+    "COMPLETED_SHARE",
     "ControlActivity",
     "DeviceImportReport",
     "DeviceNightLike",
@@ -33,9 +34,31 @@ __all__ = [
     "SafetyScreen",
     "SessionStatus",
     "StoredExperiment",
+    "ended_status",
 ]
 
-SessionStatus = Literal["planned", "in_progress", "completed", "interrupted"]
+SessionStatus = Literal["planned", "in_progress", "completed", "skipped", "interrupted"]
+
+COMPLETED_SHARE = 0.8
+"""A session run to its end is completed when at least this share of its planned time was played."""
+
+
+def ended_status(
+    reached_end: bool, played_seconds: float | None, planned_seconds: int
+) -> SessionStatus:
+    """How a session that ended is recorded: the 80 % rule.
+
+    Stopped early: ``interrupted``. Run to its end: ``completed`` when at least
+    :data:`COMPLETED_SHARE` of the planned time was played (or the played time is unknown, as from
+    a player that never reported it), else ``skipped``.
+    """
+    if not reached_end:
+        return "interrupted"
+    if played_seconds is not None and played_seconds < COMPLETED_SHARE * planned_seconds:
+        return "skipped"
+    return "completed"
+
+
 Moment = Literal["before", "after"]
 
 
@@ -113,7 +136,11 @@ class SafetyScreen:
 
 @dataclass(frozen=True)
 class MassageSession:
-    """A session; ``foot``/``step_index``/``step_id`` are the last step boundary written."""
+    """A session; ``foot``/``step_index``/``step_id`` are the last step boundary written.
+
+    ``played_seconds`` is the time actually played (not paused, not skipped), None when unknown
+    (sessions recorded before it was kept, or planned ones).
+    """
 
     id: int
     uid: str
@@ -131,6 +158,7 @@ class MassageSession:
     progress_at: datetime | None
     giver: str
     receiver: str
+    played_seconds: float | None = None
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,7 @@ class SessionRow(Keyed):
     routine_version: Mapped[str] = mapped_column(String(64))
     plan_options: Mapped[dict[str, JsonValue]]
     planned_seconds: Mapped[int]
+    played_seconds: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(12), index=True)
     created_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
@@ -166,9 +167,11 @@ class SessionRow(Keyed):
 
     __table_args__ = (
         CheckConstraint(
-            "status IN ('planned', 'in_progress', 'completed', 'interrupted')", name="status"
+            "status IN ('planned', 'in_progress', 'completed', 'skipped', 'interrupted')",
+            name="status",
         ),
         CheckConstraint("planned_seconds >= 0", name="planned_seconds"),
+        CheckConstraint("played_seconds >= 0", name="played_seconds"),
         CheckConstraint("step_index >= 0", name="step_index"),
     )
 

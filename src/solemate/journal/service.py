@@ -48,6 +48,7 @@ from solemate.journal.records import (
     SafetyScreen,
     SessionStatus,
     StoredExperiment,
+    ended_status,
 )
 from solemate.journal.schema import (
     Base,
@@ -251,8 +252,12 @@ class Journal:
                     assert isinstance(raw, sqlite3.Connection)
                     raw.execute("PRAGMA foreign_keys = ON")
 
-    def _recover_abandoned(self) -> tuple[int, ...]:
-        """Mark sessions whose process is gone as interrupted at their last step boundary."""
+    def _recover_abandoned(self, *, check_owners: bool = True) -> tuple[int, ...]:
+        """Mark abandoned sessions as interrupted at their last step boundary.
+
+        Abandoned: its process is gone (checked when ``check_owners``), or it has been silent for
+        :data:`~solemate.journal.liveness.STALE_AFTER` whoever owns it.
+        """
         find = select(SessionRow.id).where(SessionRow.status == "in_progress")
         with self._reader() as s:
             if s.scalars(find).first() is None:
@@ -261,16 +266,23 @@ class Journal:
         recovered: list[int] = []
         with self._writer.begin() as s:
             for row in s.scalars(select(SessionRow).where(SessionRow.status == "in_progress")):
-                last_sign_of_life = row.progress_at or row.started_at or row.created_at
-                liveness = owner_liveness(row.owner)
-                if liveness is Liveness.DEAD or (
-                    liveness is Liveness.UNKNOWN and is_stale(last_sign_of_life, now)
+                last_sign_of_life = _last_sign_of_life(row)
+                if is_stale(last_sign_of_life, now) or (
+                    check_owners and owner_liveness(row.owner) is Liveness.DEAD
                 ):
-                    row.status = "interrupted"
-                    row.ended_at = last_sign_of_life  # the last moment it is known to have run
-                    row.owner = None
+                    _interrupt(row)
                     recovered.append(row.id)
         return tuple(recovered)
+
+    def close_stale_sessions(self) -> tuple[int, ...]:
+        """Close sessions silent for six hours as interrupted; their ids.
+
+        Opening the journal does this too; a process that keeps it open (the web app) calls this
+        when it next reads or starts sessions. Nothing is done on a journal that cannot be written.
+        """
+        if self.read_only is not None:
+            return ()
+        return self._recover_abandoned(check_owners=False)
 
     # --- people -----------------------------------------------------------------------------
 
@@ -382,37 +394,86 @@ class Journal:
         )
 
     def advance_session(
-        self, session_id: int, foot: str, step: int, step_id: str | None = None
+        self,
+        session_id: int,
+        foot: str,
+        step: int,
+        step_id: str | None = None,
+        *,
+        played_seconds: float | None = None,
+        clock_speed: float = 1.0,
     ) -> None:
         """Record that the session reached a step boundary: ``foot``, step number ``step``.
 
         Called at every boundary; the row then always names the last boundary reached, which is
-        where an interrupted session stopped.
+        where an interrupted session stopped. ``played_seconds`` is kept as by
+        :meth:`record_played`.
         """
         if not isinstance(foot, str) or not 1 <= len(foot) <= 20:
             raise JournalError("must be 1 to 20 characters", field="foot")
         _check_int(step, "step", 0, 10_000)
         if step_id is not None and not 1 <= len(step_id) <= 100:
             raise JournalError("must be 1 to 100 characters", field="step_id")
+        _check_played(played_seconds)
         with self._writer.begin() as s:
             row = self._in_progress(s, session_id)
             row.foot, row.step_index, row.step_id = foot, step, step_id
             row.progress_at = self._now()
+            self._keep_played(row, played_seconds, clock_speed)
+
+    def record_played(
+        self, session_id: int, played_seconds: float, *, clock_speed: float = 1.0
+    ) -> MassageSession:
+        """Keep how long a session in progress has actually been played so far (cumulative).
+
+        The value is clamped to the time since it started (times ``clock_speed``, for a player
+        running a faster clock) and to its planned length; the largest value seen is kept, so a
+        late or repeated report never lowers it.
+        """
+        _check_played(played_seconds)
+        with self._writer.begin() as s:
+            row = self._in_progress(s, session_id)
+            self._keep_played(row, played_seconds, clock_speed)
+            return self._session(self._names(s), row)
 
     def finish_session(
         self,
         session_id: int,
         status: Literal["completed", "interrupted"] = "completed",
+        *,
+        played_seconds: float | None = None,
+        clock_speed: float = 1.0,
     ) -> MassageSession:
-        """End a session in progress: completed, or interrupted (stopped early on purpose)."""
+        """End a session in progress: run to its end (``completed``), or stopped early.
+
+        A session run to its end is recorded as completed only when at least
+        :data:`~solemate.journal.records.COMPLETED_SHARE` of its planned time was played; one skipped through is recorded as
+        ``skipped``. With no played time ever reported, it is taken as completed (its played time
+        stays unknown). ``interrupted`` is a session stopped early on purpose.
+        """
         if status not in ("completed", "interrupted"):
             raise JournalError("must be 'completed' or 'interrupted'", field="status")
+        _check_played(played_seconds)
         with self._writer.begin() as s:
             row = self._in_progress(s, session_id)
-            row.status = status
+            self._keep_played(row, played_seconds, clock_speed)
+            row.status = ended_status(
+                status == "completed", row.played_seconds, row.planned_seconds
+            )
             row.ended_at = self._now()
             row.owner = None
             return self._session(self._names(s), row)
+
+    def _keep_played(self, row: SessionRow, played: float | None, clock_speed: float) -> None:
+        if played is None:
+            return
+        if not (isinstance(clock_speed, int | float) and 0 < clock_speed <= 1000):
+            raise JournalError("must be above 0 and at most 1000", field="clock_speed")
+        since = row.started_at or row.created_at
+        elapsed = max(0.0, (self._now() - since).total_seconds()) * clock_speed
+        played = round(min(float(played), elapsed, float(row.planned_seconds)), 3)
+        if row.played_seconds is None or played > row.played_seconds:
+            row.played_seconds = played
 
     def session(self, session_id: int) -> MassageSession:
         """One session by id."""
@@ -855,7 +916,7 @@ class Journal:
             now = self._now()
             running = status == "in_progress"
             if running:
-                self._interrupt_running(s, {receiver_id, giver_id}, now)
+                self._interrupt_running(s, {receiver_id, giver_id})
             row = self._add(
                 s,
                 SessionRow(
@@ -876,8 +937,8 @@ class Journal:
             return row.id
 
     @staticmethod
-    def _interrupt_running(s: Session, people: set[int], now: datetime) -> None:
-        """Mark ``people``'s sessions still in progress as interrupted: one at a time each.
+    def _interrupt_running(s: Session, people: set[int]) -> None:
+        """Mark ``people``'s sessions still in progress as interrupted, at their last step.
 
         A page left open, or a second start from another phone, would otherwise leave two
         sessions in progress. The people's rows are locked first, so two starts at once on
@@ -892,9 +953,7 @@ class Journal:
             )
         )
         for row in running:
-            row.status = "interrupted"
-            row.ended_at = now
-            row.owner = None
+            _interrupt(row)
 
     def _in_progress(self, s: Session, session_id: int) -> SessionRow:
         row = self._get(s, SessionRow, session_id, "session")
@@ -1007,6 +1066,7 @@ class Journal:
             progress_at=row.progress_at,
             giver=names[row.giver_id],
             receiver=names[row.receiver_id],
+            played_seconds=row.played_seconds,
         )
 
     @staticmethod
@@ -1157,6 +1217,27 @@ def _check_note(text: str) -> None:
     problem = text_problem(text, multiline=True)
     if problem is not None:
         raise JournalError(problem, field="text")
+
+
+def _last_sign_of_life(row: SessionRow) -> datetime:
+    return row.progress_at or row.started_at or row.created_at
+
+
+def _interrupt(row: SessionRow) -> None:
+    """Close a session left in progress: interrupted, ended at the last moment it is known to have
+    run (its last step boundary), its played time as last reported."""
+    row.status = "interrupted"
+    row.ended_at = _last_sign_of_life(row)
+    row.owner = None
+
+
+def _check_played(value: object) -> None:
+    if value is None:
+        return
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise JournalError("must be a number of seconds", field="played_seconds")
+    if not 0 <= value <= 24 * 3600:  # also refuses NaN
+        raise JournalError(f"{value} is outside 0–86400", field="played_seconds")
 
 
 def _check_int(value: object, field: str, low: int, high: int) -> None:

@@ -111,7 +111,7 @@ class SessionOut(_Row):
     routine_version: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     plan_options: dict[str, JsonValue]
     planned_seconds: Annotated[int, Field(ge=0)]
-    status: Literal["planned", "in_progress", "completed", "interrupted"]
+    status: Literal["planned", "in_progress", "completed", "skipped", "interrupted"]
     created_at: AwareDatetime
     started_at: AwareDatetime | None
     ended_at: AwareDatetime | None
@@ -121,6 +121,8 @@ class SessionOut(_Row):
     progress_at: AwareDatetime | None
     giver: Uid
     receiver: Uid
+    played_seconds: Annotated[float, Field(ge=0, le=24 * 3600, allow_inf_nan=False)] | None = None
+    """Absent in exports from before it was kept: unknown."""
 
     @model_validator(mode="after")
     def _consistent(self) -> SessionOut:
@@ -213,7 +215,7 @@ def session_state_problem(
         return f"a session that is {status} needs started_at"
     if status == "in_progress" and ended_at is not None:
         return "a session in progress has no ended_at"
-    if status in ("completed", "interrupted"):
+    if status in ("completed", "skipped", "interrupted"):
         if ended_at is None:
             return f"a session that is {status} needs ended_at"
         if started_at is not None and ended_at < started_at:
@@ -309,7 +311,7 @@ def _session_out(row: SessionRow, uids: _Uids) -> SessionOut:
         routine_version=row.routine_version,
         plan_options=row.plan_options,
         planned_seconds=row.planned_seconds,
-        status=cast(SessionStatus, row.status),  # the CHECK constraint keeps it one of four
+        status=cast(SessionStatus, row.status),  # the CHECK constraint keeps it one of five
         created_at=row.created_at,
         started_at=row.started_at,
         ended_at=row.ended_at,
@@ -319,6 +321,7 @@ def _session_out(row: SessionRow, uids: _Uids) -> SessionOut:
         progress_at=row.progress_at,
         giver=uids.person[row.giver_id],
         receiver=uids.person[row.receiver_id],
+        played_seconds=row.played_seconds,
     )
 
 
@@ -642,6 +645,7 @@ def _build_session(state: _Import, row: SessionOut) -> SessionRow:
         routine_version=row.routine_version,
         plan_options=row.plan_options,
         planned_seconds=row.planned_seconds,
+        played_seconds=row.played_seconds,
         status=row.status,
         created_at=row.created_at,
         started_at=row.started_at,

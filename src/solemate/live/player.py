@@ -4,6 +4,11 @@ Deadlines are absolute. The player remembers one anchor, "session position P was
 and every deadline is computed from it, so nothing accumulates: a 30-minute session ends on time,
 pauses included. Outputs (screen, speech, chimes), inputs (keys, voice) and the journal are passed in.
 
+Played time is kept beside the position: the clock time spent playing, not paused; a skip
+jumps the position but plays nothing, and a repeated step is played (and counted) again. The
+recorder is given it at every boundary and at the end, so the journal knows how much of a
+session was actually played (:meth:`Player.played_seconds`).
+
 A session whose cues turned brief on their own can be given its full-wording plan too: one key
 (:attr:`Command.FULL`) changes over to it, and the part under way starts again, explained in full.
 """
@@ -74,18 +79,23 @@ class Sink(Protocol):
 
 
 class Recorder(Protocol):
-    """Where progress is written as it happens (the journal), so a killed session stays honest."""
+    """Where progress is written as it happens (the journal), so a killed session stays honest.
 
-    def boundary(self, segment: Segment) -> None: ...
+    ``played`` is the session's played time so far, in session seconds (not paused, not skipped).
+    """
 
-    def finish(self, status: Status, segment: Segment, timeline: Timeline) -> None: ...
+    def boundary(self, segment: Segment, played: float) -> None: ...
+
+    def finish(
+        self, status: Status, segment: Segment, timeline: Timeline, played: float
+    ) -> None: ...
 
 
 class NullRecorder:
-    def boundary(self, segment: Segment) -> None:
+    def boundary(self, segment: Segment, played: float) -> None:
         pass
 
-    def finish(self, status: Status, segment: Segment, timeline: Timeline) -> None:
+    def finish(self, status: Status, segment: Segment, timeline: Timeline, played: float) -> None:
         pass
 
 
@@ -95,6 +105,8 @@ class Outcome:
     position: float
     segment: Segment
     timeline: Timeline
+    played: float = 0.0
+    """Seconds actually played: not paused, not skipped."""
 
 
 def _step_key(segment: Segment) -> tuple[str, object, object]:
@@ -139,6 +151,8 @@ class Player:
         self._reindex()
         self._anchor_pos = 0.0
         self._anchor_time = 0.0
+        self._played = 0.0  # played before the current stretch of play
+        self._playing_since: float | None = None  # clock time the current stretch began
         self.paused = False
         self._next = 0  # index of the next cue to fire
         self._current: Segment | None = None
@@ -155,6 +169,16 @@ class Player:
         if self.paused:
             return self._anchor_pos
         return self._anchor_pos + (self.clock.now() - self._anchor_time)
+
+    def played_seconds(self) -> float:
+        """Time actually played so far: clock time not paused; a skip plays nothing."""
+        if self._playing_since is None:
+            return self._played
+        return self._played + max(0.0, self.clock.now() - self._playing_since)
+
+    def _stop_playing(self) -> None:
+        self._played = self.played_seconds()
+        self._playing_since = None
 
     def _anchor(self, position: float) -> None:
         self._anchor_pos = position
@@ -197,7 +221,7 @@ class Player:
             self._chime("switch")
         elif segment.kind == "action" and previous is not None:
             self._chime("step")
-        self.recorder.boundary(segment)
+        self.recorder.boundary(segment, self.played_seconds())
         if segment.kind == "action":
             self._recorded = segment
 
@@ -256,10 +280,12 @@ class Player:
             command = Command.RESUME if self.paused else Command.PAUSE
         if command is Command.PAUSE and not self.paused:
             self._anchor(position)
+            self._stop_playing()
             self.paused = True
         elif command is Command.RESUME and self.paused:
             self.paused = False
             self._anchor(position)
+            self._playing_since = self.clock.now()
         elif command is Command.NEXT:
             later = self.timeline.segments[segment.index + 1 :]
             self._seek(float(later[0].start) if later else float(self.timeline.total))
@@ -279,6 +305,7 @@ class Player:
 
     def run(self) -> Outcome:
         self._anchor(0.0)
+        self._playing_since = self.clock.now()
         status: Status = "completed"
         try:
             while True:
@@ -304,17 +331,21 @@ class Player:
         except KeyboardInterrupt:  # Ctrl-C ends the session like q: recorded, never lost
             status = "interrupted"
         position = min(self.position(), float(self.timeline.total))
+        # Past the end nothing plays: a stalled process waking late has not played the overshoot.
+        overshoot = max(0.0, self.position() - self.timeline.total) if not self.paused else 0.0
+        self._stop_playing()
+        self._played = max(0.0, self._played - overshoot)
         segment = self._segment_at(position if status == "interrupted" else self.timeline.total)
         if status == "completed":
             # A stalled process (a suspended laptop, a busy machine) can wake past the last steps:
             # a completed session is still recorded at its last step.
             last = next(s for s in reversed(self.timeline.segments) if s.kind == "action")
             if self._recorded is None or _step_key(self._recorded) != _step_key(last):
-                self.recorder.boundary(last)
+                self.recorder.boundary(last, self._played)
             self._chime("end")
         self._emit_view()
-        self.recorder.finish(status, segment, self.timeline)
-        return Outcome(status, position, segment, self.timeline)
+        self.recorder.finish(status, segment, self.timeline, self._played)
+        return Outcome(status, position, segment, self.timeline, self._played)
 
 
 class RecordingSink:

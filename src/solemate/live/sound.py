@@ -213,12 +213,13 @@ class SoundSink:
 
 
 def open_sound(speaker: Speaker | None, chimes: bool) -> SoundSink:
-    """A sound sink on the default device, or a silent one (with a notice) when there is none."""
+    """A sound sink on the default device, or a silent one when there is none (with a notice
+    when a voice was asked for: without one, chimes alone are not worth a word about devices)."""
     try:
         output: Output = DeviceOutput()
         notices: list[str] = []
     except Exception:  # miniaudio raises its own error type when no device can be opened
-        output, notices = SilentOutput(), [NO_DEVICE]
+        output, notices = SilentOutput(), [NO_DEVICE] if speaker is not None else []
     sink = SoundSink(speaker, chimes, output)
     sink.notices.extend(notices)
     return sink

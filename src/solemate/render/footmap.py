@@ -1,14 +1,16 @@
-"""The foot map: a drawing of a right foot from below (the sole) and from above (the top).
+"""The foot map: one foot seen from below (the sole) and from above (the top), mirror images.
 
 It is drawn here, in code, so the web player and the printed sheet show the same shapes and name
 the same zones as the Timeline (``toes``, ``ball``, ``arch``, ``heel``, ``top``, ``ankle``, ``calf``,
 ``solar-plexus``, ``insomnia-point``). Each zone is an element with ``data-zone`` set, so a page can
 light the zones being worked by adding a class; the colours come from the page's stylesheet, which
-is why the drawing carries classes and no colours. A left foot is the mirror image: the page flips
-the two views (class ``left`` on the ``<svg>``), keeping the big toe on the inner side.
+is why the drawing carries classes and no colours.
 
-The drawing follows the usual chart convention: the big toe of the right foot is on the left of
-both views (the inner side, facing the other foot).
+Both views are of the same foot, so they are mirror images of each other: seen from above, the big
+toe of the right foot is on the left (the inner side, towards the other foot); seen from below, as
+when you lift the foot and look at its sole, it is on the right. A left foot is the mirror image of
+a right one: the page flips each view in place (class ``left`` on the ``<svg>``), and the label
+says which foot is drawn (both labels are in the drawing; the stylesheet shows the one that fits).
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ _WIDTH = 140  # one view
 _GAP = 20
 _HEIGHT = 284
 
-# (cx, cy, rx, ry) of the five toes from the big toe to the little toe, right foot, seen from below.
+# (cx, cy, rx, ry) of the five toes from the big toe to the little toe, right foot, seen from above;
+# the sole view draws the same shapes mirrored (``_MIRROR``).
 _TOES = (
     (36, 38, 15, 20),
     (62, 24, 9.5, 12.5),
@@ -66,9 +69,11 @@ _TOP = (
     "M 26 62 C 16 92, 22 132, 36 172 C 42 190, 44 204, 46 216 L 46 282 L 96 282 L 96 216 "
     "C 98 196, 104 150, 112 118 C 120 92, 124 76, 118 66 C 112 50, 40 44, 26 62 Z"
 )
+_MIRROR = f"translate({_WIDTH} 0) scale(-1 1)"
 _GROOVES = ((50, 66, 57, 160), (71, 60, 66, 162), (88, 66, 76, 162), (104, 76, 86, 158))
 
-# Where each zone's number sits on the printed sheet: (view, x, y); view 0 is the sole, 1 the top.
+# Where each zone's number sits on the printed sheet: (view, x, y); view 0 is the sole, 1 the top;
+# x is before the sole's mirroring.
 _NUMBER_AT: dict[str, tuple[int, float, float]] = {
     "toes": (0, 62, 26),
     "ball": (0, 86, 80),
@@ -96,7 +101,7 @@ def _toes(prefix: str, z: dict[str, str]) -> str:
 def _sole(prefix: str, z: dict[str, str]) -> str:
     clip = f"{prefix}-sole-clip"
     return (
-        f'<g class="fm-view fm-sole">'
+        f'<g transform="{_MIRROR}"><g class="fm-view fm-sole">'
         f'<clipPath id="{clip}"><path d="{_SOLE}"/></clipPath>'
         f'<path class="fm-skin" d="{_SOLE}"/>'
         f'<g clip-path="url(#{clip})">'
@@ -107,7 +112,7 @@ def _sole(prefix: str, z: dict[str, str]) -> str:
         f'<circle class="{z["solar-plexus"]} fm-point" data-zone="solar-plexus" cx="64" cy="106" r="7"/>'
         f'<circle class="{z["insomnia-point"]} fm-point" data-zone="insomnia-point" cx="47" cy="224" r="7"/>'
         f"{_toes(prefix + '-s', z)}"
-        f"</g>"
+        f"</g></g>"
     )
 
 
@@ -143,7 +148,7 @@ def _numbers(numbered: Iterable[str]) -> str:
     out = []
     for n, zone in enumerate(numbered, start=1):
         view, x, y = _NUMBER_AT[zone]
-        x += view * (_WIDTH + _GAP)
+        x = _WIDTH - x if view == 0 else x + _WIDTH + _GAP
         out.append(
             f'<g class="fm-number"><circle cx="{x}" cy="{y}" r="8"/>'
             f'<text x="{x}" y="{y + 3.5}" text-anchor="middle">{n}</text></g>'
@@ -157,7 +162,7 @@ def foot_map_svg(
     foot: str = "right",
     lit: Iterable[str] = (),
     numbered: Iterable[str] = (),
-    title: str = "Foot map: the sole and the top of the foot",
+    title: str = "Foot map: the sole (from below) and the top (from above) of the same foot",
 ) -> str:
     """The two views as one inline ``<svg>``.
 
@@ -165,16 +170,24 @@ def foot_map_svg(
     mirrors the views; ``lit`` zones get the class ``lit``; ``numbered`` zones get a numbered
     marker (1, 2, … in the order given) for a printed legend.
     """
+    if foot not in ("left", "right"):
+        raise ValueError(f"foot must be left or right, got {foot!r}")
     z = _zone_class(frozenset(lit))
+    middle = _WIDTH + _GAP / 2
     return (
         f'<svg class="footmap{" left" if foot == "left" else ""}" '
-        f'viewBox="0 -4 {2 * _WIDTH + _GAP} {_HEIGHT + 22}" role="img" '
+        f'viewBox="0 -22 {2 * _WIDTH + _GAP} {_HEIGHT + 40}" role="img" '
         f'aria-labelledby="{prefix}-title" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{prefix}-title">{escape(title)}</title>'
         f"{_sole(prefix, z)}{_top(prefix, z)}"
         f"{_numbers(numbered)}"
-        f'<text class="fm-label" x="{_WIDTH / 2}" y="{_HEIGHT + 14}" text-anchor="middle">Sole</text>'
+        f'<text class="fm-foot fm-foot-right" x="{middle}" y="-8" text-anchor="middle">'
+        f"Right foot</text>"
+        f'<text class="fm-foot fm-foot-left" x="{middle}" y="-8" text-anchor="middle">'
+        f"Left foot</text>"
+        f'<text class="fm-label" x="{_WIDTH / 2}" y="{_HEIGHT + 14}" text-anchor="middle">'
+        f"Sole, from below</text>"
         f'<text class="fm-label" x="{_WIDTH * 1.5 + _GAP}" y="{_HEIGHT + 14}" '
-        f'text-anchor="middle">Top</text>'
+        f'text-anchor="middle">Top, from above</text>'
         f"</svg>"
     )

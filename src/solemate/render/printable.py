@@ -1,14 +1,16 @@
 """The printable guide: one A4 or Letter page with the foot map and the plan with its times.
 
 For people who would rather keep paper on the nightstand than a phone. Both feet get the same
-actions in the same order, so the page lists each action once with a start time per foot: half the
-rows of a plain schedule, which is what lets a whole session fit on one sheet. The page is a single
+actions in the same order, so the page lists each action once with a start time per foot and its
+short instruction, worded for either foot: half the rows of a plain schedule, which is what lets a
+whole session fit on one sheet. The page is a single
 self-contained HTML document (its stylesheet inline, no script, nothing fetched), so it prints the
 same from the web app, from a saved file or from ``render("print", timeline)``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -24,68 +26,83 @@ EVIDENCE = (
 )
 ALWAYS = "Stop at once if anything hurts, goes numb or tingles."
 
-#: The page's whole stylesheet. Kept in one constant so a server can allow exactly this style
-#: (a hash in its Content-Security-Policy) and nothing else.
-PRINT_CSS = """
-@page { size: auto; margin: 11mm 12mm; }
+#: The sheet's stylesheet, every rule inside ``.sheet``: dark on white unless the page around it sets
+#: the ``--sheet-*`` colours (the web app does, on screen only, to follow its theme; paper always
+#: gets the fallbacks).
+SHEET_CSS = """
+.sheet { max-width: 190mm; margin: 0 auto; font: 8.5pt/1.2 "DejaVu Sans", "Helvetica Neue", Arial,
+  sans-serif; color: var(--sheet-ink, #000); background: var(--sheet-paper, #fff); }
+.sheet h1, .sheet h2 { font-size: 13pt; line-height: 1.2; margin: 0 0 0.5mm; }
+.sheet .sub { margin: 0 0 2mm; color: var(--sheet-soft, #333); }
+.sheet .top { display: grid; grid-template-columns: 46mm minmax(0, 1fr); gap: 4mm; align-items: start;
+  margin: 0 0 2mm; }
+.sheet .notes { margin: 0 0 1.5mm; padding: 1mm 2.5mm; border: 0.4mm solid var(--sheet-ink, #000); }
+.sheet .notes p { margin: 0.3mm 0; }
+.sheet .footmap { width: 46mm; height: auto; display: block; }
+.sheet .fm-skin { fill: var(--sheet-paper, #fff); stroke: var(--sheet-ink, #000); stroke-width: 1.2; }
+.sheet .fm-zone { fill: var(--sheet-zone, #f2f2f2); stroke: var(--sheet-zone-edge, #555); stroke-width: 0.8; }
+.sheet .fm-point { fill: var(--sheet-paper, #fff); stroke: var(--sheet-ink, #000); }
+.sheet .fm-groove, .sheet .fm-bone { fill: none; stroke: var(--sheet-zone-edge, #777); stroke-width: 0.8; }
+.sheet .fm-nail { fill: var(--sheet-paper, #fff); stroke: var(--sheet-zone-edge, #999); stroke-width: 0.6; }
+.sheet .fm-number circle { fill: var(--sheet-ink, #000); }
+.sheet .fm-number text { fill: var(--sheet-paper, #fff); font: bold 9px sans-serif; }
+.sheet .fm-label, .sheet .fm-foot { font: 11px sans-serif; fill: var(--sheet-ink, #000); }
+.sheet .fm-foot { font-weight: bold; font-size: 13px; }
+.sheet .footmap .fm-foot-left, .sheet .footmap.left .fm-foot-right { display: none; }
+.sheet .footmap.left .fm-foot-left { display: inline; }
+.sheet .legend { margin: 0; padding: 0; list-style: none; font-size: 7.2pt; line-height: 1.2;
+  columns: 2; column-gap: 4mm; }
+.sheet .legend li { margin: 0 0 0.6mm; break-inside: avoid; }
+.sheet .legend b { display: inline-block; min-width: 3.5mm; }
+.sheet .tradition { color: var(--sheet-soft, #444); font-style: italic; font-size: inherit; margin: 0; }
+.sheet table { width: 100%; border-collapse: collapse; font-size: inherit; }
+.sheet th, .sheet td { text-align: left; vertical-align: top; padding: 0.25mm 1mm;
+  border-bottom: 0.2mm solid var(--sheet-line, #bbb); color: inherit; }
+.sheet th { border-bottom: 0.4mm solid var(--sheet-ink, #000); font-size: 8pt; font-weight: bold; }
+.sheet td.t, .sheet td.len { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.sheet tr.step td { border-bottom: 0; padding-top: 0.7mm; font-weight: bold; font-size: 8pt; }
+.sheet .how { color: var(--sheet-soft, #333); font-size: 7.6pt; }
+.sheet .name { font-weight: bold; }
+.sheet .do { font-size: 7.4pt; color: var(--sheet-soft, #222); }
+.sheet footer { margin-top: 2.5mm; font-size: 7.4pt; color: var(--sheet-soft, #333); }
+@media print { .sheet tr, .sheet .legend li, .sheet .notes { break-inside: avoid; } }
+@media screen and (max-width: 640px) {
+  .sheet { font-size: 10.5pt; }
+  .sheet .top { grid-template-columns: minmax(0, 1fr); }
+  .sheet .footmap { width: 100%; max-width: 70mm; margin: 0 auto; }
+  .sheet td.t, .sheet td.len { white-space: normal; }
+  .sheet .do, .sheet .how { font-size: 9pt; }
+}
+""".strip()
+
+#: The saved page's whole stylesheet: the sheet's, and a sheet of paper around it on screen. Kept in
+#: one constant so a server can allow exactly this style (a hash in its Content-Security-Policy).
+PRINT_CSS = (
+    """
+@page { size: auto; margin: 9mm 10mm; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 9.2pt/1.3 "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #000;
-  background: #fff; }
-main { max-width: 190mm; margin: 0 auto; }
-h1 { font-size: 14pt; margin: 0 0 1mm; }
-.sub { margin: 0 0 3mm; color: #333; }
-.notes { margin: 0 0 3mm; padding: 1.5mm 3mm; border: 0.4mm solid #000; }
-.notes p { margin: 0.5mm 0; }
-.layout { display: grid; grid-template-columns: 52mm 1fr; gap: 5mm; align-items: start; }
-.footmap { width: 52mm; height: auto; }
-.fm-skin { fill: #fff; stroke: #000; stroke-width: 1.2; }
-.fm-zone { fill: #f2f2f2; stroke: #555; stroke-width: 0.8; }
-.fm-point { fill: #fff; stroke: #000; }
-.fm-groove, .fm-bone { fill: none; stroke: #777; stroke-width: 0.8; }
-.fm-nail { fill: #fff; stroke: #999; stroke-width: 0.6; }
-.fm-number circle { fill: #000; }
-.fm-number text { fill: #fff; font: bold 9px sans-serif; }
-.fm-label { font: 11px sans-serif; fill: #000; }
-.legend { margin: 2mm 0 0; padding: 0; list-style: none; font-size: 7.6pt; }
-.legend li { margin: 0 0 1.2mm; }
-.legend b { display: inline-block; min-width: 3.5mm; }
-.tradition { color: #444; font-style: italic; }
-table { width: 100%; border-collapse: collapse; }
-th, td { text-align: left; vertical-align: top; padding: 0.8mm 1.2mm; border-bottom: 0.2mm solid #bbb; }
-th { border-bottom: 0.4mm solid #000; font-size: 8pt; }
-td.t, td.len { white-space: nowrap; font-variant-numeric: tabular-nums; }
-tr.step td { border-bottom: 0; padding-top: 1.6mm; font-weight: bold; }
-.how { color: #333; font-size: 8pt; }
-footer { margin-top: 3mm; font-size: 7.6pt; color: #333; }
+body { margin: 0; background: #fff; }
 .screen-only { display: none; }
 @media screen {
   body { background: #ddd; padding: 8mm 0; }
-  main { background: #fff; padding: 11mm 12mm; box-shadow: 0 0 3mm #999; }
-  .screen-only { display: block; margin: 0 0 3mm; color: #333; }
+  .sheet { padding: 11mm 12mm; box-shadow: 0 0 3mm #999; }
+  .screen-only { display: block; max-width: 190mm; margin: 0 auto 3mm; color: #333;
+    font: 10pt sans-serif; }
 }
-@media print { tr, .legend li, .notes { break-inside: avoid; } }
 @media screen and (max-width: 640px) {
-  body { padding: 0; font-size: 10.5pt; }
-  main { padding: 4mm; box-shadow: none; }
-  .layout { grid-template-columns: 1fr; }
-  .footmap { width: 100%; max-width: 70mm; }
-  td.t, td.len { white-space: normal; }
+  body { padding: 0; }
+  .sheet { padding: 4mm; box-shadow: none; }
 }
 @media screen and (prefers-color-scheme: dark) {
-  body { background: #0d0c0b; color: #d9cfc0; }
-  main { background: #171513; box-shadow: none; }
-  .sub, .how, footer, .screen-only, .tradition { color: #b3a998; }
-  .notes { border-color: #6b635a; }
-  th { border-bottom-color: #8a8176; }
-  th, td { border-bottom-color: #3a3632; }
-  .fm-skin { fill: #171513; stroke: #b3a998; }
-  .fm-zone { fill: #24211e; stroke: #6b635a; }
-  .fm-point, .fm-nail { fill: #171513; stroke: #b3a998; }
-  .fm-number circle { fill: #d9cfc0; }
-  .fm-number text, .fm-label { fill: #171513; }
-  .fm-label { fill: #d9cfc0; }
+  body { background: #0d0c0b; }
+  .screen-only { color: #b3a998; }
+  .sheet { --sheet-ink: #d9cfc0; --sheet-paper: #171513; --sheet-soft: #b3a998;
+    --sheet-line: #3a3632; --sheet-zone: #24211e; --sheet-zone-edge: #6b635a; box-shadow: none; }
 }
 """.strip()
+    + "\n"
+    + SHEET_CSS
+)
 
 
 @dataclass
@@ -161,9 +178,11 @@ def _table(timeline: Timeline) -> str:
                 for foot in feet
             )
             how = " · ".join(p for p in (counts(seg), seg.pressure or "", usual_range(seg)) if p)
-            what = f"{escape(seg.action_name or seg.title)}"
+            what = f'<span class="name">{escape(seg.action_name or seg.title)}</span>'
             if how:
-                what += f' <span class="how">{escape(how)}</span>'
+                what += f' <span class="how">({escape(how)})</span>'
+            if seg.instruction:
+                what += f' <span class="do">{escape(_any_foot(seg.instruction))}</span>'
         else:
             current_step = None
             times = f'<td class="t">{clock(seg.start)}</td>' + "<td></td>" * (len(feet) - 1)
@@ -174,29 +193,53 @@ def _table(timeline: Timeline) -> str:
     return "".join(out)
 
 
-def render_print(timeline: Timeline) -> str:
-    """The printable page for ``timeline`` as a complete HTML document."""
+_FOOT = re.compile(r"\b(your|their) (left|right) foot\b")
+
+
+def _any_foot(instruction: str) -> str:
+    """An action's words for either foot: one row of the sheet serves both."""
+    return _FOOT.sub(r"\1 foot", instruction)
+
+
+def _wording_words(timeline: Timeline) -> str:
+    return "brief words" if timeline.options.get("wording") == "brief" else "full explanations"
+
+
+def sheet_html(timeline: Timeline, heading_level: int = 1) -> str:
+    """The sheet itself, an ``<article class="sheet">`` for a page to hold (styled by SHEET_CSS)."""
     title, subtitle = heading(timeline)
     worked = {zone for segment in timeline.segments for zone in segment.zones}
     zones = [zone for zone in ZONE_IDS if zone in worked]
     notes = "".join(f"<p>{escape(note)}</p>" for note in timeline.notes)
+    h = f"h{heading_level}"
     return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)} (printable)</title><style>{PRINT_CSS}</style></head><body><main>"
-        '<p class="screen-only">Print this page with your browser (A4 or Letter, one page).</p>'
-        f"<h1>{escape(title)}</h1><p class='sub'>{escape(subtitle)}</p>"
-        f'<div class="notes">{notes}<p><b>{escape(ALWAYS)}</b></p></div>'
-        '<div class="layout"><div>'
+        f'<article class="sheet" aria-labelledby="sheet-title">'
+        f'<{h} id="sheet-title">{escape(title)}</{h}>'
+        f"<p class='sub'>{escape(subtitle)} · {_wording_words(timeline)}</p>"
+        '<div class="top">'
         + foot_map_svg(
             prefix="print",
             numbered=zones,
             title="The right foot from below and from above; the left foot is its mirror image",
         )
+        + f'<div><div class="notes">{notes}<p><b>{escape(ALWAYS)}</b></p></div>'
         + _legend(zones, _traditions(timeline))
-        + "</div>"
+        + "</div></div>"
         + _table(timeline)
-        + f"</div><footer>{escape(EVIDENCE)}</footer></main></body></html>\n"
+        + f"<footer>{escape(EVIDENCE)}</footer></article>"
+    )
+
+
+def render_print(timeline: Timeline) -> str:
+    """The printable page for ``timeline`` as a complete HTML document."""
+    title, _ = heading(timeline)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)} (printable)</title><style>{PRINT_CSS}</style></head><body><main>"
+        '<p class="screen-only">Print this page with your browser (A4 or Letter, one page).</p>'
+        + sheet_html(timeline)
+        + "</main></body></html>\n"
     )
 
 

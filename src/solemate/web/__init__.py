@@ -1,7 +1,8 @@
 """The bedside web app: tonight's page, the guided player, the morning diary, the journal.
 
 ``create_app(WebConfig(...))`` builds the ASGI app; ``solemate serve`` runs it. See ``app.py`` for
-the routes, ``security.py`` for what guards them and ``tonight.py`` for the session rules.
+the routes and ``security.py`` for what guards them; the session rules are
+:mod:`solemate.tonight`, shared with the terminal guide.
 """
 
 from __future__ import annotations

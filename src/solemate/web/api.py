@@ -1,7 +1,8 @@
 """The JSON API under ``/api/``: plan, safety, sessions, ratings, sleep, insights, export, import,
 backup.
 
-Each route parses (the models in ``models.py``), calls the journal or ``tonight.py``, and formats;
+Each route parses (the models in ``models.py``), calls the journal or :mod:`solemate.tonight`, and
+formats;
 refusals are raised as the services' own exceptions and turned into 4xx answers naming the field
 by the handlers in ``errors.py``.
 """
@@ -21,13 +22,12 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import ValidationError
 from starlette.background import BackgroundTask
 
-from solemate import insights_service, safety_service
+from solemate import insights_service, safety_service, tonight
 from solemate.diary import DiaryAnswers
 from solemate.journal import DiaryRecord, ImportRefused, JournalError, MassageSession, Rating
 from solemate.plan import PlanOptions
 from solemate.render.insights_view import insights_json
 from solemate.safety import TONIGHT_PROMPT, SafetyChanges, Verdict
-from solemate.web import tonight
 from solemate.web.cue_audio import MEDIA_TYPES, AudioFormat
 from solemate.web.errors import ApiError
 from solemate.web.models import (
@@ -214,6 +214,7 @@ def session_out(session: MassageSession, ratings: list[Rating]) -> SessionOut:
         routine_id=session.routine_id,
         routine_version=session.routine_version,
         planned_seconds=session.planned_seconds,
+        played_seconds=session.played_seconds,
         created_at=session.created_at,
         started_at=session.started_at,
         ended_at=session.ended_at,
@@ -261,11 +262,19 @@ def track_out(state: TrackState) -> TrackOut:
     )
 
 
+def _speed(svc: Services) -> float:
+    """How much faster than the wall clock a page may play: a test server lets the player run
+    ``?speed=`` times fast, so its played time is only held to the planned length."""
+    return 1000.0 if svc.config.test_clock else 1.0
+
+
 @router.get("/sessions", response_model=list[SessionOut], tags=["sessions"])
 def list_sessions(svc: Svc, last: Last = None) -> list[SessionOut]:
     """Sessions, oldest first, with their before and after stress ratings."""
+    with svc.writing():  # sessions left open for six hours are closed first
+        listed = tonight.sessions(svc.journal, last=last)
     ratings = svc.journal.ratings()
-    return [session_out(s, ratings) for s in svc.journal.sessions(last=last)]
+    return [session_out(s, ratings) for s in listed]
 
 
 @router.post("/sessions", response_model=SessionDetail, status_code=201, tags=["sessions"])
@@ -301,7 +310,11 @@ def get_session(session_id: SessionId, svc: Svc) -> SessionDetail:
 
 @router.post("/sessions/{session_id}/progress", response_model=ProgressOut, tags=["sessions"])
 def post_progress(session_id: SessionId, body: ProgressIn, svc: Svc) -> ProgressOut:
-    """The player reached segment ``segment``: a step boundary is written to the journal."""
+    """The player reached segment ``segment``: a step boundary is written to the journal.
+
+    ``played_seconds``, when given, is the time played so far (clamped to the time since the start
+    and to the planned length; the largest value seen is kept).
+    """
     timeline = svc.session_timelines.get(session_id)
     if timeline is None:
         session = svc.journal.session(session_id)
@@ -325,7 +338,9 @@ def post_progress(session_id: SessionId, body: ProgressIn, svc: Svc) -> Progress
             f"{body.segment} is past the last segment ({len(timeline.segments) - 1})",
         )
     with svc.writing():  # the journal refuses a session that is no longer in progress
-        recorded = tonight.record_boundary(svc.journal, session_id, timeline, body.segment)
+        recorded = tonight.record_boundary(
+            svc.journal, session_id, timeline, body.segment, body.played_seconds, _speed(svc)
+        )
     segment = timeline.segments[body.segment]
     return ProgressOut(
         id=session_id, status="in_progress", recorded=recorded, foot=segment.foot, step=segment.step
@@ -334,9 +349,19 @@ def post_progress(session_id: SessionId, body: ProgressIn, svc: Svc) -> Progress
 
 @router.post("/sessions/{session_id}/finish", response_model=SessionOut, tags=["sessions"])
 def finish_session(session_id: SessionId, body: FinishIn, svc: Svc) -> SessionOut:
-    """End the session: completed, or interrupted (stopped early)."""
+    """End the session: ``completed`` (the player reached the end) or ``interrupted`` (stopped early).
+
+    A session that reached its end is recorded as completed only when at least 80 % of its planned
+    time was played (``played_seconds``, the client's count); otherwise as ``skipped``.
+    """
     with svc.writing():
-        session = svc.journal.finish_session(session_id, body.status)
+        session = tonight.finish(
+            svc.journal,
+            session_id,
+            body.status == "completed",
+            body.played_seconds,
+            _speed(svc),
+        )
     return session_out(session, svc.journal.ratings(session_id=session_id))
 
 

@@ -16,18 +16,18 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.routing import Route
 
-from solemate import __version__
+from solemate import __version__, tonight
 from solemate.journal import Journal
 from solemate.plan import PlanOptions
 from solemate.routine import builtin_routine
 from solemate.timeline import Timeline
-from solemate.web import api, errors, pages, tonight
+from solemate.tonight import Planner
+from solemate.web import api, errors, pages
 from solemate.web.config import WebConfig
 from solemate.web.cue_audio import CueAudio
 from solemate.web.security import Guard
 from solemate.web.services import STATIC_DIR, TEMPLATES_DIR, Services
 from solemate.web.sign_in import SignIn
-from solemate.web.tonight import Planner
 from solemate.web.track import SessionTracks, track_folder
 
 __all__ = ["create_app"]

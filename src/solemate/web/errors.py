@@ -20,8 +20,8 @@ from solemate.diary import DiaryError
 from solemate.journal import ImportRefused, JournalError
 from solemate.plan import PlanError
 from solemate.safety import AnswerError
+from solemate.tonight import RoutineChanged, SafetyRefused
 from solemate.web.cue_audio import SpeechUnavailable
-from solemate.web.tonight import RoutineChanged, SafetyRefused
 
 _SOURCES = ("body", "query", "path", "header", "cookie")
 _UNION_TAGS = frozenset({"time", "datetime", "date", "int", "float", "str", "bool", "none"})

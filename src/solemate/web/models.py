@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StrictBool,
     StrictInt,
     ValidationInfo,
@@ -87,6 +88,14 @@ class PlanQuery(_OneLength):
     counts: Counts = Field("voice", description="`voice` says each count; `ticks` ticks it softly.")
 
 
+class PrintQuery(PlanQuery):
+    """The Print page's query: the plan's options, or the page's own ``length`` choice."""
+
+    length: str | None = Field(
+        None, max_length=20, description="Minutes (10–15) or `full`, as the page's form sends it."
+    )
+
+
 class SessionIn(_OneLength):
     """Start tonight's session: the plan's options and the before-stress rating (optional)."""
 
@@ -104,38 +113,34 @@ class SessionIn(_OneLength):
     )
 
 
+# Strict: a number, never a string or a yes/no that happens to convert.
+PlayedSeconds = Annotated[
+    float,
+    Strict(),
+    Field(
+        ge=0,
+        le=86_400,
+        allow_inf_nan=False,
+        description="Seconds of the session actually played so far: not paused, not skipped.",
+    ),
+]
+
+
 class ProgressIn(_In):
     segment: Annotated[
         StrictInt, Field(ge=0, le=10_000, description="Index of the segment reached.")
     ]
-    played_seconds: (
-        Annotated[
-            float,
-            Field(
-                ge=0,
-                le=86_400,
-                allow_inf_nan=False,
-                description="Seconds of the session actually played so far: not paused, not skipped.",
-            ),
-        ]
-        | None
-    ) = None
+    played_seconds: PlayedSeconds | None = None
 
 
 class FinishIn(_In):
-    status: Literal["completed", "interrupted"] = "completed"
-    played_seconds: (
-        Annotated[
-            float,
-            Field(
-                ge=0,
-                le=86_400,
-                allow_inf_nan=False,
-                description="Seconds of the session actually played so far: not paused, not skipped.",
-            ),
-        ]
-        | None
-    ) = None
+    status: Literal["completed", "interrupted"] = Field(
+        "completed",
+        description="`completed`: the player reached the end; `interrupted`: stopped early. "
+        "The server records a session that reached its end with under 80 % of its planned "
+        "time played as `skipped`.",
+    )
+    played_seconds: PlayedSeconds | None = None
 
 
 class RatingIn(_In):
@@ -285,6 +290,9 @@ class SessionOut(BaseModel):
     routine_id: str
     routine_version: str
     planned_seconds: int
+    played_seconds: float | None = Field(
+        description="Seconds actually played (not paused, not skipped); null: unknown."
+    )
     created_at: dt.datetime
     started_at: dt.datetime | None
     ended_at: dt.datetime | None

@@ -20,19 +20,19 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from solemate import insights_service, safety_service
+from solemate import insights_service, safety_service, tonight
 from solemate.diary import DiaryAnswers, DiaryError
 from solemate.insights import METRICS, ExperimentError, Insights
-from solemate.journal import ImportRefused, JournalError
+from solemate.journal import ImportRefused, Journal, JournalError
 from solemate.plan import PlanError, PlanOptions, full_seconds
 from solemate.render.charts import SVG_STYLE
 from solemate.render.experiment_view import CSS as REPORT_CSS
 from solemate.render.experiment_view import report_html
 from solemate.render.footmap import foot_map_svg
 from solemate.render.insights_view import figure, insights_charts
-from solemate.render.printable import PRINT_CSS, render_print
+from solemate.render.printable import SHEET_CSS, sheet_html
 from solemate.web import api, experiment_form
-from solemate.web.models import IsoDate, PlanQuery
+from solemate.web.models import IsoDate, PlanQuery, PrintQuery, SessionIn
 from solemate.web.passphrase import COOKIE_DAYS, COOKIE_NAME
 from solemate.web.security import CSP, CSRF_FIELD, csrf_matches
 from solemate.web.services import STATIC_DIR, Services, services
@@ -57,7 +57,8 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-_PRINT_CSP = CSP.replace("style-src 'self'", f"style-src {_sha256(PRINT_CSS)}")
+# The sheet's own stylesheet is inline (the saved sheet carries it the same way): exactly it.
+_PRINT_CSP = CSP.replace("style-src 'self'", f"style-src 'self' {_sha256(SHEET_CSS)}")
 # The charts carry one fixed style attribute; exactly that one is allowed, nothing else inline.
 _INSIGHTS_CSP = CSP.replace(
     "style-src 'self'", f"style-src 'self' 'unsafe-hashes' {_sha256(SVG_STYLE)}"
@@ -136,6 +137,41 @@ CONTROL_MESSAGES = {
 }
 
 
+def last_night(journal: Journal) -> dict[str, Any] | None:
+    """The last session's choices, to start again in one tap: the words for the button and the
+    body for ``POST /api/sessions``; None before the first session (or if its options are not
+    ones a session can start with any more)."""
+    sessions = journal.sessions(last=1)
+    if not sessions:
+        return None
+    try:
+        options = tonight.options_from_stored(sessions[0].plan_options)
+        body: dict[str, Any] = {
+            "voice": options.voice,
+            "first_foot": options.first_foot,
+            "feet": options.feet,
+            "preparation": options.preparation,
+            "wording": options.wording,
+            "counts": options.counts,
+        }
+        if options.preset == "full":
+            body["preset"] = "full"
+            length = "the full routine"
+        else:
+            minutes = options.minutes if options.minutes is not None else 12
+            body["minutes"] = minutes
+            length = f"{minutes:g} min"
+        SessionIn.model_validate(body)
+    except (TypeError, ValueError):
+        return None
+    who = "me" if options.voice == "self" else "my partner"
+    feet = f"{options.first_foot} first" if options.feet == "both" else f"{options.feet} foot only"
+    words = [length, who, feet]
+    if options.wording == "brief":
+        words.append("brief words")
+    return {"label": f"Start: same as last night ({', '.join(words)})", "body": body}
+
+
 def tonight_response(
     request: Request, svc: Services, message: str | None = None, status: int = 200
 ) -> HTMLResponse:
@@ -146,7 +182,11 @@ def tonight_response(
         status=status,
         title="Tonight",
         safety=api.safety_out(svc),
-        boot={**_boot(svc, request), "wording": _wording(svc)},
+        boot={
+            **_boot(svc, request),
+            "wording": _wording(svc),
+            "lastNight": last_night(svc.journal),
+        },
         brief_notice=BRIEF_NOTICE,
         footmap=_footmap(),
         player_mode=False,
@@ -329,8 +369,10 @@ def journal_page_response(
     problem: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    with svc.writing():  # sessions left open for six hours are closed first
+        listed = tonight.sessions(svc.journal, last=60)
     ratings = svc.journal.ratings()
-    sessions = [api.session_out(s, ratings) for s in svc.journal.sessions(last=60)][::-1]
+    sessions = [api.session_out(s, ratings) for s in listed][::-1]
     nights = [api.sleep_out(r) for r in svc.journal.diary(last=60)][::-1]
     return page(
         svc,
@@ -339,6 +381,7 @@ def journal_page_response(
         status=status,
         title="Journal",
         sessions=sessions,
+        played_text=tonight.played_text,
         nights=nights,
         message=message,
         problem=problem,
@@ -626,35 +669,85 @@ def experiment_report_page(request: Request, svc: Svc) -> HTMLResponse:
 # --- print -----------------------------------------------------------------------------------------
 
 
+PRINT_LENGTHS = (*(str(n) for n in range(SHORTEST_MINUTES, 16)), "full")
+"""The lengths the Print page offers: the nightly range, and the full routine."""
+
+
+def _print_length(asked: PrintQuery) -> PlanQuery:
+    """The plan's query with the page's ``length`` choice (minutes, or ``full``) applied."""
+    query = PlanQuery.model_validate(asked.model_dump(exclude={"length"}))
+    length = asked.length
+    if length is None:
+        return query
+    if query.minutes is not None or query.preset is not None:
+        raise ValueError("length: give length, or minutes or preset, not both")
+    if length not in PRINT_LENGTHS:
+        raise ValueError(
+            f"length: must be {', '.join(PRINT_LENGTHS[:-1])} (minutes) or full, got {length!r}"
+        )
+    update = {"preset": "full"} if length == "full" else {"minutes": int(length)}
+    return PlanQuery.model_validate({**query.model_dump(), **update})
+
+
+def _print_choice(query: PrintQuery) -> dict[str, str]:
+    """What the page's form shows as chosen: the sheet on screen."""
+    if query.length in PRINT_LENGTHS:
+        length = query.length
+    elif query.preset == "full":
+        length = "full"
+    elif query.minutes is not None and float(query.minutes).is_integer():
+        length = str(int(query.minutes))
+    else:
+        length = "12"
+    return {
+        "length": length,
+        "wording": query.wording,
+        "voice": query.voice,
+        "first_foot": query.first_foot,
+    }
+
+
 @router.get("/print", response_class=HTMLResponse)
-def print_page(query: Annotated[PlanQuery, Query()], svc: Svc) -> Response:
+def print_page(
+    request: Request,
+    asked: Annotated[PrintQuery, Query()],
+    svc: Svc,
+) -> Response:
+    """The printable sheet inside the app's page: a small form chooses the length and wording,
+    the sheet follows the theme on screen, and prints dark on white (one A4 or Letter page)."""
+
+    def answer(status: int, sheet: str | None = None, problem: str | None = None) -> Response:
+        response = page(
+            svc,
+            request,
+            "print.html",
+            status=status,
+            title="Print",
+            sheet=sheet,
+            sheet_css=SHEET_CSS,
+            problem=problem,
+            choice=_print_choice(asked),
+            lengths=PRINT_LENGTHS,
+            full_minutes=_boot(svc, request)["fullMinutes"],
+        )
+        response.headers["content-security-policy"] = _PRINT_CSP
+        return response
+
+    try:
+        query = _print_length(asked)
+    except ValueError as error:
+        return answer(422, problem=str(error).removeprefix("Value error, "))
     try:
         options, _ = safety_service.prepare(
             svc.journal, svc.today(), api.plan_options(query), "print"
         )
     except safety_service.SafetyRefused as refused:
-        body = (
-            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Not tonight</title>"
-            f"</head><body><main><h1>Not tonight</h1><p>{_escape(refused.message)}</p>"
-            "<p><a href='/'>Tonight</a></p></main></body></html>"
-        )
-        return HTMLResponse(body, status_code=409)
+        return answer(409, problem=f"Not tonight: {refused.message}")
     try:
         timeline = svc.planner.timeline(options)
     except PlanError as error:
-        body = (
-            "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Cannot plan</title>"
-            f"</head><body><main><h1>Cannot plan this length</h1><p>minutes: {_escape(str(error))}"
-            "</p></main></body></html>"
-        )
-        return HTMLResponse(body, status_code=422)
-    return HTMLResponse(render_print(timeline), headers={"content-security-policy": _PRINT_CSP})
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)
+        return answer(422, problem=f"Cannot plan this length: minutes: {error}")
+    return answer(200, sheet=sheet_html(timeline, heading_level=2))
 
 
 # --- sign-in ---------------------------------------------------------------------------------------

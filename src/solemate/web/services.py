@@ -19,10 +19,10 @@ from fastapi.templating import Jinja2Templates
 
 from solemate.journal import Journal
 from solemate.timeline import Timeline
+from solemate.tonight import Planner
 from solemate.web.config import WebConfig
 from solemate.web.cue_audio import CueAudio
 from solemate.web.sign_in import SignIn
-from solemate.web.tonight import Planner
 from solemate.web.track import SessionTracks
 
 PACKAGE = resources.files("solemate") / "web"

@@ -94,6 +94,10 @@ function showSafety(state) {
   $("safety-review").hidden = state.needs_screen;
   $("safety").classList.toggle("attention", !state.may_start);
   $("start").disabled = !state.may_start;
+  if ($("again")) {
+    $("again").disabled = !state.may_start;
+    $("again-wait").hidden = state.may_start;
+  }
 }
 
 async function postSafety(path, body) {
@@ -152,39 +156,19 @@ $("confirm-yes").addEventListener("click", () => postSafety("/api/safety/confirm
 
 // --- start --------------------------------------------------------------------------------------
 
-form.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const start = $("start");
-  if (start.disabled) return;
-  const choice = {
-    minutes: minutes.value,
-    full: full.checked,
-    voice: radio("voice"),
-    first_foot: radio("first_foot"),
-    speak: radio("speak"),
-    ambient: radio("ambient"),
-    counts: radio("counts"),
-  };
-  if (wordingChosen) choice.wording = radio("wording");
-  savePrefs(choice);
+// Start records the session, then turns this page into the player. The tap that started it also
+// unlocks sound, which browsers allow only from a tap or a key.
+async function start(body, choice, button, error) {
   const sound = new Sound({ speak: choice.speak === "on", ambient: choice.ambient === "on" });
   sound.unlock(); // inside the tap: browsers allow sound from here on
   const stress = radio("before_stress");
-  const body = {
-    voice: choice.voice,
-    first_foot: choice.first_foot,
-    counts: choice.counts,
-    before_stress: stress === "" || stress === undefined ? null : Number(stress),
-  };
-  if (choice.wording) body.wording = choice.wording; // else the server's rule, as shown
-  if (choice.full) body.preset = "full";
-  else body.minutes = Number(choice.minutes);
-  start.disabled = true;
-  $("start-error").textContent = "";
+  body.before_stress = stress === "" || stress === undefined ? null : Number(stress);
+  button.disabled = true;
+  error.textContent = "";
   const result = await api("POST", "/api/sessions", body).catch(() => null);
   if (!result || !result.ok) {
-    start.disabled = false;
-    $("start-error").textContent = result?.data?.detail || "Could not start: is the server running?";
+    button.disabled = false;
+    error.textContent = result?.data?.detail || "Could not start: is the server running?";
     sound.stopAmbient();
     return;
   }
@@ -198,4 +182,37 @@ form.addEventListener("submit", async (event) => {
   $("player").hidden = false;
   window.scrollTo(0, 0);
   window.solemate = { player: runSession({ doc, sound, speed, resumed: false, log: testLog() }) };
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const button = $("start");
+  if (button.disabled) return;
+  const choice = {
+    minutes: minutes.value,
+    full: full.checked,
+    voice: radio("voice"),
+    first_foot: radio("first_foot"),
+    speak: radio("speak"),
+    ambient: radio("ambient"),
+    counts: radio("counts"),
+  };
+  if (wordingChosen) choice.wording = radio("wording");
+  savePrefs(choice);
+  const body = { voice: choice.voice, first_foot: choice.first_foot, counts: choice.counts };
+  if (choice.wording) body.wording = choice.wording; // else the server's rule, as shown
+  if (choice.full) body.preset = "full";
+  else body.minutes = Number(choice.minutes);
+  start(body, choice, button, $("start-error"));
 });
+
+// Same as last night, in one tap: the last session's stored choices (the server sends them);
+// voice and ambient sound as this device last had them.
+if (boot.lastNight && $("again")) {
+  $("again").addEventListener("click", () => {
+    const button = $("again");
+    if (button.disabled) return;
+    const choice = { speak: radio("speak"), ambient: radio("ambient") };
+    start({ ...boot.lastNight.body }, choice, button, $("again-error"));
+  });
+}

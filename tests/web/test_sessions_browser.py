@@ -1,0 +1,89 @@
+"""Sessions as they happened, in Debian's Chromium: a player closed mid-session, then another
+session started, leaves the first one interrupted at its last step with the time it played."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from solemate.web import WebConfig, create_app
+from tests.web.browser import ARGS, CHROMIUM, PHONE, answer_safety_in_page, entered, wait_until
+from tests.web.live_server import LiveServer
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
+    pytest.fail("Debian's chromium is missing: apt-get install chromium", pytrace=False)
+
+
+@pytest.fixture
+def server(tmp_path: Path, speech_cache: Path) -> Iterator[LiveServer]:
+    config = WebConfig(
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite:///{tmp_path / 'journal.sqlite3'}",
+        speech_cache_dir=speech_cache,
+        test_clock=True,
+    )
+    with LiveServer(create_app(config)) as live:
+        yield live
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def sessions(server: LiveServer) -> list[dict[str, Any]]:
+    with urllib.request.urlopen(server.url + "/api/sessions", timeout=10) as response:
+        listed: list[dict[str, Any]] = json.load(response)
+    return listed
+
+
+def test_a_player_closed_mid_session_is_interrupted_when_another_starts(
+    chromium: Any, server: LiveServer
+) -> None:
+    context = chromium.new_context(**PHONE)
+    problems: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.goto(server.url + "/?speed=10")
+    answer_safety_in_page(page)
+    page.click("#start")
+    page.wait_for_selector("#player:not([hidden])")
+    wait_until(page, "(window.solemateLog || []).filter(e => e.event === 'enter').length >= 4")
+    # Wait for the page's reports to reach the server, then close the player mid-session.
+    wait_until(page, "JSON.parse(localStorage.getItem('solemate.outbox') || '[]').length === 0")
+    reached = entered(page)[-1]["index"]
+    page.close()
+    (first,) = sessions(server)
+    assert first["status"] == "in_progress"
+    assert first["step"] is not None
+    assert first["played_seconds"] is not None
+    assert first["played_seconds"] > 0
+
+    # Later, the same browser: Tonight offers the old one back, and a new session is started.
+    again = context.new_page()
+    again.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    again.goto(server.url + "/?speed=10")
+    answer_safety_in_page(again)
+    again.click("#start")
+    again.wait_for_selector("#player:not([hidden])")
+    old, new = sessions(server)
+    assert old["id"] == first["id"]
+    assert old["status"] == "interrupted"
+    assert (old["foot"], old["step"]) == (first["foot"], first["step"])
+    assert old["ended_at"] == first["progress_at"]  # at its last recorded step
+    assert old["played_seconds"] == first["played_seconds"]
+    assert new["status"] == "in_progress"
+    assert reached >= 3
+    assert problems == []
+    context.close()
