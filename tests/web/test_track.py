@@ -57,6 +57,7 @@ def test_a_started_session_names_its_track(client: Client) -> None:
 
 
 @needs_ffmpeg
+@pytest.mark.slow  # renders with a real voice
 def test_the_track_is_the_whole_session_and_decodes(client: Client, tmp_path: Path) -> None:
     detail, data = ready_track(client)
     path = tmp_path / "track.mp3"
@@ -89,6 +90,7 @@ def test_the_track_is_the_whole_session_and_decodes(client: Client, tmp_path: Pa
     assert decode.stderr == ""
 
 
+@pytest.mark.slow  # renders with a real voice
 def test_range_requests(client: Client) -> None:
     detail, whole = ready_track(client)
     url = detail["track"]["url"]
@@ -160,6 +162,7 @@ class Blocked:
         return resolve_voice("espeak")
 
 
+@pytest.mark.slow  # renders with a real voice
 def test_a_track_being_rendered_is_409_then_served(client: Client, tmp_path: Path) -> None:
     services = client.http.app.state.services  # type: ignore[attr-defined]
     voice = Blocked()
