@@ -301,6 +301,7 @@ def test_without_the_servers_recordings_the_browser_speaks(
     context, page, problems = open_page(chromium, PHONE)
     page.add_init_script(FAKE_BROWSER_VOICE)
     context.route("**/api/speech/**", lambda route: route.abort())  # service worker's too
+    context.route("**/api/tracks/**", lambda route: route.abort())  # nor the whole track
     page.goto(server.url + "/?speed=5")
     answer_safety_in_page(page)
     page.click("#start")

@@ -67,9 +67,11 @@ from solemate.web.models import (
     SleepIn,
     SleepOut,
     TonightIn,
+    TrackOut,
     VerdictOut,
 )
 from solemate.web.services import Services, services
+from solemate.web.track import TRACK_FORMAT, TRACK_MEDIA_TYPE, TrackState
 from solemate.wording_service import tonight_wording
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -255,8 +257,25 @@ def session_detail(svc: Services, session_id: int) -> SessionDetail:
             session=out, timeline=None, zones=zones, evidence=evidence, note=str(changed)
         )
     audio = svc.cue_audio.register(timeline)
+    track = None
+    if session.status == "in_progress":
+        track = track_out(svc.tracks.prepare(timeline))
     return SessionDetail(
-        session=out, timeline=timeline.to_dict(), audio=audio, zones=zones, evidence=evidence
+        session=out,
+        timeline=timeline.to_dict(),
+        audio=audio,
+        track=track,
+        zones=zones,
+        evidence=evidence,
+    )
+
+
+def track_out(state: TrackState) -> TrackOut:
+    return TrackOut(
+        url=f"/api/tracks/{state.digest}.{TRACK_FORMAT}",
+        status_url=f"/api/tracks/{state.digest}",
+        state=state.state,
+        detail=state.detail,
     )
 
 
@@ -628,3 +647,46 @@ def speech(
         media_type=MEDIA_TYPES[fmt],
         headers={"cache-control": "public, max-age=31536000, immutable"},
     )
+
+
+# --- session tracks --------------------------------------------------------------------------------
+
+TrackDigest = Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}$")]
+
+
+@router.get(
+    "/tracks/{digest}.mp3",
+    tags=["audio"],
+    responses={
+        200: {"content": {TRACK_MEDIA_TYPE: {}}, "description": "The whole session, one file."},
+        206: {"description": "The part of the file a Range header asked for."},
+        409: {"description": "The track is still being rendered, or could not be."},
+        416: {"description": "A range outside the file."},
+    },
+)
+def track_file(digest: TrackDigest, svc: Svc) -> Response:
+    """A session's whole track (MP3), with range requests for seeking and streaming."""
+    state = svc.tracks.state(digest)
+    if state is None:
+        raise ApiError(404, "digest", "no session this server planned has this track")
+    if state.state != "ready":
+        what = "is still being rendered" if state.state == "rendering" else "could not be rendered"
+        raise ApiError(
+            409, "digest", f"this track {what}{': ' + state.detail if state.detail else ''}"
+        )
+    # Starlette's FileResponse answers Range requests itself: 206 with Content-Range, 416 with
+    # "bytes */size" for a range outside the file, and Accept-Ranges on every answer.
+    return FileResponse(
+        svc.tracks.path(digest),
+        media_type=TRACK_MEDIA_TYPE,
+        headers={"cache-control": "private, max-age=31536000, immutable"},
+    )
+
+
+@router.get("/tracks/{digest}", response_model=TrackOut, tags=["audio"])
+def track_status(digest: TrackDigest, svc: Svc) -> TrackOut:
+    """Where the rendering of a session's track stands: rendering, ready or failed."""
+    state = svc.tracks.state(digest)
+    if state is None:
+        raise ApiError(404, "digest", "no session this server planned has this track")
+    return track_out(state)

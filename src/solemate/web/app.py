@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.routing import Route
 
-from solemate import __version__
+from solemate import __version__, tonight
 from solemate.journal import Journal
 from solemate.plan import PlanOptions
 from solemate.routine import builtin_routine
@@ -28,6 +28,7 @@ from solemate.web.cue_audio import CueAudio
 from solemate.web.security import Guard
 from solemate.web.services import STATIC_DIR, TEMPLATES_DIR, Services
 from solemate.web.sign_in import SignIn
+from solemate.web.track import SessionTracks, track_folder
 
 __all__ = ["create_app"]
 
@@ -53,11 +54,13 @@ def create_app(config: WebConfig) -> FastAPI:
             else None
         )
         templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+        cue_audio = CueAudio(config.speech_cache_dir, config.voice)
         svc = Services(
             config=config,
             journal=journal,
             planner=Planner(builtin_routine(config.routine)),
-            cue_audio=CueAudio(config.speech_cache_dir, config.voice),
+            cue_audio=cue_audio,
+            tracks=SessionTracks(track_folder(config), config.voice, cue_audio.speaker_for),
             auth=auth,
             templates=templates,
         )
@@ -70,9 +73,11 @@ def create_app(config: WebConfig) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if config.prepare_at_start:
             svc.cue_audio.prepare_ahead(_likely_tonight(svc.planner))
+            _prepare_last_nights_track(svc)
         try:
             yield
         finally:
+            svc.tracks.close()
             journal.close()
 
     app = FastAPI(
@@ -101,6 +106,19 @@ def create_app(config: WebConfig) -> FastAPI:
         upload_paths=lambda path: _UPLOAD_PATHS.match(path) is not None,
     )
     return app
+
+
+def _prepare_last_nights_track(svc: Services) -> None:
+    """Render last night's session as a track ahead (on the track worker, not here): a person
+    who starts the same again has the track that plays with the screen off from the first cue."""
+    last = svc.journal.sessions(last=1)
+    if not last:
+        return
+    try:
+        timeline = tonight.session_timeline(svc.planner, last[0])
+    except tonight.RoutineChanged:
+        return
+    svc.tracks.prepare(timeline)
 
 
 def _likely_tonight(planner: Planner) -> list[Timeline]:

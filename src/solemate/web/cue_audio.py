@@ -145,6 +145,20 @@ class CueAudio:
                 self._files.popitem(last=False)
         return data
 
+    def speaker_for(self, texts: list[str]) -> CachingSpeaker:
+        """The engine of the cue files, once ``texts`` being made ahead are in its cache.
+
+        A session's track is rendered with it: every phrase then comes from the cache the worker
+        processes filled, so a neural voice's model is never loaded in the server itself.
+        """
+        engine = self._speaker()
+        with self._lock:
+            pending = [self._pending[t] for t in dict.fromkeys(texts) if t in self._pending]
+        for future in dict.fromkeys(pending):
+            with contextlib.suppress(Exception):
+                future.result()
+        return engine
+
     def _speaker(self) -> CachingSpeaker:
         from solemate.audio.speech import SpeechError
         from solemate.audio.voice_registry import resolve_voice

@@ -301,12 +301,23 @@ class SessionOut(BaseModel):
     after_stress: int | None
 
 
+class TrackOut(BaseModel):
+    url: str = Field(description="GET: the track (audio/mpeg, range requests); 409 until ready.")
+    status_url: str = Field(description="GET: where its rendering stands.")
+    state: Literal["ready", "rendering", "failed"]
+    detail: str = ""
+
+
 class SessionDetail(BaseModel):
     session: SessionOut
     timeline: dict[str, Any] | None = Field(description="The Timeline (docs/timeline-format.md).")
     audio: dict[str, str] = Field(
         default_factory=dict,
         description="Cue text → digest for GET /api/speech/{digest}.{ogg|wav}.",
+    )
+    track: TrackOut | None = Field(
+        default=None,
+        description="The whole session as one audio file, rendered by the server (GET its url).",
     )
     zones: dict[str, str] = Field(default_factory=dict, description="Zone id → display name.")
     evidence: str = ""

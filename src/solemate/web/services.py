@@ -23,6 +23,7 @@ from solemate.tonight import Planner
 from solemate.web.config import WebConfig
 from solemate.web.cue_audio import CueAudio
 from solemate.web.sign_in import SignIn
+from solemate.web.track import SessionTracks
 
 PACKAGE = resources.files("solemate") / "web"
 STATIC_DIR = Path(str(PACKAGE / "static"))
@@ -45,6 +46,8 @@ class Services:
     journal: Journal
     planner: Planner
     cue_audio: CueAudio
+    #: Each session as one continuous audio track, for the web player.
+    tracks: SessionTracks
     #: The passphrase's gate on a server opened to the network; None on a loopback server.
     auth: SignIn | None
     templates: Jinja2Templates

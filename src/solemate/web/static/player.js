@@ -1,6 +1,15 @@
 // The player: keeps the Timeline's time, fires its cues, draws the screen, records the journal.
 //
-// Deadlines are absolute, as in the terminal guide: one anchor says "session position P was at
+// Two clocks. The track: tonight's session rendered by the server as one audio file, played in an
+// <audio> element. The browser keeps a media element playing with the screen locked (page timers
+// are throttled or frozen then), over plain http and without a wake lock, so when the track is
+// there the page only follows its currentTime: what it shows, the step it records, and the time
+// actually played all come from it, on `timeupdate` (which media elements fire in a hidden page
+// too), on becoming visible, and at the end. Pause, next and back seek within the track, and the
+// lock screen's controls do the same through the Media Session API.
+//
+// The cue-by-cue path is the fallback, while the track is being rendered or where it cannot play:
+// deadlines are absolute, as in the terminal guide: one anchor says "session position P was at
 // monotonic time T" (performance.now()), and every position and deadline is computed from it.
 // Nothing accumulates, so a timer that fires late (a busy phone, a tab in the background for a
 // few seconds) makes the screen catch up instead of the session drifting. The state that lets a
@@ -13,6 +22,8 @@ export const CURRENT = "solemate.current";
 const AWAY_LIMIT_S = 60; // back after longer than this: resume paused, where it was
 const LATE_S = 1.5; // cues this late are skipped (only the newest is said)
 const MAX_WAIT_MS = 250;
+const PROGRESS_EVERY_MS = 20000; // played time is sent this often while playing, besides steps
+const TRACK_POLL_MS = 2000;
 
 export const epochNow = () => performance.timeOrigin + performance.now();
 
@@ -49,6 +60,40 @@ export function sessionInProgress() {
 
 const stepKey = (seg) => `${seg.kind}|${seg.foot}|${seg.step}`;
 
+const COUNTED = new Set(["count", "tick", "release"]);
+const capital = (text) => (text ? text[0].toUpperCase() + text.slice(1) : text);
+
+// What the screen shows for a count: "Circle 2 of 5 · clockwise", "The second toe · 2 of 5",
+// "Release · 1 of 3". The spoken words are short fragments ("clockwise.", "Circle 2."); the
+// screen says where in the set the count is, and which way.
+export function countText(seg, cue) {
+  if (!COUNTED.has(cue.kind) || !cue.n || !cue.of) return null;
+  if (cue.kind === "release") return `Release · ${cue.n} of ${cue.of}`;
+  let before = 0;
+  for (const [size, label] of seg.counts || []) {
+    if (cue.n <= before + size) {
+      const k = cue.n - before;
+      if (size === 1) return `${capital(label)} · ${cue.n} of ${cue.of}`;
+      // The noun the voice counts with ("Circle 2."), else a plain count.
+      const said = (seg.cues || [])
+        .map((c) => /^([A-Z][a-z]+) \d+\.?$/.exec(c.text))
+        .find(Boolean);
+      const noun = said ? said[1] : "Count";
+      return `${noun} ${k} of ${size} · ${label}`;
+    }
+    before += size;
+  }
+  return `${cue.n} of ${cue.of}`;
+}
+
+// The words on the screen for a part, from its first moment (not only once its first cue is due,
+// which comes after the chime): an action's whole description, else what the part says first.
+function partText(seg) {
+  if (seg.kind === "action" && seg.instruction) return seg.instruction;
+  const first = (seg.cues || []).find((c) => !COUNTED.has(c.kind));
+  return first ? first.text : "";
+}
+
 function clockText(seconds) {
   const s = Math.max(0, Math.ceil(seconds - 1e-6));
   const m = Math.floor(s / 60);
@@ -78,26 +123,19 @@ function upperBound(values, x) {
 }
 
 // Where a reloaded page picks up: this device's own record first, else the journal's last step.
-// The played time a reloaded page had counted, so it goes on from there.
-function savedPlayed(id) {
-  try {
-    const saved = JSON.parse(localStorage.getItem(`${KEY}${id}`) || "null");
-    return saved && Number.isFinite(saved.played) ? saved.played : 0;
-  } catch {
-    return 0;
-  }
-}
-
 export function resumePoint(id, session, timeline, speed) {
   const saved = loadState(id);
   if (saved) {
-    if (saved.finished) return { finished: true, status: saved.status, rated: saved.rated };
-    if (saved.paused) return { position: saved.pos, paused: true };
+    const played = saved.played || 0;
+    if (saved.finished) {
+      return { finished: true, status: saved.status, rated: saved.rated, played };
+    }
+    if (saved.paused) return { position: saved.pos, paused: true, played };
     const away = (epochNow() - saved.epoch) / 1000;
     if (away >= 0 && away <= AWAY_LIMIT_S) {
-      return { position: Math.min(saved.pos + away * speed, timeline.total), paused: false };
+      return { position: Math.min(saved.pos + away * speed, timeline.total), paused: false, played };
     }
-    return { position: saved.pos, paused: true, away: true };
+    return { position: saved.pos, paused: true, away: true, played };
   }
   if (session.status !== "in_progress") {
     return { finished: true, status: session.status, rated: session.after_stress !== null };
@@ -135,14 +173,16 @@ export class Player {
     this.anchorPos = 0;
     this.anchorT = performance.now();
     this.paused = false;
-    this.playedBefore = 0; // seconds played (not paused, not skipped) before the current stretch
-    this.playingSince = null; // performance.now() when the current stretch of play began
     this.next = 0;
     this.current = null;
     this.finished = false;
     this.timer = null;
     this.lastSave = 0;
-    this.listeners = { finish: [], change: [] };
+    this.media = null; // the <audio> element once the track plays: the clock from then on
+    this.played = 0; // seconds of the session actually played (not paused, not skipped)
+    this.mediaT = null; // the track's currentTime at the last timeupdate that counted
+    this.lastPost = 0;
+    this.listeners = { finish: [], change: [], track: [] };
     this.view = new View(this);
   }
 
@@ -155,24 +195,119 @@ export class Player {
   }
 
   position() {
+    if (this.media) return Math.min(this.media.currentTime, this.total);
     if (this.paused) return this.anchorPos;
     return this.anchorPos + ((performance.now() - this.anchorT) / 1000) * this.speed;
   }
 
-  // Seconds of the session actually played: clock time not paused; a skip plays nothing.
-  played() {
-    const running = this.playingSince === null ? 0 : ((performance.now() - this.playingSince) / 1000) * this.speed;
-    return Math.min(this.playedBefore + running, 86400);
-  }
-
-  playing(on) {
-    this.playedBefore = this.played();
-    this.playingSince = on ? performance.now() : null;
-  }
-
+  // Re-anchors the page's clock; the time played since the last anchor is counted first.
   anchor(position) {
+    if (!this.media && !this.paused && !this.finished) {
+      this.played += Math.max(0, this.position() - this.anchorPos);
+    }
     this.anchorPos = position;
     this.anchorT = performance.now();
+  }
+
+  playedSeconds() {
+    let played = this.played;
+    if (!this.media && !this.paused && !this.finished) {
+      played += Math.max(0, this.position() - this.anchorPos);
+    }
+    return Math.round(Math.min(played, 86400) * 10) / 10;
+  }
+
+  // The track is loaded. Playing, it must start playing before it takes over (a browser refuses
+  // play() without a tap on a reloaded page: then the next tap or key hands over, and the cues
+  // go on meanwhile); paused, it takes over at once and Resume plays it.
+  useTrack(media) {
+    if (this.finished || this.media) return;
+    if (this.paused) {
+      this.takeTrack(media);
+      return;
+    }
+    const at = Math.min(this.position(), Math.max(0, this.total - 0.5));
+    if (Math.abs(media.currentTime - at) > 0.25) media.currentTime = at;
+    media.play().then(
+      () => {
+        if (this.finished || this.media) {
+          if (!this.media) media.pause();
+          return;
+        }
+        if (this.paused) media.pause();
+        this.takeTrack(media);
+      },
+      () => {
+        this.log?.push({ event: "track-refused" });
+        const retry = () => {
+          document.removeEventListener("pointerdown", retry, true);
+          document.removeEventListener("keydown", retry, true);
+          this.useTrack(media);
+        };
+        document.addEventListener("pointerdown", retry, true);
+        document.addEventListener("keydown", retry, true);
+      },
+    );
+  }
+
+  // From here on the track's currentTime is the session's clock, and its sound replaces the
+  // page's cues and chimes.
+  takeTrack(media) {
+    const position = this.position();
+    this.anchor(position); // counts the cue-by-cue time played so far
+    this.media = media;
+    this.sound.cut();
+    media.playbackRate = this.speed;
+    this.mediaT = null;
+    const count = () => {
+      const t = media.currentTime;
+      if (this.mediaT !== null && !media.seeking && !media.paused) {
+        const step = t - this.mediaT;
+        // Normal playback only: a seek (next, back, a lock-screen scrub) jumps, and never counts.
+        if (step > 0 && step < 2 * Math.max(1, this.speed)) this.played += step;
+      }
+      this.mediaT = t;
+    };
+    media.addEventListener("timeupdate", () => {
+      count();
+      this.loop();
+      if (!this.finished && !media.paused && performance.now() - this.lastPost > PROGRESS_EVERY_MS) {
+        this.record(this.segmentAt(this.position()).index);
+      }
+    });
+    media.addEventListener("seeked", () => {
+      this.mediaT = media.currentTime;
+      this.loop();
+    });
+    media.addEventListener("ended", () => {
+      count();
+      this.finish("completed");
+    });
+    media.addEventListener("pause", () => {
+      count();
+      if (!this.finished && !this.paused && !media.ended) {
+        // Paused from outside the page (the lock screen, a headset, a call).
+        this.paused = true;
+        this.log?.push({ event: "pause" });
+        this.save();
+        this.emit("change");
+      }
+    });
+    media.addEventListener("play", () => {
+      this.mediaT = media.currentTime;
+      if (this.paused && !this.finished) {
+        this.paused = false;
+        this.log?.push({ event: "resume-play" });
+        this.save();
+        this.emit("change");
+      }
+    });
+    const at = Math.min(position, Math.max(0, this.total - 0.5));
+    if (Math.abs(media.currentTime - at) > 0.25) media.currentTime = at;
+    this.log?.push({ event: "track", position: at });
+    this.emit("track", media);
+    this.save();
+    this.loop();
   }
 
   segmentAt(position) {
@@ -183,17 +318,12 @@ export class Player {
   start({ position = 0, paused = false, resumed = false } = {}) {
     this.anchor(Math.max(0, Math.min(position, this.total)));
     this.paused = paused;
-    if (resumed) this.playedBefore = savedPlayed(this.id);
-    this.playing(!paused);
     this.next = lowerBound(this.times, this.anchorPos);
     if (resumed && this.anchorPos > 0) {
       const seg = this.segmentAt(this.anchorPos);
       this.current = seg.index;
       const said = this.cues.slice(0, this.next).filter((c) => c.seg.index === seg.index);
-      if (said.length) {
-        const last = said[said.length - 1];
-        this.view.cue(last.cue.kind === "instruction" ? last.seg.instruction : last.cue.text);
-      }
+      if (said.length) this.catchUp(this.anchorPos);
       this.log?.push({ event: "resume", index: seg.index, title: seg.title, position: this.anchorPos });
       this.record(seg.index);
     }
@@ -226,7 +356,8 @@ export class Player {
       due.push(this.cues[this.next]);
       this.next += 1;
     }
-    let chimed = false;
+    const quiet = Boolean(this.media); // the track says and rings everything itself
+    let chimed = quiet;
     for (const item of due) {
       if (item.seg.index !== this.current) chimed = this.enter(item.seg, chimed) || chimed;
     }
@@ -242,13 +373,13 @@ export class Player {
     for (const item of due) {
       if (late && item.cue.at !== newest) continue;
       // A ticked count is shown, and marked by the tick; its words are never said.
-      if (item.cue.kind === "tick") this.sound.tick();
-      else this.sound.say(item.cue.text);
+      if (!quiet) {
+        if (item.cue.kind === "tick") this.sound.tick();
+        else this.sound.say(item.cue.text);
+      }
       this.log?.push({ event: item.cue.kind === "tick" ? "tick" : "say", text: item.cue.text });
     }
-    // The screen shows an action's whole description, even when a short session only names it.
-    const last = due[due.length - 1];
-    this.view.cue(last.cue.kind === "instruction" ? last.seg.instruction : last.cue.text);
+    this.view.said(due[due.length - 1]);
   }
 
   // A new segment begins: chime and record when the step (or the foot) changes.
@@ -257,7 +388,7 @@ export class Player {
     this.current = seg.index;
     this.log?.push({ event: "enter", index: seg.index, title: seg.title });
     if (previous && stepKey(previous) === stepKey(seg)) return false;
-    if (!alreadyChimed) {
+    if (!alreadyChimed && !this.media) {
       if (seg.kind === "between-feet") this.sound.chime("switch");
       else if (seg.kind === "action" && previous) this.sound.chime("step");
     }
@@ -266,16 +397,36 @@ export class Player {
   }
 
   record(index) {
-    const body = { segment: index, played_seconds: this.played() };
+    this.lastPost = performance.now();
+    const body = { segment: index, played_seconds: this.playedSeconds() };
     outbox.push("POST", `/api/sessions/${this.id}/progress`, body).then(() => this.view.connection());
   }
 
   seek(position) {
     this.sound.cut();
-    this.anchor(Math.max(0, Math.min(position, this.total)));
-    this.next = lowerBound(this.times, this.anchorPos);
+    const to = Math.max(0, Math.min(position, this.total));
+    if (this.media) {
+      this.mediaT = null; // a jump is not played time
+      this.media.currentTime = Math.min(to, Math.max(0, this.total - 0.05));
+    }
+    this.anchor(to);
+    this.next = lowerBound(this.times, to);
+    this.catchUp(to);
     this.save();
     this.loop();
+  }
+
+  // After a jump, the screen shows what the part has said so far: its words and its last count.
+  catchUp(position) {
+    if (position >= this.total) return;
+    const seg = this.segmentAt(position);
+    const said = this.cues.slice(0, this.next).filter((c) => c.seg.index === seg.index);
+    this.view.show(seg);
+    const words = said.filter((c) => !COUNTED.has(c.cue.kind)).pop();
+    if (words) this.view.said(words);
+    const counted = said.filter((c) => countText(c.seg, c.cue)).pop();
+    if (counted) this.view.said(counted);
+    else this.view.count("");
   }
 
   toggle() {
@@ -287,7 +438,7 @@ export class Player {
     if (this.paused || this.finished) return;
     this.anchor(this.position());
     this.paused = true;
-    this.playing(false);
+    this.media?.pause();
     this.sound.cut();
     this.log?.push({ event: "pause" });
     this.save();
@@ -297,9 +448,15 @@ export class Player {
 
   resume() {
     if (!this.paused || this.finished) return;
+    this.anchor(this.anchorPos); // while still paused: the pause is not played time
     this.paused = false;
-    this.playing(true);
-    this.anchor(this.anchorPos);
+    if (this.media) {
+      this.mediaT = this.media.currentTime;
+      this.media.play().catch(() => {
+        this.paused = true;
+        this.emit("change");
+      });
+    }
     this.log?.push({ event: "resume-play" });
     this.save();
     this.emit("change");
@@ -327,15 +484,18 @@ export class Player {
   finish(status) {
     if (this.finished) return;
     clearTimeout(this.timer);
+    const played = this.playedSeconds();
     this.finished = true;
     this.status = status;
-    this.playing(false);
+    this.played = played;
     if (status === "completed") {
       this.anchor(this.total);
-      this.sound.chime("end");
+      if (!this.media) this.sound.chime("end"); // the track ends with its own chime
+    } else {
+      this.media?.pause();
     }
-    this.log?.push({ event: "finish", status });
-    const body = { status, played_seconds: this.played() };
+    this.log?.push({ event: "finish", status, played });
+    const body = { status, played_seconds: played };
     outbox.push("POST", `/api/sessions/${this.id}/finish`, body).then(() => this.view.connection());
     this.save();
     this.sound.stopAmbient();
@@ -355,10 +515,10 @@ export class Player {
       pos: this.finished ? this.total : this.position(),
       epoch: epochNow(),
       paused: this.paused,
-      played: this.played(),
       finished: this.finished,
       status: this.status || null,
       rated: Boolean(this.rated),
+      played: this.playedSeconds(),
     };
     try {
       localStorage.setItem(`${KEY}${this.id}`, JSON.stringify(state));
@@ -391,6 +551,7 @@ class View {
       status: $("p-status"),
       map: document.querySelector("#player .footmap"),
       pause: $("btn-pause"),
+      count: $("p-count"),
     };
     this.shown = null;
     this.offline = false;
@@ -399,6 +560,30 @@ class View {
 
   cue(text) {
     if (this.el.cue.textContent !== text) this.el.cue.textContent = text;
+  }
+
+  count(text) {
+    if (this.el.count && this.el.count.textContent !== text) this.el.count.textContent = text;
+  }
+
+  // A cue came due: a count is shown as where it is in its set, beside the instruction; other
+  // words replace the text (an action keeps its whole description, even when only named).
+  show(seg) {
+    if (this.shown !== seg.index) {
+      this.shown = seg.index;
+      this.segmentChanged(seg);
+    }
+  }
+
+  said({ cue, seg }) {
+    this.show(seg);
+    const counted = countText(seg, cue);
+    if (counted) {
+      this.count(counted);
+      return;
+    }
+    if (COUNTED.has(cue.kind)) return;
+    this.cue(cue.kind === "instruction" ? seg.instruction : cue.text);
   }
 
   describeGroup(group) {
@@ -412,6 +597,9 @@ class View {
   segmentChanged(seg) {
     const p = this.player;
     this.el.title.textContent = seg.title;
+    // The words change with the title, not a chime later when the first cue is said.
+    this.cue(partText(seg));
+    this.count("");
     this.el.action.textContent = seg.kind === "action" ? seg.action_name || "" : "";
     this.el.foot.textContent = seg.foot ? `${seg.foot[0].toUpperCase()}${seg.foot.slice(1)} foot` : "";
     this.el.stepnum.textContent =
@@ -507,13 +695,16 @@ export function runSession({ doc, sound, speed = 1, resumed = false, log = null 
     }
   };
 
+  const summary = new Summary(doc, $("done-summary"));
   const showDone = (status, rated) => {
     done.hidden = false;
     overlay.hidden = true;
     $("done-h").textContent = status === "completed" ? "Session complete" : "Session ended";
     if (rated) $("after-form").hidden = true;
-    $("done-h").focus();
+    summary.show(player.playedSeconds());
+    $("done-h").focus({ preventScroll: true });
     lock?.release().catch(() => {});
+    if ("mediaSession" in navigator) navigator.mediaSession.playbackState = "none";
   };
 
   $("tap").addEventListener("click", () => player.toggle());
@@ -564,8 +755,13 @@ export function runSession({ doc, sound, speed = 1, resumed = false, log = null 
     if (document.visibilityState === "visible") {
       keepAwake();
       player.loop(); // catch up at once instead of waiting for a throttled timer
+      if (!player.finished) player.record(player.segmentAt(player.position()).index);
     }
   });
+
+  const media = $("p-track");
+  mediaSession(player);
+  if (media && doc.track && sound.speakOn !== false) followTrack(player, media, doc.track);
 
   $("after-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -575,6 +771,8 @@ export function runSession({ doc, sound, speed = 1, resumed = false, log = null 
       return;
     }
     player.rate(Number(chosen.value));
+    summary.after = Number(chosen.value);
+    summary.show(player.playedSeconds());
     $("after-status").textContent = "Saved. Sleep well.";
   });
   $("after-skip").addEventListener("click", () => {
@@ -586,6 +784,7 @@ export function runSession({ doc, sound, speed = 1, resumed = false, log = null 
   const point = resumed
     ? resumePoint(player.id, doc.session, doc.timeline, speed)
     : { position: 0, paused: false };
+  player.played = point.played || 0;
   if (point.finished) {
     player.finished = true;
     player.status = point.status;
@@ -607,4 +806,165 @@ export function runSession({ doc, sound, speed = 1, resumed = false, log = null 
   }
   outbox.flush().then(() => player.view.connection());
   return player;
+}
+
+// Plays the server's track once it is rendered: asks where it stands every few seconds until then
+// (the cue-by-cue path plays meanwhile), loads it and hands the clock over once it can play. A
+// track that fails, or a browser that cannot play it, leaves the session on the cue-by-cue path.
+function followTrack(player, media, track) {
+  if (!media.canPlayType || !media.canPlayType("audio/mpeg")) return;
+  try {
+    media.playbackRate = player.speed; // a test clock faster than media can play stays on cues
+  } catch {
+    return;
+  }
+  let tries = 0;
+  const load = () => {
+    if (player.finished) return;
+    media.preload = "auto";
+    media.addEventListener(
+      "loadedmetadata",
+      () => {
+        if (media.duration + 0.5 < player.total) return; // not tonight's whole session
+        player.useTrack(media);
+      },
+      { once: true },
+    );
+    media.addEventListener("error", () => player.log?.push({ event: "track-error" }), { once: true });
+    media.src = track.url;
+    media.load();
+  };
+  const poll = async () => {
+    if (player.finished) return;
+    let state = track.state;
+    if (tries > 0) {
+      try {
+        const response = await fetch(track.status_url, { credentials: "same-origin", cache: "no-store" });
+        state = response.ok ? (await response.json()).state : "failed";
+      } catch {
+        state = "rendering"; // the server is away for a moment
+      }
+    }
+    tries += 1;
+    if (state === "ready") load();
+    else if (state === "rendering" && tries < 900) setTimeout(poll, TRACK_POLL_MS);
+  };
+  poll();
+}
+
+// The lock screen and headset: the session's title and the part playing (its chapter), play and
+// pause, and next and previous as seeks to the next or previous part.
+function mediaSession(player) {
+  if (!("mediaSession" in navigator) || !window.MediaMetadata) return;
+  const session = navigator.mediaSession;
+  const title = player.timeline.title || "Tonight's foot massage";
+  let shown = null;
+  const describe = () => {
+    if (!player.media) return;
+    const seg = player.segmentAt(Math.min(player.position(), player.total - 1e-6));
+    if (seg.index !== shown) {
+      shown = seg.index;
+      const where = seg.kind === "action" ? `Step ${seg.step} of ${player.stepCount}` : "";
+      const foot = seg.foot ? ` · ${seg.foot} foot` : "";
+      session.metadata = new MediaMetadata({
+        title: seg.title,
+        artist: `${where}${foot}` || title,
+        album: title,
+        artwork: [{ src: "/static/icon-512.png", sizes: "512x512", type: "image/png" }],
+      });
+    }
+    session.playbackState = player.finished ? "none" : player.paused ? "paused" : "playing";
+    try {
+      session.setPositionState({
+        duration: player.total,
+        playbackRate: player.speed,
+        position: Math.min(player.position(), player.total),
+      });
+    } catch {
+      /* an older browser without position state */
+    }
+  };
+  const on = (action, handler) => {
+    try {
+      session.setActionHandler(action, handler);
+    } catch {
+      /* an action this browser does not know */
+    }
+  };
+  on("play", () => player.resume());
+  on("pause", () => player.pause());
+  on("nexttrack", () => player.nextStep());
+  on("previoustrack", () => player.back());
+  on("seekto", (details) => {
+    if (Number.isFinite(details.seekTime)) player.seek(details.seekTime);
+  });
+  on("stop", () => player.pause());
+  player.on("track", (media) => {
+    describe();
+    media.addEventListener("timeupdate", describe);
+    media.addEventListener("seeked", describe);
+  });
+  player.on("change", describe);
+}
+
+// The end: time played, stress before and after, and the nights with a session this month.
+class Summary {
+  constructor(doc, el) {
+    this.el = el;
+    this.before = doc.session.before_stress ?? null;
+    this.after = doc.session.after_stress ?? null;
+    this.nights = null;
+    this.loading = null;
+  }
+
+  async countNights() {
+    try {
+      const response = await fetch("/api/sessions?last=62", { credentials: "same-origin", cache: "no-store" });
+      if (!response.ok) return null;
+      const sessions = await response.json();
+      const now = new Date();
+      const days = new Set();
+      for (const s of sessions) {
+        const when = new Date(s.started_at || s.created_at);
+        if (when.getFullYear() === now.getFullYear() && when.getMonth() === now.getMonth()) {
+          days.add(when.toDateString());
+        }
+      }
+      return days.size;
+    } catch {
+      return null; // offline: said without it
+    }
+  }
+
+  show(played) {
+    if (!this.el) return;
+    this.played = played;
+    this.render();
+    if (this.nights === null && !this.loading) {
+      this.loading = this.countNights().then((nights) => {
+        this.nights = nights;
+        this.render();
+      });
+    }
+  }
+
+  render() {
+    const parts = [`${clockText(this.played || 0)} played`];
+    if (this.before !== null && this.after !== null) {
+      parts.push(`stress ${this.before} → ${this.after}`);
+    } else if (this.before !== null) {
+      parts.push(`stress before: ${this.before}`);
+    }
+    if (this.nights) parts.push(`${this.nights} ${this.nights === 1 ? "night" : "nights"} this month`);
+    const text = parts.join(" · ");
+    if (this.el.textContent === text) return;
+    // Each part on one line: a narrow screen breaks between them, never inside "1 night".
+    this.el.replaceChildren(
+      ...parts.flatMap((part, i) => {
+        const span = document.createElement("span");
+        span.textContent = part;
+        return i ? [" · ", span] : [span];
+      }),
+    );
+  }
 }

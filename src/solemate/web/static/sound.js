@@ -51,6 +51,16 @@ export class Sound {
         /* speech synthesis refused: the files will do */
       }
     }
+    // The session's track element too: a phone lets a media element play later (when the track
+    // is rendered, after this tap) only if the element was touched inside a tap.
+    const track = document.getElementById("p-track");
+    if (track && !track.getAttribute("src")) {
+      try {
+        track.load();
+      } catch {
+        /* nothing to prime */
+      }
+    }
     this.unlocked = true;
     if (this.ambientOn) this.startAmbient();
   }

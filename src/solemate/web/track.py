@@ -1,0 +1,195 @@
+"""Tonight's session as one continuous audio track, rendered by the server for the web player.
+
+A phone stops running a page's timers when its screen locks, so a player that says each cue from
+page JavaScript stalls in a pocket. A media element does not: the browser keeps playing an
+``<audio>`` element with the screen off, over plain http, with no wake lock. So the server renders
+the whole session, from the same Timeline and through the same path as ``solemate render`` (the
+phrase cache that :mod:`solemate.web.cue_audio` fills ahead, the chimes, −16 LUFS), as one MP3,
+the format every browser plays, at speech bitrates (about 40 kbit/s mono: a 12-minute session is a
+few MB).
+
+Tracks are addressed by a digest of the Timeline and the voice, kept on disk, and rendered one at a
+time on a worker thread (never on the server's event loop), starting when a session's Timeline is
+handed out. Only Timelines this server has handed out can be rendered or fetched. Until a track is
+ready the page plays the session cue by cue, as before; that path stays as the fallback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from solemate.timeline import Timeline
+
+if TYPE_CHECKING:
+    from solemate.audio.speech import Speaker
+    from solemate.web.config import WebConfig
+
+__all__ = [
+    "TRACK_FORMAT",
+    "TRACK_MEDIA_TYPE",
+    "SessionTracks",
+    "TrackState",
+    "track_digest",
+    "track_folder",
+]
+
+log = logging.getLogger(__name__)
+
+TRACK_FORMAT = "mp3"
+TRACK_MEDIA_TYPE = "audio/mpeg"
+#: Bumped when the rendering changes, so an older file on disk is not served for a new plan.
+TRACK_VERSION = 1
+#: Finished tracks kept on disk (a few MB each); the oldest go first.
+MAX_TRACKS = 24
+#: Digests this server will render; each needs a Timeline in memory (a few hundred cues).
+MAX_KNOWN = 64
+
+State = Literal["ready", "rendering", "failed"]
+
+
+@dataclass(frozen=True)
+class TrackState:
+    digest: str
+    state: State
+    detail: str = ""
+
+
+def track_folder(config: WebConfig) -> Path:
+    """Beside the phrase cache the tracks are made from."""
+    from solemate.audio.speech import default_cache_dir
+
+    return (config.speech_cache_dir or default_cache_dir()) / "tracks"
+
+
+def track_digest(timeline: Timeline, voice: str | None) -> str:
+    """The same session, voice and rendering give the same file."""
+    body = json.dumps(
+        {"v": TRACK_VERSION, "voice": voice or "", "timeline": timeline.to_dict()},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
+
+
+class SessionTracks:
+    """The tracks of the sessions this server planned: rendered in the background, kept on disk."""
+
+    def __init__(
+        self,
+        # ``speaker(texts)``: the engine to say ``texts`` with, once any made ahead are cached.
+        folder: Path,
+        voice: str | None = None,
+        speaker: Callable[[list[str]], Speaker] | None = None,
+    ) -> None:
+        self._folder = folder
+        self._voice = voice
+        self._speaker = speaker
+        self._lock = threading.Lock()
+        self._known: OrderedDict[str, Timeline] = OrderedDict()
+        self._jobs: dict[str, Future[None]] = {}
+        # One render at a time: the machine's cores are for the server and the voice too.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="solemate-track")
+
+    def path(self, digest: str) -> Path:
+        return self._folder / f"{digest}.{TRACK_FORMAT}"
+
+    def prepare(self, timeline: Timeline) -> TrackState:
+        """Allow ``timeline``'s track to be fetched and start rendering it unless it is on disk."""
+        digest = track_digest(timeline, self._voice)
+        with self._lock:
+            self._known[digest] = timeline
+            self._known.move_to_end(digest)
+            while len(self._known) > MAX_KNOWN:
+                self._known.popitem(last=False)
+        return self._start(digest, timeline)
+
+    def _start(self, digest: str, timeline: Timeline) -> TrackState:
+        with self._lock:
+            job = self._jobs.get(digest)
+            if job is not None and not job.done():
+                return TrackState(digest, "rendering")
+            if self.path(digest).is_file():
+                return TrackState(digest, "ready")
+            if job is not None and job.exception() is not None:
+                return TrackState(digest, "failed", str(job.exception()))
+            self._jobs[digest] = self._pool.submit(self._render, digest, timeline)
+            return TrackState(digest, "rendering")
+
+    def state(self, digest: str) -> TrackState | None:
+        """Where a known track stands, or None for a digest no handed-out Timeline has."""
+        with self._lock:
+            if digest not in self._known:
+                return None
+            job = self._jobs.get(digest)
+        if job is not None and not job.done():
+            return TrackState(digest, "rendering")
+        if self.path(digest).is_file():
+            return TrackState(digest, "ready")
+        if job is not None and job.exception() is not None:
+            return TrackState(digest, "failed", str(job.exception()))
+        # Known, not on disk (pruned, or the folder was cleared): render it again.
+        with self._lock:
+            timeline = self._known.get(digest)
+        if timeline is None:
+            return None
+        return self._start(digest, timeline)
+
+    def ready_file(self, digest: str) -> Path | None:
+        state = self.state(digest)
+        if state is None or state.state != "ready":
+            return None
+        return self.path(digest)
+
+    def wait(self, digest: str, timeout: float | None = None) -> TrackState | None:
+        """Block until the track is rendered (tests, and the `render` benchmark)."""
+        with self._lock:
+            job = self._jobs.get(digest)
+        if job is not None:
+            try:
+                job.result(timeout)
+            except Exception:
+                log.debug("track %s failed", digest, exc_info=True)
+        return self.state(digest)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _render(self, digest: str, timeline: Timeline) -> None:
+        from solemate.audio.encode import Format
+        from solemate.audio.render import RenderOptions, render_session
+
+        self._folder.mkdir(parents=True, exist_ok=True)
+        texts = [cue.text for cue in timeline.cues if cue.kind != "tick"]
+        speaker = self._speaker(texts) if self._speaker is not None else None
+        result = render_session(
+            timeline,
+            self.path(digest),
+            RenderOptions(format=Format.mp3, voice=self._voice),
+            speaker,
+        )
+        log.info(
+            "track %s: %.0f s, %d bytes in %.1f s",
+            digest,
+            result.seconds,
+            result.bytes,
+            result.timings.get("total", 0.0),
+        )
+        self._prune(keep=digest)
+
+    def _prune(self, keep: str) -> None:
+        files = sorted(
+            (p for p in self._folder.glob(f"*.{TRACK_FORMAT}") if p.stem != keep),
+            key=lambda p: p.stat().st_mtime,
+        )
+        for old in files[: max(0, len(files) - (MAX_TRACKS - 1))]:
+            old.unlink(missing_ok=True)
