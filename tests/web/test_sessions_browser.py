@@ -87,3 +87,26 @@ def test_a_player_closed_mid_session_is_interrupted_when_another_starts(
     assert reached >= 3
     assert problems == []
     context.close()
+
+
+def test_a_session_skipped_through_says_so_at_the_end(chromium: Any, server: LiveServer) -> None:
+    """→ to the end in a few seconds: the journal says skipped, and so does the page."""
+    context = chromium.new_context(**PHONE)
+    problems: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.goto(server.url + "/?speed=1")
+    answer_safety_in_page(page)
+    page.click("#start")
+    page.wait_for_selector("#player:not([hidden])")
+    for _ in range(60):  # more than the session's parts: the last → ends it
+        if page.is_visible("#p-done"):
+            break
+        page.click("#btn-next")
+    page.wait_for_selector("#p-done:not([hidden])")
+    wait_until(page, "document.getElementById('done-h').textContent === 'Skipped through'")
+    (session,) = sessions(server)
+    assert session["status"] == "skipped"
+    assert session["played_seconds"] < 0.8 * session["planned_seconds"]
+    assert problems == []
+    context.close()

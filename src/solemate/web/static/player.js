@@ -15,7 +15,14 @@
 // few seconds) makes the screen catch up instead of the session drifting. The state that lets a
 // reloaded page resume (position, paused, when) is kept in localStorage on every change.
 
-import { outbox } from "./api.js";
+import { api, outbox } from "./api.js";
+
+// What the end says, by the journal's status for the session.
+const DONE_HEADINGS = {
+  completed: "Session complete",
+  skipped: "Skipped through",
+  interrupted: "Session ended",
+};
 
 const KEY = "solemate.session.";
 export const CURRENT = "solemate.current";
@@ -182,7 +189,7 @@ export class Player {
     this.played = 0; // seconds of the session actually played (not paused, not skipped)
     this.mediaT = null; // the track's currentTime at the last timeupdate that counted
     this.lastPost = 0;
-    this.listeners = { finish: [], change: [], track: [] };
+    this.listeners = { finish: [], change: [], track: [], recorded: [] };
     this.view = new View(this);
   }
 
@@ -496,7 +503,18 @@ export class Player {
     }
     this.log?.push({ event: "finish", status, played });
     const body = { status, played_seconds: played };
-    outbox.push("POST", `/api/sessions/${this.id}/finish`, body).then(() => this.view.connection());
+    // The journal decides what the session was (completed needs most of it played): once the end
+    // is recorded, the page shows the journal's word for it.
+    outbox
+      .push("POST", `/api/sessions/${this.id}/finish`, body)
+      .then((sent) => {
+        this.view.connection();
+        return sent ? api("GET", `/api/sessions/${this.id}`) : null;
+      })
+      .then((answer) => {
+        if (answer?.ok) this.emit("recorded", answer.data.session.status);
+      })
+      .catch(() => {});
     this.save();
     this.sound.stopAmbient();
     this.view.draw(Math.min(this.position(), this.total));
@@ -699,7 +717,7 @@ export function runSession({ doc, sound, speed = 1, resumed = false, log = null 
   const showDone = (status, rated) => {
     done.hidden = false;
     overlay.hidden = true;
-    $("done-h").textContent = status === "completed" ? "Session complete" : "Session ended";
+    $("done-h").textContent = DONE_HEADINGS[status] ?? DONE_HEADINGS.interrupted;
     if (rated) $("after-form").hidden = true;
     summary.show(player.playedSeconds());
     $("done-h").focus({ preventScroll: true });
@@ -780,6 +798,9 @@ export function runSession({ doc, sound, speed = 1, resumed = false, log = null 
   });
 
   player.on("finish", (status) => showDone(status, false));
+  player.on("recorded", (status) => {
+    $("done-h").textContent = DONE_HEADINGS[status] ?? DONE_HEADINGS.interrupted;
+  });
 
   const point = resumed
     ? resumePoint(player.id, doc.session, doc.timeline, speed)
