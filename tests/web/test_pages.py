@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from solemate.web import WebConfig, create_app
 from tests.web.conftest import Client
 from tests.web.test_api import DIARY
 
@@ -274,3 +275,12 @@ def test_same_as_last_night_waits_for_the_safety_check(client: Client) -> None:
     page = client.get("/").text
     assert re.search(r'id="again" class="primary big" disabled', page)
     assert re.search(r'<p class="small" id="again-wait">', page)
+
+
+def test_templates_are_not_checked_for_changes_on_every_request(config: WebConfig) -> None:
+    """The templates ship with the package: Jinja's per-request file check stays off."""
+    app = create_app(config)
+    try:
+        assert app.state.services.templates.env.auto_reload is False
+    finally:
+        app.state.services.journal.close()

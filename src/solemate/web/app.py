@@ -54,6 +54,9 @@ def create_app(config: WebConfig) -> FastAPI:
             else None
         )
         templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+        # The templates ship with the package and change only with it: never re-check their
+        # files on each request (that check was about a tenth of a page's server time).
+        templates.env.auto_reload = False
         cue_audio = CueAudio(config.speech_cache_dir, config.voice)
         svc = Services(
             config=config,
