@@ -28,6 +28,7 @@ from solemate.journal import migrations, storage
 from solemate.journal.checks import check_int, person_name
 from solemate.journal.engine import WRITE, make_engine, resolve_url
 from solemate.journal.liveness import Liveness, is_stale, owner_liveness
+from solemate.journal.mapping import record_from_row
 from solemate.journal.people import DEFAULT_PERSON, existing_person_id, names, person_id
 from solemate.journal.records import (
     JournalError,
@@ -375,7 +376,7 @@ def _sqlite_file(url: URL) -> Path | None:
 
 
 def _person(row: PersonRow) -> Person:
-    return Person(id=row.id, uid=row.uid, name=row.name, created_at=row.created_at)
+    return record_from_row(row, Person)
 
 
 def _last_sign_of_life(row: SessionRow) -> datetime:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from solemate.journal.checks import check_int, check_note
 from solemate.journal.core import JournalCore
 from solemate.journal.experiments import experiments
+from solemate.journal.mapping import record_from_row
 from solemate.journal.records import (
     ControlActivity,
     JournalError,
@@ -141,23 +142,8 @@ class EntriesMixin(JournalCore):
 
     @staticmethod
     def _control(names: Mapping[int, str], row: ControlActivityRow) -> ControlActivity:
-        return ControlActivity(
-            id=row.id,
-            uid=row.uid,
-            person=names[row.person_id],
-            on_date=row.on_date,
-            activity=row.activity,
-            minutes=row.minutes,
-            created_at=row.created_at,
-        )
+        return record_from_row(row, ControlActivity, person=names[row.person_id])
 
     @staticmethod
     def _note(names: Mapping[int, str], row: NoteRow) -> Note:
-        return Note(
-            id=row.id,
-            uid=row.uid,
-            person=names[row.person_id],
-            session_id=row.session_id,
-            written_at=row.written_at,
-            text=row.text,
-        )
+        return record_from_row(row, Note, person=names[row.person_id])

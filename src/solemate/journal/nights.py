@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from solemate.diary import DiaryAnswers, DiaryEntry, Nap, validate_diary
 from solemate.journal.core import JournalCore
+from solemate.journal.mapping import record_from_row
 from solemate.journal.records import (
     DeviceImportReport,
     DeviceNightLike,
@@ -150,16 +151,12 @@ class NightsMixin(JournalCore):
     @staticmethod
     def _nap(names: Mapping[int, str], row: NapRow) -> NapRecord:
         zone = ZoneInfo(row.zone)
-        return NapRecord(
-            id=row.id,
-            uid=row.uid,
+        return record_from_row(
+            row,
+            NapRecord,
             person=names[row.person_id],
-            on_date=row.on_date,
-            zone=row.zone,
             start=row.started_at.astimezone(zone),
             end=row.ended_at.astimezone(zone),
-            minutes=row.minutes,
-            created_at=row.created_at,
         )
 
     def store_device_nights(
@@ -245,46 +242,24 @@ class NightsMixin(JournalCore):
     @staticmethod
     def _diary(names: Mapping[int, str], row: DiaryRow) -> DiaryRecord:
         zone = ZoneInfo(row.zone)
-        entry = DiaryEntry(
-            wake_date=row.wake_date,
-            zone=row.zone,
+        entry = record_from_row(
+            row,
+            DiaryEntry,
             into_bed=row.into_bed.astimezone(zone),
             tried_to_sleep=row.tried_to_sleep.astimezone(zone),
-            sol_min=row.sol_min,
-            awakenings=row.awakenings,
-            waso_min=row.waso_min,
             final_awakening=row.final_awakening.astimezone(zone),
             out_of_bed=row.out_of_bed.astimezone(zone),
-            quality=row.quality,
-            comments=row.comments,
         )
-        return DiaryRecord(
-            id=row.id,
-            uid=row.uid,
-            person=names[row.person_id],
-            entry=entry,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
+        return record_from_row(row, DiaryRecord, person=names[row.person_id], entry=entry)
 
     @staticmethod
     def _device_night(names: Mapping[int, str], row: DeviceNightRow) -> DeviceNightRecord:
-        return DeviceNightRecord(
-            id=row.id,
-            uid=row.uid,
+        return record_from_row(
+            row,
+            DeviceNightRecord,
             person=names[row.person_id],
-            source=row.source,
-            device=row.device,
-            wake_date=row.wake_date,
             bed_start=as_recorded(row.bed_start, row.bed_start_offset_min, row.zone),
             bed_end=as_recorded(row.bed_end, row.bed_end_offset_min, row.zone),
-            zone=row.zone,
-            tib_min=row.tib_min,
-            tst_min=row.tst_min,
-            sol_min=row.sol_min,
-            se_pct=row.se_pct,
-            is_nap=row.is_nap,
-            imported_at=row.imported_at,
         )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Literal, cast
+from typing import Literal
 
 from pydantic import JsonValue
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from solemate.journal.checks import check_int, check_played, json_object
 from solemate.journal.core import JournalCore, _interrupt
 from solemate.journal.liveness import current_owner
+from solemate.journal.mapping import record_from_row
 from solemate.journal.records import (
     JournalError,
     MassageSession,
@@ -342,48 +343,16 @@ class SessionsMixin(JournalCore):
 
     @staticmethod
     def _screen(names: Mapping[int, str], row: SafetyScreenRow) -> SafetyScreen:
-        return SafetyScreen(
-            id=row.id,
-            uid=row.uid,
-            person=names[row.person_id],
-            screened_on=row.screened_on,
-            answers=row.answers,
-            level=row.level,
-            reasons=tuple(row.reasons),
-            created_at=row.created_at,
+        return record_from_row(
+            row, SafetyScreen, person=names[row.person_id], reasons=tuple(row.reasons)
         )
 
     @staticmethod
     def _session(names: Mapping[int, str], row: SessionRow) -> MassageSession:
-        return MassageSession(
-            id=row.id,
-            uid=row.uid,
-            routine_id=row.routine_id,
-            routine_version=row.routine_version,
-            plan_options=row.plan_options,
-            planned_seconds=row.planned_seconds,
-            status=cast(SessionStatus, row.status),
-            created_at=row.created_at,
-            started_at=row.started_at,
-            ended_at=row.ended_at,
-            foot=row.foot,
-            step_index=row.step_index,
-            step_id=row.step_id,
-            progress_at=row.progress_at,
-            giver=names[row.giver_id],
-            receiver=names[row.receiver_id],
-            played_seconds=row.played_seconds,
+        return record_from_row(
+            row, MassageSession, giver=names[row.giver_id], receiver=names[row.receiver_id]
         )
 
     @staticmethod
     def _rating(names: Mapping[int, str], row: RatingRow) -> Rating:
-        return Rating(
-            id=row.id,
-            uid=row.uid,
-            session_id=row.session_id,
-            person=names[row.person_id],
-            moment=cast(Moment, row.moment),
-            stress=row.stress,
-            relaxation=row.relaxation,
-            rated_at=row.rated_at,
-        )
+        return record_from_row(row, Rating, person=names[row.person_id])

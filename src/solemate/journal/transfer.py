@@ -56,6 +56,7 @@ from solemate.journal.export_format import (
     SessionOut,
 )
 from solemate.journal.exporting import SECTION_SPECS, Uids, export_journal
+from solemate.journal.mapping import row_from_export
 from solemate.journal.records import (
     ImportProblem,
     ImportRefused,
@@ -295,37 +296,17 @@ def _build_person(state: _Import, row: PersonOut) -> PersonRow:
     if row.name in state.names:
         raise _Refused(f"name: there is already a person called {row.name!r}")
     state.names.add(row.name)
-    return PersonRow(uid=row.id, name=row.name, created_at=row.created_at)
+    return row_from_export(row, PersonRow)
 
 
 def _build_screen(state: _Import, row: SafetyScreenOut) -> SafetyScreenRow:
-    return SafetyScreenRow(
-        uid=row.id,
-        person_id=state.person(row.person),
-        screened_on=row.screened_on,
-        answers=row.answers,
-        level=row.level,
-        reasons=row.reasons,
-        created_at=row.created_at,
-    )
+    return row_from_export(row, SafetyScreenRow, person_id=state.person(row.person))
 
 
 def _build_session(state: _Import, row: SessionOut) -> SessionRow:
-    return SessionRow(
-        uid=row.id,
-        routine_id=row.routine_id,
-        routine_version=row.routine_version,
-        plan_options=row.plan_options,
-        planned_seconds=row.planned_seconds,
-        played_seconds=row.played_seconds,
-        status=row.status,
-        created_at=row.created_at,
-        started_at=row.started_at,
-        ended_at=row.ended_at,
-        foot=row.foot,
-        step_index=row.step_index,
-        step_id=row.step_id,
-        progress_at=row.progress_at,
+    return row_from_export(
+        row,
+        SessionRow,
         owner=None,  # no process here runs it: reopening marks one still in progress interrupted
         giver_id=state.person(row.giver, "giver"),
         receiver_id=state.person(row.receiver, "receiver"),
@@ -340,15 +321,7 @@ def _build_rating(state: _Import, row: RatingOut) -> RatingRow:
         if key in state.rated:
             raise _Refused(f"moment: the session already has this person's rating {row.moment}")
         state.rated.add(key)
-    return RatingRow(
-        uid=row.id,
-        session_id=session_id,
-        person_id=person_id,
-        moment=row.moment,
-        stress=row.stress,
-        relaxation=row.relaxation,
-        rated_at=row.rated_at,
-    )
+    return row_from_export(row, RatingRow, session_id=session_id, person_id=person_id)
 
 
 def _build_diary(state: _Import, row: DiaryOut) -> DiaryRow:
@@ -397,44 +370,25 @@ def _build_device_night(state: _Import, row: DeviceNightOut) -> DeviceNightRow:
     if key in state.device_nights:
         raise _Refused(f"{row.source} {row.device!r} already has a night starting {row.bed_start}")
     state.device_nights.add(key)
-    return DeviceNightRow(
-        uid=row.id,
+    return row_from_export(
+        row,
+        DeviceNightRow,
         person_id=person_id,
-        source=row.source,
-        device=row.device,
-        wake_date=row.wake_date,
-        bed_start=row.bed_start,
-        bed_end=row.bed_end,
         bed_start_offset_min=offset_minutes(row.bed_start),
         bed_end_offset_min=offset_minutes(row.bed_end),
-        zone=row.zone,
-        tib_min=row.tib_min,
-        tst_min=row.tst_min,
-        sol_min=row.sol_min,
-        se_pct=row.se_pct,
-        is_nap=row.is_nap,
-        imported_at=row.imported_at,
     )
 
 
 def _build_control(state: _Import, row: ControlActivityOut) -> ControlActivityRow:
-    return ControlActivityRow(
-        uid=row.id,
-        person_id=state.person(row.person),
-        on_date=row.on_date,
-        activity=row.activity,
-        minutes=row.minutes,
-        created_at=row.created_at,
-    )
+    return row_from_export(row, ControlActivityRow, person_id=state.person(row.person))
 
 
 def _build_note(state: _Import, row: NoteOut) -> NoteRow:
-    return NoteRow(
-        uid=row.id,
+    return row_from_export(
+        row,
+        NoteRow,
         person_id=state.person(row.person),
         session_id=None if row.session is None else state.session(row.session),
-        written_at=row.written_at,
-        text=row.text,
     )
 
 
@@ -443,15 +397,12 @@ def _build_nap(state: _Import, row: NapOut) -> NapRow:
         raise _Refused(f"zone: unknown time zone {row.zone!r}")
     if row.end <= row.start:
         raise _Refused("end: is not after start")
-    return NapRow(
-        uid=row.id,
+    return row_from_export(
+        row,
+        NapRow,
         person_id=state.person(row.person),
-        on_date=row.on_date,
-        zone=row.zone,
         started_at=row.start,
         ended_at=row.end,
-        minutes=row.minutes,
-        created_at=row.created_at,
     )
 
 
