@@ -41,7 +41,7 @@ from solemate.journal.schema import (
     new_uid,
 )
 
-__all__ = ["DEFAULT_PERSON", "JournalCore"]
+__all__ = ["DEFAULT_PERSON", "JournalCore", "interrupt_session"]
 
 # Any constant will do: it only has to differ from other applications sharing the server.
 _PG_MIGRATION_LOCK = 0x501E_3A7E
@@ -211,7 +211,7 @@ class JournalCore:
                 if is_stale(last_sign_of_life, now) or (
                     check_owners and owner_liveness(row.owner) is Liveness.DEAD
                 ):
-                    _interrupt(row)
+                    interrupt_session(row)
                     recovered.append(row.id)
         return tuple(recovered)
 
@@ -383,7 +383,7 @@ def _last_sign_of_life(row: SessionRow) -> datetime:
     return row.progress_at or row.started_at or row.created_at
 
 
-def _interrupt(row: SessionRow) -> None:
+def interrupt_session(row: SessionRow) -> None:
     """Close a session left in progress: interrupted, ended at the last moment it is known to have
     run (its last step boundary), its played time as last reported."""
     row.status = "interrupted"

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from solemate.journal.checks import check_int, check_played, json_object
-from solemate.journal.core import JournalCore, _interrupt
+from solemate.journal.core import JournalCore, interrupt_session
 from solemate.journal.liveness import current_owner
 from solemate.journal.mapping import record_from_row
 from solemate.journal.records import (
@@ -330,7 +330,7 @@ class SessionsMixin(JournalCore):
             )
         )
         for row in running:
-            _interrupt(row)
+            interrupt_session(row)
 
     def _in_progress(self, s: Session, session_id: int) -> SessionRow:
         row = self._get(s, SessionRow, session_id, "session")
