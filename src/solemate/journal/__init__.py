@@ -1,8 +1,16 @@
 """The journal: sessions, ratings, the sleep diary and device estimates, kept in one database.
 
 All SQL in solemate lives in this package; everything else calls :class:`Journal`'s methods and
-gets immutable records back. See ``service.py`` for the methods, ``schema.py`` for the tables,
-``migrations/`` for how the schema evolves and ``transfer.py`` for the export format.
+gets immutable records back. ``service.py`` assembles :class:`Journal` from its families:
+``core.py`` (the engine, transactions, the clock, people), ``sessions.py`` (safety screens,
+sessions, ratings), ``nights.py`` (the diary, naps, device nights), ``entries.py`` (control
+evenings, experiments, notes) and ``upkeep.py`` (export, import, backup, forget). ``schema.py``
+holds every table (the experiment's and sign-in's too), ``checks.py`` the checks they share,
+``people.py`` how an entry finds its person, ``mapping.py`` the one generic copy between
+rows, records and the export, and ``migrations/`` how the schema evolves. The
+export format is ``export_format.py``; ``exporting.py`` writes it and ``transfer.py`` reads it
+back. ``experiments.py`` and ``sign_in.py`` store through ``core.JournalCore``'s small public
+surface (``writing``, ``reading``, ``now``).
 """
 
 from __future__ import annotations

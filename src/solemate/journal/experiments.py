@@ -6,8 +6,9 @@ Stopping it early records when and why, and keeps everything else; nothing here 
 allocation. The statistics live in :mod:`solemate.insights.experiment`; this module only keeps
 and returns what was planned.
 
-These functions take the :class:`~solemate.journal.Journal` and use its sessions, so they share
-its transactions, its clock and its rule that all SQL stays in this package.
+The tables are in ``schema.py``. These functions take the :class:`~solemate.journal.Journal` and
+use only its small public surface (``writing()``, ``reading()``, ``now()``) and ``people.py``, so
+they share its transactions, its clock and its rule that all SQL stays in this package.
 """
 
 from __future__ import annotations
@@ -16,27 +17,17 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    CheckConstraint,
-    Date,
-    Float,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-    select,
-)
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from solemate.journal.people import existing_person_id, names, person_id
 from solemate.journal.reading import latest_experiment, running_experiment
 from solemate.journal.records import JournalError, StoredExperiment
-from solemate.journal.schema import Keyed
-from solemate.journal.transfer import new_uid
+from solemate.journal.schema import ExperimentNightRow, ExperimentRow, new_uid
 from solemate.text import text_problem
 
 if TYPE_CHECKING:
-    from solemate.journal.service import Journal
+    from solemate.journal.core import JournalCore as Journal
 
 __all__ = [
     "ExperimentNightRow",
@@ -48,49 +39,6 @@ __all__ = [
     "start_experiment",
     "stop_experiment",
 ]
-
-
-class ExperimentRow(Keyed):
-    """A personal experiment's plan: outcome, design, length, seed, control and minimum."""
-
-    __tablename__ = "experiments"
-
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    outcome: Mapped[str] = mapped_column(String(20))
-    design: Mapped[str] = mapped_column(String(10))
-    nights: Mapped[int]
-    first_evening: Mapped[date] = mapped_column(Date)
-    # Text, not an integer column: a 64-bit seed does not fit every backend's signed integer.
-    seed: Mapped[str] = mapped_column(String(40))
-    control: Mapped[str] = mapped_column(String(100))
-    minimum: Mapped[float] = mapped_column(Float)
-    created_at: Mapped[datetime]
-    stopped_at: Mapped[datetime | None]
-    stop_reason: Mapped[str | None] = mapped_column(Text)
-
-    __table_args__ = (
-        CheckConstraint("design IN ('pairs', 'weeks')", name="design"),
-        CheckConstraint("nights BETWEEN 2 AND 3660", name="nights"),
-        CheckConstraint("minimum > 0", name="minimum"),
-        Index(None, "person_id"),
-    )
-
-
-class ExperimentNightRow(Keyed):
-    """One planned night: its position, its evening and its arm (M massage, C control)."""
-
-    __tablename__ = "experiment_nights"
-
-    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
-    night: Mapped[int]
-    evening: Mapped[date] = mapped_column(Date)
-    arm: Mapped[str] = mapped_column(String(1))
-
-    __table_args__ = (
-        CheckConstraint("arm IN ('M', 'C')", name="arm"),
-        CheckConstraint("night >= 0", name="night"),
-        UniqueConstraint("experiment_id", "night"),
-    )
 
 
 def start_experiment(
@@ -116,10 +64,10 @@ def start_experiment(
         raise JournalError("must be a whole number from 0 to 2^64 − 1", field="seed")
     if not 1900 <= first_evening.year <= 2200:
         raise JournalError(f"{first_evening} is not a plausible date", field="first_evening")
-    with journal._writer.begin() as s:
-        pid = journal._person_id(s, person)
+    with journal.writing() as s:
+        pid = person_id(s, person, journal.now)
         for row in _rows(s, pid):
-            current = _record(s, journal, row)
+            current = _record(s, row)
             if current.running_on(first_evening):
                 raise JournalError(
                     f"experiment {current.id} is still running (until the evening of "
@@ -136,7 +84,7 @@ def start_experiment(
             seed=str(seed),
             control=control,
             minimum=float(minimum),
-            created_at=journal._now(),
+            created_at=journal.now(),
             stopped_at=None,
             stop_reason=None,
         )
@@ -153,7 +101,7 @@ def start_experiment(
             for index, arm in enumerate(arms)
         )
         s.flush()
-        return _record(s, journal, row)
+        return _record(s, row)
 
 
 def stop_experiment(
@@ -165,25 +113,25 @@ def stop_experiment(
     problem = text_problem(reason, multiline=True)
     if problem is not None:
         raise JournalError(problem, field="reason")
-    with journal._writer.begin() as s:
+    with journal.writing() as s:
         row = s.get(ExperimentRow, experiment_id)
         if row is None:
             raise JournalError(f"no experiment with id {experiment_id}", field="id")
         if row.stopped_at is not None:
             raise JournalError(f"experiment {experiment_id} was already stopped", field="id")
-        row.stopped_at = stopped_at or journal._now()
+        row.stopped_at = stopped_at or journal.now()
         row.stop_reason = reason.strip() or None
         s.flush()
-        return _record(s, journal, row)
+        return _record(s, row)
 
 
 def experiments(journal: Journal, *, person: str | None = None) -> list[StoredExperiment]:
     """A person's experiments, oldest first."""
-    with journal._reader() as s:
-        pid = journal._existing_person_id(s, person)
+    with journal.reading() as s:
+        pid = existing_person_id(s, person)
         if pid is None:
             return []
-        return [_record(s, journal, row) for row in _rows(s, pid)]
+        return [_record(s, row) for row in _rows(s, pid)]
 
 
 def _rows(s: Session, person_id: int) -> Sequence[ExperimentRow]:
@@ -195,7 +143,7 @@ def _rows(s: Session, person_id: int) -> Sequence[ExperimentRow]:
     return s.scalars(query).all()
 
 
-def _record(s: Session, journal: Journal, row: ExperimentRow) -> StoredExperiment:
+def _record(s: Session, row: ExperimentRow) -> StoredExperiment:
     nights = s.scalars(
         select(ExperimentNightRow)
         .where(ExperimentNightRow.experiment_id == row.id)
@@ -204,7 +152,7 @@ def _record(s: Session, journal: Journal, row: ExperimentRow) -> StoredExperimen
     return StoredExperiment(
         id=row.id,
         uid=row.uid,
-        person=journal._names(s)[row.person_id],
+        person=names(s)[row.person_id],
         outcome=row.outcome,
         design=row.design,
         nights=row.nights,

@@ -11,6 +11,7 @@ into the wall times the person wrote.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -19,6 +20,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -40,15 +42,27 @@ __all__ = [
     "ControlActivityRow",
     "DeviceNightRow",
     "DiaryRow",
+    "ExperimentNightRow",
+    "ExperimentRow",
     "Keyed",
     "NapRow",
     "NoteRow",
+    "PairingCodeRow",
+    "PassphraseRow",
     "PersonRow",
     "RatingRow",
     "SafetyScreenRow",
     "SessionRow",
+    "SignInFailuresRow",
     "UTCDateTime",
+    "new_uid",
 ]
+
+
+def new_uid() -> str:
+    """A fresh ``uid``: the identity a row keeps through export and import."""
+    return str(uuid.uuid4())
+
 
 SESSION_STATUSES = ("planned", "in_progress", "completed", "interrupted")
 
@@ -304,8 +318,83 @@ class NoteRow(Keyed):
     text: Mapped[str] = mapped_column(Text)
 
 
-# Puts the experiment tables (their own module) in Base.metadata for migrations and forget.
-from solemate.journal import experiments as _experiments  # noqa: E402, F401
+# --- the personal experiment: its plan and every night's arm, written once ---
 
-# The same for the sign-in tables of a server opened to the network.
-from solemate.journal import sign_in as _sign_in  # noqa: E402, F401
+
+class ExperimentRow(Keyed):
+    """A personal experiment's plan: outcome, design, length, seed, control and minimum."""
+
+    __tablename__ = "experiments"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    outcome: Mapped[str] = mapped_column(String(20))
+    design: Mapped[str] = mapped_column(String(10))
+    nights: Mapped[int]
+    first_evening: Mapped[date] = mapped_column(Date)
+    # Text, not an integer column: a 64-bit seed does not fit every backend's signed integer.
+    seed: Mapped[str] = mapped_column(String(40))
+    control: Mapped[str] = mapped_column(String(100))
+    minimum: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime]
+    stopped_at: Mapped[datetime | None]
+    stop_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("design IN ('pairs', 'weeks')", name="design"),
+        CheckConstraint("nights BETWEEN 2 AND 3660", name="nights"),
+        CheckConstraint("minimum > 0", name="minimum"),
+        Index(None, "person_id"),
+    )
+
+
+class ExperimentNightRow(Keyed):
+    """One planned night: its position, its evening and its arm (M massage, C control)."""
+
+    __tablename__ = "experiment_nights"
+
+    experiment_id: Mapped[int] = mapped_column(ForeignKey("experiments.id", ondelete="CASCADE"))
+    night: Mapped[int]
+    evening: Mapped[date] = mapped_column(Date)
+    arm: Mapped[str] = mapped_column(String(1))
+
+    __table_args__ = (
+        CheckConstraint("arm IN ('M', 'C')", name="arm"),
+        CheckConstraint("night >= 0", name="night"),
+        UniqueConstraint("experiment_id", "night"),
+    )
+
+
+# --- who may sign in to a server opened to the network (not exported) ---
+
+
+class PassphraseRow(Base):
+    """The one passphrase record (a hash, its salt and parameters, the cookie key)."""
+
+    __tablename__ = "web_passphrase"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    record: Mapped[dict[str, JsonValue]]
+    changed_at: Mapped[datetime]
+
+    __table_args__ = (CheckConstraint("id = 1", name="single"),)
+
+
+class SignInFailuresRow(Base):
+    """Wrong passphrases counted per scope (one client, or everyone together)."""
+
+    __tablename__ = "sign_in_failures"
+
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int]
+    last_failure_at: Mapped[datetime]
+    blocked_until: Mapped[datetime | None]
+
+
+class PairingCodeRow(Base):
+    """A one-time pairing code, kept as its SHA-256: it signs one browser in, once."""
+
+    __tablename__ = "pairing_codes"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -5,7 +5,7 @@ using one journal (a household's or a practice's hosted server on PostgreSQL, se
 behind one address) sees the same passphrase, the same one-time pairing codes and the same count
 of wrong guesses, and a passphrase changed from the command line reaches a running server.
 
-The tables are not part of an export: they hold no journal data, only how to get in. ``forget``
+The tables (in ``schema.py``) are not part of an export: they hold no journal data, only how to get in. ``forget``
 empties them like every other table, which signs every device out.
 
 The journal stores what it is given: the passphrase record is an opaque JSON object (the hashing
@@ -21,14 +21,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pydantic import JsonValue
-from sqlalchemy import CheckConstraint, Integer, String, delete, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
-from solemate.journal.schema import Base
+from solemate.journal.schema import PairingCodeRow, PassphraseRow, SignInFailuresRow
 
 if TYPE_CHECKING:
-    from solemate.journal.service import Journal
+    from solemate.journal.core import JournalCore as Journal
 
 __all__ = [
     "FORGET_AFTER",
@@ -50,50 +50,17 @@ FORGET_AFTER = timedelta(hours=24)
 Delay = Callable[[str, int], float]
 
 
-class PassphraseRow(Base):
-    """The one passphrase record (a hash, its salt and parameters, the cookie key)."""
-
-    __tablename__ = "web_passphrase"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    record: Mapped[dict[str, JsonValue]]
-    changed_at: Mapped[datetime]
-
-    __table_args__ = (CheckConstraint("id = 1", name="single"),)
-
-
-class SignInFailuresRow(Base):
-    """Wrong passphrases counted per scope (one client, or everyone together)."""
-
-    __tablename__ = "sign_in_failures"
-
-    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
-    failures: Mapped[int]
-    last_failure_at: Mapped[datetime]
-    blocked_until: Mapped[datetime | None]
-
-
-class PairingCodeRow(Base):
-    """A one-time pairing code, kept as its SHA-256: it signs one browser in, once."""
-
-    __tablename__ = "pairing_codes"
-
-    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
-    expires_at: Mapped[datetime]
-    used_at: Mapped[datetime | None]
-
-
 def stored_passphrase(journal: Journal) -> tuple[dict[str, JsonValue], datetime] | None:
     """The passphrase record and when it was set, or None when none was ever set."""
-    with journal._reader() as s:
+    with journal.reading() as s:
         row = s.get(PassphraseRow, 1)
         return None if row is None else (dict(row.record), row.changed_at)
 
 
 def replace_passphrase(journal: Journal, record: dict[str, JsonValue]) -> None:
     """Store a new passphrase record. Unused pairing codes and counted guesses go with the old one."""
-    now = journal._now()
-    with journal._writer.begin() as s:
+    now = journal.now()
+    with journal.writing() as s:
         s.execute(delete(PairingCodeRow))
         s.execute(delete(SignInFailuresRow))
         row = s.get(PassphraseRow, 1)
@@ -106,16 +73,16 @@ def replace_passphrase(journal: Journal, record: dict[str, JsonValue]) -> None:
 
 def add_pairing_code(journal: Journal, code: str, expires_at: datetime) -> None:
     """Keep a new pairing code (its digest); expired ones are dropped on the way."""
-    now = journal._now()
-    with journal._writer.begin() as s:
+    now = journal.now()
+    with journal.writing() as s:
         s.execute(delete(PairingCodeRow).where(PairingCodeRow.expires_at <= now))
         s.add(PairingCodeRow(digest=_digest(code), expires_at=expires_at, used_at=None))
 
 
 def redeem_pairing_code(journal: Journal, code: str) -> bool:
     """True the first time a stored code is given before it expires, in any process; else False."""
-    now = journal._now()
-    with journal._writer.begin() as s:
+    now = journal.now()
+    with journal.writing() as s:
         done = s.execute(
             update(PairingCodeRow)
             .where(
@@ -135,8 +102,8 @@ def begin_sign_in(journal: Journal, scopes: Sequence[str], delay: Delay) -> floa
     says otherwise, so guesses sent at once cannot all pass one free slot), else the seconds until
     the next attempt is allowed, with nothing counted.
     """
-    now = journal._now()
-    with journal._writer.begin() as s:
+    now = journal.now()
+    with journal.writing() as s:
         rows = _rows(s, scopes, now)
         wait = max(
             ((row.blocked_until - now).total_seconds() for row in rows if row.blocked_until),
@@ -155,8 +122,8 @@ def begin_sign_in(journal: Journal, scopes: Sequence[str], delay: Delay) -> floa
 def sign_in_succeeded(journal: Journal, scopes: Sequence[str], delay: Delay) -> None:
     """Take back the attempt :func:`begin_sign_in` counted: the first scope (the client) starts
     afresh, the others lose one failure."""
-    now = journal._now()
-    with journal._writer.begin() as s:
+    now = journal.now()
+    with journal.writing() as s:
         for i, row in enumerate(_rows(s, scopes, now)):
             row.failures = 0 if i == 0 else max(row.failures - 1, 0)
             if row.failures == 0 or delay(row.scope, row.failures) <= 0:

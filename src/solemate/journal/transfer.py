@@ -12,27 +12,21 @@ contradict the journal. A row whose uid is already present with the same content
 unchanged, so importing a file twice changes nothing. Any bad row refuses the whole import, naming
 every bad row; ``skip_bad`` keeps the good rows and returns the rest. It all happens in the one
 transaction of the caller, so a refused or failed import leaves the journal as it was.
+
+The format's models are in ``export_format.py``, the export itself in ``exporting.py``; this
+module imports, and keeps the names callers use (:func:`export_journal`, :data:`SECTIONS`…).
 """
 
 from __future__ import annotations
 
-import math
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal, TypeVar, cast
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    JsonValue,
-    StringConstraints,
     ValidationError,
-    model_validator,
 )
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,15 +39,29 @@ from solemate.diary import (
     load_zone,
     validate_diary,
 )
+from solemate.journal.checks import device_night_problem, session_state_problem
+from solemate.journal.export_format import (
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    SECTIONS,
+    ControlActivityOut,
+    DeviceNightOut,
+    DiaryOut,
+    ExportRow,
+    NapOut,
+    NoteOut,
+    PersonOut,
+    RatingOut,
+    SafetyScreenOut,
+    SessionOut,
+)
+from solemate.journal.exporting import SECTION_SPECS, Uids, export_journal
+from solemate.journal.mapping import row_from_export
 from solemate.journal.records import (
-    DeviceNightLike,
     ImportProblem,
     ImportRefused,
     ImportReport,
     JournalError,
-    Moment,
-    SessionStatus,
-    as_recorded,
     offset_minutes,
 )
 from solemate.journal.schema import (
@@ -67,6 +75,7 @@ from solemate.journal.schema import (
     RatingRow,
     SafetyScreenRow,
     SessionRow,
+    new_uid,
 )
 from solemate.text import text_problem
 
@@ -81,201 +90,6 @@ __all__ = [
     "new_uid",
     "session_state_problem",
 ]
-
-EXPORT_FORMAT = "solemate-journal"
-EXPORT_VERSION = 1
-
-Uid = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$")]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-Short = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-Rating0to10 = Annotated[int, Field(ge=0, le=10)]
-Minutes = Annotated[float, Field(ge=0, le=24 * 60)]
-
-
-def new_uid() -> str:
-    return str(uuid.uuid4())
-
-
-class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: Uid
-
-
-class PersonOut(_Row):
-    name: Name
-    created_at: AwareDatetime
-
-
-class SafetyScreenOut(_Row):
-    person: Uid
-    screened_on: date
-    answers: dict[str, JsonValue]
-    level: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-    reasons: list[str]
-    created_at: AwareDatetime
-
-
-class SessionOut(_Row):
-    routine_id: Short
-    routine_version: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    plan_options: dict[str, JsonValue]
-    planned_seconds: Annotated[int, Field(ge=0)]
-    status: Literal["planned", "in_progress", "completed", "skipped", "interrupted"]
-    created_at: AwareDatetime
-    started_at: AwareDatetime | None
-    ended_at: AwareDatetime | None
-    foot: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None
-    step_index: Annotated[int, Field(ge=0)] | None
-    step_id: Short | None
-    progress_at: AwareDatetime | None
-    giver: Uid
-    receiver: Uid
-    played_seconds: Annotated[float, Field(ge=0, le=24 * 3600, allow_inf_nan=False)] | None = None
-    """Absent in exports from before it was kept: unknown."""
-
-    @model_validator(mode="after")
-    def _consistent(self) -> SessionOut:
-        problem = session_state_problem(self.status, self.started_at, self.ended_at)
-        if problem:
-            raise ValueError(problem)
-        return self
-
-
-class RatingOut(_Row):
-    session: Uid | None
-    person: Uid
-    moment: Literal["before", "after"]
-    stress: Rating0to10
-    relaxation: Rating0to10 | None
-    rated_at: AwareDatetime
-
-
-class DiaryOut(_Row):
-    person: Uid
-    wake_date: date
-    zone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    into_bed: AwareDatetime
-    tried_to_sleep: AwareDatetime
-    sol_min: int
-    awakenings: int
-    waso_min: int
-    final_awakening: AwareDatetime
-    out_of_bed: AwareDatetime
-    quality: int
-    comments: str
-    tib_min: int | None = None
-    tst_min: int | None = None
-    se_pct: float | None = None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-
-
-class DeviceNightOut(_Row):
-    person: Uid
-    source: Annotated[str, StringConstraints(min_length=1, max_length=50)]
-    device: Annotated[str, StringConstraints(max_length=200)]
-    wake_date: date
-    bed_start: AwareDatetime
-    bed_end: AwareDatetime
-    zone: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None
-    tib_min: Minutes
-    tst_min: Minutes | None
-    sol_min: Minutes | None
-    se_pct: Annotated[float, Field(ge=0, le=100)] | None
-    is_nap: bool
-    imported_at: AwareDatetime
-
-
-class ControlActivityOut(_Row):
-    person: Uid
-    on_date: date
-    activity: Short
-    minutes: Annotated[int, Field(ge=1, le=600)]
-    created_at: AwareDatetime
-
-
-class NapOut(_Row):
-    person: Uid
-    on_date: date
-    zone: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    start: AwareDatetime
-    end: AwareDatetime
-    minutes: Annotated[int, Field(ge=1, le=24 * 60)]
-    created_at: AwareDatetime
-
-
-class NoteOut(_Row):
-    person: Uid
-    session: Uid | None
-    written_at: AwareDatetime
-    text: Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
-
-
-#: The export's sections in dependency order (a row only refers to rows of earlier sections).
-SECTIONS: tuple[str, ...] = (
-    "people",
-    "safety_screens",
-    "sessions",
-    "ratings",
-    "diary",
-    "device_nights",
-    "control_activities",
-    "notes",
-    "naps",
-)
-
-
-def session_state_problem(
-    status: str, started_at: datetime | None, ended_at: datetime | None
-) -> str | None:
-    """Why these times cannot go with this status, or None when they can."""
-    if status == "planned" and (started_at or ended_at):
-        return "a planned session has neither started_at nor ended_at"
-    if status != "planned" and started_at is None:
-        return f"a session that is {status} needs started_at"
-    if status == "in_progress" and ended_at is not None:
-        return "a session in progress has no ended_at"
-    if status in ("completed", "skipped", "interrupted"):
-        if ended_at is None:
-            return f"a session that is {status} needs ended_at"
-        if started_at is not None and ended_at < started_at:
-            return "ended_at is before started_at"
-    return None
-
-
-def device_night_problem(night: DeviceNightLike) -> str | None:
-    """Why a wearable's night cannot be stored, or None. The parsers should never produce one."""
-    if night.zone is not None:
-        try:
-            load_zone(night.zone)
-        except DiaryError as error:
-            return str(error)
-    for name in ("bed_start", "bed_end"):
-        value = getattr(night, name)
-        if not isinstance(value, datetime) or value.utcoffset() is None:
-            return f"{name}: must be an aware datetime"
-    if night.bed_end <= night.bed_start:
-        return "bed_end: is not after bed_start"
-    numbers = {n: getattr(night, n) for n in ("tib_min", "tst_min", "sol_min", "se_pct")}
-    for name, value in numbers.items():
-        if value is None and name != "tib_min":
-            continue
-        if (
-            not isinstance(value, int | float)
-            or isinstance(value, bool)
-            or not math.isfinite(value)
-        ):
-            return f"{name}: must be a number"
-        if value < 0:
-            return f"{name}: {value} is negative"
-    if night.tst_min is not None and night.tst_min > night.tib_min:
-        return f"tst_min: {night.tst_min} minutes asleep exceed {night.tib_min} in bed"
-    if night.se_pct is not None and night.se_pct > 100:
-        return f"se_pct: {night.se_pct} is over 100"
-    if not isinstance(night.is_nap, bool):
-        return "is_nap: must be true or false"
-    return None
 
 
 def diary_row_values(entry: DiaryEntry) -> dict[str, Any]:
@@ -298,182 +112,6 @@ def diary_row_values(entry: DiaryEntry) -> dict[str, Any]:
     }
 
 
-# --- export -------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Uids:
-    """Database id → uid for the rows other rows refer to (filled as people and sessions load)."""
-
-    person: dict[int, str] = field(default_factory=dict)
-    session: dict[int, str] = field(default_factory=dict)
-
-
-def _person_out(row: PersonRow, _: _Uids) -> PersonOut:
-    return PersonOut(id=row.uid, name=row.name, created_at=row.created_at)
-
-
-def _screen_out(row: SafetyScreenRow, uids: _Uids) -> SafetyScreenOut:
-    return SafetyScreenOut(
-        id=row.uid,
-        person=uids.person[row.person_id],
-        screened_on=row.screened_on,
-        answers=row.answers,
-        level=row.level,
-        reasons=list(row.reasons),
-        created_at=row.created_at,
-    )
-
-
-def _session_out(row: SessionRow, uids: _Uids) -> SessionOut:
-    return SessionOut(
-        id=row.uid,
-        routine_id=row.routine_id,
-        routine_version=row.routine_version,
-        plan_options=row.plan_options,
-        planned_seconds=row.planned_seconds,
-        status=cast(SessionStatus, row.status),  # the CHECK constraint keeps it one of five
-        created_at=row.created_at,
-        started_at=row.started_at,
-        ended_at=row.ended_at,
-        foot=row.foot,
-        step_index=row.step_index,
-        step_id=row.step_id,
-        progress_at=row.progress_at,
-        giver=uids.person[row.giver_id],
-        receiver=uids.person[row.receiver_id],
-        played_seconds=row.played_seconds,
-    )
-
-
-def _rating_out(row: RatingRow, uids: _Uids) -> RatingOut:
-    return RatingOut(
-        id=row.uid,
-        session=None if row.session_id is None else uids.session[row.session_id],
-        person=uids.person[row.person_id],
-        moment=cast(Moment, row.moment),
-        stress=row.stress,
-        relaxation=row.relaxation,
-        rated_at=row.rated_at,
-    )
-
-
-def _diary_out(row: DiaryRow, uids: _Uids) -> DiaryOut:
-    zone = ZoneInfo(row.zone)
-    return DiaryOut(
-        id=row.uid,
-        person=uids.person[row.person_id],
-        wake_date=row.wake_date,
-        zone=row.zone,
-        into_bed=row.into_bed.astimezone(zone),
-        tried_to_sleep=row.tried_to_sleep.astimezone(zone),
-        sol_min=row.sol_min,
-        awakenings=row.awakenings,
-        waso_min=row.waso_min,
-        final_awakening=row.final_awakening.astimezone(zone),
-        out_of_bed=row.out_of_bed.astimezone(zone),
-        quality=row.quality,
-        comments=row.comments,
-        tib_min=row.tib_min,
-        tst_min=row.tst_min,
-        se_pct=row.se_pct,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
-
-
-def _device_night_out(row: DeviceNightRow, uids: _Uids) -> DeviceNightOut:
-    return DeviceNightOut(
-        id=row.uid,
-        person=uids.person[row.person_id],
-        source=row.source,
-        device=row.device,
-        wake_date=row.wake_date,
-        bed_start=as_recorded(row.bed_start, row.bed_start_offset_min, row.zone),
-        bed_end=as_recorded(row.bed_end, row.bed_end_offset_min, row.zone),
-        zone=row.zone,
-        tib_min=row.tib_min,
-        tst_min=row.tst_min,
-        sol_min=row.sol_min,
-        se_pct=row.se_pct,
-        is_nap=row.is_nap,
-        imported_at=row.imported_at,
-    )
-
-
-def _control_out(row: ControlActivityRow, uids: _Uids) -> ControlActivityOut:
-    return ControlActivityOut(
-        id=row.uid,
-        person=uids.person[row.person_id],
-        on_date=row.on_date,
-        activity=row.activity,
-        minutes=row.minutes,
-        created_at=row.created_at,
-    )
-
-
-def _nap_out(row: NapRow, uids: _Uids) -> NapOut:
-    return NapOut(
-        id=row.uid,
-        person=uids.person[row.person_id],
-        on_date=row.on_date,
-        zone=row.zone,
-        start=as_recorded(row.started_at, None, row.zone),
-        end=as_recorded(row.ended_at, None, row.zone),
-        minutes=row.minutes,
-        created_at=row.created_at,
-    )
-
-
-def _note_out(row: NoteRow, uids: _Uids) -> NoteOut:
-    return NoteOut(
-        id=row.uid,
-        person=uids.person[row.person_id],
-        session=None if row.session_id is None else uids.session[row.session_id],
-        written_at=row.written_at,
-        text=row.text,
-    )
-
-
-@dataclass(frozen=True)
-class _Section:
-    table: type[Keyed]
-    model: type[_Row]
-    out: Callable[[Any, _Uids], _Row]
-
-
-_SECTION_SPECS: dict[str, _Section] = {
-    "people": _Section(PersonRow, PersonOut, _person_out),
-    "safety_screens": _Section(SafetyScreenRow, SafetyScreenOut, _screen_out),
-    "sessions": _Section(SessionRow, SessionOut, _session_out),
-    "ratings": _Section(RatingRow, RatingOut, _rating_out),
-    "diary": _Section(DiaryRow, DiaryOut, _diary_out),
-    "device_nights": _Section(DeviceNightRow, DeviceNightOut, _device_night_out),
-    "control_activities": _Section(ControlActivityRow, ControlActivityOut, _control_out),
-    "notes": _Section(NoteRow, NoteOut, _note_out),
-    "naps": _Section(NapRow, NapOut, _nap_out),
-}
-
-
-def export_journal(session: Session, exported_at: datetime) -> dict[str, Any]:
-    """Every row of the journal as a JSON-able dict (read inside one consistent transaction)."""
-    uids = _Uids()
-    result: dict[str, Any] = {
-        "format": EXPORT_FORMAT,
-        "version": EXPORT_VERSION,
-        "exported_at": exported_at.astimezone(UTC).isoformat(),
-    }
-    for name in SECTIONS:
-        spec = _SECTION_SPECS[name]
-        rows = session.scalars(select(spec.table).order_by(spec.table.id)).all()
-        if spec.table is PersonRow:
-            uids.person = {row.id: row.uid for row in rows}
-        elif spec.table is SessionRow:
-            uids.session = {row.id: row.uid for row in rows}
-        result[name] = [spec.out(row, uids).model_dump(mode="json") for row in rows]
-    return result
-
-
 # --- import -------------------------------------------------------------------------------------
 
 
@@ -490,7 +128,7 @@ class _Import:
     """
 
     today_in: Callable[[str], date]
-    uids: _Uids = field(default_factory=_Uids)
+    uids: Uids = field(default_factory=Uids)
     person_id: dict[str, int] = field(default_factory=dict)
     session_id: dict[str, int] = field(default_factory=dict)
     refused: dict[str, str] = field(default_factory=dict)  # uid → "sessions row 3"
@@ -567,7 +205,7 @@ def import_journal(
     added: dict[str, int] = {}
     unchanged: dict[str, int] = {}
     for name in SECTIONS:
-        spec = _SECTION_SPECS[name]
+        spec = SECTION_SPECS[name]
         existing = {row.uid: row for row in session.scalars(select(spec.table))}
         pending: list[Keyed] = []
         for number, raw in enumerate(sections[name], start=1):
@@ -624,7 +262,7 @@ def _envelope(data: object) -> dict[str, list[Any]]:
     return sections
 
 
-_M = TypeVar("_M", bound=_Row)
+_M = TypeVar("_M", bound=ExportRow)
 
 
 def _check_text(value: object, where: str) -> None:
@@ -658,37 +296,17 @@ def _build_person(state: _Import, row: PersonOut) -> PersonRow:
     if row.name in state.names:
         raise _Refused(f"name: there is already a person called {row.name!r}")
     state.names.add(row.name)
-    return PersonRow(uid=row.id, name=row.name, created_at=row.created_at)
+    return row_from_export(row, PersonRow)
 
 
 def _build_screen(state: _Import, row: SafetyScreenOut) -> SafetyScreenRow:
-    return SafetyScreenRow(
-        uid=row.id,
-        person_id=state.person(row.person),
-        screened_on=row.screened_on,
-        answers=row.answers,
-        level=row.level,
-        reasons=row.reasons,
-        created_at=row.created_at,
-    )
+    return row_from_export(row, SafetyScreenRow, person_id=state.person(row.person))
 
 
 def _build_session(state: _Import, row: SessionOut) -> SessionRow:
-    return SessionRow(
-        uid=row.id,
-        routine_id=row.routine_id,
-        routine_version=row.routine_version,
-        plan_options=row.plan_options,
-        planned_seconds=row.planned_seconds,
-        played_seconds=row.played_seconds,
-        status=row.status,
-        created_at=row.created_at,
-        started_at=row.started_at,
-        ended_at=row.ended_at,
-        foot=row.foot,
-        step_index=row.step_index,
-        step_id=row.step_id,
-        progress_at=row.progress_at,
+    return row_from_export(
+        row,
+        SessionRow,
         owner=None,  # no process here runs it: reopening marks one still in progress interrupted
         giver_id=state.person(row.giver, "giver"),
         receiver_id=state.person(row.receiver, "receiver"),
@@ -703,15 +321,7 @@ def _build_rating(state: _Import, row: RatingOut) -> RatingRow:
         if key in state.rated:
             raise _Refused(f"moment: the session already has this person's rating {row.moment}")
         state.rated.add(key)
-    return RatingRow(
-        uid=row.id,
-        session_id=session_id,
-        person_id=person_id,
-        moment=row.moment,
-        stress=row.stress,
-        relaxation=row.relaxation,
-        rated_at=row.rated_at,
-    )
+    return row_from_export(row, RatingRow, session_id=session_id, person_id=person_id)
 
 
 def _build_diary(state: _Import, row: DiaryOut) -> DiaryRow:
@@ -760,44 +370,25 @@ def _build_device_night(state: _Import, row: DeviceNightOut) -> DeviceNightRow:
     if key in state.device_nights:
         raise _Refused(f"{row.source} {row.device!r} already has a night starting {row.bed_start}")
     state.device_nights.add(key)
-    return DeviceNightRow(
-        uid=row.id,
+    return row_from_export(
+        row,
+        DeviceNightRow,
         person_id=person_id,
-        source=row.source,
-        device=row.device,
-        wake_date=row.wake_date,
-        bed_start=row.bed_start,
-        bed_end=row.bed_end,
         bed_start_offset_min=offset_minutes(row.bed_start),
         bed_end_offset_min=offset_minutes(row.bed_end),
-        zone=row.zone,
-        tib_min=row.tib_min,
-        tst_min=row.tst_min,
-        sol_min=row.sol_min,
-        se_pct=row.se_pct,
-        is_nap=row.is_nap,
-        imported_at=row.imported_at,
     )
 
 
 def _build_control(state: _Import, row: ControlActivityOut) -> ControlActivityRow:
-    return ControlActivityRow(
-        uid=row.id,
-        person_id=state.person(row.person),
-        on_date=row.on_date,
-        activity=row.activity,
-        minutes=row.minutes,
-        created_at=row.created_at,
-    )
+    return row_from_export(row, ControlActivityRow, person_id=state.person(row.person))
 
 
 def _build_note(state: _Import, row: NoteOut) -> NoteRow:
-    return NoteRow(
-        uid=row.id,
+    return row_from_export(
+        row,
+        NoteRow,
         person_id=state.person(row.person),
         session_id=None if row.session is None else state.session(row.session),
-        written_at=row.written_at,
-        text=row.text,
     )
 
 
@@ -806,15 +397,12 @@ def _build_nap(state: _Import, row: NapOut) -> NapRow:
         raise _Refused(f"zone: unknown time zone {row.zone!r}")
     if row.end <= row.start:
         raise _Refused("end: is not after start")
-    return NapRow(
-        uid=row.id,
+    return row_from_export(
+        row,
+        NapRow,
         person_id=state.person(row.person),
-        on_date=row.on_date,
-        zone=row.zone,
         started_at=row.start,
         ended_at=row.end,
-        minutes=row.minutes,
-        created_at=row.created_at,
     )
 
 
@@ -831,7 +419,7 @@ _BUILDERS: dict[str, Callable[[_Import, Any], Keyed]] = {
 }
 
 
-def _canonical(row: _Row) -> dict[str, Any]:
+def _canonical(row: ExportRow) -> dict[str, Any]:
     """A row's content for comparison, every instant in UTC.
 
     Aware datetimes cannot simply be compared: by PEP 495 a time in the repeated autumn hour is

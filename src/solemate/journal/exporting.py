@@ -1,0 +1,171 @@
+"""Writing the export: every row of the journal as its section's model, people by ``uid``.
+
+:data:`SECTION_SPECS` ties each section to its table, its model and the function that maps a row
+to the model; ``transfer.py`` uses the same mapping to recognise a re-imported row as unchanged.
+Diary times are written as local times with their UTC offset, the way the person wrote them;
+every other instant is UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from solemate.journal.export_format import (
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    SECTIONS,
+    ControlActivityOut,
+    DeviceNightOut,
+    DiaryOut,
+    ExportRow,
+    NapOut,
+    NoteOut,
+    PersonOut,
+    RatingOut,
+    SafetyScreenOut,
+    SessionOut,
+)
+from solemate.journal.mapping import export_from_row
+from solemate.journal.records import as_recorded
+from solemate.journal.schema import (
+    ControlActivityRow,
+    DeviceNightRow,
+    DiaryRow,
+    Keyed,
+    NapRow,
+    NoteRow,
+    PersonRow,
+    RatingRow,
+    SafetyScreenRow,
+    SessionRow,
+)
+
+__all__ = ["SECTION_SPECS", "Section", "Uids", "export_journal"]
+
+
+@dataclass
+class Uids:
+    """Database id → uid for the rows other rows refer to (filled as people and sessions load)."""
+
+    person: dict[int, str] = field(default_factory=dict)
+    session: dict[int, str] = field(default_factory=dict)
+
+
+def _person_out(row: PersonRow, _: Uids) -> PersonOut:
+    return export_from_row(row, PersonOut)
+
+
+def _screen_out(row: SafetyScreenRow, uids: Uids) -> SafetyScreenOut:
+    return export_from_row(
+        row, SafetyScreenOut, person=uids.person[row.person_id], reasons=list(row.reasons)
+    )
+
+
+def _session_out(row: SessionRow, uids: Uids) -> SessionOut:
+    return export_from_row(
+        row,
+        SessionOut,
+        giver=uids.person[row.giver_id],
+        receiver=uids.person[row.receiver_id],
+    )
+
+
+def _rating_out(row: RatingRow, uids: Uids) -> RatingOut:
+    return export_from_row(
+        row,
+        RatingOut,
+        session=None if row.session_id is None else uids.session[row.session_id],
+        person=uids.person[row.person_id],
+    )
+
+
+def _diary_out(row: DiaryRow, uids: Uids) -> DiaryOut:
+    zone = ZoneInfo(row.zone)
+    return export_from_row(
+        row,
+        DiaryOut,
+        person=uids.person[row.person_id],
+        into_bed=row.into_bed.astimezone(zone),
+        tried_to_sleep=row.tried_to_sleep.astimezone(zone),
+        final_awakening=row.final_awakening.astimezone(zone),
+        out_of_bed=row.out_of_bed.astimezone(zone),
+    )
+
+
+def _device_night_out(row: DeviceNightRow, uids: Uids) -> DeviceNightOut:
+    return export_from_row(
+        row,
+        DeviceNightOut,
+        person=uids.person[row.person_id],
+        bed_start=as_recorded(row.bed_start, row.bed_start_offset_min, row.zone),
+        bed_end=as_recorded(row.bed_end, row.bed_end_offset_min, row.zone),
+    )
+
+
+def _control_out(row: ControlActivityRow, uids: Uids) -> ControlActivityOut:
+    return export_from_row(row, ControlActivityOut, person=uids.person[row.person_id])
+
+
+def _nap_out(row: NapRow, uids: Uids) -> NapOut:
+    return export_from_row(
+        row,
+        NapOut,
+        person=uids.person[row.person_id],
+        start=as_recorded(row.started_at, None, row.zone),
+        end=as_recorded(row.ended_at, None, row.zone),
+    )
+
+
+def _note_out(row: NoteRow, uids: Uids) -> NoteOut:
+    return export_from_row(
+        row,
+        NoteOut,
+        person=uids.person[row.person_id],
+        session=None if row.session_id is None else uids.session[row.session_id],
+    )
+
+
+@dataclass(frozen=True)
+class Section:
+    table: type[Keyed]
+    model: type[ExportRow]
+    out: Callable[[Any, Uids], ExportRow]
+
+
+SECTION_SPECS: dict[str, Section] = {
+    "people": Section(PersonRow, PersonOut, _person_out),
+    "safety_screens": Section(SafetyScreenRow, SafetyScreenOut, _screen_out),
+    "sessions": Section(SessionRow, SessionOut, _session_out),
+    "ratings": Section(RatingRow, RatingOut, _rating_out),
+    "diary": Section(DiaryRow, DiaryOut, _diary_out),
+    "device_nights": Section(DeviceNightRow, DeviceNightOut, _device_night_out),
+    "control_activities": Section(ControlActivityRow, ControlActivityOut, _control_out),
+    "notes": Section(NoteRow, NoteOut, _note_out),
+    "naps": Section(NapRow, NapOut, _nap_out),
+}
+
+
+def export_journal(session: Session, exported_at: datetime) -> dict[str, Any]:
+    """Every row of the journal as a JSON-able dict (read inside one consistent transaction)."""
+    uids = Uids()
+    result: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": exported_at.astimezone(UTC).isoformat(),
+    }
+    for name in SECTIONS:
+        spec = SECTION_SPECS[name]
+        rows = session.scalars(select(spec.table).order_by(spec.table.id)).all()
+        if spec.table is PersonRow:
+            uids.person = {row.id: row.uid for row in rows}
+        elif spec.table is SessionRow:
+            uids.session = {row.id: row.uid for row in rows}
+        result[name] = [spec.out(row, uids).model_dump(mode="json") for row in rows]
+    return result
