@@ -156,7 +156,7 @@ class SignIn:
     def attempt(self, passphrase: object, client: str | None) -> Attempt:
         """Check a passphrase given by ``client`` (its address), within the limits."""
         scope = sign_in_limits.client_scope(client)
-        now = self.journal._now()
+        now = self.journal.now()
         known = self.known_wait(client)
         if known:
             return Attempt(ok=False, retry_after=known)
@@ -187,20 +187,20 @@ class SignIn:
         scope = sign_in_limits.client_scope(client)
         with self._lock:
             until = self._waiting.get(scope)
-        now = self.journal._now()
+        now = self.journal.now()
         return _seconds(until - now) if until is not None and until > now else 0
 
     def _remember_wait(self, scope: str, until: datetime) -> None:
         with self._lock:
             if len(self._waiting) > 10_000:
-                now = self.journal._now()
+                now = self.journal.now()
                 self._waiting = {k: v for k, v in self._waiting.items() if v > now}
             self._waiting[scope] = until
 
     def new_pairing_code(self, minutes: int = PAIRING_MINUTES) -> str:
         """A one-time code, valid for ``minutes``, that any server process on this journal takes."""
         code = new_pairing_code()
-        expires = self.journal._now() + timedelta(minutes=minutes)
+        expires = self.journal.now() + timedelta(minutes=minutes)
         store.add_pairing_code(self.journal, code, expires)
         return code
 
