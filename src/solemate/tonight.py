@@ -32,8 +32,7 @@ Nothing here imports from the command line or the web app.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
+import functools
 from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any, Literal
@@ -120,23 +119,12 @@ class Planner:
 
     def __init__(self, routine: Routine, size: int = 256) -> None:
         self.routine = routine
-        self._size = size
-        self._lock = threading.Lock()
-        self._kept: OrderedDict[PlanOptions, tuple[Timeline, bytes]] = OrderedDict()
+        # lru_cache is thread-safe; a refusal (PlanError) is not kept and passes to the caller.
+        self._entry = functools.lru_cache(maxsize=size)(self._plan)
 
-    def _entry(self, options: PlanOptions) -> tuple[Timeline, bytes]:
-        with self._lock:
-            found = self._kept.get(options)
-            if found is not None:
-                self._kept.move_to_end(options)
-                return found
-        timeline = plan(self.routine, options)  # PlanError passes through to the caller
-        entry = (timeline, timeline.to_json(indent=None).encode())
-        with self._lock:
-            self._kept[options] = entry
-            while len(self._kept) > self._size:
-                self._kept.popitem(last=False)
-        return entry
+    def _plan(self, options: PlanOptions) -> tuple[Timeline, bytes]:
+        timeline = plan(self.routine, options)
+        return timeline, timeline.to_json(indent=None).encode()
 
     def timeline(self, options: PlanOptions) -> Timeline:
         return self._entry(options)[0]

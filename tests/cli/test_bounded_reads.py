@@ -78,9 +78,9 @@ def test_a_zip_bomb_is_refused_quickly_and_writes_nothing(
 def test_an_export_past_the_limit_is_refused(
     cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import solemate.cli.journal_commands as journal_commands
+    import solemate.cli.transfer_commands as transfer_commands
 
-    monkeypatch.setattr(journal_commands, "MAX_EXPORT_BYTES", 1000)
+    monkeypatch.setattr(transfer_commands, "MAX_EXPORT_BYTES", 1000)
     export = tmp_path / "export.json"
     export.write_text(json.dumps({"format": "solemate-journal", "notes": ["x" * 2000]}))
     result = cli.invoke(app, ["import", str(export)])

@@ -67,16 +67,10 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "render_commands": ("render",),
     "voice_commands": ("voices",),
     "insights_commands": ("insights", "experiment"),
-    "journal_commands": (
-        "log",
-        "edit",
-        "journal",
-        "delete",
-        "export",
-        "import",
-        "backup",
-        "forget",
-    ),
+    "diary_commands": ("log",),
+    "journal_commands": ("journal",),
+    "edit_commands": ("edit", "delete"),
+    "transfer_commands": ("export", "import", "backup", "forget"),
     "serve_commands": ("serve",),
 }
 _registered: set[str] = set()

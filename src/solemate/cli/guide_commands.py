@@ -19,24 +19,12 @@ import typer
 from solemate import tonight
 from solemate.cli.common import fail, resolve_routine, usage_error
 from solemate.cli.common import open_journal as common_open_journal
-from solemate.cli.plan_commands import (
-    COUNTS,
-    FIRST_FOOT,
-    FOOT,
-    FULL,
-    GENTLE,
-    MINUTES,
-    NIGHTLY,
+from solemate.cli.plan_flags import (
     PARTNER,
-    PREPARATION,
-    ROUTINE,
-    SKIP_CALF,
-    CountsOption,
-    FeetOption,
-    FootOption,
+    PlanFlags,
     WordingOption,
-    plan_options,
     plan_refused,
+    with_plan_flags,
 )
 from solemate.cli.safety_prompts import ask_screen, ready
 from solemate.cli.terminal import echo, wrapped
@@ -261,19 +249,10 @@ def describe_outcome(outcome: Outcome, recorded: MassageSession | None = None) -
 
 def register(app: typer.Typer) -> None:
     @app.command("guide")
+    @with_plan_flags(GUIDE_WORDING, WordingOption | None)
     def guide_command(
-        minutes: float | None = MINUTES,
-        nightly: bool = NIGHTLY,
-        full: bool = FULL,
-        partner: bool = PARTNER,
-        first_foot: FootOption = FIRST_FOOT,
-        foot: FeetOption = FOOT,
-        preparation: bool = PREPARATION,
-        gentle: bool = GENTLE,
-        skip_calf: bool = SKIP_CALF,
-        wording: WordingOption | None = GUIDE_WORDING,
-        counts: CountsOption = COUNTS,
-        routine: str = ROUTINE,
+        *,
+        flags: PlanFlags,
         no_voice: bool = typer.Option(
             False, "--no-voice", help="Show the session without speaking it."
         ),
@@ -291,19 +270,7 @@ def register(app: typer.Typer) -> None:
         database: str | None = DATABASE,
     ) -> None:
         """Talk you through tonight's massage, hands-free: spoken cues, chimes, counted holds."""
-        options = plan_options(
-            minutes,
-            nightly,
-            full,
-            partner,
-            first_foot,
-            foot,
-            preparation,
-            gentle,
-            skip_calf,
-            wording or WordingOption.full,
-            counts,
-        )
+        options = flags.options()
         if not 0 < speed <= 1000:
             usage_error(f"--speed must be above 0 and at most 1000, got {speed:g}")
         if rate is not None and not MIN_SPEECH_RATE <= rate <= MAX_SPEECH_RATE:
@@ -312,7 +279,7 @@ def register(app: typer.Typer) -> None:
             )
         if rate is not None:  # a slower voice gets more room for its words
             options = dataclasses.replace(options, speech_rate=rate)
-        chosen = resolve_routine(routine)
+        chosen = resolve_routine(flags.routine)
         try:
             plan(chosen, options)  # refuse an impossible length before asking anything
         except PlanError as exc:
@@ -326,7 +293,7 @@ def register(app: typer.Typer) -> None:
             if state.verdict is not None and state.verdict.level is Level.GO_WITH_CHANGES:
                 echo(state.verdict.summary())
             announce_experiment(journal, today)
-            choice = tonight_wording(journal, wording.value if wording else None)
+            choice = tonight_wording(journal, flags.wording.value if flags.wording else None)
             options = replace(options, wording=choice.wording)
             measure = measurer(no_voice, voice, rate)
             try:

@@ -16,26 +16,7 @@ import typer
 from solemate.cli.common import fail, open_journal, resolve_routine
 from solemate.cli.guide_commands import DATABASE
 from solemate.cli.outputs import check_outputs
-from solemate.cli.plan_commands import (
-    COUNTS,
-    FIRST_FOOT,
-    FOOT,
-    FULL,
-    GENTLE,
-    MINUTES,
-    NIGHTLY,
-    PARTNER,
-    PREPARATION,
-    ROUTINE,
-    SKIP_CALF,
-    WORDING,
-    CountsOption,
-    FeetOption,
-    FootOption,
-    WordingOption,
-    plan_options,
-    plan_refused,
-)
+from solemate.cli.plan_flags import PlanFlags, plan_refused, with_plan_flags
 from solemate.cli.safety_prompts import ready
 from solemate.cli.voice_commands import VOICE_HELP, measurer, open_speaker
 
@@ -86,6 +67,7 @@ def _size(n: int) -> str:
 
 def register(app: typer.Typer) -> None:
     @app.command("render")
+    @with_plan_flags()
     def render_command(
         output: Path = typer.Option(
             ..., "--output", "-o", help="The audio file to write.", dir_okay=False
@@ -116,18 +98,8 @@ def register(app: typer.Typer) -> None:
             "--verify",
             help="Decode the finished file and measure it as a player hears it (slower).",
         ),
-        minutes: float | None = MINUTES,
-        nightly: bool = NIGHTLY,
-        full: bool = FULL,
-        partner: bool = PARTNER,
-        first_foot: FootOption = FIRST_FOOT,
-        foot: FeetOption = FOOT,
-        preparation: bool = PREPARATION,
-        gentle: bool = GENTLE,
-        skip_calf: bool = SKIP_CALF,
-        wording: WordingOption = WORDING,
-        counts: CountsOption = COUNTS,
-        routine: str = ROUTINE,
+        *,
+        flags: PlanFlags,
         database: str | None = DATABASE,
     ) -> None:
         """Render tonight's session to an audio file: voice, chimes, counts, chapters, −16 LUFS."""
@@ -138,19 +110,7 @@ def register(app: typer.Typer) -> None:
         from solemate.audio.speech import SpeechError
         from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan_for_voice
 
-        options = plan_options(
-            minutes,
-            nightly,
-            full,
-            partner,
-            first_foot,
-            foot,
-            preparation,
-            gentle,
-            skip_calf,
-            wording,
-            counts,
-        )
+        options = flags.options()
         if rate is not None and not MIN_SPEECH_RATE <= rate <= MAX_SPEECH_RATE:
             fail(
                 f"--rate must be {MIN_SPEECH_RATE}–{MAX_SPEECH_RATE} words per minute, got {rate}",
@@ -173,7 +133,7 @@ def register(app: typer.Typer) -> None:
         except EncodeError as exc:
             fail(str(exc), 2)
         speaker = open_speaker(voice, rate)
-        timeline_source = resolve_routine(routine)
+        timeline_source = resolve_routine(flags.routine)
         with open_journal(database) as journal:  # the stored safety answers hold here too
             options, state = ready(journal, options, "render", options.voice, dt.date.today())
         if state.verdict is not None and state.verdict.changes.any:
