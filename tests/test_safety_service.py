@@ -89,7 +89,7 @@ def render_path(
         return SimpleNamespace(
             path=path, seconds=60.0, planned_seconds=60.0, bytes=4, format=SimpleNamespace(value="wav"),
             sample_rate=22050, chapters=3, loudness=-16.0, true_peak=-2.0, late_cues=0, cues=5,
-            max_delay=0.0,
+            max_delay=0.0, verified=False,
         )  # fmt: skip
 
     monkeypatch.setattr(audio_render, "render_session", fake_render)

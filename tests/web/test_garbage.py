@@ -82,10 +82,15 @@ def _cases(session_id: int) -> list[Case]:
         (
             "POST",
             "/api/sleep",
-            {**DIARY, "wake_date": "2024-10-30", "into_bed": "2024-10-29T23:00:00+01:00"},
+            {**DIARY, "wake_date": "2024-10-30", "into_bed": "2024-10-29T23:00:00+05:00"},
             "into_bed",
         ),
-        ("POST", "/api/sleep", {**DIARY, "wake_date": "2024-10-30", "sol_min": "20"}, "sol_min"),
+        (
+            "POST",
+            "/api/sleep",
+            {**DIARY, "wake_date": "2024-10-30", "sol_min": "twenty"},
+            "sol_min",
+        ),
         ("POST", "/api/sleep", {**DIARY, "wake_date": "2024-10-30", "quality": 9}, "quality"),
         (
             "POST",

@@ -201,6 +201,23 @@ def test_a_track_that_cannot_be_rendered_says_why(client: Client, tmp_path: Path
     services.tracks.close()
 
 
+def test_closed_tracks_render_again_when_the_app_starts_again(
+    client: Client, tmp_path: Path
+) -> None:
+    """An app's lifespan closes its tracks; started again (a second TestClient, a restarted
+    server in one process) it renders again instead of failing on a shut-down pool."""
+    services = client.http.app.state.services  # type: ignore[attr-defined]
+    voice = Blocked(fail=True)
+    services.tracks = SessionTracks(tmp_path / "tracks", "espeak", voice)
+    services.tracks.close()
+    client.screen()
+    track = client.start(minutes=10)["track"]
+    assert track["state"] == "rendering"
+    voice.go.set()
+    digest = track["status_url"].rsplit("/", 1)[1]
+    assert services.tracks.wait(digest, timeout=30).state == "failed"  # it ran, and said why
+
+
 def test_a_finished_session_has_no_track_to_render(client: Client) -> None:
     client.screen()
     session_id = client.start()["session"]["id"]

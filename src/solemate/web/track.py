@@ -97,8 +97,9 @@ class SessionTracks:
         self._lock = threading.Lock()
         self._known: OrderedDict[str, Timeline] = OrderedDict()
         self._jobs: dict[str, Future[None]] = {}
-        # One render at a time: the machine's cores are for the server and the voice too.
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="solemate-track")
+        # One render at a time: the machine's cores are for the server and the voice too. Made
+        # when first needed, so an app started again after close() (its lifespan) renders again.
+        self._pool: ThreadPoolExecutor | None = None
 
     def path(self, digest: str) -> Path:
         return self._folder / f"{digest}.{TRACK_FORMAT}"
@@ -122,6 +123,8 @@ class SessionTracks:
                 return TrackState(digest, "ready")
             if job is not None and job.exception() is not None:
                 return TrackState(digest, "failed", str(job.exception()))
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="solemate-track")
             self._jobs[digest] = self._pool.submit(self._render, digest, timeline)
             return TrackState(digest, "rendering")
 
@@ -162,7 +165,10 @@ class SessionTracks:
         return self.state(digest)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _render(self, digest: str, timeline: Timeline) -> None:
         from solemate.audio.encode import Format
