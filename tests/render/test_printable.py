@@ -141,3 +141,12 @@ def test_a_foot_other_than_left_or_right_is_refused() -> None:
 def test_each_row_carries_its_instruction_for_either_foot(page: str) -> None:
     assert "Place both hands on their foot, cradling it gently." in page
     assert "left foot" not in page.split("<table>", 1)[1]
+
+
+@pytest.mark.parametrize(("first", "other"), [("left", "right"), ("right", "left")])
+def test_the_map_shows_the_foot_begun_with(evening: Routine, first: str, other: str) -> None:
+    from solemate.render.printable import sheet_html
+
+    sheet = sheet_html(plan(evening, PlanOptions(minutes=12, first_foot=first)))
+    assert f"The {first} foot from below and from above; the {other} foot is its mirror" in sheet
+    assert ('class="footmap left"' in sheet) == (first == "left")

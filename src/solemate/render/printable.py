@@ -212,6 +212,8 @@ def sheet_html(timeline: Timeline, heading_level: int = 1) -> str:
     zones = [zone for zone in ZONE_IDS if zone in worked]
     notes = "".join(f"<p>{escape(note)}</p>" for note in timeline.notes)
     h = f"h{heading_level}"
+    first = timeline.feet[0] if timeline.feet else "right"  # the map shows the foot begun with
+    other = "right" if first == "left" else "left"
     return (
         f'<article class="sheet" aria-labelledby="sheet-title">'
         f'<{h} id="sheet-title">{escape(title)}</{h}>'
@@ -219,8 +221,9 @@ def sheet_html(timeline: Timeline, heading_level: int = 1) -> str:
         '<div class="top">'
         + foot_map_svg(
             prefix="print",
+            foot=first,
             numbered=zones,
-            title="The right foot from below and from above; the left foot is its mirror image",
+            title=f"The {first} foot from below and from above; the {other} foot is its mirror image",
         )
         + f'<div><div class="notes">{notes}<p><b>{escape(ALWAYS)}</b></p></div>'
         + _legend(zones, _traditions(timeline))
