@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -144,7 +145,9 @@ def test_each_row_carries_its_instruction_for_either_foot(page: str) -> None:
 
 
 @pytest.mark.parametrize(("first", "other"), [("left", "right"), ("right", "left")])
-def test_the_map_shows_the_foot_begun_with(evening: Routine, first: str, other: str) -> None:
+def test_the_map_shows_the_foot_begun_with(
+    evening: Routine, first: Literal["left", "right"], other: str
+) -> None:
     from solemate.render.printable import sheet_html
 
     sheet = sheet_html(plan(evening, PlanOptions(minutes=12, first_foot=first)))
