@@ -10,6 +10,9 @@ import pytest
 from solemate.insights import Evening, Night, build_insights
 from solemate.render.insights_view import insights_text
 
+# A few identical nights make a zero spread: the figures are still computed without a warning.
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
 TODAY = date(2024, 3, 6)
 
 

@@ -78,7 +78,10 @@ class Ar1Fit:
             shrink = prior_sd**2 / total
             means = means * shrink
             scales = scales * np.sqrt(shrink)
-        z = (value - means) / scales
+        # A zero scale (every night the same) is a point mass at the mean: all below or all above.
+        point = np.where(value > means, np.inf, np.where(value < means, -np.inf, 0.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(scales > 0, (value - means) / scales, point)
         return float(np.dot(weights, t_cdf_array(z, self.df)))
 
     def quantile(self, name: str, p: float) -> float:
