@@ -1,9 +1,9 @@
 """Kill test: a session process SIGKILLed at random moments leaves an honest, intact journal.
 
 Each kill starts a real process running a session (see ``session_runner.py``), kills it with
-SIGKILL (no cleanup of any kind runs) a random time after the session started, and reopens the
-journal: the session must be recorded as interrupted at the last step boundary it wrote, and the
-integrity check must say ``ok``. The fifty kills run in a few lanes side by side, one database each.
+SIGKILL (no cleanup of any kind runs) at a random point after a random number of step boundaries,
+and reopens the journal: the session must be recorded as interrupted at the last step boundary it
+wrote, and the integrity check must say ``ok``. The fifty kills run in a few lanes side by side, one database each.
 """
 
 from __future__ import annotations
@@ -76,11 +76,29 @@ def _wait_for_start(progress: Path) -> int:
     raise AssertionError("the session process did not start a session")
 
 
+def _wait_for_boundaries(progress: Path, count: int) -> None:
+    """Until the session process has reported ``count`` step boundaries (or finished)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        text = progress.read_text()
+        if text.count("\nat ") >= count or "finished" in text:
+            return
+        time.sleep(0.0005)
+    raise AssertionError(f"the session process did not reach {count} boundaries")
+
+
+MOST_BOUNDARIES = 60
+"""Each kill waits for a random number of boundaries up to this, then a random moment more: the
+kills spread over many points however busy the machine is (a wait in seconds bunched them at the
+first few boundaries when the session process got little CPU)."""
+
+
 def _kill_once(runner: Runner, url: str, progress: Path, rng: random.Random) -> int:
     """Run, kill and check one session; returns the index of the boundary it stopped at."""
     pid = runner.run(url, rng.randrange(2**32), progress)
     session_id = _wait_for_start(progress)
-    time.sleep(rng.uniform(0.0, 0.2))
+    _wait_for_boundaries(progress, rng.randrange(MOST_BOUNDARIES))
+    time.sleep(rng.uniform(0.0, 0.004))  # anywhere between two boundaries, or in a commit
     os.kill(pid, signal.SIGKILL)
     status = runner.reap(pid)
     assert os.WIFSIGNALED(status), status
