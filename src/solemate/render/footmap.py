@@ -18,20 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from solemate.routine import ZONES
+
 __all__ = ["ZONE_IDS", "ZONE_NAMES", "foot_map_svg"]
 
-#: Every zone the Timeline can name, in the order the guide's steps reach them.
-ZONE_IDS: tuple[str, ...] = (
-    "toes",
-    "ball",
-    "arch",
-    "heel",
-    "top",
-    "ankle",
-    "calf",
-    "solar-plexus",
-    "insomnia-point",
-)
+#: Every zone the Timeline can name, in the order the guide's steps reach them (the routine's list).
+ZONE_IDS: tuple[str, ...] = ZONES
 
 #: Short names for labels when no routine text is at hand (the routine's own names are longer).
 ZONE_NAMES: dict[str, str] = {

@@ -116,17 +116,23 @@ class SessionTracks:
 
     def _start(self, digest: str, timeline: Timeline) -> TrackState:
         with self._lock:
-            job = self._jobs.get(digest)
-            if job is not None and not job.done():
-                return TrackState(digest, "rendering")
-            if self.path(digest).is_file():
-                return TrackState(digest, "ready")
-            if job is not None and job.exception() is not None:
-                return TrackState(digest, "failed", str(job.exception()))
+            known = self._where(digest, self._jobs.get(digest))
+            if known is not None:
+                return known
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="solemate-track")
             self._jobs[digest] = self._pool.submit(self._render, digest, timeline)
             return TrackState(digest, "rendering")
+
+    def _where(self, digest: str, job: Future[None] | None) -> TrackState | None:
+        """Rendering, ready or failed; None when there is nothing yet (render it)."""
+        if job is not None and not job.done():
+            return TrackState(digest, "rendering")
+        if self.path(digest).is_file():
+            return TrackState(digest, "ready")
+        if job is not None and job.exception() is not None:
+            return TrackState(digest, "failed", str(job.exception()))
+        return None
 
     def state(self, digest: str) -> TrackState | None:
         """Where a known track stands, or None for a digest no handed-out Timeline has."""
@@ -134,12 +140,9 @@ class SessionTracks:
             if digest not in self._known:
                 return None
             job = self._jobs.get(digest)
-        if job is not None and not job.done():
-            return TrackState(digest, "rendering")
-        if self.path(digest).is_file():
-            return TrackState(digest, "ready")
-        if job is not None and job.exception() is not None:
-            return TrackState(digest, "failed", str(job.exception()))
+        known = self._where(digest, job)
+        if known is not None:
+            return known
         # Known, not on disk (pruned, or the folder was cleared): render it again.
         with self._lock:
             timeline = self._known.get(digest)
