@@ -190,3 +190,14 @@ def test_a_running_experiment_makes_it_an_experiment_night(diary_db: str) -> Non
         )
     assert planned.reminder.experiment
     assert planned.suggestion is None
+
+
+def test_a_file_name_that_is_not_utf8_is_written_and_shown_escaped(
+    cli: CliRunner, db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    odd = "caf\udcff.ics"  # what b"caf\xff.ics" on the command line becomes
+    result = _run(cli, "--at", "22:00", "-o", odd, db=db)
+    assert result.exit_code == 0, repr(result.exception)
+    assert "Wrote caf\\udcff.ics: 22:00" in result.stdout
+    assert (tmp_path / odd).read_bytes().startswith(b"BEGIN:VCALENDAR")

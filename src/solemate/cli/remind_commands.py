@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         if target is not None:
             reason = problem(target, default_journal_file(database))
             if reason is not None:
-                fail(f"-o {target}: {reason}", 2)
+                fail(f"-o {_shown(target)}: {reason}", 2)
 
         from solemate.cli.transfer_commands import write_private
         from solemate.journal import JournalError
@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
             return
         write_private(target, data)
         typer.echo(
-            f"Wrote {target}: {describe(planned.reminder)}. Import it into your calendar app; "
+            f"Wrote {_shown(target)}: {describe(planned.reminder)}. Import it into your calendar app; "
             "importing a newer file updates the same event."
         )
 
@@ -105,3 +105,8 @@ def _machine_zone() -> str:
     from solemate.cli.diary_commands import local_zone
 
     return local_zone()
+
+
+def _shown(path: object) -> str:
+    """A path as it can be printed: a name that is not UTF-8 keeps its odd bytes escaped."""
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")

@@ -70,6 +70,6 @@ def reminder_card(
         experiment=planned.reminder.experiment,
         link=None if network else f"{base}/calendar.ics",
         network=network,
-        has_private_link=has_feed_link(svc.journal, person),
+        has_private_link=network and has_feed_link(svc.journal, person),
         new_link=None if new_link is None else f"{base}/calendar/{new_link}.ics",
     )
