@@ -47,6 +47,11 @@ CASES: list[list[str]] = [
     ["routine", "check", "/dev/zero"],
     ["export", "-o", "/dev/full"],
     ["voices", "--preview", ODD],
+    ["remind", "--at", ODD, "-o", "x.ics"],
+    ["remind", "--at", HUGE + ":00", "-o", "x.ics"],
+    ["remind", "--days", ODD, "-o", "x.ics"],
+    ["remind", "--person", ODD, "-o", "x.ics"],
+    ["remind", "--at", "22:00", "-o", "/dev/full"],
 ]
 
 
@@ -81,6 +86,7 @@ def test_garbage_is_refused_with_a_message_and_changes_nothing(
     assert result.stderr.strip(), "a refusal says why"
     assert _contents(filled) == before
     assert not (tmp_path / "x.ogg").exists()
+    assert not (tmp_path / "x.ics").exists()
 
 
 @pytest.mark.parametrize(

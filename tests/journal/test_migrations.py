@@ -236,7 +236,16 @@ def test_processes_opening_a_new_journal_at_once_migrate_it_once(
 
 def test_head_names_the_newest_revision_file() -> None:
     assert migrations.head_revision() == migrations.HEAD
-    assert migrations.known_revisions() == {"0001", "0002", "0003", "0004", "0005", "0006", "0007"}
+    assert migrations.known_revisions() == {
+        "0001",
+        "0002",
+        "0003",
+        "0004",
+        "0005",
+        "0006",
+        "0007",
+        "0009",
+    }
 
 
 def test_ids_of_deleted_rows_stay_unused_after_the_upgrade(

@@ -39,6 +39,7 @@ from sqlalchemy.types import TypeEngine
 __all__ = [
     "SESSION_STATUSES",
     "Base",
+    "CalendarFeedRow",
     "ControlActivityRow",
     "DeviceNightRow",
     "DiaryRow",
@@ -398,3 +399,18 @@ class PairingCodeRow(Base):
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+# --- calendar feed links (not exported: a link is for one device's calendar, not a record) ---
+
+
+class CalendarFeedRow(Base):
+    """A person's calendar feed link, kept as its SHA-256; a new link replaces (revokes) it."""
+
+    __tablename__ = "calendar_feeds"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]

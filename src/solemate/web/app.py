@@ -22,7 +22,7 @@ from solemate.plan import PlanOptions
 from solemate.routine import builtin_routine
 from solemate.timeline import Timeline
 from solemate.tonight import Planner
-from solemate.web import api, errors, pages
+from solemate.web import api, calendar_feed, errors, pages
 from solemate.web.config import WebConfig
 from solemate.web.cue_audio import CueAudio
 from solemate.web.security import Guard
@@ -33,7 +33,7 @@ from solemate.web.track import SessionTracks, track_folder
 __all__ = ["create_app"]
 
 _FORM_PATHS = re.compile(
-    r"^/(login|morning|journal/.*|insights/experiment(/stop)?|experiment/control)$"
+    r"^/(login|morning|journal/.*|insights/experiment(/stop)?|experiment/control|reminders/link)$"
 )
 _UPLOAD_PATHS = re.compile(r"^/(api/import|journal/import)$")
 
@@ -96,6 +96,7 @@ def create_app(config: WebConfig) -> FastAPI:
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(calendar_feed.router)
     # The hottest route answered as a plain Starlette route ahead of FastAPI's copy of it, which
     # stays for the OpenAPI schema: no dependency solving per request.
     app.router.routes.insert(0, Route("/api/plan", api.get_plan, methods=["GET"]))

@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -42,8 +41,9 @@ from solemate.render.printable import SHEET_CSS, sheet_html
 from solemate.web import api, experiment_form
 from solemate.web.models import IsoDate, PlanQuery, PrintQuery, SessionIn
 from solemate.web.passphrase import COOKIE_DAYS, COOKIE_NAME
+from solemate.web.reminders_card import reminder_card
 from solemate.web.security import CSP, CSRF_FIELD, csrf_matches
-from solemate.web.services import STATIC_DIR, Services, services
+from solemate.web.services import STATIC_DIR, Services, server_zone, services
 from solemate.wording_service import BRIEF_NOTICE, tonight_wording
 
 router = APIRouter(include_in_schema=False)
@@ -204,6 +204,7 @@ def tonight_response(
         player_mode=False,
         experiment=insights_service.tonight_assignment(svc.journal, svc.today()),
         control_message=message,
+        reminders=reminder_card(svc, request),
     )
 
 
@@ -243,14 +244,6 @@ def player_page(request: Request, svc: Svc) -> HTMLResponse:
 # --- morning ---------------------------------------------------------------------------------------
 
 
-def _server_zone() -> str:
-    try:
-        target = Path("/etc/localtime").resolve()
-        return str(target).split("/zoneinfo/", 1)[1]
-    except (OSError, IndexError):
-        return "UTC"
-
-
 def _diary_values(svc: Services, wake_date: dt.date) -> tuple[dict[str, Any], bool]:
     record = svc.journal.diary_entry(wake_date)
     if record is not None:
@@ -268,7 +261,7 @@ def _diary_values(svc: Services, wake_date: dt.date) -> tuple[dict[str, Any], bo
         for k, v in api.sleep_defaults(svc, wake_date).model_dump().items()
     }
     defaults["wake_date"] = wake_date.isoformat()
-    defaults["zone"] = _server_zone()
+    defaults["zone"] = server_zone()
     defaults["comments"] = ""
     return defaults, False
 

@@ -68,8 +68,9 @@ _FIXED_HEADERS: list[tuple[bytes, bytes]] = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
 ]
 
-# Reachable without the passphrase: the login page, pairing, and the app shell (no journal data).
-_PUBLIC_PREFIXES = ("/login", "/pair/", "/static/")
+# Reachable without the passphrase: the login page, pairing, and the app shell (no journal data);
+# and calendar feeds, whose secret link is their own key (calendar apps cannot sign in).
+_PUBLIC_PREFIXES = ("/login", "/pair/", "/static/", "/calendar/")
 _PUBLIC_PATHS = frozenset({"/manifest.webmanifest", "/sw.js", "/favicon.ico"})
 
 

@@ -30,6 +30,15 @@ STATIC_DIR = Path(str(PACKAGE / "static"))
 TEMPLATES_DIR = Path(str(PACKAGE / "templates"))
 
 
+def server_zone() -> str:
+    """The IANA zone of the machine the server runs on (the person's bedside, for a local server)."""
+    try:
+        target = Path("/etc/localtime").resolve()
+        return str(target).split("/zoneinfo/", 1)[1]
+    except (OSError, IndexError):
+        return "UTC"
+
+
 def static_versions() -> dict[str, str]:
     """A short content hash per static file, added to its URL so a changed file is fetched anew
     while an unchanged one is kept by the browser for good."""

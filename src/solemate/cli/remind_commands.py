@@ -1,0 +1,112 @@
+"""`solemate remind`: the nightly reminder as an iCalendar file any calendar app imports.
+
+Parse the options (:mod:`solemate.reminders`), check ``-o`` with the output guard, ask
+:mod:`solemate.reminder_service` for the reminder and write :mod:`solemate.reminder_calendar`'s
+file. Bad input is one line naming the option, exit 2, before the journal is opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING
+
+import typer
+
+from solemate.cli.common import DATABASE, fail, open_journal
+from solemate.cli.outputs import default_journal_file, problem
+from solemate.reminders import ReminderError, parse_at, parse_days
+
+if TYPE_CHECKING:
+    from solemate.tonight import Planner
+
+STDOUT = "-"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("remind")
+    def remind_command(
+        output: str = typer.Option(
+            ..., "--output", "-o", help="The .ics file to write ('-': standard output)."
+        ),
+        at: str | None = typer.Option(
+            None,
+            "--at",
+            help="Time of the reminder, HH:MM (default: suggested from your sleep diary).",
+        ),
+        days: str = typer.Option(
+            "daily", "--days", help="mon,tue,…, or daily, weekdays, weekends."
+        ),
+        person: str | None = typer.Option(
+            None,
+            "--person",
+            envvar="SOLEMATE_PERSON",
+            help="Whose reminder (default: the journal's first person).",
+        ),
+        database: str | None = DATABASE,
+    ) -> None:
+        """A nightly reminder for your calendar app (an iCalendar file that repeats)."""
+        from pathlib import Path
+
+        try:
+            chosen_at = None if at is None else parse_at(at)
+            chosen_days = parse_days(days)
+        except ReminderError as exc:
+            fail(str(exc), 2)
+        target = None if output == STDOUT else Path(output)
+        if target is not None:
+            reason = problem(target, default_journal_file(database))
+            if reason is not None:
+                fail(f"-o {_shown(target)}: {reason}", 2)
+
+        from solemate.cli.transfer_commands import write_private
+        from solemate.journal import JournalError
+        from solemate.reminder_calendar import calendar_bytes, describe
+        from solemate.reminder_service import nightly_minutes, plan_reminder
+
+        now = dt.datetime.now(dt.UTC)
+        with open_journal(database) as journal:
+            try:
+                planned = plan_reminder(
+                    journal,
+                    person=person,
+                    at=chosen_at,
+                    days=chosen_days,
+                    session_minutes=nightly_minutes(_planner()),
+                    now=now,
+                    fallback_zone=_machine_zone(),
+                )
+            except JournalError as exc:
+                if exc.field != "person":
+                    raise
+                fail(f"--person: {exc.message}", 2)
+        if planned.suggestion is not None:
+            typer.echo(f"solemate: no --at given. {planned.suggestion.reason}", err=True)
+        data = calendar_bytes(planned.reminder, now)
+        if target is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            return
+        write_private(target, data)
+        typer.echo(
+            f"Wrote {_shown(target)}: {describe(planned.reminder)}. Import it into your calendar app; "
+            "importing a newer file updates the same event."
+        )
+
+
+def _planner() -> Planner:
+    from solemate.routine import builtin_routine
+    from solemate.tonight import Planner
+
+    return Planner(builtin_routine("evening"))
+
+
+def _machine_zone() -> str:
+    from solemate.cli.diary_commands import local_zone
+
+    return local_zone()
+
+
+def _shown(path: object) -> str:
+    """A path as it can be printed: a name that is not UTF-8 keeps its odd bytes escaped."""
+    return str(path).encode("utf-8", "backslashreplace").decode("utf-8")

@@ -1,0 +1,75 @@
+"""The Reminders card's state: tonight's reminder time, its days, where it comes from, and the link
+a calendar app subscribes to.
+
+A presenter: it builds a frozen :class:`ReminderCard` from the journal and the request, and
+``_reminders.html`` only draws it. On a loopback server the feed is ``/calendar.ics``; on a server
+opened to the network it is each person's secret link, which the card cannot show again after
+it was made (only its digest is kept), so it offers to make a new one instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from solemate.journal.feeds import has_feed_link
+from solemate.reminder_calendar import describe
+from solemate.reminder_service import PlannedReminder, nightly_minutes, plan_reminder
+from solemate.web.services import Services, server_zone
+
+__all__ = ["ReminderCard", "feed_reminder", "on_the_network", "reminder_card"]
+
+
+@dataclass(frozen=True)
+class ReminderCard:
+    """What the card shows. ``link``: the feed's address on a loopback server (None on the
+    network); ``new_link``: a secret link just made, shown this once."""
+
+    when: str
+    reason: str | None
+    experiment: bool
+    link: str | None
+    network: bool
+    has_private_link: bool
+    new_link: str | None = None
+
+    @property
+    def webcal(self) -> str | None:
+        """The same address for a one-tap subscription (calendar apps fetch webcal: as http:)."""
+        shown = self.new_link or self.link
+        return None if shown is None else "webcal://" + shown.split("://", 1)[-1]
+
+
+def on_the_network(svc: Services) -> bool:
+    """Opened to the network: any Host is answered and the feed is behind a secret link."""
+    return svc.config.allowed_hosts is None
+
+
+def feed_reminder(svc: Services, person: str | None = None) -> PlannedReminder:
+    """The reminder the feed serves: every day, at the time the diary suggests."""
+    return plan_reminder(
+        svc.journal,
+        person=person,
+        at=None,
+        session_minutes=nightly_minutes(svc.planner),
+        now=svc.now(),
+        fallback_zone=server_zone(),
+    )
+
+
+def reminder_card(
+    svc: Services, request: Request, person: str | None = None, new_link: str | None = None
+) -> ReminderCard:
+    planned = feed_reminder(svc, person)
+    network = on_the_network(svc)
+    base = str(request.base_url).rstrip("/")
+    return ReminderCard(
+        when=describe(planned.reminder),
+        reason=planned.suggestion.reason if planned.suggestion else None,
+        experiment=planned.reminder.experiment,
+        link=None if network else f"{base}/calendar.ics",
+        network=network,
+        has_private_link=network and has_feed_link(svc.journal, person),
+        new_link=None if new_link is None else f"{base}/calendar/{new_link}.ics",
+    )
