@@ -244,7 +244,7 @@ def test_head_names_the_newest_revision_file() -> None:
         "0005",
         "0006",
         "0007",
-        "0009",
+        "0008",
     }
 
 
