@@ -94,11 +94,11 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.state.services = svc
     errors.install(app)
-    app.include_router(api.router)
-    app.include_router(pages.router)
+    for router in (*api.ROUTERS, *pages.ROUTERS):
+        app.include_router(router)
     # The hottest route answered as a plain Starlette route ahead of FastAPI's copy of it, which
     # stays for the OpenAPI schema: no dependency solving per request.
-    app.router.routes.insert(0, Route("/api/plan", api.get_plan, methods=["GET"]))
+    app.router.routes.insert(0, Route("/api/plan", api.plan.get_plan, methods=["GET"]))
     # StaticFiles serves files only: a folder (or a path outside it) is a 404, never a listing.
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR), html=False), name="static")
     app.add_middleware(
