@@ -111,6 +111,40 @@ def _start_form(
     }
 
 
+def insights_state(
+    svc: Services,
+    count: int = DEFAULT_WEEKS,
+    start_form: dict[str, Any] | None = None,
+    stop_form: dict[str, Any] | None = None,
+    message: str | None = None,
+    alert: str | None = None,
+) -> dict[str, Any]:
+    """Presenter: ``count`` weeks of insights, their charts, and the experiment with its start
+    and stop forms (as posted, with their errors, when a post was refused), for ``insights.html``."""
+    today = svc.today()
+    state = insights_service.insights(svc.journal, today, count)
+    start = start_form or _start_form(today)
+    return {
+        "title": "Insights",
+        "problem": None,
+        "choices": WEEKS_CHOICES,
+        "weeks": count,
+        "state": state,
+        "empty": _is_empty(state),
+        "charts": insights_charts(state, width=CHART_WIDTH),
+        "figures": TABLE_FIGURES,
+        "headings": FIGURE_HEADINGS,
+        "metrics": METRICS,
+        "figure": figure,
+        "experiment": _experiment(svc, today),
+        "start_form": start,
+        "power": experiment_form.power_lines(svc.journal, today, start["fields"]),
+        "stop_form": stop_form or {"fields": {"reason": ""}, "errors": {}},
+        "message": message,
+        "alert": alert,
+    }
+
+
 def insights_response(
     request: Request,
     svc: Services,
@@ -121,34 +155,8 @@ def insights_response(
     message: str | None = None,
     alert: str | None = None,
 ) -> HTMLResponse:
-    today = svc.today()
-    state = insights_service.insights(svc.journal, today, count)
-    experiment = _experiment(svc, today)
-    response = page(
-        svc,
-        request,
-        "insights.html",
-        status=status,
-        title="Insights",
-        problem=None,
-        choices=WEEKS_CHOICES,
-        weeks=count,
-        state=state,
-        empty=_is_empty(state),
-        charts=insights_charts(state, width=CHART_WIDTH),
-        figures=TABLE_FIGURES,
-        headings=FIGURE_HEADINGS,
-        metrics=METRICS,
-        figure=figure,
-        experiment=experiment,
-        start_form=start_form or _start_form(today),
-        power=experiment_form.power_lines(
-            svc.journal, today, (start_form or _start_form(today))["fields"]
-        ),
-        stop_form=stop_form or {"fields": {"reason": ""}, "errors": {}},
-        message=message,
-        alert=alert,
-    )
+    state = insights_state(svc, count, start_form, stop_form, message, alert)
+    response = page(svc, request, "insights.html", status=status, **state)
     response.headers["content-security-policy"] = _INSIGHTS_CSP
     return response
 

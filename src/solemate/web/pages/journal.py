@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,6 +16,7 @@ from solemate.web.api.common import SessionId
 from solemate.web.api.sessions import session_out
 from solemate.web.api.sleep import sleep_out
 from solemate.web.pages.common import Form, Svc, page
+from solemate.web.services import Services
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,31 +28,35 @@ MESSAGES = {
 }
 
 
-def journal_page_response(
-    request: Request,
-    svc: Svc,
-    message: str | None = None,
-    problem: str | None = None,
-    status: int = 200,
-) -> HTMLResponse:
+def journal_state(
+    svc: Services, message: str | None = None, problem: str | None = None
+) -> dict[str, Any]:
+    """Presenter: the last 60 sessions and nights, newest first, as plain state for
+    ``journal.html`` (sessions left open for six hours are closed first)."""
     with svc.writing():  # sessions left open for six hours are closed first
         listed = tonight.sessions(svc.journal, last=60)
     ratings = svc.journal.ratings()
     sessions = [session_out(s, ratings) for s in listed][::-1]
     nights = [sleep_out(r) for r in svc.journal.diary(last=60)][::-1]
-    return page(
-        svc,
-        request,
-        "journal.html",
-        status=status,
-        title="Journal",
-        sessions=sessions,
-        played_text=tonight.played_text,
-        nights=nights,
-        message=message,
-        problem=problem,
-        backup_kind="SQLite file" if svc.journal.dialect == "sqlite" else "JSON export",
-    )
+    return {
+        "title": "Journal",
+        "sessions": sessions,
+        "played_text": tonight.played_text,
+        "nights": nights,
+        "message": message,
+        "problem": problem,
+        "backup_kind": "SQLite file" if svc.journal.dialect == "sqlite" else "JSON export",
+    }
+
+
+def journal_page_response(
+    request: Request,
+    svc: Services,
+    message: str | None = None,
+    problem: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return page(svc, request, "journal.html", status=status, **journal_state(svc, message, problem))
 
 
 @router.get("/journal", response_class=HTMLResponse)

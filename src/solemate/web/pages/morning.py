@@ -64,6 +64,35 @@ def _diary_values(svc: Services, wake_date: dt.date) -> tuple[dict[str, Any], bo
     return defaults, False
 
 
+def morning_state(
+    svc: Services, date: dt.date | None = None, saved: dt.date | None = None
+) -> dict[str, Any]:
+    """Presenter: the diary form for ``date`` (or the night just ``saved``, or today): the
+    night's answers when it is kept, else the answers to start from; and the night just saved."""
+    wake_date = date or saved or svc.today()
+    values, editing = _diary_values(svc, wake_date)
+    record = svc.journal.diary_entry(saved) if saved else None
+    return {
+        **form_state(values, wake_date.isoformat() if editing else "", {}),
+        "saved": sleep_out(record) if record else None,
+        "defaults_from": None if editing else values.get("from_date"),
+    }
+
+
+def form_state(values: dict[str, Any], editing: str, errors: dict[str, str]) -> dict[str, Any]:
+    """Presenter: the diary form with these answers and errors (a refused post shows it again)."""
+    return {
+        "title": "Morning",
+        "values": values,
+        "editing": editing,
+        "errors": errors,
+        "quality": QUALITY,
+        "hints": HINTS,
+        "saved": None,
+        "defaults_from": None,
+    }
+
+
 @router.get("/morning", response_class=HTMLResponse)
 def morning_page(
     request: Request,
@@ -71,22 +100,7 @@ def morning_page(
     date: Annotated[IsoDate | None, Query()] = None,
     saved: Annotated[IsoDate | None, Query()] = None,
 ) -> HTMLResponse:
-    wake_date = date or saved or svc.today()
-    values, editing = _diary_values(svc, wake_date)
-    record = svc.journal.diary_entry(saved) if saved else None
-    return page(
-        svc,
-        request,
-        "morning.html",
-        title="Morning",
-        values=values,
-        editing=wake_date.isoformat() if editing else "",
-        errors={},
-        quality=QUALITY,
-        hints=HINTS,
-        saved=sleep_out(record) if record else None,
-        defaults_from=None if editing else values.get("from_date"),
-    )
+    return page(svc, request, "morning.html", **morning_state(svc, date, saved))
 
 
 def _parse_diary(
@@ -135,17 +149,4 @@ def morning_submit(request: Request, svc: Svc, form: Form) -> Response:
             errors[error.field or "wake_date"] = error.message
         except ValueError:
             errors["editing"] = "the entry being edited is not a date"
-    return page(
-        svc,
-        request,
-        "morning.html",
-        status=422,
-        title="Morning",
-        values=values,
-        editing=editing,
-        errors=errors,
-        quality=QUALITY,
-        hints=HINTS,
-        saved=None,
-        defaults_from=None,
-    )
+    return page(svc, request, "morning.html", status=422, **form_state(values, editing, errors))

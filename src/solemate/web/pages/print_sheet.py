@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -15,6 +15,7 @@ from solemate.web.models import PlanQuery, PrintQuery
 from solemate.web.pages.common import Svc, csp_hash, page
 from solemate.web.pages.tonight import SHORTEST_MINUTES, player_boot
 from solemate.web.security import CSP
+from solemate.web.services import Services
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,6 +61,39 @@ def _print_choice(query: PrintQuery) -> dict[str, str]:
     }
 
 
+def print_state(svc: Services, asked: PrintQuery) -> tuple[int, dict[str, Any]]:
+    """Presenter: the Print page's status and plain state for ``print.html``: the sheet for the
+    asked options, or the problem that stops it (422 for a length that is not offered or cannot
+    be planned, 409 when the safety screen does not allow a session tonight)."""
+
+    def state(
+        status: int, sheet: str | None = None, problem: str | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        return status, {
+            "title": "Print",
+            "sheet": sheet,
+            "sheet_css": SHEET_CSS,
+            "problem": problem,
+            "choice": _print_choice(asked),
+            "lengths": PRINT_LENGTHS,
+            "full_minutes": player_boot(svc)["fullMinutes"],
+        }
+
+    try:
+        query = _print_length(asked)
+    except ValueError as error:
+        return state(422, problem=str(error).removeprefix("Value error, "))
+    try:
+        options, _ = safety_service.prepare(svc.journal, svc.today(), plan_options(query), "print")
+    except safety_service.SafetyRefused as refused:
+        return state(409, problem=f"Not tonight: {refused.message}")
+    try:
+        timeline = svc.planner.timeline(options)
+    except PlanError as error:
+        return state(422, problem=f"Cannot plan this length: minutes: {error}")
+    return state(200, sheet=sheet_html(timeline, heading_level=2))
+
+
 @router.get("/print", response_class=HTMLResponse)
 def print_page(
     request: Request,
@@ -68,34 +102,7 @@ def print_page(
 ) -> Response:
     """The printable sheet inside the app's page: a small form chooses the length and wording,
     the sheet follows the theme on screen, and prints dark on white (one A4 or Letter page)."""
-
-    def answer(status: int, sheet: str | None = None, problem: str | None = None) -> Response:
-        response = page(
-            svc,
-            request,
-            "print.html",
-            status=status,
-            title="Print",
-            sheet=sheet,
-            sheet_css=SHEET_CSS,
-            problem=problem,
-            choice=_print_choice(asked),
-            lengths=PRINT_LENGTHS,
-            full_minutes=player_boot(svc, request)["fullMinutes"],
-        )
-        response.headers["content-security-policy"] = _PRINT_CSP
-        return response
-
-    try:
-        query = _print_length(asked)
-    except ValueError as error:
-        return answer(422, problem=str(error).removeprefix("Value error, "))
-    try:
-        options, _ = safety_service.prepare(svc.journal, svc.today(), plan_options(query), "print")
-    except safety_service.SafetyRefused as refused:
-        return answer(409, problem=f"Not tonight: {refused.message}")
-    try:
-        timeline = svc.planner.timeline(options)
-    except PlanError as error:
-        return answer(422, problem=f"Cannot plan this length: minutes: {error}")
-    return answer(200, sheet=sheet_html(timeline, heading_level=2))
+    status, state = print_state(svc, asked)
+    response = page(svc, request, "print.html", status=status, **state)
+    response.headers["content-security-policy"] = _PRINT_CSP
+    return response

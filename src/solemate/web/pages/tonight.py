@@ -25,7 +25,8 @@ SHORTEST_MINUTES = 10
 cannot fit a length is refused by the planner, with its message, when the session starts."""
 
 
-def player_boot(svc: Services, request: Request) -> dict[str, Any]:
+def player_boot(svc: Services) -> dict[str, Any]:
+    """What the player's script starts from (the page's ``boot`` JSON)."""
     routine = svc.planner.routine
     return {
         "testClock": svc.config.test_clock,
@@ -82,27 +83,33 @@ def last_night(journal: Journal) -> dict[str, Any] | None:
     return {"label": f"Start: same as last night ({', '.join(words)})", "body": body}
 
 
-def tonight_response(
-    request: Request, svc: Services, message: str | None = None, status: int = 200
-) -> HTMLResponse:
-    return page(
-        svc,
-        request,
-        "tonight.html",
-        status=status,
-        title="Tonight",
-        safety=safety_out(svc),
-        boot={
-            **player_boot(svc, request),
+def tonight_state(svc: Services, message: str | None = None) -> dict[str, Any]:
+    """Presenter: what the Tonight page shows, as plain state for ``tonight.html``."""
+    return {
+        "title": "Tonight",
+        "safety": safety_out(svc),
+        "boot": {
+            **player_boot(svc),
             "wording": _wording(svc),
             "lastNight": last_night(svc.journal),
         },
-        brief_notice=BRIEF_NOTICE,
-        footmap=footmap(),
-        player_mode=False,
-        experiment=insights_service.tonight_assignment(svc.journal, svc.today()),
-        control_message=message,
-    )
+        "brief_notice": BRIEF_NOTICE,
+        "footmap": footmap(),
+        "player_mode": False,
+        "experiment": insights_service.tonight_assignment(svc.journal, svc.today()),
+        "control_message": message,
+    }
+
+
+def tonight_response(
+    request: Request, svc: Services, message: str | None = None, status: int = 200
+) -> HTMLResponse:
+    return page(svc, request, "tonight.html", status=status, **tonight_state(svc, message))
+
+
+def player_state(svc: Services) -> dict[str, Any]:
+    """Presenter: the player page's plain state for ``play.html``."""
+    return {"title": "Session", "boot": player_boot(svc), "footmap": footmap(), "player_mode": True}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -127,12 +134,4 @@ def control_done(request: Request, svc: Svc, form: Form) -> Response:
 
 @router.get("/play", response_class=HTMLResponse)
 def player_page(request: Request, svc: Svc) -> HTMLResponse:
-    return page(
-        svc,
-        request,
-        "play.html",
-        title="Session",
-        boot=player_boot(svc, request),
-        footmap=footmap(),
-        player_mode=True,
-    )
+    return page(svc, request, "play.html", **player_state(svc))
