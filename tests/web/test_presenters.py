@@ -11,8 +11,10 @@ import datetime as dt
 from solemate.web.models import PrintQuery
 from solemate.web.pages.insights import DEFAULT_WEEKS, insights_state
 from solemate.web.pages.journal import journal_state
+from solemate.web.pages.login import login_state
 from solemate.web.pages.morning import form_state, morning_state
 from solemate.web.pages.print_sheet import print_state
+from solemate.web.pages.shell import manifest_state
 from solemate.web.pages.tonight import player_state, tonight_state
 from solemate.web.services import Services
 from tests.web.conftest import Client
@@ -114,3 +116,17 @@ def test_print_follows_the_safety_screen_and_refuses_bad_lengths(client: Client)
     status, state = print_state(svc, PrintQuery(length="12", minutes=12))
     assert status == 422
     assert state["problem"] == "length: give length, or minutes or preset, not both"
+
+
+def test_sign_in_sends_on_only_to_a_path_here() -> None:
+    assert login_state("/journal")["next"] == "/journal"
+    for elsewhere in ("//evil.example", "https://evil.example/", "/\\evil", None, ""):
+        assert login_state(elsewhere)["next"] == "/"
+    assert login_state("/", "wrong passphrase")["problem"] == "wrong passphrase"
+
+
+def test_the_manifest_names_this_builds_icons(client: Client) -> None:
+    state = manifest_state(_services(client))
+    assert state["start_url"] == "/"
+    assert all(icon["src"].startswith("/static/icon-") for icon in state["icons"])
+    assert all("?v=" in icon["src"] for icon in state["icons"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
@@ -34,11 +34,17 @@ def _signed_in(response: Response, svc: Services, request: Request) -> Response:
     return response
 
 
+def login_state(target: str | None, problem: str | None = None) -> dict[str, Any]:
+    """Presenter: the sign-in form, sending the person on to ``target`` (only a path on this
+    server: anything else goes to Tonight) once signed in."""
+    return {"title": "Sign in", "next": _safe_next(target), "problem": problem}
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(
     request: Request, svc: Svc, next: Annotated[str | None, Query(max_length=2000)] = None
 ) -> HTMLResponse:
-    return page(svc, request, "login.html", title="Sign in", next=_safe_next(next), problem=None)
+    return page(svc, request, "login.html", **login_state(next))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -51,15 +57,8 @@ def login_submit(request: Request, svc: Svc, form: Form) -> Response:
     )
     if attempt.ok:
         return _signed_in(RedirectResponse(target, 303), svc, request)
-    response = page(
-        svc,
-        request,
-        "login.html",
-        status=429 if attempt.retry_after else 403,
-        title="Sign in",
-        next=target,
-        problem=attempt.message,
-    )
+    status = 429 if attempt.retry_after else 403
+    response = page(svc, request, "login.html", status, **login_state(target, attempt.message))
     if attempt.retry_after:
         response.headers["retry-after"] = str(attempt.retry_after)
     return response

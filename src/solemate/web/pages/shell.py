@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from solemate.web.pages.common import Svc
-from solemate.web.services import STATIC_DIR
+from solemate.web.services import STATIC_DIR, Services
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/manifest.webmanifest")
-def manifest(svc: Svc) -> Response:
-    body = {
+def manifest_state(svc: Services) -> dict[str, Any]:
+    """Presenter: the web manifest, with this build's icon addresses."""
+    return {
         "name": "solemate",
         "short_name": "solemate",
         "description": "A spoken, timed foot massage before bed, and a sleep journal.",
@@ -36,7 +37,11 @@ def manifest(svc: Svc) -> Response:
             },
         ],
     }
-    return Response(json.dumps(body), media_type="application/manifest+json")
+
+
+@router.get("/manifest.webmanifest")
+def manifest(svc: Svc) -> Response:
+    return Response(json.dumps(manifest_state(svc)), media_type="application/manifest+json")
 
 
 SHELL_PAGES = ("/", "/play")
