@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 import typer
 
 from solemate.cli.common import usage_error
-from solemate.plan import PlanError, PlanOptions
+from solemate.plan import CHOICES, FLAG_HELP, PlanError, PlanOptions
 from solemate.safety import SafetyChanges
 
 
@@ -42,6 +42,17 @@ class WordingOption(StrEnum):
 class CountsOption(StrEnum):
     voice = "voice"
     ticks = "ticks"
+
+
+# Typer needs an Enum class per choice (mypy must see its members): each lists the plan's own
+# names for it, in the plan's order, and is checked against them here.
+for _option, _field in (
+    (FeetOption, "feet"),
+    (FootOption, "first_foot"),
+    (WordingOption, "wording"),
+    (CountsOption, "counts"),
+):
+    assert tuple(_option) == CHOICES[_field].values, _field
 
 
 def plan_options(
@@ -98,27 +109,23 @@ def plan_refused(exc: PlanError) -> NoReturn:
     usage_error(f"{exc}{hint}")
 
 
-MINUTES = typer.Option(None, "--minutes", "-m", help="Session length in minutes.")
-NIGHTLY = typer.Option(False, "--nightly", help="The nightly ritual: 12 minutes (the default).")
-FULL = typer.Option(False, "--full", help="The guide's longest durations on every step.")
-PARTNER = typer.Option(False, "--partner", help="Word the cues for massaging a partner.")
-FIRST_FOOT = typer.Option(FootOption.left, "--first-foot", help="Which foot comes first.")
-FOOT = typer.Option(FeetOption.both, "--foot", help="Massage both feet or only one.")
-PREPARATION = typer.Option(False, "--preparation", help="Speak the preparation checklist first.")
-GENTLE = typer.Option(
-    False, "--gentle", help="Gentle pressure only (as the safety screen may advise)."
-)
-SKIP_CALF = typer.Option(
-    False, "--skip-calf", help="Strokes stop at the ankle (e.g. varicose veins)."
-)
-WORDING = typer.Option(
-    WordingOption.full,
-    "--wording",
-    help="full: explain each part; brief: name it, give counts and holds, stay quiet otherwise.",
-)
-COUNTS = typer.Option(
-    CountsOption.voice, "--counts", help="voice: say each count; ticks: a soft tick instead."
-)
+def _choice(enum: type[StrEnum], field: str, flag: str) -> Any:
+    """The option for a plan choice: its default and help from the plan's table."""
+    choice = CHOICES[field]
+    return typer.Option(enum(choice.default), flag, help=choice.help)
+
+
+MINUTES = typer.Option(None, "--minutes", "-m", help=FLAG_HELP["minutes"])
+NIGHTLY = typer.Option(False, "--nightly", help=FLAG_HELP["nightly"])
+FULL = typer.Option(False, "--full", help=FLAG_HELP["full"])
+PARTNER = typer.Option(False, "--partner", help=FLAG_HELP["partner"])
+FIRST_FOOT = _choice(FootOption, "first_foot", "--first-foot")
+FOOT = _choice(FeetOption, "feet", "--foot")
+PREPARATION = typer.Option(False, "--preparation", help=FLAG_HELP["preparation"])
+GENTLE = typer.Option(False, "--gentle", help=FLAG_HELP["gentle"])
+SKIP_CALF = typer.Option(False, "--skip-calf", help=FLAG_HELP["skip_calf"])
+WORDING = _choice(WordingOption, "wording", "--wording")
+COUNTS = _choice(CountsOption, "counts", "--counts")
 ROUTINE = typer.Option("evening", "--routine", "-r", help="A routine name or a .toml file.")
 
 

@@ -38,10 +38,13 @@ asked for, how it refuses), :mod:`~solemate.plan.fitting` (the scale factor),
 from __future__ import annotations
 
 from solemate.plan.options import (
+    ABOUT,
     CHIME_ROOM,
+    CHOICES,
     COUNTS,
     END_ROOM,
     FITTING_RULE,
+    FLAG_HELP,
     HOLD_QUIET,
     MAX_SPEECH_RATE,
     MAX_TARGET_SECONDS,
@@ -55,6 +58,7 @@ from solemate.plan.options import (
     WORDINGS,
     WORDS_SHARE,
     Alternative,
+    Choice,
     Counts,
     FeetChoice,
     PlanError,
@@ -69,10 +73,13 @@ from solemate.plan.outline import bounds, full_seconds, spoken_texts, target_sec
 from solemate.plan.planner import plan, plan_for_voice
 
 __all__ = [
+    "ABOUT",
     "CHIME_ROOM",
+    "CHOICES",
     "COUNTS",
     "END_ROOM",
     "FITTING_RULE",
+    "FLAG_HELP",
     "HOLD_QUIET",
     "MAX_SPEECH_RATE",
     "MAX_TARGET_SECONDS",
@@ -86,6 +93,7 @@ __all__ = [
     "WORDINGS",
     "WORDS_SHARE",
     "Alternative",
+    "Choice",
     "Counts",
     "FeetChoice",
     "PlanError",

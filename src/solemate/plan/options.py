@@ -21,6 +21,57 @@ Counts = Literal["voice", "ticks"]
 WORDINGS: tuple[Wording, ...] = ("full", "brief")
 COUNTS: tuple[Counts, ...] = ("voice", "ticks")
 
+
+@dataclass(frozen=True)
+class Choice:
+    """A plan option chosen by name: its names (the default first) and what to say about it."""
+
+    values: tuple[str, ...]
+    help: str
+    """The terminal's --help line."""
+    about: str | None = None
+    """The API's description of the field, where it has one."""
+
+    @property
+    def default(self) -> str:
+        return self.values[0]
+
+
+CHOICES: dict[str, Choice] = {
+    "first_foot": Choice(("left", "right"), "Which foot comes first."),
+    "feet": Choice(("both", "left", "right"), "Massage both feet or only one."),
+    "wording": Choice(
+        WORDINGS,
+        "full: explain each part; brief: name it, give counts and holds, stay quiet otherwise.",
+        "`full` explains each part; `brief` names it, gives counts and holds.",
+    ),
+    "counts": Choice(
+        COUNTS,
+        "voice: say each count; ticks: a soft tick instead.",
+        "`voice` says each count; `ticks` ticks it softly.",
+    ),
+}
+"""The plan options chosen by name, by their PlanOptions field: the terminal's --first-foot,
+--foot, --wording and --counts and the web's ``first_foot``, ``feet``, ``wording`` and ``counts``
+are built from these."""
+
+FLAG_HELP: dict[str, str] = {
+    "minutes": "Session length in minutes.",
+    "nightly": "The nightly ritual: 12 minutes (the default).",
+    "full": "The guide's longest durations on every step.",
+    "partner": "Word the cues for massaging a partner.",
+    "preparation": "Speak the preparation checklist first.",
+    "gentle": "Gentle pressure only (as the safety screen may advise).",
+    "skip_calf": "Strokes stop at the ankle (e.g. varicose veins).",
+}
+"""The --help line of each plan option given as a number or a yes/no flag."""
+
+ABOUT: dict[str, str] = {
+    "minutes": "Session length in minutes (12 is the nightly session; the guide speaks of 10–15).",
+    "preset": "`nightly` (12 min) or `full` (the guide's longest).",
+}
+"""The API's description of the length fields (the web takes ``minutes`` or a ``preset``)."""
+
 NIGHTLY_SECONDS = 12 * 60
 MAX_TARGET_SECONDS = 4 * 60 * 60
 

@@ -1,7 +1,9 @@
 """Build the web app: FastAPI routes for the pages and the API, behind the guard.
 
 ``create_app(config)`` opens the journal (migrating it if needed) and returns an ASGI app; the
-journal is closed when the server shuts down. The interactive API docs pages are off because they
+journal is closed when the server shuts down. The routes live in :mod:`solemate.web.api` and
+:mod:`solemate.web.pages`, one module per family; a new family adds its router to ``ROUTERS``
+there, or to :data:`ROUTERS` here. The interactive API docs pages are off because they
 load their scripts from a CDN; the OpenAPI schema itself is at ``/api/openapi.json``.
 """
 
@@ -11,7 +13,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.routing import Route
@@ -36,6 +38,9 @@ _FORM_PATHS = re.compile(
     r"^/(login|morning|journal/.*|insights/experiment(/stop)?|experiment/control|reminders/link)$"
 )
 _UPLOAD_PATHS = re.compile(r"^/(api/import|journal/import)$")
+
+#: Every family of routes, in the order the app tries them (and the OpenAPI schema lists them).
+ROUTERS: tuple[APIRouter, ...] = (*api.ROUTERS, *pages.ROUTERS, calendar_feed.router)
 
 DESCRIPTION = """The API the solemate pages use: plan a session, keep the safety screen, record
 sessions step by step with stress ratings, keep the morning sleep diary, read the insights, export,
@@ -94,12 +99,11 @@ def create_app(config: WebConfig) -> FastAPI:
     )
     app.state.services = svc
     errors.install(app)
-    app.include_router(api.router)
-    app.include_router(pages.router)
-    app.include_router(calendar_feed.router)
+    for router in ROUTERS:
+        app.include_router(router)
     # The hottest route answered as a plain Starlette route ahead of FastAPI's copy of it, which
     # stays for the OpenAPI schema: no dependency solving per request.
-    app.router.routes.insert(0, Route("/api/plan", api.get_plan, methods=["GET"]))
+    app.router.routes.insert(0, Route("/api/plan", api.plan.get_plan, methods=["GET"]))
     # StaticFiles serves files only: a folder (or a path outside it) is a 404, never a listing.
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR), html=False), name="static")
     app.add_middleware(

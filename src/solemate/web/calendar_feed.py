@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, Response
 from solemate.journal import JournalError
 from solemate.journal.feeds import feed_person, new_feed_link
 from solemate.reminder_calendar import calendar_bytes
-from solemate.web.pages import Form, page
+from solemate.web.pages.common import Form, page
 from solemate.web.reminders_card import feed_reminder, on_the_network, reminder_card
 from solemate.web.services import Services, services
 

@@ -16,13 +16,15 @@ waits for that work instead of loading a second copy of the model in the server.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import threading
-from collections import OrderedDict
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+from cachetools import LRUCache
 
 from solemate.timeline import Timeline
 
@@ -57,8 +59,11 @@ class CueAudio:
     def __init__(self, cache_dir: Path | None = None, voice: str | None = None) -> None:
         self._cache_dir = cache_dir
         self._voice = voice
-        self._texts: OrderedDict[str, str] = OrderedDict()
-        self._files: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        # The texts a Timeline handed out allows, the least recently handed out dropped first.
+        # LRUCache is not thread-safe itself: ``_lock`` guards it.
+        self._texts: LRUCache[str, str] = LRUCache(maxsize=MAX_TEXTS)
+        # lru_cache is thread-safe; a text that cannot be said raises and is not kept.
+        self._file = functools.lru_cache(maxsize=MAX_FILES)(self._make_file)
         self._lock = threading.Lock()
         self._engine: CachingSpeaker | None = None
         self._pending: dict[str, Future[object]] = {}
@@ -74,9 +79,6 @@ class CueAudio:
                 digest = out.get(cue.text) or text_digest(cue.text)
                 out[cue.text] = digest
                 self._texts[digest] = cue.text
-                self._texts.move_to_end(digest)
-            while len(self._texts) > MAX_TEXTS:
-                self._texts.popitem(last=False)
             if len(self._pending) > MAX_TEXTS:
                 kept = set(self._texts.values())
                 self._pending = {t: f for t, f in self._pending.items() if t in kept}
@@ -132,18 +134,12 @@ class CueAudio:
         """The encoded cue, or None for a digest no Timeline of this server has."""
         with self._lock:
             text = self._texts.get(digest)
-            kept = self._files.get((digest, fmt))
-            if kept is not None:
-                self._files.move_to_end((digest, fmt))
-                return kept
         if text is None:
             return None
-        data = self._encode(*self._speak(text), fmt)
-        with self._lock:
-            self._files[(digest, fmt)] = data
-            while len(self._files) > MAX_FILES:
-                self._files.popitem(last=False)
-        return data
+        return self._file(text, fmt)
+
+    def _make_file(self, text: str, fmt: AudioFormat) -> bytes:
+        return self._encode(*self._speak(text), fmt)
 
     def speaker_for(self, texts: list[str]) -> CachingSpeaker:
         """The engine of the cue files, once ``texts`` being made ahead are in its cache.

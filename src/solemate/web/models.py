@@ -28,15 +28,12 @@ from pydantic import (
 )
 
 from solemate.diary import check_year
+from solemate.plan import ABOUT, CHOICES, Counts, Preset, Voice, Wording
+from solemate.plan import FeetChoice as Feet
 from solemate.safety import QUESTIONS, TONIGHT_QUESTIONS
 from solemate.text import text_problem
+from solemate.timeline import Foot
 
-Voice = Literal["self", "partner"]
-Foot = Literal["left", "right"]
-Feet = Literal["both", "left", "right"]
-Preset = Literal["nightly", "full"]
-Wording = Literal["full", "brief"]
-Counts = Literal["voice", "ticks"]
 Minutes = Annotated[float, Field(gt=0, le=240, allow_inf_nan=False)]
 Score = Annotated[StrictInt, Field(ge=0, le=10)]
 
@@ -58,14 +55,14 @@ class _In(BaseModel):
         return value
 
 
+def _default(name: str) -> Any:
+    """The default of a plan option chosen by name, as the plan's table gives it."""
+    return CHOICES[name].default
+
+
 class _OneLength(_In):
-    minutes: Minutes | None = Field(
-        None,
-        description="Session length in minutes (12 is the nightly session; the guide speaks of 10–15).",
-    )
-    preset: Preset | None = Field(
-        None, description="`nightly` (12 min) or `full` (the guide's longest)."
-    )
+    minutes: Minutes | None = Field(None, description=ABOUT["minutes"])
+    preset: Preset | None = Field(None, description=ABOUT["preset"])
 
     @field_validator("preset")
     @classmethod
@@ -79,15 +76,13 @@ class PlanQuery(_OneLength):
     """The plan's options, as query parameters of ``GET /api/plan``."""
 
     voice: Voice = "self"
-    first_foot: Foot = "left"
-    feet: Feet = "both"
+    first_foot: Foot = _default("first_foot")
+    feet: Feet = _default("feet")
     preparation: bool = False
     gentle: bool = False
     skip_calf: bool = False
-    wording: Wording = Field(
-        "full", description="`full` explains each part; `brief` names it, gives counts and holds."
-    )
-    counts: Counts = Field("voice", description="`voice` says each count; `ticks` ticks it softly.")
+    wording: Wording = Field(_default("wording"), description=CHOICES["wording"].about)
+    counts: Counts = Field(_default("counts"), description=CHOICES["counts"].about)
 
 
 class PrintQuery(PlanQuery):
@@ -102,14 +97,14 @@ class SessionIn(_OneLength):
     """Start tonight's session: the plan's options and the before-stress rating (optional)."""
 
     voice: Voice = "self"
-    first_foot: Foot = "left"
-    feet: Feet = "both"
+    first_foot: Foot = _default("first_foot")
+    feet: Feet = _default("feet")
     preparation: StrictBool = False
     wording: Wording | None = Field(
         None,
         description="`full` or `brief`; null: full at first, brief after five completed sessions.",
     )
-    counts: Counts = Field("voice", description="`voice` says each count; `ticks` ticks it softly.")
+    counts: Counts = Field(_default("counts"), description=CHOICES["counts"].about)
     before_stress: Score | None = Field(
         None, description="How stressed right now, 0–10; null skips."
     )

@@ -20,12 +20,13 @@ import hashlib
 import json
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+from cachetools import LRUCache
 
 from solemate.timeline import Timeline
 
@@ -95,7 +96,9 @@ class SessionTracks:
         self._voice = voice
         self._speaker = speaker
         self._lock = threading.Lock()
-        self._known: OrderedDict[str, Timeline] = OrderedDict()
+        # The tracks that may be fetched, the least recently prepared dropped first (guarded by
+        # ``_lock``: LRUCache is not thread-safe itself).
+        self._known: LRUCache[str, Timeline] = LRUCache(maxsize=MAX_KNOWN)
         self._jobs: dict[str, Future[None]] = {}
         # One render at a time: the machine's cores are for the server and the voice too. Made
         # when first needed, so an app started again after close() (its lifespan) renders again.
@@ -109,9 +112,6 @@ class SessionTracks:
         digest = track_digest(timeline, self._voice)
         with self._lock:
             self._known[digest] = timeline
-            self._known.move_to_end(digest)
-            while len(self._known) > MAX_KNOWN:
-                self._known.popitem(last=False)
         return self._start(digest, timeline)
 
     def _start(self, digest: str, timeline: Timeline) -> TrackState:

@@ -1,0 +1,79 @@
+"""The journal out and back in: ``/api/export``, ``/api/import``, ``/api/backup``."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Body
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.background import BackgroundTask
+
+from solemate.journal import (
+    ImportRefused,
+    JournalError,
+)
+from solemate.web.api.common import Svc, api_router
+from solemate.web.errors import ApiError
+from solemate.web.models import (
+    ImportOut,
+)
+
+router = api_router()
+
+
+@router.get("/export", tags=["journal"])
+def export(svc: Svc, download: bool = False) -> JSONResponse:
+    """Everything in the journal as one versioned JSON document (import takes it back)."""
+    response = JSONResponse(svc.journal.export())
+    if download:
+        name = f"solemate-export-{svc.today().isoformat()}.json"
+        response.headers["content-disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.post("/import", response_model=ImportOut, tags=["journal"])
+def import_(
+    svc: Svc,
+    data: Annotated[dict[str, Any], Body(description="A document from GET /api/export.")],
+    skip_bad: bool = False,
+) -> ImportOut:
+    """Import an export, all or nothing (or only its good rows with ``skip_bad``)."""
+    try:
+        report = svc.journal.import_export(data, skip_bad=skip_bad)
+    except ImportRefused:
+        raise
+    except JournalError as error:
+        raise ApiError(422, "data", error.message) from None
+    return ImportOut(
+        added=dict(report.added),
+        unchanged=dict(report.unchanged),
+        skipped=[str(p) for p in report.skipped],
+    )
+
+
+@router.get(
+    "/backup",
+    tags=["journal"],
+    responses={
+        200: {"description": "A SQLite database file, or the JSON export on other databases."}
+    },
+)
+def backup(svc: Svc) -> FileResponse:
+    """A consistent copy of the journal to download and keep."""
+    folder = Path(tempfile.mkdtemp(prefix="solemate-backup-"))
+    sqlite = svc.journal.dialect == "sqlite"
+    name = f"solemate-backup-{svc.today().isoformat()}.{'sqlite3' if sqlite else 'json'}"
+    try:
+        path = svc.journal.backup(folder / name)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(
+        path,
+        filename=name,
+        media_type="application/vnd.sqlite3" if sqlite else "application/json",
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
