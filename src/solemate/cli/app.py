@@ -57,6 +57,9 @@ def _root(
     ),
 ) -> None:
     """solemate: foot massage, spoken and timed, and a journal of what it does for your sleep."""
+    from solemate.cli.common import forget_settings
+
+    forget_settings()  # read on first use, as they are for this run (see cli/common.py)
 
 
 #: Each command module with the top-level commands it registers, in the order --help lists them.

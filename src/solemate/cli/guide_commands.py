@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, cast
 import typer
 
 from solemate import tonight
-from solemate.cli.common import fail, resolve_routine, usage_error
+from solemate.cli.common import DATABASE, fail, resolve_routine, usage_error
 from solemate.cli.common import open_journal as common_open_journal
 from solemate.cli.plan_flags import (
     PARTNER,
@@ -45,12 +45,6 @@ GUIDE_WORDING = typer.Option(
     "--wording",
     help="full: explain each part; brief: name it, give counts and holds. "
     "Unset: full at first, brief after five completed sessions (F goes back to full).",
-)
-DATABASE = typer.Option(
-    None,
-    "--database",
-    envvar="SOLEMATE_DATABASE_URL",
-    help="Journal database URL (default: a SQLite file in your data directory).",
 )
 
 

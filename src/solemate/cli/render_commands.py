@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import fail, open_journal, resolve_routine
-from solemate.cli.guide_commands import DATABASE
+from solemate.cli.common import DATABASE, fail, open_journal, resolve_routine
 from solemate.cli.outputs import check_outputs
 from solemate.cli.plan_flags import PlanFlags, plan_refused, with_plan_flags
 from solemate.cli.safety_prompts import ready
