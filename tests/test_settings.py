@@ -202,3 +202,41 @@ def test_the_quick_path_and_the_file_agree(data_dir: Path, tmp_path: Path) -> No
     assert broken.returncode == 1
     assert broken.stderr.startswith(f"solemate: {path}: not valid TOML")
     assert "Traceback" not in broken.stderr
+
+
+def test_the_settings_command_says_where_each_value_came_from(
+    cli: CliRunner, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from solemate.cli.app import app
+
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        'voice = "emma"\ndatabase_url = "postgresql://me:S3cret@db/journal"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv(CONFIG_ENV, str(path))
+    monkeypatch.delenv("SOLEMATE_VOICE")
+    monkeypatch.setenv("SOLEMATE_PERSON", "Ana")
+    result = cli.invoke(app, ["settings"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"data_dir      {data_dir}  (environment (SOLEMATE_DATA_DIR))",
+        f"database_url  postgresql://me:***@db/journal  (settings file ({path}))",
+        f"voice         emma  (settings file ({path}))",
+        "person        Ana  (environment (SOLEMATE_PERSON))",
+        "",
+        f"Settings file: {path}",
+    ]
+    assert "S3cret" not in result.stdout
+
+    path.unlink()
+    monkeypatch.delenv("SOLEMATE_PERSON")
+    lines = cli.invoke(app, ["settings"]).stdout.splitlines()
+    assert lines[1] == f"database_url  sqlite:///{data_dir / 'journal.sqlite3'}  (default)"
+    assert lines[2] == "voice         heart  (default)"
+    assert lines[-1] == f"Settings file: {path} (none yet)"
+
+    path.write_text("voice = 'emma'\nvoice = 'bella'\n", encoding="utf-8")
+    result = cli.invoke(app, ["settings"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"solemate: {path}: not valid TOML")
+    assert len(result.stderr.splitlines()) == 1

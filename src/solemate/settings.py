@@ -17,7 +17,8 @@ Each key has its environment variable, which wins over the file: ``SOLEMATE_DATA
 ``SOLEMATE_DATABASE_URL``, ``SOLEMATE_VOICE`` and ``SOLEMATE_PERSON``; an empty variable counts as
 unset. A flag (``--database``, ``--voice``) wins over both. An unknown key, a value of the wrong
 type or a file that is not TOML is a :class:`SettingsError` naming the file, the line or key and
-what is wrong; the shells print it as one line and exit non-zero.
+what is wrong; the shells print it as one line and exit non-zero. ``solemate settings`` shows
+each effective value and where it came from.
 
 This module is the only one that reads the environment (with the shells' entry points): it
 imports nothing heavy, so the quick path of everyday commands can build settings cheaply.

@@ -75,6 +75,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "edit_commands": ("edit", "delete"),
     "transfer_commands": ("export", "import", "backup", "forget"),
     "serve_commands": ("serve",),
+    "settings_commands": ("settings",),
 }
 _registered: set[str] = set()
 
