@@ -3,6 +3,7 @@ settings file refused in one line naming the file, the key or line, and what is 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,8 +20,15 @@ VALUES = {
     "database_url": ("sqlite:///file.db", "sqlite:///env.db", "sqlite:///flag.db"),
     "voice": ("emma", "george", "fenrir"),
     "person": ("Ana", "Bo", "Cy"),
+    "speech_rate": (120, 150, 180),
 }
-DEFAULTS = {"data_dir": default_data_dir(), "database_url": None, "voice": None, "person": None}
+DEFAULTS = {
+    "data_dir": default_data_dir(),
+    "database_url": None,
+    "voice": None,
+    "person": None,
+    "speech_rate": None,
+}
 
 
 def test_every_key_has_a_value_for_each_layer() -> None:
@@ -47,10 +55,10 @@ def test_precedence(
     from_file, from_env, from_flag = VALUES[key]
     path = tmp_path / "settings.toml"
     if file:
-        path.write_text(f'{key} = "{from_file}"\n', encoding="utf-8")
+        path.write_text(f"{key} = {json.dumps(from_file)}\n", encoding="utf-8")
     environ = {CONFIG_ENV: str(path)}
     if env:
-        environ[ENV_VARS[key]] = from_env
+        environ[ENV_VARS[key]] = str(from_env)
     flags = {key: from_flag if flag else None}
     settings = Settings.load(environ, flags)
     expected = {
@@ -109,6 +117,10 @@ GARBAGE = [
         "",
     ),
     ('voice = "  "\n', "voice (line 1) is empty", ""),
+    ('speech_rate = "fast"\n', "speech_rate (line 1) must be a whole number, not 'fast'", ""),
+    ("speech_rate = 1.5\n", "speech_rate (line 1) must be a whole number, not 1.5", ""),
+    ("speech_rate = -3\n", "speech_rate (line 1) must be a whole number, not -3", ""),
+    ("speech_rate = true\n", "speech_rate (line 1) must be a whole number, not True", ""),
 ]
 
 
@@ -134,6 +146,14 @@ def test_a_file_that_is_not_text_or_not_readable(tmp_path: Path) -> None:
         Settings.load({CONFIG_ENV: str(tmp_path)})  # a folder
 
 
+@pytest.mark.parametrize("raw", ["fast", "1.5", "-3", "١٢٠", "9999999"])
+def test_a_bad_rate_in_the_environment_names_the_variable(tmp_path: Path, raw: str) -> None:
+    environ = {CONFIG_ENV: str(tmp_path / "none.toml"), "SOLEMATE_SPEECH_RATE": raw}
+    with pytest.raises(SettingsError) as caught:
+        Settings.load(environ)
+    assert str(caught.value) == f"SOLEMATE_SPEECH_RATE must be a whole number, got {raw!r}"
+
+
 def test_an_unknown_flag_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="unknown setting 'colour'"):
         Settings.load({CONFIG_ENV: str(tmp_path / "none.toml")}, {"colour": "blue"})
@@ -156,6 +176,24 @@ def test_the_command_line_reads_the_file(
     assert result.exit_code == 2
     assert result.stderr.startswith(f"solemate: {path}: voice: unknown voice 'robot'")
 
+    path.write_text("speech_rate = 30\n", encoding="utf-8")
+    result = cli.invoke(app, ["render", "--nightly", "-o", str(tmp_path / "out.mp3")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"solemate: {path}: speech_rate must be 80–450 words per minute, got 30\n"
+    )
+    result = cli.invoke(
+        app, ["guide", "--nightly", "--no-voice"], env={"SOLEMATE_SPEECH_RATE": "500"}
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "solemate: SOLEMATE_SPEECH_RATE must be 80–450 words per minute, got 500\n"
+    )
+    result = cli.invoke(
+        app, ["guide", "--nightly", "--rate", "79"], env={"SOLEMATE_SPEECH_RATE": "500"}
+    )
+    assert result.stderr.startswith("solemate: --rate must be 80–450 words per minute, got 79\n")
+
 
 def test_a_bad_file_ends_a_command_in_one_line(
     cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -169,7 +207,7 @@ def test_a_bad_file_ends_a_command_in_one_line(
     assert result.exit_code == 1
     assert result.stderr == (
         f"solemate: {path}: unknown key 'colour' (line 1); "
-        "known keys: data_dir, database_url, voice, person\n"
+        "known keys: data_dir, database_url, voice, person, speech_rate\n"
     )
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
@@ -223,6 +261,7 @@ def test_the_settings_command_says_where_each_value_came_from(
         f"database_url  postgresql://me:***@db/journal  (settings file ({path}))",
         f"voice         emma  (settings file ({path}))",
         "person        Ana  (environment (SOLEMATE_PERSON))",
+        "speech_rate   (the voice's own)  (default)",
         "",
         f"Settings file: {path}",
     ]

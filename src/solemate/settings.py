@@ -12,10 +12,13 @@ the file ``SOLEMATE_CONFIG`` names. It is optional; every key in it is too::
     database_url = "postgresql://me@localhost/solemate"    # instead of the SQLite file
     voice = "emma"                                         # the voice when --voice is not given
     person = "Ana"                                         # whose diary and experiments, by default
+    speech_rate = 140                                      # words a minute when --rate is not given
 
 Each key has its environment variable, which wins over the file: ``SOLEMATE_DATA_DIR``,
-``SOLEMATE_DATABASE_URL``, ``SOLEMATE_VOICE`` and ``SOLEMATE_PERSON``; an empty variable counts as
-unset. A flag (``--database``, ``--voice``) wins over both. An unknown key, a value of the wrong
+``SOLEMATE_DATABASE_URL``, ``SOLEMATE_VOICE``, ``SOLEMATE_PERSON`` and ``SOLEMATE_SPEECH_RATE``; an
+empty variable counts as unset. A flag (``--database``, ``--voice``, ``--rate``) wins over both.
+``speech_rate`` is a whole number (its range is the commands' to check, as for ``--rate``); every
+other key is text. An unknown key, a value of the wrong
 type or a file that is not TOML is a :class:`SettingsError` naming the file, the line or key and
 what is wrong; the shells print it as one line and exit non-zero. ``solemate settings`` shows
 each effective value and where it came from.
@@ -55,7 +58,10 @@ ENV_VARS: dict[str, str] = {
     "database_url": "SOLEMATE_DATABASE_URL",
     "voice": "SOLEMATE_VOICE",
     "person": "SOLEMATE_PERSON",
+    "speech_rate": "SOLEMATE_SPEECH_RATE",
 }
+#: Keys whose value is a whole number; the others are text.
+WHOLE_NUMBERS = frozenset({"speech_rate"})
 KEYS: tuple[str, ...] = tuple(ENV_VARS)
 
 Source = Literal["default", "file", "environment", "flag"]
@@ -96,6 +102,8 @@ class Settings:
     """The voice when none is asked for (None: the default voice of the voice registry)."""
     person: str | None = None
     """Whose entries a command reads and writes by default (None: the journal's first person)."""
+    speech_rate: int | None = None
+    """Words a minute when ``--rate`` is not given (None: the voice's own default)."""
     file: Path | None = None
     """The settings file that was looked for (it may not exist)."""
     sources: Mapping[str, Source] = field(default_factory=dict, compare=False)
@@ -117,34 +125,38 @@ class Settings:
     def load(
         cls,
         environ: Mapping[str, str] | None = None,
-        flags: Mapping[str, str | None] | None = None,
+        flags: Mapping[str, str | int | None] | None = None,
     ) -> Settings:
         """The settings from the file, ``environ`` (by default the process's) and ``flags``.
 
         ``flags`` maps keys to what the command line gave (None: not given). Raises
-        :class:`SettingsError` for a bad file or a flag that is not a key.
+        :class:`SettingsError` for a bad file, a bad variable or a flag that is not a key.
         """
         env = os.environ if environ is None else environ
         path = settings_file(env)
-        values: dict[str, str] = {}
+        values: dict[str, str | int] = {}
         sources: dict[str, Source] = {}
         for key, value in _read_file(path).items():
             values[key], sources[key] = value, "file"
         for key, name in ENV_VARS.items():
-            value = env.get(name, "").strip()
-            if value:
-                values[key], sources[key] = value, "environment"
+            text = env.get(name, "").strip()
+            if text:
+                values[key], sources[key] = _from_text(key, text, name), "environment"
         for key, given in (flags or {}).items():
             if key not in ENV_VARS:
                 raise SettingsError(f"unknown setting {key!r}; known: {', '.join(KEYS)}")
-            if given is not None and given.strip():
-                values[key], sources[key] = given.strip(), "flag"
+            if isinstance(given, str):
+                given = given.strip() or None
+            if given is not None:
+                values[key], sources[key] = given, "flag"
         data_dir = values.get("data_dir")
+        rate = values.get("speech_rate")
         return cls(
-            data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
-            database_url=values.get("database_url"),
-            voice=values.get("voice"),
-            person=values.get("person"),
+            data_dir=Path(str(data_dir)).expanduser() if data_dir else default_data_dir(),
+            database_url=_text(values.get("database_url")),
+            voice=_text(values.get("voice")),
+            person=_text(values.get("person")),
+            speech_rate=None if rate is None else int(rate),
             file=path,
             sources=sources,
         )
@@ -155,7 +167,20 @@ class Settings:
         return cls.load(environ)
 
 
-def _read_file(path: Path) -> dict[str, str]:
+def _text(value: str | int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _from_text(key: str, text: str, where: str) -> str | int:
+    """The value of ``key`` written as ``text`` (an environment variable named ``where``)."""
+    if key not in WHOLE_NUMBERS:
+        return text
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
+        raise SettingsError(f"{where} must be a whole number, got {text!r}")
+    return int(text)
+
+
+def _read_file(path: Path) -> dict[str, str | int]:
     """The keys of the settings file at ``path`` ({} when there is none), checked one by one."""
     try:
         raw = path.read_bytes()
@@ -172,13 +197,21 @@ def _read_file(path: Path) -> dict[str, str]:
         raise SettingsError(f"{path}: is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
-    found: dict[str, str] = {}
+    found: dict[str, str | int] = {}
     for key, value in table.items():
         if key not in ENV_VARS:
             raise SettingsError(
                 f"{path}: unknown key {key!r} (line {_line_of(text, key)}); "
                 f"known keys: {', '.join(KEYS)}"
             )
+        if key in WHOLE_NUMBERS:
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 10**6:
+                kind = "a table" if isinstance(value, dict) else repr(value)
+                raise SettingsError(
+                    f"{path}: {key} (line {_line_of(text, key)}) must be a whole number, not {kind}"
+                )
+            found[key] = value
+            continue
         if not isinstance(value, str):
             kind = "a table" if isinstance(value, dict) else type(value).__name__
             raise SettingsError(

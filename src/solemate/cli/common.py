@@ -70,6 +70,14 @@ def origin(key: str, flag: str) -> str:
     return ENV_VARS[key] if source == "environment" else flag
 
 
+def speech_rate(flag: int | None) -> tuple[int | None, str]:
+    """``--rate``, else the settings' ``speech_rate`` (None: the voice's own), and where it came
+    from for a message about its range."""
+    if flag is not None:
+        return flag, "--rate"
+    return settings().speech_rate, origin("speech_rate", "--rate")
+
+
 def open_journal(url: str | None) -> Journal:
     """The journal ``--database`` names, else the one the settings name (see :func:`settings`)."""
     from solemate.journal import Journal, JournalError

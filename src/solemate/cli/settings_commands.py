@@ -31,6 +31,7 @@ def describe(chosen: Settings) -> list[tuple[str, str, str]]:
                 "database_url": f"sqlite:///{chosen.journal_file}",
                 "voice": DEFAULT_NAME,
                 "person": "(the journal's first person)",
+                "speech_rate": "(the voice's own)",
             }[key]
         rows.append((key, str(value), where))
     return rows

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import fail, origin, settings
+from solemate.cli.common import fail, origin, settings, speech_rate
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
         from solemate.audio.voice_registry import CURATED, default_voice
 
         if preview is not None:
-            _play(preview, rate)
+            _play(preview, speech_rate(rate)[0])
             return
         chosen = default_voice(settings().voice)
         for v in CURATED:
