@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from solemate.settings import CONFIG_ENV, ENV_VARS, KEYS, Settings, SettingsError, default_data_dir
 
 #: A value for each key from each layer (file, environment, flag).
-VALUES = {
+VALUES: dict[str, tuple[str | int, str | int, str | int]] = {
     "data_dir": ("/from/file", "/from/env", "/from/flag"),
     "database_url": ("sqlite:///file.db", "sqlite:///env.db", "sqlite:///flag.db"),
     "voice": ("emma", "george", "fenrir"),
@@ -59,7 +59,7 @@ def test_precedence(
     environ = {CONFIG_ENV: str(path)}
     if env:
         environ[ENV_VARS[key]] = str(from_env)
-    flags = {key: from_flag if flag else None}
+    flags: dict[str, str | int | None] = {key: from_flag if flag else None}
     settings = Settings.load(environ, flags)
     expected = {
         "default": DEFAULTS[key],
