@@ -71,7 +71,7 @@ PG_CONNECT = "import psycopg\nc = psycopg.connect({conninfo!r})"
 
 def journal_at(backend: Backend) -> str:
     url = backend.new_url()
-    with Journal(url, environ={}) as journal:
+    with Journal(url) as journal:
         journal.import_export(ten_years())
         start(journal, today=date(2023, 12, 20), nights=28, seed=5)
     return url

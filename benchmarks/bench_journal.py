@@ -208,7 +208,7 @@ class PostgresBackend(Backend):
 def empty_journal(backend: Backend) -> str:
     """A new database with the journal's schema in place (creating it is not what is timed)."""
     url = backend.new_url()
-    Journal(url, environ={}).close()
+    Journal(url).close()
     return url
 
 
@@ -264,7 +264,7 @@ def measure(backend: Backend, export_file: Path, out: Path) -> dict[str, tuple[f
         REPEAT_BULK,
     )
     url = empties[0]
-    with Journal(url, environ={}) as journal:
+    with Journal(url) as journal:
         assert len(journal.diary()) == NIGHTS
         assert len(journal.sessions()) == NIGHTS
     rows = select_all(backend, url)

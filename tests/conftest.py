@@ -23,6 +23,8 @@ TESTS = Path(__file__).resolve().parent
 # any test, so commands run in-process and servers started as subprocesses agree. Run the whole
 # suite with the natural voice by setting SOLEMATE_VOICE=heart.
 os.environ.setdefault("SOLEMATE_VOICE", "espeak")
+# No test reads the settings file of the person running the suite: this one does not exist.
+os.environ["SOLEMATE_CONFIG"] = str(TESTS / "no-such-settings.toml")
 
 
 #: Fixtures that start Chromium: every test that uses one is slow.

@@ -43,7 +43,7 @@ class Templates:
         assert not target.exists(), f"{target} already exists: a template is copied to new files"
         if self._sqlite is None:
             template = self._folder / "template.sqlite3"
-            with Journal(f"sqlite:///{template}", environ={}):
+            with Journal(f"sqlite:///{template}"):
                 pass  # closing the last connection folds the write-ahead log into the file
             assert not Path(f"{template}-wal").exists(), "the template kept a write-ahead log"
             self._sqlite = template
@@ -85,7 +85,7 @@ class Templates:
         url = make_url(base_url).update_query_dict({"options": options})
         event.listen(Engine, "before_cursor_execute", record)
         try:
-            with Journal(url.render_as_string(hide_password=False), environ={}):
+            with Journal(url.render_as_string(hide_password=False)):
                 pass
         finally:
             event.remove(Engine, "before_cursor_execute", record)

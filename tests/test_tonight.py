@@ -32,7 +32,7 @@ def test_begin_records_the_routine_version_the_planner_checks(tmp_path: Path) ->
     planner = tonight.Planner(routine)
     timeline = plan(routine, PlanOptions(minutes=12))
     clock = FakeClock()
-    with Journal(f"sqlite:///{tmp_path / 'j.sqlite3'}", clock=clock, environ={}) as journal:
+    with Journal(f"sqlite:///{tmp_path / 'j.sqlite3'}", clock=clock) as journal:
         sid = tonight.begin(journal, routine, timeline, before_stress=6)
         stored = journal.session(sid)
         assert stored.routine_version == planner.version == tonight.routine_version(routine)

@@ -67,19 +67,21 @@ def test_names_resolve_to_engines_without_loading_a_model(tmp_path: Path) -> Non
     assert (other.voice, other.rate) == ("en-gb-x-rp+f3", 120)
 
 
-def test_the_default_follows_the_environment(tmp_path: Path) -> None:
-    assert default_voice({}) == "heart"
-    assert default_voice({ENV_VOICE: " "}) == "heart"
-    assert default_voice({ENV_VOICE: "george"}) == "george"
-    engine = resolve_voice(None, cache_dir=tmp_path, environ={ENV_VOICE: "fenrir"})
+def test_the_default_follows_the_settings(tmp_path: Path) -> None:
+    """The shells read ``SOLEMATE_VOICE`` (or the settings file) and pass the choice down."""
+    assert default_voice() == "heart"
+    assert default_voice(" ") == "heart"
+    assert default_voice("george") == "george"
+    engine = resolve_voice(None, cache_dir=tmp_path, default="fenrir")
     assert isinstance(engine, KokoroEngine)
     assert engine.style == "am_fenrir"
-    assert isinstance(resolve_voice(None, cache_dir=tmp_path, environ={}), KokoroEngine)
+    assert isinstance(resolve_voice(None, cache_dir=tmp_path), KokoroEngine)
 
 
 def test_a_spec_fills_in_the_default_so_workers_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(ENV_VOICE, "bella")
-    assert SpeakerSpec().resolved().voice == "bella"
+    monkeypatch.setenv(ENV_VOICE, "bella")  # the shells' to read: workers are not told by it
+    assert SpeakerSpec().resolved().voice == "heart"
+    assert SpeakerSpec("bella").resolved().voice == "bella"
     assert SpeakerSpec("espeak").resolved().voice == "espeak"
 
 

@@ -58,7 +58,7 @@ CASES: list[list[str]] = [
 @pytest.fixture
 def filled(data_dir: Path) -> Path:
     path = data_dir / "journal.sqlite3"
-    with Journal(f"sqlite:///{path}", environ={}) as journal:
+    with Journal(f"sqlite:///{path}") as journal:
         sid = journal.start_session("evening", "1.0+abc", planned_seconds=720)
         journal.finish_session(sid)
         journal.add_note("a note of mine")
@@ -66,7 +66,7 @@ def filled(data_dir: Path) -> Path:
 
 
 def _contents(path: Path) -> dict[str, object]:
-    with Journal(f"sqlite:///{path}", environ={}) as journal:
+    with Journal(f"sqlite:///{path}") as journal:
         data = journal.export()
     data.pop("exported_at", None)
     return data

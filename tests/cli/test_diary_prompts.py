@@ -22,7 +22,7 @@ def _log(cli: CliRunner, db: str, lines: list[str], *options: str) -> tuple[int,
 
 
 def _nights(db: str) -> list[str]:
-    with Journal(db, environ={}) as journal:
+    with Journal(db) as journal:
         return [f"{r.entry.wake_date} {r.entry.final_awakening:%H:%M%z}" for r in journal.diary()]
 
 

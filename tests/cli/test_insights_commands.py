@@ -25,7 +25,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixed synthetic journal, built once and copied for each test."""
     path = tmp_path_factory.mktemp("built") / "journal.sqlite3"
     clock = FakeClock()
-    with Journal(f"sqlite:///{path}", clock=clock, environ={}) as journal:
+    with Journal(f"sqlite:///{path}", clock=clock) as journal:
         build_experiment_journal(journal, clock)
     return path
 
@@ -47,7 +47,7 @@ def run(cli: CliRunner, database: str, *args: str, today: str = "2024-03-04") ->
 
 
 def count(database: str) -> int:
-    with Journal(database, environ={}) as journal:
+    with Journal(database) as journal:
         return len(experiments(journal))
 
 
@@ -95,7 +95,7 @@ def test_a_whole_experiment_from_start_to_report(
     assert started.exit_code == 0, started.stderr
     assert "Experiment 1 planned: 28 nights from the evening of Fri 01 Mar 2024" in started.stdout
     assert started.stderr == ""
-    with Journal(empty, environ={}) as journal:
+    with Journal(empty) as journal:
         (stored,) = experiments(journal)
         first_control = date(2024, 3, 1 + stored.arms.index("C"))
         first_massage = date(2024, 3, 1 + stored.arms.index("M"))
@@ -224,7 +224,7 @@ def test_experiment_text_with_odd_bytes_is_refused(
 
 
 def _all(database: str) -> list[Any]:
-    with Journal(database, environ={}) as journal:
+    with Journal(database) as journal:
         return list(experiments(journal))
 
 

@@ -68,7 +68,7 @@ def refused(result: Result, code: int = 1) -> str:
 
 def contents(db: str) -> dict[str, Any]:
     """Everything in the journal, without the moment of export."""
-    with Journal(db, environ={}) as journal:
+    with Journal(db) as journal:
         data = journal.export()
     del data["exported_at"]
     return data
@@ -80,7 +80,7 @@ def sections(db: str) -> dict[str, int]:
 
 
 def with_session(db: str) -> int:
-    with Journal(db, environ={}) as journal:
+    with Journal(db) as journal:
         sid = journal.start_session("evening", "1.0+abc", planned_seconds=720)
         journal.advance_session(sid, "left", 3)
         journal.finish_session(sid)
@@ -97,7 +97,7 @@ def test_log_sleep_by_options_prints_the_derived_figures(cli: CliRunner, any_db:
     assert "TIB 435 min (7 h 15 min) · TST 369 min (6 h 9 min)" in result.stdout
     assert "SOL 16 min · WASO 20 min · SE 84.8 %" in result.stdout
     assert "?" not in result.stdout, "nothing is asked when every answer is given"
-    with Journal(any_db, environ={}) as journal:
+    with Journal(any_db) as journal:
         (record,) = journal.diary()
     assert record.entry.tib_min == 435
     assert record.entry.comments == "spring forward"
@@ -111,7 +111,7 @@ def test_log_sleep_asks_each_question_with_last_nights_answers(cli: CliRunner, d
     for question in ("1. What time did you get into bed? [23:05]", "8. How would you rate"):
         assert question in result.stdout
     assert "(from 2024-03-31)" in result.stdout
-    with Journal(db, environ={}) as journal:
+    with Journal(db) as journal:
         record = journal.diary_entry(date(2024, 4, 1))
     assert record is not None
     e = record.entry
@@ -129,7 +129,7 @@ def test_log_sleep_asks_again_for_a_malformed_or_impossible_answer(cli: CliRunne
     assert result.exit_code == 0, result.stderr
     assert "give minutes as a whole number, got 'quarter hour'" in result.stdout
     assert "11 is outside 1–5" in result.stdout
-    with Journal(db, environ={}) as journal:
+    with Journal(db) as journal:
         (record,) = journal.diary()
     assert (record.entry.sol_min, record.entry.quality) == (15, 4)
 
@@ -219,7 +219,7 @@ def test_log_stress_attaches_to_the_latest_session_and_corrects(
     assert first.exit_code == 0, first.stderr
     alone = run(cli, any_db, "log", "stress", "--after", "4", "--no-session")
     assert alone.stdout == "Stress after: 4/10, on its own.\n"
-    with Journal(any_db, environ={}) as journal:
+    with Journal(any_db) as journal:
         ratings = journal.ratings()
     assert [(r.session_id, r.moment, r.stress, r.relaxation) for r in ratings] == [
         (latest, "before", 6, 3),
@@ -261,7 +261,7 @@ def test_log_stress_refuses_bad_input(
 
 
 def filled(db: str) -> None:
-    with Journal(db, environ={}) as journal:
+    with Journal(db) as journal:
         sid = journal.start_session("evening", "1.0+abc", planned_seconds=720)
         journal.rate_stress("before", 7, session_id=sid)
         journal.advance_session(sid, "right", 7)
@@ -341,7 +341,7 @@ def test_edit_diary_changes_only_the_given_answers(cli: CliRunner, any_db: str) 
     assert "sol_min 16 → 30" in result.stdout
     assert "tst_min 369 → 355" in result.stdout
     assert "SE 81.6 %" in result.stdout
-    with Journal(any_db, environ={}) as journal:
+    with Journal(any_db) as journal:
         (record,) = journal.diary()
     assert (record.entry.sol_min, record.entry.quality, record.entry.waso_min) == (30, 3, 20)
 
@@ -350,7 +350,7 @@ def test_edit_diary_can_move_the_night(cli: CliRunner, db: str) -> None:
     assert run(cli, db, "log", "sleep", *DST_NIGHT).exit_code == 0
     result = run(cli, db, "edit", "diary", "2024-03-31", "--date", "2024-03-24")
     assert result.exit_code == 0, result.stderr
-    with Journal(db, environ={}) as journal:
+    with Journal(db) as journal:
         (record,) = journal.diary()
     assert record.entry.wake_date == date(2024, 3, 24)
     assert record.entry.tib_min == 495, "the same clock times on a night without a DST change"
@@ -382,7 +382,7 @@ def test_edit_rating(cli: CliRunner, db: str) -> None:
     sid = with_session(db)
     assert run(cli, db, "log", "stress", "--after", "4").exit_code == 0
     assert run(cli, db, "log", "stress", "--before", "4", "--no-session").exit_code == 0
-    with Journal(db, environ={}) as journal:
+    with Journal(db) as journal:
         attached, alone = journal.ratings()
     result = run(cli, db, "edit", "rating", str(attached.id), "--stress", "2")
     assert result.exit_code == 0, result.stderr
@@ -402,7 +402,7 @@ def test_edit_rating(cli: CliRunner, db: str) -> None:
 
 def test_delete_each_kind(cli: CliRunner, any_db: str) -> None:
     filled(any_db)
-    with Journal(any_db, environ={}) as journal:
+    with Journal(any_db) as journal:
         note = journal.notes()[0].id
         rating = journal.ratings()[0].id
         session = journal.sessions()[0].id
@@ -462,7 +462,7 @@ def test_delete_refuses_unknown_entries(
 
 
 def test_round_trip_export_forget_import(cli: CliRunner, any_db: str, tmp_path: Path) -> None:
-    with Journal(any_db, environ={}) as journal:
+    with Journal(any_db) as journal:
         fill(journal)
     original = contents(any_db)
     exported = tmp_path / "journal.json"
@@ -524,7 +524,7 @@ def test_each_sleep_export_gives_the_readme_figures(cli: CliRunner, any_db: str)
         result = run(cli, any_db, "import", str(path), "--zone", "Europe/Berlin")
         assert result.exit_code == 0, result.stderr
         assert "apart from your sleep diary" in result.stdout
-    with Journal(any_db, environ={}) as journal:
+    with Journal(any_db) as journal:
         stored = journal.device_nights()
         assert journal.diary() == []
     by_source: dict[str, dict[date, Any]] = {}
@@ -757,7 +757,7 @@ def test_forget_explains_itself_and_asks(cli: CliRunner, db: str) -> None:
 def test_the_default_journal_lives_in_the_data_directory(cli: CliRunner, data_dir: Path) -> None:
     result = cli.invoke(app, ["log", "stress", "--before", "3", "--no-session"])
     assert result.exit_code == 0, result.stderr
-    with Journal(f"sqlite:///{data_dir / 'journal.sqlite3'}", environ={}) as journal:
+    with Journal(f"sqlite:///{data_dir / 'journal.sqlite3'}") as journal:
         assert [r.stress for r in journal.ratings()] == [3]
 
 

@@ -34,7 +34,7 @@ def _speech_cache(
 def journal_file(data_dir: Path) -> Path:
     """The default journal in the test's data folder, with a session in it, open in WAL mode."""
     path = data_dir / "journal.sqlite3"
-    with Journal(f"sqlite:///{path}", environ={}) as journal:
+    with Journal(f"sqlite:///{path}") as journal:
         sid = journal.start_session("evening", "1.0+abc", planned_seconds=720)
         journal.finish_session(sid)
     return path
@@ -127,7 +127,7 @@ def test_an_output_onto_the_journal_or_a_special_file_is_refused(
     assert str(out) in message
     assert "-o" in message
     assert _digest(journal_file) == before
-    with Journal(f"sqlite:///{journal_file}", environ={}) as journal:
+    with Journal(f"sqlite:///{journal_file}") as journal:
         assert len(journal.export()["sessions"]) == 1
     assert not list(journal_file.parent.glob(".*.part*"))
 

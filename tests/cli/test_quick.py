@@ -19,7 +19,7 @@ from tests.journal.builders import fill
 @pytest.fixture
 def url(data_dir: Path) -> str:
     url = f"sqlite:///{data_dir / 'quick.sqlite3'}"
-    with Journal(url, environ={}) as journal:
+    with Journal(url) as journal:
         fill(journal)
         start(journal, today=date(2024, 3, 1), nights=28, seed=11)
     return url

@@ -49,7 +49,7 @@ def diary_db(db: str) -> str:
     """Fourteen recent nights, lights out at 23:00 or 23:30, plus two older ones at 02:00 that
     the median of the last fourteen leaves out."""
     today = datetime.now(UTC).date()
-    with Journal(db, environ={}) as journal:
+    with Journal(db) as journal:
         for back in range(1, 17):
             at = time(2, 0) if back > 14 else time(23, 0 if back % 2 else 30)
             journal.add_diary(_night(today - timedelta(days=back), at))
@@ -156,7 +156,7 @@ def test_nor_a_folder(cli: CliRunner, db: str, tmp_path: Path) -> None:
 
 def test_another_person_has_their_own_uid_and_diary(diary_db: str) -> None:
     now = datetime.now(UTC)
-    with Journal(diary_db, environ={}) as journal:
+    with Journal(diary_db) as journal:
         journal.add_person("Sam")
         mine = plan_reminder(
             journal, person=None, at=None, session_minutes=12, now=now, fallback_zone="UTC"
@@ -174,7 +174,7 @@ def test_another_person_has_their_own_uid_and_diary(diary_db: str) -> None:
 
 def test_a_running_experiment_makes_it_an_experiment_night(diary_db: str) -> None:
     now = datetime.now(UTC)
-    with Journal(diary_db, environ={}) as journal:
+    with Journal(diary_db) as journal:
         start_experiment(
             journal,
             outcome="sol",

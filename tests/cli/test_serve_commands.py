@@ -75,7 +75,7 @@ def test_set_passphrase_then_pair_with_a_qr_code(
     )
     assert done.exit_code == 0, done.output
     assert "signed out now" in done.output
-    with Journal(f"sqlite:///{data_dir / 'journal.sqlite3'}", environ={}) as journal:
+    with Journal(f"sqlite:///{data_dir / 'journal.sqlite3'}") as journal:
         stored = store.stored_passphrase(journal)
     assert stored is not None
     assert "a long passphrase" not in str(stored)
@@ -89,7 +89,7 @@ def test_set_passphrase_then_pair_with_a_qr_code(
     assert web_app.state.services.config.require_login is True
     found = re.search(rf":{port}/pair/(\S+)", result.output)
     assert found
-    with Journal(f"sqlite:///{data_dir / 'journal.sqlite3'}", environ={}) as journal:
+    with Journal(f"sqlite:///{data_dir / 'journal.sqlite3'}") as journal:
         assert store.redeem_pairing_code(journal, found.group(1))
         assert not store.redeem_pairing_code(journal, found.group(1))
 

@@ -40,7 +40,7 @@ if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
 def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("report")
     clock = FakeClock()
-    with Journal(f"sqlite:///{folder / 'journal.sqlite3'}", clock=clock, environ={}) as journal:
+    with Journal(f"sqlite:///{folder / 'journal.sqlite3'}", clock=clock) as journal:
         built = build_experiment_journal(journal, clock)
         html = report_html(experiment_report(journal, built.today))
     path = folder / "report.html"

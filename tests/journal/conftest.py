@@ -160,5 +160,5 @@ def clock() -> FakeClock:
 def journal(database_url: str, database_urls: DatabaseUrls, clock: FakeClock) -> Iterator[Journal]:
     """An empty journal at ``database_url``, at the newest schema (copied, not migrated)."""
     database_urls.fill(database_url)
-    with Journal(database_url, clock=clock, environ={}) as opened:
+    with Journal(database_url, clock=clock) as opened:
         yield opened

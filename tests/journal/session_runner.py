@@ -38,7 +38,7 @@ def step_id(foot: str, step: int) -> str:
 
 def run_session(url: str, seed: int, progress_path: str) -> None:
     rng = random.Random(seed)
-    with open(progress_path, "a", buffering=1) as progress, Journal(url, environ={}) as journal:
+    with open(progress_path, "a", buffering=1) as progress, Journal(url) as journal:
         session_id = journal.start_session("evening", "kill-test", planned_seconds=720)
         progress.write(f"started {session_id}\n")
         for foot, step in positions():
@@ -52,7 +52,7 @@ def run_session(url: str, seed: int, progress_path: str) -> None:
 def warm_up() -> None:
     """Run one session in memory, so each forked process starts with SQLAlchemy's one-time set-up
     (dialect imports, mapper configuration) done and reaches its first step quickly."""
-    with Journal("sqlite://", environ={}) as journal:
+    with Journal("sqlite://") as journal:
         session_id = journal.start_session("evening", "warm-up", planned_seconds=1)
         journal.advance_session(session_id, "left", 0, step_id("left", 0))
         journal.finish_session(session_id)

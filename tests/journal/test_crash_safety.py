@@ -108,7 +108,7 @@ def _kill_once(runner: Runner, url: str, progress: Path, rng: random.Random) -> 
     printed = [line.split()[1:] for line in lines if line.startswith("at ")]
     last_printed = ORDER[(printed[-1][0], int(printed[-1][1]))] if printed else -1
 
-    with Journal(url, environ={}) as journal:
+    with Journal(url) as journal:
         assert session_id in journal.recovered
         session = journal.session(session_id)
         assert session.status == "interrupted"
@@ -142,7 +142,7 @@ def test_sigkill_mid_session_leaves_it_interrupted_at_the_last_boundary(
     seed = random.randrange(2**32)
     urls = [database_urls.new() for _ in range(LANES)]
     for url in urls:  # migrate first, so every kill lands in a session, not in a migration
-        Journal(url, environ={}).close()
+        Journal(url).close()
     progress = [tmp_path / f"progress-{lane}.txt" for lane in range(LANES)]
     with ThreadPoolExecutor(LANES) as pool:
         seeds = [seed + lane for lane in range(LANES)]
@@ -151,7 +151,7 @@ def test_sigkill_mid_session_leaves_it_interrupted_at_the_last_boundary(
     # The kills landed at many different points, not all before the first step.
     assert len(set(stopped)) > 10, f"seed {seed}: {stopped}"
     for url in urls:
-        with Journal(url, environ={}) as journal:
+        with Journal(url) as journal:
             sessions = journal.sessions()
             assert len(sessions) == KILLS_PER_LANE
             assert {s.status for s in sessions} == {"interrupted"}

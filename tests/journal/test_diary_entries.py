@@ -110,7 +110,7 @@ def test_impossible_entries_are_refused_and_nothing_is_written(
 def test_future_is_judged_in_the_entrys_zone(database_url: str) -> None:
     # 23:30 UTC on 2 Nov is 3 Nov in Berlin but still 2 Nov in New York.
     clock = FakeClock(datetime(2024, 11, 2, 23, 30, tzinfo=UTC))
-    with Journal(database_url, clock=clock, environ={}) as journal:
+    with Journal(database_url, clock=clock) as journal:
         journal.add_diary(night(date(2024, 11, 3), out_of_bed=time(0, 20),
                                 final_awakening=time(0, 10), into_bed=time(18, 0),
                                 tried_to_sleep=time(18, 0)))  # fmt: skip

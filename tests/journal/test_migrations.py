@@ -22,7 +22,7 @@ FIRST = "0001"
 
 
 def _engine(url: str) -> Engine:
-    return make_engine(resolve_url(url, {}))
+    return make_engine(resolve_url(url))
 
 
 def _instant(conn: Connection, value: datetime) -> datetime:
@@ -93,7 +93,7 @@ def test_a_journal_with_data_upgrades_from_the_first_revision(
         _fill_first_revision(conn)
     engine.dispose()
 
-    with Journal(database_url, clock=clock, environ={}) as journal:
+    with Journal(database_url, clock=clock) as journal:
         # The session the old version left running is recorded as interrupted, at its step.
         assert journal.recovered == (2,)
         first, second = journal.sessions()
@@ -127,7 +127,7 @@ def test_a_journal_with_data_upgrades_from_the_first_revision(
 
 
 def test_the_migrated_schema_is_the_models_schema(database_url: str) -> None:
-    with Journal(database_url, environ={}) as journal, journal._engine.connect() as conn:
+    with Journal(database_url) as journal, journal._engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences: list[Any] = compare_metadata(context, Base.metadata)
     assert differences == []
@@ -139,7 +139,7 @@ def test_the_copied_schema_is_the_migrated_schema(
     """The suite's ``journal`` fixture copies a template instead of migrating: it must be
     the same schema, revision and (no) rows a migration gives."""
     migrated = database_urls.new()
-    with Journal(migrated, environ={}):
+    with Journal(migrated):
         pass
     copied = _described(database_url)
     assert copied == _described(migrated)
@@ -181,7 +181,7 @@ def _described_table(conn: Connection, table: str) -> list[list[str]]:
 
 
 def test_down_to_nothing_and_up_again(database_url: str, clock: FakeClock) -> None:
-    with Journal(database_url, clock=clock, environ={}) as journal:
+    with Journal(database_url, clock=clock) as journal:
         fill(journal)
         before = journal.export()
     engine = _engine(database_url)
@@ -193,20 +193,20 @@ def test_down_to_nothing_and_up_again(database_url: str, clock: FakeClock) -> No
         migrations.downgrade(conn, "base")
         assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
     engine.dispose()
-    with Journal(database_url, clock=clock, environ={}) as journal:
+    with Journal(database_url, clock=clock) as journal:
         assert journal.people() == []
         journal.import_export(before)
 
 
 def test_a_journal_from_a_newer_solemate_is_not_touched(database_url: str) -> None:
-    with Journal(database_url, environ={}):
+    with Journal(database_url):
         pass
     engine = _engine(database_url)
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     engine.dispose()
     with pytest.raises(JournalError, match="newer solemate"):
-        Journal(database_url, environ={})
+        Journal(database_url)
 
 
 # A race: a single try once missed it (SQLite's switch to WAL), so it is run several times.
@@ -219,7 +219,7 @@ def test_processes_opening_a_new_journal_at_once_migrate_it_once(
 
     def open_it() -> None:
         try:
-            with Journal(url, environ={}) as journal:
+            with Journal(url) as journal:
                 journal.people()
         except BaseException as error:
             errors.append(error)
@@ -230,7 +230,7 @@ def test_processes_opening_a_new_journal_at_once_migrate_it_once(
     for thread in threads:
         thread.join()
     assert errors == []
-    with Journal(url, environ={}) as journal:
+    with Journal(url) as journal:
         journal.add_note("works")
 
 
@@ -257,7 +257,7 @@ def test_ids_of_deleted_rows_stay_unused_after_the_upgrade(
         migrations.upgrade(conn, "0004")
         _fill_first_revision(conn)
     engine.dispose()
-    with Journal(database_url, clock=clock, environ={}) as journal:
+    with Journal(database_url, clock=clock) as journal:
         assert [s.id for s in journal.sessions()] == [1, 2]
         assert [r.session_id for r in journal.ratings()] == [1]  # no cascade while rebuilding
         journal.delete_entry("session", 2)

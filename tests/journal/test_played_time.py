@@ -123,19 +123,19 @@ def test_a_session_left_open_six_hours_is_interrupted_when_the_journal_is_next_u
     database_url: str, clock: FakeClock
 ) -> None:
     # This process owns the session and is alive, as a web server is after its page was closed.
-    with Journal(database_url, clock=clock, environ={}) as server:
+    with Journal(database_url, clock=clock) as server:
         sid = server.start_session("evening", "v", planned_seconds=600)
         clock.advance(seconds=100)
         server.advance_session(sid, "right", 4, "circles", played_seconds=95)
         at_step = clock.now
         clock.advance(hours=5, minutes=59)
         assert server.close_stale_sessions() == ()
-        with Journal(database_url, clock=clock, environ={}) as soon:
+        with Journal(database_url, clock=clock) as soon:
             assert soon.recovered == ()
         assert server.session(sid).status == "in_progress"
         clock.advance(minutes=2)
         # The open server notices when it next looks; a fresh open notices too.
-        with Journal(database_url, clock=clock, environ={}) as later:
+        with Journal(database_url, clock=clock) as later:
             assert later.recovered == (sid,)
         record = server.session(sid)
         assert (record.status, record.ended_at, record.step_index, record.played_seconds) == (
@@ -152,19 +152,19 @@ def test_a_session_left_open_six_hours_is_interrupted_when_the_journal_is_next_u
 def test_an_old_journal_upgrades_with_played_time_unknown(
     database_url: str, clock: FakeClock
 ) -> None:
-    engine = make_engine(resolve_url(database_url, {}))
+    engine = make_engine(resolve_url(database_url))
     with engine.begin() as conn:
         migrations.upgrade(conn, "0005")
         _fill_first_revision(conn)
     engine.dispose()
-    with Journal(database_url, clock=clock, environ={}) as journal:
+    with Journal(database_url, clock=clock) as journal:
         first, second = journal.sessions()
         assert (first.status, first.played_seconds) == ("completed", None)
         assert (second.status, second.played_seconds) == ("interrupted", None)
         sid = journal.start_session("evening", "v", planned_seconds=600)
         clock.advance(seconds=60)
         assert journal.finish_session(sid, played_seconds=60).status == "skipped"
-    engine = make_engine(resolve_url(database_url, {}))
+    engine = make_engine(resolve_url(database_url))
     with engine.begin() as conn:
         # Going down, a skipped session reads as completed (an older solemate knows no other).
         migrations.downgrade(conn, "0005")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from solemate.insights_service import insights, start, tonight
 from solemate.journal import Journal
 from solemate.journal.engine import default_sqlite_path
 from solemate.journal.reading import latest_experiment, open_reader, sqlite_file
+from solemate.settings import Settings, default_data_dir
 from tests.journal.builders import device_night, fill
 from tests.journal.conftest import FakeClock
 
@@ -48,7 +50,7 @@ def test_every_read_matches_the_journal(
     journal: Journal, database_url: str, method: str, arguments: dict[str, object]
 ) -> None:
     _filled(journal)
-    reader = open_reader(database_url, environ={})
+    reader = open_reader(database_url)
     assert reader is not None
     with reader:
         assert getattr(reader, method)(**arguments) == getattr(journal, method)(**arguments)
@@ -56,7 +58,7 @@ def test_every_read_matches_the_journal(
 
 def test_insights_and_tonight_match(journal: Journal, database_url: str) -> None:
     _filled(journal)
-    reader = open_reader(database_url, environ={})
+    reader = open_reader(database_url)
     assert reader is not None
     with reader:
         for day in (date(2024, 3, 5), date(2024, 5, 2)):
@@ -69,7 +71,7 @@ def test_an_unknown_person_is_refused_as_by_the_journal(
     journal: Journal, database_url: str
 ) -> None:
     _filled(journal)
-    reader = open_reader(database_url, environ={})
+    reader = open_reader(database_url)
     assert reader is not None
     with reader, pytest.raises(Exception, match="no person called 'Nobody'") as refused:
         reader.diary(person="Nobody")
@@ -79,44 +81,49 @@ def test_an_unknown_person_is_refused_as_by_the_journal(
 
 def test_steps_aside_for_a_session_to_recover(journal: Journal, database_url: str) -> None:
     journal.start_session("evening", "a1b2c3d4e5f60718", planned_seconds=600)
-    assert open_reader(database_url, environ={}) is None
+    assert open_reader(database_url) is None
 
 
 def test_steps_aside_for_an_old_schema(tmp_path: Path, clock: FakeClock) -> None:
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    Journal(url, clock=clock, environ={}).close()
+    Journal(url, clock=clock).close()
     with sqlite3.connect(tmp_path / "old.sqlite3") as raw:
         raw.execute("UPDATE alembic_version SET version_num = '0003'")
-    assert open_reader(url, environ={}) is None
+    assert open_reader(url) is None
 
 
 def test_steps_aside_for_what_it_does_not_open(tmp_path: Path) -> None:
-    assert open_reader(f"sqlite:///{tmp_path / 'missing.sqlite3'}", environ={}) is None
+    assert open_reader(f"sqlite:///{tmp_path / 'missing.sqlite3'}") is None
     assert not (tmp_path / "missing.sqlite3").exists()  # the Journal creates it, not the reader
-    assert open_reader("sqlite://", environ={}) is None
-    assert open_reader("sqlite:///:memory:", environ={}) is None
-    assert open_reader("mysql://somewhere/journal", environ={}) is None
-    assert open_reader("not a url", environ={}) is None
+    assert open_reader("sqlite://") is None
+    assert open_reader("sqlite:///:memory:") is None
+    assert open_reader("mysql://somewhere/journal") is None
+    assert open_reader("not a url") is None
 
 
 def test_reads_the_url_from_the_environment(journal: Journal, database_url: str) -> None:
-    reader = open_reader(None, environ={"SOLEMATE_DATABASE_URL": database_url})
+    reader = open_reader(
+        Settings.load({**os.environ, "SOLEMATE_DATABASE_URL": database_url}).database_url
+    )
     assert reader is not None
     reader.close()
 
 
 def test_default_file_is_the_journals(data_dir: Path) -> None:
-    environ = {"SOLEMATE_DATA_DIR": str(data_dir / "given")}
-    Journal(None, environ=environ).close()
-    assert default_sqlite_path(environ) == data_dir / "given" / "journal.sqlite3"
-    assert default_sqlite_path(environ).is_file()
-    reader = open_reader(None, environ=environ)
+    given = Settings.load({**os.environ, "SOLEMATE_DATA_DIR": str(data_dir / "given")}).data_dir
+    Journal(None, data_dir=given).close()
+    assert default_sqlite_path(given) == data_dir / "given" / "journal.sqlite3"
+    assert default_sqlite_path(given).is_file()
+    reader = open_reader(None, given)
     assert reader is not None
     reader.close()
 
 
-def test_an_empty_environment_is_not_the_process_environment(data_dir: Path) -> None:
-    """``environ={}`` means no settings at all: the platform's folder, not SOLEMATE_DATA_DIR."""
-    assert default_sqlite_path() == data_dir / "journal.sqlite3"
-    assert default_sqlite_path({}) != default_sqlite_path()
-    assert sqlite_file(None, {}) == default_sqlite_path({})
+def test_below_the_shells_the_environment_is_not_read(data_dir: Path) -> None:
+    """No data folder given means the platform's, not SOLEMATE_DATA_DIR: that is the settings'
+    to read (the shells pass it down)."""
+    assert Settings.load().journal_file == data_dir / "journal.sqlite3"
+    assert default_sqlite_path() == default_data_dir() / "journal.sqlite3"
+    assert default_sqlite_path() != data_dir / "journal.sqlite3"
+    assert sqlite_file(None) == default_sqlite_path()
+    assert sqlite_file(None, data_dir) == default_sqlite_path(data_dir)

@@ -168,14 +168,14 @@ def _dead_pid() -> int:
 def test_a_session_of_a_dead_process_is_interrupted_on_open(
     database_url: str, clock: FakeClock
 ) -> None:
-    with Journal(database_url, clock=clock, environ={}) as journal:
+    with Journal(database_url, clock=clock) as journal:
         sid = journal.start_session("evening", "v", planned_seconds=60)
         clock.advance(seconds=30)
         journal.advance_session(sid, "left", 3, "press")
         boundary = clock.now
         _set_owner(journal, sid, f"{socket.gethostname()} {_dead_pid()} -")
     clock.advance(hours=1)
-    with Journal(database_url, clock=clock, environ={}) as reopened:
+    with Journal(database_url, clock=clock) as reopened:
         assert reopened.recovered == (sid,)
         record = reopened.session(sid)
         assert (record.status, record.foot, record.step_index, record.step_id) == (
@@ -185,15 +185,15 @@ def test_a_session_of_a_dead_process_is_interrupted_on_open(
             "press",
         )
         assert record.ended_at == boundary  # the last moment it is known to have run
-    with Journal(database_url, clock=clock, environ={}) as again:
+    with Journal(database_url, clock=clock) as again:
         assert again.recovered == ()
 
 
 def test_a_session_still_running_is_left_alone(database_url: str, clock: FakeClock) -> None:
     # This very process owns the session, like the web app running one while the CLI opens.
-    with Journal(database_url, clock=clock, environ={}) as running:
+    with Journal(database_url, clock=clock) as running:
         sid = running.start_session("evening", "v", planned_seconds=60)
-        with Journal(database_url, clock=clock, environ={}) as other:
+        with Journal(database_url, clock=clock) as other:
             assert other.recovered == ()
             assert other.session(sid).status == "in_progress"
         running.advance_session(sid, "left", 0)
@@ -202,14 +202,14 @@ def test_a_session_still_running_is_left_alone(database_url: str, clock: FakeClo
 def test_sessions_on_another_machine_expire_after_a_long_silence(
     database_url: str, clock: FakeClock
 ) -> None:
-    with Journal(database_url, clock=clock, environ={}) as journal:
+    with Journal(database_url, clock=clock) as journal:
         sid = journal.start_session("evening", "v", planned_seconds=60)
         _set_owner(journal, sid, "some-other-host 4242 boot:1")
     clock.advance(hours=1)
-    with Journal(database_url, clock=clock, environ={}) as soon:
+    with Journal(database_url, clock=clock) as soon:
         assert soon.session(sid).status == "in_progress"
     clock.advance(hours=12)
-    with Journal(database_url, clock=clock, environ={}) as later:
+    with Journal(database_url, clock=clock) as later:
         assert later.recovered == (sid,)
 
 
@@ -268,14 +268,14 @@ def test_starts_at_once_leave_one_session_in_progress(
 ) -> None:
     import threading
 
-    with Journal(database_url, clock=clock, environ={}) as first:
+    with Journal(database_url, clock=clock) as first:
         first.add_person("me")
     barrier = threading.Barrier(4)
     errors: list[BaseException] = []
 
     def start() -> None:
         try:
-            with Journal(database_url, clock=clock, environ={}) as journal:
+            with Journal(database_url, clock=clock) as journal:
                 barrier.wait()
                 journal.start_session("evening", "v", planned_seconds=60)
         except BaseException as error:
@@ -287,6 +287,6 @@ def test_starts_at_once_leave_one_session_in_progress(
     for thread in threads:
         thread.join()
     assert errors == []
-    with Journal(database_url, clock=clock, environ={}) as journal:
+    with Journal(database_url, clock=clock) as journal:
         statuses = sorted(s.status for s in journal.sessions())
     assert statuses == ["in_progress", "interrupted", "interrupted", "interrupted"]

@@ -13,6 +13,7 @@ from sqlalchemy import make_url
 
 from solemate.journal import DATABASE_URL_ENV, Journal, JournalError
 from solemate.journal.engine import resolve_url
+from solemate.settings import CONFIG_ENV, Settings
 from tests.journal.builders import fill, night
 from tests.journal.conftest import FakeClock
 
@@ -21,7 +22,7 @@ def test_default_database_is_a_private_sqlite_file_in_the_user_data_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    with Journal(environ={}) as journal:
+    with Journal() as journal:
         journal.add_note("hello")
         path = tmp_path / "data" / "solemate" / "journal.sqlite3"
         assert journal.url == f"sqlite:///{path}"
@@ -31,26 +32,28 @@ def test_default_database_is_a_private_sqlite_file_in_the_user_data_dir(
 
 def test_the_environment_names_the_database(tmp_path: Path) -> None:
     target = tmp_path / "elsewhere.sqlite3"
-    with Journal(environ={DATABASE_URL_ENV: f"sqlite:///{target}"}) as journal:
+    unset = {CONFIG_ENV: str(tmp_path / "none.toml")}
+    chosen = Settings.load({**unset, DATABASE_URL_ENV: f"sqlite:///{target}"})
+    with Journal(chosen.database_url, data_dir=chosen.data_dir) as journal:
         journal.add_note("kept elsewhere")
     assert target.exists()
     # An explicit URL wins over the environment.
     explicit = tmp_path / "explicit.sqlite3"
-    with Journal(f"sqlite:///{explicit}", environ={DATABASE_URL_ENV: "sqlite:///nope"}) as j:
+    flags = {"database_url": f"sqlite:///{explicit}"}
+    chosen = Settings.load({**unset, DATABASE_URL_ENV: "sqlite:///nope"}, flags)
+    with Journal(chosen.database_url) as j:
         assert j.url.endswith("explicit.sqlite3")
 
 
 def test_plain_postgresql_urls_get_psycopg_3() -> None:
-    url = resolve_url("postgresql://u:secret@db/x", {})
+    url = resolve_url("postgresql://u:secret@db/x")
     assert url.drivername == "postgresql+psycopg"
-    assert make_url(resolve_url(None, {DATABASE_URL_ENV: "postgres://h/x"})).drivername == (
-        "postgresql+psycopg"
-    )
+    assert make_url(resolve_url("postgres://h/x")).drivername == ("postgresql+psycopg")
 
 
 def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path: Path) -> None:
     path = tmp_path / "j.sqlite3"
-    with Journal(f"sqlite:///{path}", environ={}) as journal:
+    with Journal(f"sqlite:///{path}") as journal:
         journal.add_note("x")
         with journal._raw_sqlite() as raw:
             assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -60,7 +63,7 @@ def test_sqlite_connections_use_wal_and_foreign_keys(tmp_path: Path) -> None:
 
 
 def test_passwords_are_hidden_in_the_url(tmp_path: Path) -> None:
-    assert "secret" not in str(resolve_url("postgresql://u:secret@db/x", {}))
+    assert "secret" not in str(resolve_url("postgresql://u:secret@db/x"))
 
 
 def test_people_default_person_and_couples(journal: Journal) -> None:
@@ -154,7 +157,7 @@ def test_deleting_a_person_deletes_what_belongs_to_them(journal: Journal) -> Non
 def test_a_naive_clock_is_refused(database_url: str) -> None:
     from datetime import datetime
 
-    with Journal(database_url, clock=lambda: datetime(2024, 1, 1), environ={}) as journal:
+    with Journal(database_url, clock=lambda: datetime(2024, 1, 1)) as journal:
         with pytest.raises(JournalError):
             journal.add_note("x")
         assert journal.notes() == []
@@ -178,6 +181,6 @@ def test_last_must_be_a_count(journal: Journal) -> None:
 
 def test_url_file_is_not_world_readable_even_when_given(tmp_path: Path) -> None:
     path = tmp_path / "given.sqlite3"
-    with Journal(f"sqlite:///{path}", environ={}):
+    with Journal(f"sqlite:///{path}"):
         pass
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600

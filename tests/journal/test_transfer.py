@@ -72,7 +72,7 @@ def test_import_into_another_database_gives_the_same_journal(
 ) -> None:
     fill(journal)
     export = journal.export()
-    with Journal(database_urls.new(), clock=clock, environ={}) as other:
+    with Journal(database_urls.new(), clock=clock) as other:
         other.import_export(export)
         assert _without_stamp(other.export()) == _without_stamp(export)
 
@@ -190,7 +190,7 @@ def test_backup_is_a_consistent_private_copy(journal: Journal, tmp_path: Path) -
         with sqlite3.connect(target) as copy_db:
             assert copy_db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             assert copy_db.execute("PRAGMA journal_mode").fetchone() == ("delete",)
-        with Journal(f"sqlite:///{target}", environ={}) as restored:
+        with Journal(f"sqlite:///{target}") as restored:
             assert _without_stamp(restored.export()) == _without_stamp(journal.export())
     else:
         saved = json.loads(target.read_text(encoding="utf-8"))

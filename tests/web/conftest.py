@@ -73,6 +73,7 @@ def config(database_url: str, tmp_path: Path, clock: FakeClock, speech_cache: Pa
         database_url=database_url,
         speech_cache_dir=speech_cache,
         clock=clock,
+        voice=os.environ.get("SOLEMATE_VOICE"),  # the suite's voice (see tests/conftest.py)
     )
 
 

@@ -51,7 +51,7 @@ def test_an_unknown_link_is_404(client: Client) -> None:
 
 @pytest.fixture
 def network(config: WebConfig) -> WebConfig:
-    with Journal(config.database_url, environ={}) as journal:
+    with Journal(config.database_url) as journal:
         set_passphrase(journal, PASSPHRASE)
     return replace(config, allowed_hosts=None, require_login=True)
 

@@ -92,7 +92,7 @@ def test_a_file_from_an_older_solemate_moves_into_the_journal(tmp_path: Path) ->
     data = tmp_path / "data"
     data.mkdir()
     (data / PASSPHRASE_FILE).write_text(json.dumps(new_record("an older passphrase")))
-    with Journal(f"sqlite:///{tmp_path / 'j.sqlite3'}", environ={}) as journal:
+    with Journal(f"sqlite:///{tmp_path / 'j.sqlite3'}") as journal:
         gate = SignIn(journal, data)
         assert not (data / PASSPHRASE_FILE).exists()
         assert store.stored_passphrase(journal) is not None
@@ -101,7 +101,7 @@ def test_a_file_from_an_older_solemate_moves_into_the_journal(tmp_path: Path) ->
 
 def test_no_passphrase_no_gate(tmp_path: Path) -> None:
     with (
-        Journal(f"sqlite:///{tmp_path / 'j.sqlite3'}", environ={}) as journal,
+        Journal(f"sqlite:///{tmp_path / 'j.sqlite3'}") as journal,
         pytest.raises(NoPassphrase, match="solemate serve --set-passphrase"),
     ):
         SignIn(journal, tmp_path)

@@ -129,7 +129,7 @@ def _sha256(text: str) -> str:
 def network_server(tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
     data = tmp_path / "data"
     url = f"sqlite:///{tmp_path / 'journal.sqlite3'}"
-    with Journal(url, environ={}) as journal:
+    with Journal(url) as journal:
         set_passphrase(journal, "correct horse battery")
     config = WebConfig(data_dir=data, database_url=url, allowed_hosts=None, require_login=True)
     web_app = create_app(config)

@@ -37,7 +37,7 @@ PASSPHRASE = "correct horse battery"
 
 @pytest.fixture
 def network_config(config: WebConfig) -> WebConfig:
-    with Journal(config.database_url, environ={}) as journal:
+    with Journal(config.database_url) as journal:
         set_passphrase(journal, PASSPHRASE)
     return replace(config, allowed_hosts=None, require_login=True)
 
@@ -62,7 +62,7 @@ def _sign_in(http: TestClient, passphrase: str) -> httpx.Response:
 
 
 def _journal_unchanged(config: WebConfig) -> dict[str, object]:
-    with Journal(config.database_url, environ={}) as journal:
+    with Journal(config.database_url) as journal:
         data = journal.export()
     data.pop("exported_at", None)
     return data
@@ -79,7 +79,7 @@ def test_a_new_passphrase_signs_every_browser_out_of_a_running_app(
         assert _sign_in(phone, PASSPHRASE).status_code == 303
         assert _sign_in(tablet, PASSPHRASE).status_code == 303
         assert phone.get("/api/export").status_code == 200
-        with Journal(config.database_url, environ={}) as other_process:
+        with Journal(config.database_url) as other_process:
             set_passphrase(other_process, "a brand new passphrase")
         for device in (phone, tablet):
             refused = device.get("/api/export")
@@ -98,7 +98,7 @@ def test_cookie_checks_read_the_passphrase_at_most_once_a_refresh(
     network_config: WebConfig, tmp_path: Path
 ) -> None:
     ticks = [0.0]
-    with Journal(network_config.database_url, environ={}) as journal:
+    with Journal(network_config.database_url) as journal:
         gate = SignIn(journal, tmp_path, refresh=1.0, monotonic=lambda: ticks[0])
         cookie = gate.cookie()
         set_passphrase(journal, "a brand new passphrase")
@@ -111,7 +111,7 @@ def test_cookie_checks_read_the_passphrase_at_most_once_a_refresh(
 def test_a_pairing_code_lapses_with_the_passphrase(network_config: WebConfig) -> None:
     with _browser(network_config) as phone:
         code = phone.app.state.services.auth.new_pairing_code()  # type: ignore[attr-defined]
-        with Journal(network_config.database_url, environ={}) as journal:
+        with Journal(network_config.database_url) as journal:
             set_passphrase(journal, "a brand new passphrase")
         refused = phone.get(f"/pair/{code}", follow_redirects=False)
         assert refused.headers["location"].startswith("/login")
@@ -163,7 +163,7 @@ def test_wrong_guesses_wait_longer_and_longer_then_lock_out(
 def test_guesses_from_many_addresses_are_limited_together(
     network_config: WebConfig, clock: FakeClock
 ) -> None:
-    with Journal(network_config.database_url, clock=clock, environ={}) as journal:
+    with Journal(network_config.database_url, clock=clock) as journal:
         gate = SignIn(journal, network_config.data_dir)
         for i in range(EVERYONE.free + 1):
             assert gate.attempt("wrong guess", f"198.51.100.{i}").retry_after == 0
@@ -177,7 +177,7 @@ def test_the_limits_are_shared_by_every_server_process(
     network_config: WebConfig, clock: FakeClock
 ) -> None:
     url = network_config.database_url
-    with Journal(url, clock=clock, environ={}) as one, Journal(url, clock=clock, environ={}) as two:
+    with Journal(url, clock=clock) as one, Journal(url, clock=clock) as two:
         first, second = (
             SignIn(one, network_config.data_dir),
             SignIn(two, network_config.data_dir),
@@ -195,7 +195,7 @@ def test_the_limits_are_shared_by_every_server_process(
 def test_guesses_sent_at_once_cannot_share_a_free_slot(
     network_config: WebConfig, clock: FakeClock
 ) -> None:
-    with Journal(network_config.database_url, clock=clock, environ={}) as journal:
+    with Journal(network_config.database_url, clock=clock) as journal:
         gate = SignIn(journal, network_config.data_dir)
         results = []
         lock = threading.Lock()

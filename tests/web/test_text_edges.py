@@ -44,7 +44,7 @@ def test_multi_line_comments_are_kept(client: Client) -> None:
 
 def test_an_export_holding_a_nul_is_refused_whole(client: Client, config: WebConfig) -> None:
     assert client.post("/api/sleep", json={**DIARY, "comments": "fine"}).status_code == 201
-    with Journal(config.database_url, environ={}) as journal:
+    with Journal(config.database_url) as journal:
         journal.add_note("a note")
         export: dict[str, Any] = journal.export()
         bad = copy.deepcopy(export)

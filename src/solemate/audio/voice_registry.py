@@ -6,21 +6,22 @@ Besides the curated names, any espeak-ng voice name (``en-us+f2``, ``en-gb-x-rp+
 ``.onnx`` file (with the optional extra) are still accepted.
 
 The default is the Kokoro voice ``heart``: the most intelligible and natural voice that installs
-with pip alone under a licence that allows any use (Apache-2.0). The environment variable
-``SOLEMATE_VOICE`` changes the default (the test suite sets it to ``espeak``, which is instant).
+with pip alone under a licence that allows any use (Apache-2.0). The settings (the ``voice`` key
+or ``SOLEMATE_VOICE``, see :mod:`solemate.settings`) change it: the shells pass that choice down as
+``default``; nothing here reads the environment.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from solemate.audio.speech import DEFAULT_RATE, DEFAULT_VOICE, CachingSpeaker, SpeechError
+from solemate.settings import ENV_VARS
 
-ENV_VOICE = "SOLEMATE_VOICE"
+#: The variable the shells read the default voice from.
+ENV_VOICE = ENV_VARS["voice"]
 
 Engine = Literal["kokoro", "espeak"]
 
@@ -76,10 +77,10 @@ def curated(name: str) -> Voice | None:
     return next((v for v in CURATED if v.name == name), None)
 
 
-def default_voice(environ: Mapping[str, str] | None = None) -> str:
-    """The voice used when none is asked for: ``SOLEMATE_VOICE``, else :data:`DEFAULT_NAME`."""
-    env = os.environ if environ is None else environ
-    return env.get(ENV_VOICE, "").strip() or DEFAULT_NAME
+def default_voice(chosen: str | None = None) -> str:
+    """The voice used when none is asked for: the one the settings chose, else
+    :data:`DEFAULT_NAME`."""
+    return (chosen or "").strip() or DEFAULT_NAME
 
 
 def unknown_message(name: str) -> str:
@@ -95,9 +96,10 @@ def resolve_voice(
     rate: int = DEFAULT_RATE,
     cache_dir: Path | None = None,
     model_dir: Path | None = None,
-    environ: Mapping[str, str] | None = None,
+    default: str | None = None,
 ) -> CachingSpeaker:
-    """The engine for a voice name (None: :func:`default_voice`) at ``rate`` words a minute.
+    """The engine for a voice name (None: ``default``, the settings' voice, else
+    :data:`DEFAULT_NAME`) at ``rate`` words a minute.
 
     Raises :class:`UnknownVoice` for a name that is nothing known, :class:`SpeechError` for a
     rate out of range or an engine that cannot start. Building a Kokoro engine loads nothing:
@@ -106,7 +108,7 @@ def resolve_voice(
     from solemate.audio.kokoro import KokoroEngine
     from solemate.audio.speech import SpeechEngine
 
-    name = name if name is not None else default_voice(environ)
+    name = name if name is not None else default_voice(default)
     voice = curated(name)
     if voice is not None and voice.engine == "kokoro":
         return KokoroEngine(voice.ident, rate, voice.language, cache_dir, model_dir)

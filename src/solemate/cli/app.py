@@ -57,6 +57,9 @@ def _root(
     ),
 ) -> None:
     """solemate: foot massage, spoken and timed, and a journal of what it does for your sleep."""
+    from solemate.cli.common import forget_settings
+
+    forget_settings()  # read on first use, as they are for this run (see cli/common.py)
 
 
 #: Each command module with the top-level commands it registers, in the order --help lists them.
@@ -73,6 +76,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "transfer_commands": ("export", "import", "backup", "forget"),
     "serve_commands": ("serve",),
     "remind_commands": ("remind",),
+    "settings_commands": ("settings",),
 }
 _registered: set[str] = set()
 

@@ -1,4 +1,10 @@
-"""Helpers every command shares: failing with a clear message, and finding a routine by name or path."""
+"""Helpers every command shares: failing with a clear message, the settings, opening the journal,
+and finding a routine by name or path.
+
+The settings are read once per command, when a command first asks (:func:`settings`), from the
+file, the environment and the flags (see :mod:`solemate.settings`); the root callback forgets them
+before each command, so every run of the application sees the settings as they are then.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from solemate.settings import Settings
+from solemate.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from solemate.journal import Journal
@@ -18,9 +24,11 @@ if TYPE_CHECKING:
 DATABASE = typer.Option(
     None,
     "--database",
-    envvar="SOLEMATE_DATABASE_URL",
-    help="Journal database URL (default: a SQLite file in your data directory).",
+    help="Journal database URL (default: SOLEMATE_DATABASE_URL or database_url in the settings "
+    "file, else a SQLite file in your data directory).",
 )
+
+_settings: Settings | None = None
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -33,11 +41,51 @@ def usage_error(message: str) -> NoReturn:
     fail(f"{message}\nTry 'solemate --help' for help.", code=2)
 
 
+def settings() -> Settings:
+    """The settings of this command (read on first use); a bad settings file ends it in one line."""
+    global _settings
+    if _settings is None:
+        try:
+            _settings = Settings.load()
+        except SettingsError as exc:
+            fail(str(exc))
+    return _settings
+
+
+def forget_settings() -> None:
+    """Read the settings afresh on next use (each run of the application starts with this)."""
+    global _settings
+    _settings = None
+
+
+def origin(key: str, flag: str) -> str:
+    """Where the effective value of ``key`` came from, for a message: the flag, the variable, or
+    the settings file and key."""
+    from solemate.settings import ENV_VARS
+
+    current = settings()
+    source = current.source(key)
+    if source == "file":
+        return f"{current.file}: {key}"
+    return ENV_VARS[key] if source == "environment" else flag
+
+
+def speech_rate(flag: int | None) -> tuple[int | None, str]:
+    """``--rate``, else the settings' ``speech_rate`` (None: the voice's own), and where it came
+    from for a message about its range."""
+    if flag is not None:
+        return flag, "--rate"
+    return settings().speech_rate, origin("speech_rate", "--rate")
+
+
 def open_journal(url: str | None) -> Journal:
+    """The journal ``--database`` names, else the one the settings name (see :func:`settings`)."""
     from solemate.journal import Journal, JournalError
 
+    current = settings()
+    url = url or current.database_url
     try:
-        return Journal(url)
+        return Journal(url, data_dir=current.data_dir)
     except JournalError as exc:
         fail(database_problem(url, f"journal: {exc}"))
     except Exception as exc:  # a bad URL or an unreachable server: say which, never a traceback
@@ -49,7 +97,8 @@ def open_for_reading(url: str | None) -> Journal | ReadOnlyJournal:
     journal would do nothing but read (see ``journal/reading.py``), else opened in full."""
     from solemate.journal.reading import open_reader
 
-    return open_reader(url) or open_journal(url)
+    current = settings()
+    return open_reader(url or current.database_url, current.data_dir) or open_journal(url)
 
 
 def database_problem(url: str | None, what: str, exc: BaseException | None = None) -> str:
@@ -66,25 +115,24 @@ def database_problem(url: str | None, what: str, exc: BaseException | None = Non
     return hide_password(message, url)
 
 
-def user_routines(settings: Settings) -> dict[str, Path]:
-    folder = settings.routines_dir
+def user_routines(chosen: Settings) -> dict[str, Path]:
+    folder = chosen.routines_dir
     if not folder.is_dir():
         return {}
     return {p.stem: p for p in sorted(folder.glob("*.toml")) if p.stem.count(".") == 0}
 
 
-def resolve_routine(name_or_path: str, settings: Settings | None = None) -> Routine:
+def resolve_routine(name_or_path: str) -> Routine:
     """A routine by path (anything with a slash or ending in .toml), user routine name or built-in name.
 
     Exits with every problem listed when the routine is broken.
     """
     from solemate.routine import RoutineError, builtin_names, builtin_routine, load_routine
 
-    settings = settings or Settings.from_env()
     try:
         if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
             return load_routine(Path(name_or_path))
-        mine = user_routines(settings)
+        mine = user_routines(settings())
         if name_or_path in mine:
             return load_routine(mine[name_or_path])
         if name_or_path in builtin_names():

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, cast
 import typer
 
 from solemate import tonight
-from solemate.cli.common import fail, resolve_routine, usage_error
+from solemate.cli.common import DATABASE, fail, resolve_routine, speech_rate, usage_error
 from solemate.cli.common import open_journal as common_open_journal
 from solemate.cli.plan_flags import (
     PARTNER,
@@ -45,12 +45,6 @@ GUIDE_WORDING = typer.Option(
     "--wording",
     help="full: explain each part; brief: name it, give counts and holds. "
     "Unset: full at first, brief after five completed sessions (F goes back to full).",
-)
-DATABASE = typer.Option(
-    None,
-    "--database",
-    envvar="SOLEMATE_DATABASE_URL",
-    help="Journal database URL (default: a SQLite file in your data directory).",
 )
 
 
@@ -273,9 +267,11 @@ def register(app: typer.Typer) -> None:
         options = flags.options()
         if not 0 < speed <= 1000:
             usage_error(f"--speed must be above 0 and at most 1000, got {speed:g}")
+        rate, rate_from = speech_rate(rate)
         if rate is not None and not MIN_SPEECH_RATE <= rate <= MAX_SPEECH_RATE:
             usage_error(
-                f"--rate must be {MIN_SPEECH_RATE}–{MAX_SPEECH_RATE} words per minute, got {rate}"
+                f"{rate_from} must be {MIN_SPEECH_RATE}–{MAX_SPEECH_RATE} words per minute, "
+                f"got {rate}"
             )
         if rate is not None:  # a slower voice gets more room for its words
             options = dataclasses.replace(options, speech_rate=rate)

@@ -79,11 +79,12 @@ def problem(path: Path, journal: Path | None = None) -> str | None:
 
 
 def default_journal_file(database: str | None) -> Path | None:
-    """The SQLite file a command would open with ``--database`` (or the environment), if SQLite."""
+    """The SQLite file a command would open with ``--database`` (or the settings), if SQLite."""
+    from solemate.cli.common import settings
     from solemate.journal.reading import sqlite_file
-    from solemate.settings import Settings
 
-    return sqlite_file(database or Settings.from_env().database_url)
+    chosen = settings()
+    return sqlite_file(database or chosen.database_url, chosen.data_dir)
 
 
 def check_outputs(outputs: Sequence[tuple[str, Path | None]], database: str | None = None) -> None:

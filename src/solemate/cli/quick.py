@@ -11,9 +11,13 @@ False, and the Typer application answers as it always has: what the person sees 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from solemate.journal.reading import ReadOnlyJournal
+    from solemate.settings import Settings
 
 __all__ = ["answer"]
 
@@ -77,11 +81,25 @@ def _day(raw: str | bool | None) -> dt.date | None:
     return day if 1900 <= day.year <= 2200 else None  # Typer's path says what is wrong
 
 
-def _database(options: Options) -> str | None:
+def _settings() -> Settings | None:
+    """The settings (None when they cannot be read: the Typer path says why)."""
+    from solemate.settings import Settings, SettingsError
+
+    try:
+        return Settings.load()
+    except SettingsError:
+        return None
+
+
+def _reader(options: Options) -> ReadOnlyJournal | None:
+    """The journal ``--database`` or the settings name, through the driver alone, if it can be."""
+    settings = _settings()
+    if settings is None:
+        return None
+    from solemate.journal.reading import open_reader
+
     raw = options.get("--database")
-    if isinstance(raw, str):
-        return raw
-    return os.environ.get("SOLEMATE_DATABASE_URL") or None
+    return open_reader(raw if isinstance(raw, str) else settings.database_url, settings.data_dir)
 
 
 def _write(text: str) -> None:
@@ -96,9 +114,7 @@ def _journal(args: Sequence[str]) -> bool:
     last = _whole(options.get("--last", "14"), 1, 1_000_000)
     if last is None:
         return False
-    from solemate.journal.reading import open_reader
-
-    reader = open_reader(_database(options))
+    reader = _reader(options)
     if reader is None:
         return False
     from solemate.cli.journal_table import build_view, print_tables
@@ -128,9 +144,7 @@ def _insights(args: Sequence[str]) -> bool:
     weeks, day = _whole(options.get("--weeks", "6"), 1, 520), _day(options.get("--today"))
     if weeks is None or day is None:
         return False
-    from solemate.journal.reading import open_reader
-
-    reader = open_reader(_database(options))
+    reader = _reader(options)
     if reader is None:
         return False
     from solemate.insights_service import insights
@@ -149,9 +163,7 @@ def _experiment_today(args: Sequence[str]) -> bool:
     day = None if options is None else _day(options.get("--today"))
     if options is None or day is None:
         return False
-    from solemate.journal.reading import open_reader
-
-    reader = open_reader(_database(options))
+    reader = _reader(options)
     if reader is None:
         return False
     from solemate.experiment_tonight import tonight
@@ -167,9 +179,10 @@ def _experiment_today(args: Sequence[str]) -> bool:
 def _plan(args: Sequence[str]) -> bool:
     if list(args) not in ([], ["--nightly"]):
         return False
-    from solemate.settings import Settings
-
-    folder = Settings.from_env().routines_dir
+    settings = _settings()
+    if settings is None:
+        return False
+    folder = settings.routines_dir
     if folder.is_dir() and (folder / "evening.toml").exists():
         return False  # a routine of the person's own replaces the built-in one
     from solemate.plan import PlanOptions, plan

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import fail, open_journal, resolve_routine
-from solemate.cli.guide_commands import DATABASE
+from solemate.cli.common import DATABASE, fail, open_journal, resolve_routine, speech_rate
 from solemate.cli.outputs import check_outputs
 from solemate.cli.plan_flags import PlanFlags, plan_refused, with_plan_flags
 from solemate.cli.safety_prompts import ready
@@ -111,9 +110,10 @@ def register(app: typer.Typer) -> None:
         from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, PlanError, plan_for_voice
 
         options = flags.options()
+        rate, rate_from = speech_rate(rate)
         if rate is not None and not MIN_SPEECH_RATE <= rate <= MAX_SPEECH_RATE:
             fail(
-                f"--rate must be {MIN_SPEECH_RATE}–{MAX_SPEECH_RATE} words per minute, got {rate}",
+                f"{rate_from} must be {MIN_SPEECH_RATE}–{MAX_SPEECH_RATE} words per minute, got {rate}",
                 2,
             )
         if sample_rate is not None and not MIN_SAMPLE_RATE <= sample_rate <= MAX_SAMPLE_RATE:

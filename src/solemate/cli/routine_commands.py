@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from solemate.cli.common import report_problems, resolve_routine, user_routines
+from solemate.cli.common import report_problems, resolve_routine, settings, user_routines
 from solemate.plan import FITTING_RULE, NIGHTLY_SECONDS, PlanOptions, bounds, full_seconds
 from solemate.render.schedule import length
 from solemate.routine import (
@@ -17,7 +17,6 @@ from solemate.routine import (
     builtin_routine,
     load_routine,
 )
-from solemate.settings import Settings
 
 
 def _range_words(rng: Range) -> str:
@@ -84,11 +83,10 @@ def register(app: typer.Typer) -> None:
     @group.command("list")
     def list_command() -> None:
         """List the built-in routines and your own (from the data directory)."""
-        settings = Settings.from_env()
         for name in builtin_names():
             routine = builtin_routine(name)
             typer.echo(f"{name:<16} built-in  {routine.version:<6} {routine.title['en']}")
-        for name, path in user_routines(settings).items():
+        for name, path in user_routines(settings()).items():
             try:
                 routine = load_routine(path)
             except RoutineError as exc:
@@ -100,7 +98,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(
                 f"{name:<16} yours     {routine.version:<6} {routine.title.get('en', routine.id)}"
             )
-        typer.echo(f"\nYour own routines go in {settings.routines_dir} as NAME.toml.")
+        typer.echo(f"\nYour own routines go in {settings().routines_dir} as NAME.toml.")
 
     @group.command("show")
     def show_command(

@@ -10,8 +10,14 @@ from pathlib import Path
 
 import typer
 
-from solemate.cli.common import DATABASE, database_problem, fail, open_journal, usage_error
-from solemate.settings import Settings
+from solemate.cli.common import (
+    DATABASE,
+    database_problem,
+    fail,
+    open_journal,
+    settings,
+    usage_error,
+)
 
 
 def _is_loopback(host: str) -> bool:
@@ -122,9 +128,9 @@ def register(app: typer.Typer) -> None:
         database: str | None = DATABASE,
     ) -> None:
         """The bedside web app: tonight's guided session, the morning diary and the journal."""
-        settings = Settings.from_env()
+        chosen = settings()
         if set_passphrase:
-            _set_passphrase(database or settings.database_url)
+            _set_passphrase(database)
             return
         if not 1 <= port <= 65535:
             usage_error(f"--port must be 1–65535, got {port}")
@@ -143,8 +149,9 @@ def register(app: typer.Typer) -> None:
         loopback = _is_loopback(host)
         _check_port_free(host, port)
         config = WebConfig(
-            data_dir=settings.data_dir,
-            database_url=database or settings.database_url,
+            data_dir=chosen.data_dir,
+            database_url=database or chosen.database_url,
+            voice=chosen.voice,
             allowed_hosts=LOOPBACK_HOSTS if loopback else None,
             require_login=not loopback,
             prepare_at_start=True,

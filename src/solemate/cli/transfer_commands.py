@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import DATABASE, fail, open_journal, usage_error
+from solemate.cli.common import DATABASE, fail, open_journal, settings, usage_error
 from solemate.cli.diary_commands import read_zone
 from solemate.cli.journal_views import export_csv_zip
 from solemate.cli.outputs import check_outputs
@@ -278,13 +278,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """A consistent copy of the journal, made while it stays in use."""
         from solemate.journal import JournalError
-        from solemate.settings import Settings
 
         with open_journal(database) as journal:
             suffix = ".sqlite3" if journal.dialect == "sqlite" else ".json"
             name = f"journal-backup-{dt.datetime.now():%Y%m%d-%H%M%S}{suffix}"
             if path is None:
-                folder = Settings.from_env().data_dir
+                folder = settings().data_dir
                 with contextlib.suppress(OSError):
                     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             target = path or folder / name

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import fail
+from solemate.cli.common import fail, origin, settings, speech_rate
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -28,12 +28,13 @@ PREVIEW_TEXT = "Let your breath slow down. Now press gently into the arch of the
 def open_speaker(voice: str | None, rate: int | None) -> CachingSpeaker:
     """The engine for ``--voice`` at ``--rate``; a bad one is one line on standard error, exit 2."""
     from solemate.audio.speech import DEFAULT_RATE, SpeechError
-    from solemate.audio.voice_registry import ENV_VOICE, UnknownVoice, resolve_voice
+    from solemate.audio.voice_registry import UnknownVoice, resolve_voice
 
+    chosen = voice if voice is not None else settings().voice
     try:
-        return resolve_voice(voice, rate if rate is not None else DEFAULT_RATE)
+        return resolve_voice(chosen, rate if rate is not None else DEFAULT_RATE)
     except UnknownVoice as exc:
-        fail(f"{'--voice' if voice is not None else ENV_VOICE}: {exc}", 2)
+        fail(f"{'--voice' if voice is not None else origin('voice', '--voice')}: {exc}", 2)
     except SpeechError as exc:
         fail(str(exc), 2)
 
@@ -43,7 +44,8 @@ def speaker_spec(voice: str | None, rate: int | None) -> SpeakerSpec:
     from solemate.audio.speech import DEFAULT_RATE
     from solemate.audio.voice_registry import SpeakerSpec
 
-    return SpeakerSpec(voice, rate if rate is not None else DEFAULT_RATE)
+    chosen = voice if voice is not None else settings().voice
+    return SpeakerSpec(chosen, rate if rate is not None else DEFAULT_RATE)
 
 
 def prepare_voice(spec: SpeakerSpec, texts: Iterable[str]) -> dict[str, float]:
@@ -129,9 +131,9 @@ def register(app: typer.Typer) -> None:
         from solemate.audio.voice_registry import CURATED, default_voice
 
         if preview is not None:
-            _play(preview, rate)
+            _play(preview, speech_rate(rate)[0])
             return
-        chosen = default_voice()
+        chosen = default_voice(settings().voice)
         for v in CURATED:
             mark = "  (default)" if v.name == chosen else ""
             typer.echo(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -68,9 +68,9 @@ class JournalCore:
         url: str | URL | None = None,
         *,
         clock: Callable[[], datetime] = _utc_now,
-        environ: Mapping[str, str] | None = None,
+        data_dir: Path | None = None,
     ) -> None:
-        self._url = resolve_url(url, environ)
+        self._url = resolve_url(url, data_dir)
         self._clock = clock
         self._path = _sqlite_file(self._url)
         #: Why this journal cannot be written (a read-only folder, a full disk), or None.

@@ -1,8 +1,9 @@
 """Where the journal lives and how connections to it behave.
 
 The journal is a private, local record, so the default is one SQLite file in the user's data
-directory, readable by its owner only. Any SQLAlchemy URL can replace it (``SOLEMATE_DATABASE_URL``
-or an explicit argument), PostgreSQL through psycopg 3 being the tested alternative.
+directory, readable by its owner only. Any SQLAlchemy URL can replace it (the shells pass the one
+the settings name), PostgreSQL through psycopg 3 being the tested alternative. Nothing here reads
+the environment: see :mod:`solemate.settings`.
 
 SQLite needs three things set on every connection, which is why they live in a connect event:
 foreign keys (off by default in SQLite), WAL (readers never block the session being written step
@@ -16,12 +17,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
+
+from solemate.settings import ENV_VARS
 
 __all__ = [
     "DATABASE_URL_ENV",
@@ -33,7 +35,8 @@ __all__ = [
     "resolve_url",
 ]
 
-DATABASE_URL_ENV = "SOLEMATE_DATABASE_URL"
+#: The variable the shells read the database URL from (see :mod:`solemate.settings`).
+DATABASE_URL_ENV = ENV_VARS["database_url"]
 
 #: Execution option marking a connection that will write: SQLite then takes the write lock at
 #: ``BEGIN`` so a read-then-write transaction cannot fail half-way on a lock it could have waited for.
@@ -42,24 +45,22 @@ WRITE = "solemate_write"
 _BUSY_TIMEOUT_MS = 10_000
 
 
-def default_sqlite_path(environ: Mapping[str, str] | None = None) -> Path:
-    """The journal file in the data directory (``SOLEMATE_DATA_DIR`` from ``environ``, by default
-    the process's environment, else the platform's per-user one)."""
-    from solemate.settings import Settings
+def default_sqlite_path(data_dir: Path | None = None) -> Path:
+    """The journal file in ``data_dir`` (None: the platform's per-user data folder)."""
+    from solemate.settings import Settings, default_data_dir
 
-    return Settings.from_env(environ).data_dir / "journal.sqlite3"
+    return Settings(data_dir=data_dir or default_data_dir()).journal_file
 
 
-def resolve_url(url: str | URL | None, environ: Mapping[str, str] | None = None) -> URL:
-    """The database to use: the argument, else ``SOLEMATE_DATABASE_URL``, else the default file.
+def resolve_url(url: str | URL | None, data_dir: Path | None = None) -> URL:
+    """The database to use: ``url``, else the journal file in ``data_dir`` (see
+    :func:`default_sqlite_path`).
 
     A bare ``postgresql://`` URL is given the psycopg 3 driver, the one installed and tested.
     """
-    env = os.environ if environ is None else environ
-    chosen = url if url is not None else env.get(DATABASE_URL_ENV) or None
-    if chosen is None:
-        return URL.create("sqlite", database=str(default_sqlite_path(env)))
-    parsed = make_url(chosen)
+    if url is None:
+        return URL.create("sqlite", database=str(default_sqlite_path(data_dir)))
+    parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -48,7 +47,6 @@ __all__ = [
     "running_experiment",
 ]
 
-_DATABASE_URL_ENV = "SOLEMATE_DATABASE_URL"  # engine.DATABASE_URL_ENV, without importing SQLAlchemy
 _BUSY_TIMEOUT_S = 10.0  # as the engine's: wait for a writer rather than fail
 
 
@@ -96,15 +94,12 @@ def running_experiment(
     return None
 
 
-def open_reader(
-    url: str | None = None, environ: Mapping[str, str] | None = None
-) -> ReadOnlyJournal | None:
-    """A reader of the journal ``Journal(url, environ=environ)`` would open, or None when opening
-    it would do more than read (or anything about it is unusual)."""
-    env = os.environ if environ is None else environ
-    chosen = url if url is not None else env.get(_DATABASE_URL_ENV) or None
+def open_reader(url: str | None = None, data_dir: Path | None = None) -> ReadOnlyJournal | None:
+    """A reader of the journal ``Journal(url, data_dir=data_dir)`` would open, or None when
+    opening it would do more than read (or anything about it is unusual)."""
+    chosen = url
     try:
-        path = sqlite_file(chosen, env)
+        path = sqlite_file(chosen, data_dir)
         if path is not None:
             return _sqlite(path)
         scheme, sep, rest = (chosen or "").partition("://")
@@ -115,14 +110,15 @@ def open_reader(
     return None
 
 
-def sqlite_file(url: str | None, environ: Mapping[str, str] | None = None) -> Path | None:
-    """The SQLite file a journal URL names (None: the default journal), without SQLAlchemy; None
-    for another database, or a URL with options or escapes only SQLAlchemy should read."""
+def sqlite_file(url: str | None, data_dir: Path | None = None) -> Path | None:
+    """The SQLite file a journal URL names (None: the journal in ``data_dir``), without
+    SQLAlchemy; None for another database, or a URL with options or escapes only SQLAlchemy
+    should read."""
     if url is None:
-        from solemate.settings import Settings
+        from solemate.settings import Settings, default_data_dir
 
         # engine.default_sqlite_path(), which a test keeps equal to this
-        return Settings.from_env(environ).data_dir / "journal.sqlite3"
+        return Settings(data_dir=data_dir or default_data_dir()).journal_file
     scheme, sep, rest = url.partition("://")
     if not sep or scheme not in ("sqlite", "sqlite+pysqlite"):
         return None

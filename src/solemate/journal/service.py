@@ -25,8 +25,8 @@ __all__ = ["DEFAULT_PERSON", "EntryKind", "Journal"]
 class Journal(SessionsMixin, NightsMixin, EntriesMixin, UpkeepMixin):
     """A person's (or a couple's) journal of massage sessions, ratings and sleep.
 
-    ``url`` is any SQLAlchemy URL; without one, ``SOLEMATE_DATABASE_URL`` from ``environ``, and
-    without that a private SQLite file in the user data directory. Opening migrates the database
+    ``url`` is any SQLAlchemy URL; without one, a private SQLite file in ``data_dir`` (None: the
+    platform's user data folder). The shells take both from :class:`~solemate.settings.Settings`. Opening migrates the database
     to the newest schema and records sessions left in progress by a dead process as interrupted
     (their ids are in :attr:`recovered`). ``clock`` returns the current aware datetime; tests pass
     a fake one. Use as a context manager, or call :meth:`close`.

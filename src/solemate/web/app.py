@@ -51,7 +51,7 @@ Every POST, PUT and DELETE needs the `X-CSRF-Token` header with the token from `
 
 
 def create_app(config: WebConfig) -> FastAPI:
-    journal = Journal(config.database_url, clock=config.clock)
+    journal = Journal(config.database_url, clock=config.clock, data_dir=config.data_dir)
     try:
         auth = (
             SignIn(journal, config.data_dir, refresh=config.auth_refresh_seconds)
