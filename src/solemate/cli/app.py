@@ -72,6 +72,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "edit_commands": ("edit", "delete"),
     "transfer_commands": ("export", "import", "backup", "forget"),
     "serve_commands": ("serve",),
+    "person_commands": ("person", "people"),
 }
 _registered: set[str] = set()
 

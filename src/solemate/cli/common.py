@@ -22,6 +22,13 @@ DATABASE = typer.Option(
     help="Journal database URL (default: a SQLite file in your data directory).",
 )
 
+PERSON = typer.Option(
+    None,
+    "--person",
+    envvar="SOLEMATE_PERSON",
+    help="Whose journal: a name from 'solemate person list' (default: the first person).",
+)
+
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``message`` to standard error and exit with ``code`` (1: bad input, 2: bad usage)."""
@@ -44,12 +51,32 @@ def open_journal(url: str | None) -> Journal:
         fail(database_problem(url, "cannot open the journal", exc))
 
 
-def open_for_reading(url: str | None) -> Journal | ReadOnlyJournal:
-    """The journal for a command that only reads: through the driver alone when opening the
-    journal would do nothing but read (see ``journal/reading.py``), else opened in full."""
+def open_personal(url: str | None, person: str | None) -> Journal:
+    """The journal, acting for ``person`` (None: the first person); an unknown name ends the
+    command with one line and exit 2, before anything is written."""
+    journal = open_journal(url)
+    choose_person(journal, person)
+    return journal
+
+
+def choose_person(journal: Journal, person: str | None) -> None:
+    from solemate.journal import JournalError
+
+    try:
+        journal.choose_person(person)
+    except JournalError:
+        journal.close()
+        fail(f"no person called {person!r} (see `solemate person list`)", code=2)
+
+
+def open_for_reading(url: str | None, person: str | None = None) -> Journal | ReadOnlyJournal:
+    """The journal for a command that only reads, acting for ``person`` (None: the first): through
+    the driver alone when opening the journal would do nothing but read (see
+    ``journal/reading.py``; for a journal of one person, no name given), else opened in full."""
     from solemate.journal.reading import open_reader
 
-    return open_reader(url) or open_journal(url)
+    reader = open_reader(url, alone=True) if person is None else None
+    return reader or open_personal(url, person)
 
 
 def database_problem(url: str | None, what: str, exc: BaseException | None = None) -> str:

@@ -22,6 +22,8 @@ Options = dict[str, str | bool]
 
 def answer(args: Sequence[str]) -> bool:
     """Answer ``args`` on the quick path; False when the Typer application should answer."""
+    if os.environ.get("SOLEMATE_PERSON"):
+        return False  # choosing a person is the Journal's; --person alone is an unknown option here
     for words, handler in _COMMANDS.items():
         if tuple(args[: len(words)]) == words:
             try:
@@ -98,7 +100,7 @@ def _journal(args: Sequence[str]) -> bool:
         return False
     from solemate.journal.reading import open_reader
 
-    reader = open_reader(_database(options))
+    reader = open_reader(_database(options), alone=True)
     if reader is None:
         return False
     from solemate.cli.journal_table import build_view, print_tables
@@ -130,7 +132,7 @@ def _insights(args: Sequence[str]) -> bool:
         return False
     from solemate.journal.reading import open_reader
 
-    reader = open_reader(_database(options))
+    reader = open_reader(_database(options), alone=True)
     if reader is None:
         return False
     from solemate.insights_service import insights
@@ -151,7 +153,7 @@ def _experiment_today(args: Sequence[str]) -> bool:
         return False
     from solemate.journal.reading import open_reader
 
-    reader = open_reader(_database(options))
+    reader = open_reader(_database(options), alone=True)
     if reader is None:
         return False
     from solemate.experiment_tonight import tonight

@@ -199,6 +199,7 @@ _UNITS = {
     "control_activities": ("control activity", "control activities"),
     "notes": ("note", "notes"),
     "naps": ("nap", "naps"),
+    "experiments": ("experiment", "experiments"),
 }
 
 

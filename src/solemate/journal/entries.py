@@ -127,10 +127,14 @@ class EntriesMixin(JournalCore):
             return self._note(self._names(s), row)
 
     def notes(self, *, last: int | None = None) -> list[Note]:
-        """Notes in the order they were written."""
+        """Notes in the order they were written (the chosen person's, when one is chosen)."""
         with self._reader() as s:
             names = self._names(s)
-            return [self._note(names, r) for r in self._last(s, select(NoteRow), NoteRow.id, last)]
+            query = select(NoteRow)
+            pid = self._chosen_id(s)
+            if pid is not None:
+                query = query.where(NoteRow.person_id == pid)
+            return [self._note(names, r) for r in self._last(s, query, NoteRow.id, last)]
 
     def delete_entry(self, kind: EntryKind, entry_id: int) -> None:
         """Delete one row by kind and id; a person or session takes what belongs to it along."""

@@ -2,6 +2,9 @@
 
 Free functions over an open session, so every family of the journal (and the experiment's
 storage) finds people the same way, inside its own transaction.
+
+Names are unique without regard to case ("Alex" and "alex" are one person); a name is looked up
+exactly first, then without case, so a journal written before that rule still finds everyone.
 """
 
 from __future__ import annotations
@@ -9,25 +12,48 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from solemate.journal.records import JournalError
 from solemate.journal.schema import PersonRow, new_uid
 
-__all__ = ["DEFAULT_PERSON", "existing_person_id", "names", "person_id"]
+__all__ = [
+    "DEFAULT_PERSON",
+    "existing_person_id",
+    "find_person",
+    "names",
+    "no_such_person",
+    "person_id",
+]
 
 #: The name given to the person a journal creates when someone first writes to it.
 DEFAULT_PERSON = "me"
 
 
+def no_such_person(name: str) -> JournalError:
+    """The one refusal for a name nobody in the journal has."""
+    return JournalError(f"no person called {name!r}", field="person")
+
+
+def find_person(s: Session, name: str) -> PersonRow | None:
+    """The person called ``name`` (exactly, else without regard to case), or None."""
+    exact = s.scalars(select(PersonRow).where(PersonRow.name == name)).first()
+    if exact is not None:
+        return exact
+    folded = s.scalars(
+        select(PersonRow).where(func.lower(PersonRow.name) == name.lower()).limit(2)
+    ).all()
+    return folded[0] if len(folded) == 1 else None
+
+
 def person_id(s: Session, name: str | None, clock: Callable[[], datetime]) -> int:
     """The id of ``name``, or of the default person, created on first use (at ``clock()``)."""
     if name is not None:
-        pid = s.scalars(select(PersonRow.id).where(PersonRow.name == name)).first()
-        if pid is None:
-            raise JournalError(f"no person called {name!r}; add them first", field="person")
-        return pid
+        row = find_person(s, name)
+        if row is None:
+            raise no_such_person(name)
+        return row.id
     pid = s.scalars(select(PersonRow.id).order_by(PersonRow.id).limit(1)).first()
     if pid is None:
         row = PersonRow(uid=new_uid(), name=DEFAULT_PERSON, created_at=clock())

@@ -97,22 +97,30 @@ def running_experiment(
 
 
 def open_reader(
-    url: str | None = None, environ: Mapping[str, str] | None = None
+    url: str | None = None, environ: Mapping[str, str] | None = None, *, alone: bool = False
 ) -> ReadOnlyJournal | None:
     """A reader of the journal ``Journal(url, environ=environ)`` would open, or None when opening
-    it would do more than read (or anything about it is unusual)."""
+    it would do more than read (or anything about it is unusual).
+
+    ``alone``: None for a journal of several people too, whose lists a command shows for one of
+    them (:meth:`Journal.choose_person <solemate.journal.Journal.choose_person>`).
+    """
     env = os.environ if environ is None else environ
     chosen = url if url is not None else env.get(_DATABASE_URL_ENV) or None
     try:
+        reader = None
         path = sqlite_file(chosen, env)
-        if path is not None:
-            return _sqlite(path)
         scheme, sep, rest = (chosen or "").partition("://")
-        if sep and scheme in ("postgresql", "postgres", "postgresql+psycopg"):
-            return _postgresql(f"postgresql://{rest}")
+        if path is not None:
+            reader = _sqlite(path)
+        elif sep and scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+            reader = _postgresql(f"postgresql://{rest}")
     except Exception:  # any surprise: the full journal opens it and reports it properly
         return None
-    return None
+    if reader is not None and alone and len(reader.people_names()) > 1:
+        reader.close()
+        return None
+    return reader
 
 
 def sqlite_file(url: str | None, environ: Mapping[str, str] | None = None) -> Path | None:
@@ -206,6 +214,10 @@ class ReadOnlyJournal:
             self.close()
             raise
         return self
+
+    def people_names(self) -> list[str]:
+        """Everyone's names, the default person first."""
+        return list(self._names.values())
 
     def check_sound(self) -> None:
         """Nothing to do: a damaged SQLite file is never opened by this reader."""
