@@ -72,11 +72,19 @@ def choose_person(journal: Journal, person: str | None) -> None:
 def open_for_reading(url: str | None, person: str | None = None) -> Journal | ReadOnlyJournal:
     """The journal for a command that only reads, acting for ``person`` (None: the first): through
     the driver alone when opening the journal would do nothing but read (see
-    ``journal/reading.py``; for a journal of one person, no name given), else opened in full."""
+    ``journal/reading.py``), else opened in full."""
+    from solemate.journal import JournalError
     from solemate.journal.reading import open_reader
 
-    reader = open_reader(url, alone=True) if person is None else None
-    return reader or open_personal(url, person)
+    reader = open_reader(url)
+    if reader is None:
+        return open_personal(url, person)
+    try:
+        reader.choose_person(person)
+    except JournalError:
+        reader.close()
+        fail(f"no person called {person!r} (see `solemate person list`)", code=2)
+    return reader
 
 
 def database_problem(url: str | None, what: str, exc: BaseException | None = None) -> str:

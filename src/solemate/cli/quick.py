@@ -23,7 +23,7 @@ Options = dict[str, str | bool]
 def answer(args: Sequence[str]) -> bool:
     """Answer ``args`` on the quick path; False when the Typer application should answer."""
     if os.environ.get("SOLEMATE_PERSON"):
-        return False  # choosing a person is the Journal's; --person alone is an unknown option here
+        return False  # a person named: the Typer commands choose them (--person: unknown here)
     for words, handler in _COMMANDS.items():
         if tuple(args[: len(words)]) == words:
             try:
@@ -100,12 +100,13 @@ def _journal(args: Sequence[str]) -> bool:
         return False
     from solemate.journal.reading import open_reader
 
-    reader = open_reader(_database(options), alone=True)
+    reader = open_reader(_database(options))
     if reader is None:
         return False
     from solemate.cli.journal_table import build_view, print_tables
 
     with reader:
+        reader.choose_person(None)  # the first person's, as the Typer commands show
         view = build_view(reader, None if options.get("--all") else last)
     output = options.get("--format", "table")
     if output == "json":
@@ -132,13 +133,14 @@ def _insights(args: Sequence[str]) -> bool:
         return False
     from solemate.journal.reading import open_reader
 
-    reader = open_reader(_database(options), alone=True)
+    reader = open_reader(_database(options))
     if reader is None:
         return False
     from solemate.insights_service import insights
     from solemate.render.insights_view import insights_json, insights_text
 
     with reader:
+        reader.choose_person(None)  # the first person's, as the Typer commands show
         state = insights(reader, day, weeks)
     _write(
         insights_text(state) if options.get("--format", "text") == "text" else insights_json(state)
@@ -153,12 +155,13 @@ def _experiment_today(args: Sequence[str]) -> bool:
         return False
     from solemate.journal.reading import open_reader
 
-    reader = open_reader(_database(options), alone=True)
+    reader = open_reader(_database(options))
     if reader is None:
         return False
     from solemate.experiment_tonight import tonight
 
     with reader:
+        reader.choose_person(None)  # the first person's, as the Typer commands show
         line = tonight(reader, day)
     if line is None:
         return False  # the Typer command explains why there is nothing tonight

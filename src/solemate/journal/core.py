@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, Select, func, select, text
+from sqlalchemy import Engine, Select, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,6 +36,7 @@ from solemate.journal.people import (
     names,
     no_such_person,
     person_id,
+    same_name,
 )
 from solemate.journal.records import (
     JournalError,
@@ -256,12 +257,12 @@ class JournalCore:
             row = find_person(s, old)
             if row is None:
                 raise no_such_person(old)
-            if new.lower() != row.name.lower():
+            if not same_name(new, row.name):
                 _refuse_taken(s, new)
             row.name = new
             s.flush()
             person = _person(row)
-        if self._chosen is not None and self._chosen.lower() == old.lower():
+        if self._chosen is not None and same_name(self._chosen, old):
             self._chosen = new
         return person
 
@@ -430,9 +431,9 @@ def _sqlite_file(url: URL) -> Path | None:
 
 
 def _refuse_taken(s: Session, name: str) -> None:
-    taken = s.scalars(select(PersonRow.name).where(func.lower(PersonRow.name) == name.lower()))
-    for other in taken:
-        raise JournalError(f"there is already a person called {other!r}", field="name")
+    for other in s.scalars(select(PersonRow.name)):
+        if same_name(other, name):
+            raise JournalError(f"there is already a person called {other!r}", field="name")
 
 
 def _person(row: PersonRow) -> Person:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from solemate.journal.records import JournalError
+from solemate.journal.records import JournalError, same_name
 from solemate.journal.schema import PersonRow, new_uid
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "names",
     "no_such_person",
     "person_id",
+    "same_name",
 ]
 
 #: The name given to the person a journal creates when someone first writes to it.
@@ -41,9 +42,8 @@ def find_person(s: Session, name: str) -> PersonRow | None:
     exact = s.scalars(select(PersonRow).where(PersonRow.name == name)).first()
     if exact is not None:
         return exact
-    folded = s.scalars(
-        select(PersonRow).where(func.lower(PersonRow.name) == name.lower()).limit(2)
-    ).all()
+    # Compared here, not in SQL: SQLite's lower() folds ASCII letters only.
+    folded = [row for row in s.scalars(select(PersonRow)) if same_name(row.name, name)]
     return folded[0] if len(folded) == 1 else None
 
 

@@ -38,6 +38,7 @@ from solemate.journal.records import (
     SessionStatus,
     StoredExperiment,
     as_recorded,
+    same_name,
 )
 
 __all__ = [
@@ -77,6 +78,11 @@ class JournalReads(Protocol):
 
     def experiments(self, *, person: str | None = None) -> list[StoredExperiment]: ...
 
+    def choose_person(self, name: str | None) -> object: ...
+
+    @property
+    def chosen_person(self) -> str | None: ...
+
 
 def latest_experiment(
     journal: JournalReads, *, person: str | None = None
@@ -97,30 +103,22 @@ def running_experiment(
 
 
 def open_reader(
-    url: str | None = None, environ: Mapping[str, str] | None = None, *, alone: bool = False
+    url: str | None = None, environ: Mapping[str, str] | None = None
 ) -> ReadOnlyJournal | None:
     """A reader of the journal ``Journal(url, environ=environ)`` would open, or None when opening
-    it would do more than read (or anything about it is unusual).
-
-    ``alone``: None for a journal of several people too, whose lists a command shows for one of
-    them (:meth:`Journal.choose_person <solemate.journal.Journal.choose_person>`).
-    """
+    it would do more than read (or anything about it is unusual)."""
     env = os.environ if environ is None else environ
     chosen = url if url is not None else env.get(_DATABASE_URL_ENV) or None
     try:
-        reader = None
         path = sqlite_file(chosen, env)
-        scheme, sep, rest = (chosen or "").partition("://")
         if path is not None:
-            reader = _sqlite(path)
-        elif sep and scheme in ("postgresql", "postgres", "postgresql+psycopg"):
-            reader = _postgresql(f"postgresql://{rest}")
+            return _sqlite(path)
+        scheme, sep, rest = (chosen or "").partition("://")
+        if sep and scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+            return _postgresql(f"postgresql://{rest}")
     except Exception:  # any surprise: the full journal opens it and reports it properly
         return None
-    if reader is not None and alone and len(reader.people_names()) > 1:
-        reader.close()
-        return None
-    return reader
+    return None
 
 
 def sqlite_file(url: str | None, environ: Mapping[str, str] | None = None) -> Path | None:
@@ -193,6 +191,7 @@ class ReadOnlyJournal:
         self._loads = loads
         self._names: dict[int, str] = {}
         self._default: int | None = None
+        self._chosen: int | None = None
 
     def checked(self) -> ReadOnlyJournal | None:
         """Self in a read transaction when the journal needs nothing but reading, else None."""
@@ -215,9 +214,14 @@ class ReadOnlyJournal:
             raise
         return self
 
-    def people_names(self) -> list[str]:
-        """Everyone's names, the default person first."""
-        return list(self._names.values())
+    def choose_person(self, name: str | None) -> None:
+        """As :meth:`Journal.choose_person <solemate.journal.Journal.choose_person>`."""
+        self._chosen = self._person(name)
+
+    @property
+    def chosen_person(self) -> str | None:
+        """The person chosen by :meth:`choose_person`, or None."""
+        return None if self._chosen is None else self._names[self._chosen]
 
     def check_sound(self) -> None:
         """Nothing to do: a damaged SQLite file is never opened by this reader."""
@@ -247,8 +251,9 @@ class ReadOnlyJournal:
         rows = self._last(
             "SELECT id, uid, routine_id, routine_version, plan_options, planned_seconds, status,"
             " created_at, started_at, ended_at, foot, step_index, step_id, progress_at,"
-            " giver_id, receiver_id, played_seconds FROM sessions",
-            (),
+            " giver_id, receiver_id, played_seconds FROM sessions"
+            + ("" if self._chosen is None else " WHERE receiver_id = ?"),
+            () if self._chosen is None else (self._chosen,),
             ("id",),
             last,
         )
@@ -279,6 +284,8 @@ class ReadOnlyJournal:
     def ratings(self, *, session_id: int | None = None, last: int | None = None) -> list[Rating]:
         """As :meth:`Journal.ratings <solemate.journal.Journal.ratings>`."""
         where, values = ("", ()) if session_id is None else (" WHERE session_id = ?", (session_id,))
+        if session_id is None and self._chosen is not None:
+            where, values = " WHERE person_id = ?", (self._chosen,)
         rows = self._last(
             "SELECT id, uid, session_id, person_id, moment, stress, relaxation, rated_at"
             " FROM ratings" + where,
@@ -407,8 +414,9 @@ class ReadOnlyJournal:
     def notes(self, *, last: int | None = None) -> list[Note]:
         """As :meth:`Journal.notes <solemate.journal.Journal.notes>`."""
         rows = self._last(
-            "SELECT id, uid, person_id, session_id, written_at, text FROM notes",
-            (),
+            "SELECT id, uid, person_id, session_id, written_at, text FROM notes"
+            + ("" if self._chosen is None else " WHERE person_id = ?"),
+            () if self._chosen is None else (self._chosen,),
             ("id",),
             last,
         )
@@ -471,13 +479,17 @@ class ReadOnlyJournal:
         return None if value is None else self._instant_of(value)
 
     def _person(self, name: str | None) -> int | None:
-        """The id of ``name`` (an error if unknown), or of the default person (None: nobody yet)."""
+        """The id of ``name`` (an error if unknown; exactly, else without regard to case), or of
+        the chosen, else the default person (None: nobody yet)."""
         if name is None:
-            return self._default
+            return self._default if self._chosen is None else self._chosen
         for pid, known in self._names.items():
             if known == name:
                 return pid
-        raise JournalError(f"no person called {name!r}; add them first", field="person")
+        folded = [pid for pid, known in self._names.items() if same_name(known, name)]
+        if len(folded) == 1:
+            return folded[0]
+        raise JournalError(f"no person called {name!r}", field="person")
 
     def _of_person(self, person: str | None, since: date | None) -> tuple[str, tuple[Any, ...]]:
         pid = self._person(person)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from solemate.journal import storage
 from solemate.journal.core import JournalCore
 from solemate.journal.mapping import record_from_row
-from solemate.journal.people import find_person, no_such_person
+from solemate.journal.people import find_person, no_such_person, same_name
 from solemate.journal.records import (
     ImportReport,
     JournalError,
@@ -112,7 +112,7 @@ class UpkeepMixin(JournalCore):
                 .values(giver_id=SessionRow.receiver_id)
             )
             s.delete(row)
-        if self._chosen is not None and self._chosen.lower() == removed.name.lower():
+        if self._chosen is not None and same_name(self._chosen, removed.name):
             self._chosen = None
         self._compact(f"{removed.name!r} was removed", "solemate forget --everything")
         return removed
