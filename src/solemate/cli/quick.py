@@ -14,6 +14,10 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from solemate.journal.reading import ReadOnlyJournal
 
 __all__ = ["answer"]
 
@@ -22,8 +26,6 @@ Options = dict[str, str | bool]
 
 def answer(args: Sequence[str]) -> bool:
     """Answer ``args`` on the quick path; False when the Typer application should answer."""
-    if os.environ.get("SOLEMATE_PERSON"):
-        return False  # a person named: the Typer commands choose them (--person: unknown here)
     for words, handler in _COMMANDS.items():
         if tuple(args[: len(words)]) == words:
             try:
@@ -86,13 +88,30 @@ def _database(options: Options) -> str | None:
     return os.environ.get("SOLEMATE_DATABASE_URL") or None
 
 
+def _choose(reader: ReadOnlyJournal, options: Options) -> bool:
+    """Choose whose lists to show (--person, else SOLEMATE_PERSON, else the first person); False,
+    with the reader closed, for a name the Typer command should refuse."""
+    from solemate.journal.records import JournalError
+
+    person = options.get("--person") or os.environ.get("SOLEMATE_PERSON") or None
+    try:
+        reader.choose_person(person if isinstance(person, str) else None)
+    except JournalError:
+        reader.close()
+        return False
+    return True
+
+
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
 
 
 def _journal(args: Sequence[str]) -> bool:
-    options = _parse(args, {"--last": False, "--all": True, "--format": False, "--database": False})
+    options = _parse(
+        args,
+        {"--last": False, "--all": True, "--format": False, "--database": False, "--person": False},
+    )
     if options is None or options.get("--format", "table") not in ("table", "json", "csv"):
         return False
     last = _whole(options.get("--last", "14"), 1, 1_000_000)
@@ -105,8 +124,9 @@ def _journal(args: Sequence[str]) -> bool:
         return False
     from solemate.cli.journal_table import build_view, print_tables
 
+    if not _choose(reader, options):
+        return False
     with reader:
-        reader.choose_person(None)  # the first person's, as the Typer commands show
         view = build_view(reader, None if options.get("--all") else last)
     output = options.get("--format", "table")
     if output == "json":
@@ -124,7 +144,14 @@ def _journal(args: Sequence[str]) -> bool:
 
 def _insights(args: Sequence[str]) -> bool:
     options = _parse(
-        args, {"--weeks": False, "--format": False, "--database": False, "--today": False}
+        args,
+        {
+            "--weeks": False,
+            "--format": False,
+            "--database": False,
+            "--today": False,
+            "--person": False,
+        },
     )
     if options is None or options.get("--format", "text") not in ("text", "json"):
         return False
@@ -139,8 +166,9 @@ def _insights(args: Sequence[str]) -> bool:
     from solemate.insights_service import insights
     from solemate.render.insights_view import insights_json, insights_text
 
+    if not _choose(reader, options):
+        return False
     with reader:
-        reader.choose_person(None)  # the first person's, as the Typer commands show
         state = insights(reader, day, weeks)
     _write(
         insights_text(state) if options.get("--format", "text") == "text" else insights_json(state)
@@ -149,7 +177,7 @@ def _insights(args: Sequence[str]) -> bool:
 
 
 def _experiment_today(args: Sequence[str]) -> bool:
-    options = _parse(args, {"--database": False, "--today": False})
+    options = _parse(args, {"--database": False, "--today": False, "--person": False})
     day = None if options is None else _day(options.get("--today"))
     if options is None or day is None:
         return False
@@ -160,8 +188,9 @@ def _experiment_today(args: Sequence[str]) -> bool:
         return False
     from solemate.experiment_tonight import tonight
 
+    if not _choose(reader, options):
+        return False
     with reader:
-        reader.choose_person(None)  # the first person's, as the Typer commands show
         line = tonight(reader, day)
     if line is None:
         return False  # the Typer command explains why there is nothing tonight
