@@ -150,3 +150,19 @@ def test_people_counts_who_gave_whom(cli: CliRunner, any_db: str) -> None:
     assert result.stdout == "Alex gave Sam 2 sessions\nAlex massaged their own feet once\n"
     later = run(cli, any_db, "people", "--today", "2999-01-01")
     assert later.stdout == "No sessions in the last four weeks.\n"
+
+
+def test_a_wearable_is_imported_for_a_person(cli: CliRunner, couple: str, tmp_path: Path) -> None:
+    from tests.wearables.expected import OURA
+
+    result = run(cli, couple, "import", str(OURA), "--person", "sam")
+    assert result.exit_code == 0, result.stderr
+    data = contents(couple)
+    assert data["device_nights"]
+    sam = next(p["id"] for p in data["people"] if p["name"] == "Sam")
+    assert {n["person"] for n in data["device_nights"]} == {sam}
+    export = tmp_path / "journal.json"
+    assert run(cli, couple, "export", "-o", str(export)).exit_code == 0
+    message = refused(run(cli, couple, "import", str(export), "--person", "Sam"), code=2)
+    assert message.startswith("solemate: --person: a journal export carries its own people")
+    assert contents(couple) == data
