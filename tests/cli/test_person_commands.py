@@ -166,3 +166,13 @@ def test_a_wearable_is_imported_for_a_person(cli: CliRunner, couple: str, tmp_pa
     message = refused(run(cli, couple, "import", str(export), "--person", "Sam"), code=2)
     assert message.startswith("solemate: --person: a journal export carries its own people")
     assert contents(couple) == data
+
+
+def test_delete_a_diary_night_of_a_person(cli: CliRunner, couple: str) -> None:
+    for name in ("Alex", "Sam"):
+        assert run(cli, couple, "log", "sleep", *DST_NIGHT, "--person", name).exit_code == 0
+    result = run(cli, couple, "delete", "diary", "2024-03-31", "--yes", "--person", "Sam")
+    assert result.exit_code == 0, result.stderr
+    with Journal(couple, environ={}) as journal:
+        assert len(journal.diary(person="Alex")) == 1
+        assert journal.diary(person="Sam") == []

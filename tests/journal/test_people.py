@@ -210,3 +210,14 @@ def test_export_and_import_of_two_people_round_trip_exactly(
         assert _without_stamp(other.export()) == _without_stamp(before)
         other.choose_person("Sam")
         assert [n.text for n in other.notes()] == ["Sam's note"]
+
+
+def test_deleting_a_person_entry_follows_the_same_rule(journal: Journal) -> None:
+    ids = _couple(journal)
+    alex = next(p for p in journal.people() if p.name == "Alex")
+    journal.delete_entry("person", alex.id)
+    kept = journal.session(ids["given"])
+    assert (kept.giver, kept.receiver) == ("Sam", "Sam")
+    sam = journal.people()[0]
+    with pytest.raises(JournalError, match="only person"):
+        journal.delete_entry("person", sam.id)

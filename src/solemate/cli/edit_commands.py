@@ -272,11 +272,12 @@ def register(app: typer.Typer) -> None:
         key: str = typer.Argument(..., help="A diary entry's wake date, else the entry's id."),
         yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
     ) -> None:
         """Delete one entry: a diary night by its wake date, anything else by its id."""
         from solemate.journal import JournalError
 
-        with open_journal(database) as journal:
+        with open_personal(database, person) as journal:
             description, delete = describe_entry(journal, kind, key)
             if not yes:
                 try:

@@ -12,6 +12,7 @@ from solemate.journal.checks import check_int, check_note
 from solemate.journal.core import JournalCore
 from solemate.journal.experiments import experiments
 from solemate.journal.mapping import record_from_row
+from solemate.journal.people import remove
 from solemate.journal.records import (
     ControlActivity,
     JournalError,
@@ -142,7 +143,11 @@ class EntriesMixin(JournalCore):
         if table is None:
             raise JournalError(f"unknown kind {kind!r}", field="kind")
         with self._writer.begin() as s:
-            s.delete(self._get(s, table, entry_id, kind.replace("_", " ")))
+            row = self._get(s, table, entry_id, kind.replace("_", " "))
+            if isinstance(row, PersonRow):
+                remove(s, row)  # with the care of remove_person (what they gave stays)
+            else:
+                s.delete(row)
 
     @staticmethod
     def _control(names: Mapping[int, str], row: ControlActivityRow) -> ControlActivity:

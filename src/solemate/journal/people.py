@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from solemate.journal.records import JournalError, same_name
-from solemate.journal.schema import PersonRow, new_uid
+from solemate.journal.schema import PersonRow, SessionRow, new_uid
 
 __all__ = [
     "DEFAULT_PERSON",
@@ -25,6 +25,7 @@ __all__ = [
     "names",
     "no_such_person",
     "person_id",
+    "remove",
     "same_name",
 ]
 
@@ -68,6 +69,27 @@ def existing_person_id(s: Session, name: str | None) -> int | None:
     if name is not None:
         return person_id(s, name, _never)
     return s.scalars(select(PersonRow.id).order_by(PersonRow.id).limit(1)).first()
+
+
+def remove(s: Session, row: PersonRow) -> None:
+    """Delete ``row``'s person and what is theirs; never the last person.
+
+    A session they gave someone else stays the receiver's (it counts for the receiver's nights)
+    and is recorded as the receiver's own from then on, since the giver is gone.
+    """
+    if s.scalar(select(func.count()).select_from(PersonRow)) == 1:
+        raise JournalError(
+            f"{row.name!r} is the only person in the journal; "
+            "'solemate forget --everything' deletes everything",
+            field="person",
+        )
+    s.execute(
+        update(SessionRow)
+        .where(SessionRow.giver_id == row.id, SessionRow.receiver_id != row.id)
+        .values(giver_id=SessionRow.receiver_id)
+    )
+    s.delete(row)
+    s.flush()
 
 
 def names(s: Session) -> dict[int, str]:

@@ -13,13 +13,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError
 
 from solemate.journal import storage
 from solemate.journal.core import JournalCore
 from solemate.journal.mapping import record_from_row
-from solemate.journal.people import find_person, no_such_person, same_name
+from solemate.journal.people import find_person, no_such_person, remove, same_name
 from solemate.journal.records import (
     ImportReport,
     JournalError,
@@ -27,7 +27,6 @@ from solemate.journal.records import (
 )
 from solemate.journal.schema import (
     Base,
-    PersonRow,
     SessionRow,
 )
 from solemate.journal.transfer import export_journal, import_journal
@@ -99,19 +98,8 @@ class UpkeepMixin(JournalCore):
             row = find_person(s, name)
             if row is None:
                 raise no_such_person(name)
-            if s.scalar(select(func.count()).select_from(PersonRow)) == 1:
-                raise JournalError(
-                    f"{row.name!r} is the only person in the journal; "
-                    "'solemate forget --everything' deletes everything",
-                    field="person",
-                )
             removed = record_from_row(row, Person)
-            s.execute(
-                update(SessionRow)
-                .where(SessionRow.giver_id == row.id, SessionRow.receiver_id != row.id)
-                .values(giver_id=SessionRow.receiver_id)
-            )
-            s.delete(row)
+            remove(s, row)
         if self._chosen is not None and same_name(self._chosen, removed.name):
             self._chosen = None
         self._compact(f"{removed.name!r} was removed", "solemate forget --everything")
