@@ -1,4 +1,7 @@
-"""The journal's core: the engine, its transactions, the clock and finding people.
+"""The journal's core: the engine, its transactions, the clock and people.
+
+People: adding and renaming them, and choosing whose entries the methods given no ``person``
+read and write (:meth:`JournalCore.choose_person`); removing one is ``upkeep.py``'s.
 
 :class:`JournalCore` opens (and migrates) the database and owns every connection; the families
 of :class:`~solemate.journal.Journal` (``sessions.py``, ``nights.py``, ``entries.py``,
