@@ -9,6 +9,9 @@ re-exported here so a shell needs one import):
   tonight's check or a clinician's word still owed, and nothing is played or written. The screen's
   changes are *added* to the chosen ones (:func:`with_safety`): a chosen gentle pressure or patch
   test stays, whichever shell asks.
+- **Who.** A session has a receiver (whose feet: their safety screen, nightly check, stress
+  ratings and nights) and a giver (the receiver too, for self-massage). The receiver is the
+  journal's chosen person; the giver may rate their own stress after (:func:`rate`).
 - **Starting.** :func:`begin` writes the session as in progress before the first word, with the
   routine's version (:func:`routine_version`) and the Timeline's options, so it can be planned
   again exactly; then the before-stress rating. A start closes the same person's session still in
@@ -143,18 +146,28 @@ class Planner:
 
 
 def begin(
-    journal: Journal, routine: Routine, timeline: Timeline, before_stress: int | None = None
+    journal: Journal,
+    routine: Routine,
+    timeline: Timeline,
+    before_stress: int | None = None,
+    *,
+    giver: str | None = None,
 ) -> int:
     """Write tonight's session as in progress (before the first word) and the before-rating.
 
     Call it after :func:`prepare` allowed the session and its Timeline was planned with the
-    options it returned. Returns the session's id.
+    options it returned. Returns the session's id. The receiver is the journal's chosen person
+    (:meth:`~solemate.journal.Journal.choose_person`), whose screen :func:`prepare` checked;
+    ``giver`` massages them (None: the receiver, self-massage). The before-rating is the
+    receiver's.
     """
     session_id = journal.start_session(
         routine.id,
         routine_version(routine),
         planned_seconds=timeline.total,
         plan_options=_json_options(timeline.options),
+        receiver=journal.chosen_person,
+        giver=giver,
     )
     if before_stress is not None:
         journal.rate_stress("before", before_stress, session_id=session_id)
@@ -255,9 +268,14 @@ def rate(
     moment: Literal["before", "after"],
     stress: int,
     relaxation: int | None = None,
+    *,
+    person: str | None = None,
 ) -> None:
-    """ "How stressed do you feel right now?" for the session; a second answer replaces the first."""
-    journal.rate_stress(moment, stress, session_id=session_id, relaxation=relaxation)
+    """ "How stressed do you feel right now?" for the session; a second answer replaces the first.
+
+    The receiver's, unless ``person`` names the giver (who may rate their own stress too).
+    """
+    journal.rate_stress(moment, stress, session_id=session_id, relaxation=relaxation, person=person)
 
 
 def sessions(journal: Journal, *, last: int | None = None) -> list[MassageSession]:

@@ -382,3 +382,50 @@ def test_skipping_through_with_the_right_arrow_is_recorded_as_not_completed(
     assert recorded.played_seconds is not None
     assert 0 < recorded.played_seconds <= skipping + 1
     assert f"{played_text(recorded.played_seconds)} of 12 min played" in screen
+
+
+def test_a_partner_session_is_the_receivers_and_the_giver_may_rate(
+    cli: CliRunner, data_dir: Path
+) -> None:
+    with journal(data_dir) as j:
+        j.add_person("Alex")
+        j.add_person("Sam")
+    args = ["guide", "--partner", "--for", "sam", "--minutes", "12", *FAST]
+    result = cli.invoke(app, args, input=ALL_NO + "6\n" + "3\n" + "4\n")
+    assert result.exit_code == 0, result.stderr
+    assert "And you, who gave the massage" in result.stdout
+    with journal(data_dir) as j:
+        (session,) = j.sessions()
+        assert (session.giver, session.receiver) == ("Alex", "Sam")
+        ratings = [(r.person, r.moment, r.stress) for r in j.ratings()]
+        assert ratings == [("Sam", "before", 6), ("Sam", "after", 3), ("Alex", "after", 4)]
+        # The screen asked was Sam's: Alex still has none.
+        assert j.latest_screen(person="Sam") is not None
+        assert j.latest_screen(person="Alex") is None
+    # Sam's screen is current now; a self-massage by Alex asks Alex's.
+    own = cli.invoke(app, ["guide", "--minutes", "12", *FAST], input=ALL_NO + "\n\n")
+    assert own.exit_code == 0, own.stderr
+    assert "A short safety check" in own.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "code"),
+    [
+        (["--for", "Sam"], "--for NAME massages a partner: give --partner too", 2),
+        (["--partner", "--for", "Bob"], "no person called 'Bob' (see `solemate person list`)", 2),
+        (["--person", "Bob"], "no person called 'Bob' (see `solemate person list`)", 2),
+    ],
+)
+def test_bad_people_for_the_guide(
+    cli: CliRunner, data_dir: Path, args: list[str], message: str, code: int
+) -> None:
+    with journal(data_dir) as j:
+        j.add_person("Alex")
+        j.add_person("Sam")
+    result = cli.invoke(app, ["guide", *args, *FAST], input=ALL_NO)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    with journal(data_dir) as j:
+        assert j.sessions(everyone=True) == []
+        assert j.safety_screens(person="Alex") == j.safety_screens(person="Sam") == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +42,9 @@ def _typer(cli: CliRunner, args: list[str]) -> str:
         ["insights", "--today", "2024-05-02"],
         ["insights", "--weeks", "12", "--today", "2024-05-02", "--format", "json"],
         ["experiment", "today", "--today", "2024-03-05"],
+        ["journal", "--person", "Jonas Æbelø", "--format", "json"],
+        ["journal", "--person=mara"],
+        ["insights", "--today", "2024-05-02", "--person", "Mara"],
         ["plan", "--nightly"],
         ["plan"],
     ],
@@ -72,6 +76,31 @@ def test_same_output_as_typer(
 )
 def test_leaves_the_rest_to_typer(args: list[str]) -> None:
     assert not answer(args)
+
+
+def test_leaves_an_unknown_person_to_typer(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert not answer(["journal", "--person", "Nobody", "--database", url])
+    monkeypatch.setenv("SOLEMATE_PERSON", "Nobody")
+    assert not answer(["insights", "--database", url])
+    with pytest.raises(SystemExit) as exited:
+        main(["journal", "--database", url])
+    assert exited.value.code == 2
+    assert "no person called 'Nobody'" in capsys.readouterr().err
+
+
+def test_the_person_in_the_environment_is_chosen(
+    cli: CliRunner, url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SOLEMATE_PERSON", "Mara")
+    full = ["journal", "--format", "json", "--database", url]
+    expected = _typer(cli, full)
+    assert answer(full)
+    assert capsys.readouterr().out == expected
+    shown = json.loads(expected)
+    assert {s["receiver"] for s in shown["sessions"]} == {"Mara"}
+    assert {r["person"] for r in shown["ratings"]} == {"Mara"}
 
 
 def test_leaves_a_new_journal_to_typer(data_dir: Path) -> None:

@@ -103,6 +103,12 @@ def test_a_journal_with_data_upgrades_from_the_first_revision(
             {"minutes": 12},
         )
         assert (second.status, second.foot, second.step_index) == ("interrupted", "left", 2)
+        # Sessions from before people were chosen are the first person's own, and stay theirs
+        # under a new name.
+        assert {(s.giver, s.receiver) for s in (first, second)} == {("me", "me")}
+        journal.rename_person("me", "Alex")
+        journal.choose_person(None)
+        assert [s.receiver for s in journal.sessions()] == ["Alex", "Alex"]
         # Old ratings have no relaxation; new ones can.
         (old,) = journal.ratings()
         assert (old.stress, old.relaxation) == (7, None)

@@ -6,6 +6,7 @@ import os
 import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -65,6 +66,29 @@ def test_insights_and_tonight_match(journal: Journal, database_url: str) -> None
             assert insights(reader, day, 6) == insights(journal, day, 6)
             assert tonight(reader, day) == tonight(journal, day)
         assert latest_experiment(reader) == latest_experiment(journal)
+
+
+@pytest.mark.parametrize("person", [None, "mara", "JONAS ÆBELØ"])
+def test_a_chosen_person_reads_as_in_the_journal(
+    journal: Journal, database_url: str, person: str | None
+) -> None:
+    _filled(journal)
+    given = journal.plan_session(
+        "evening", "1", planned_seconds=60, receiver="Mara", giver="Jonas Æbelø"
+    )
+    journal.rate_stress("before", 4, session_id=given)
+    journal.rate_stress("before", 2, session_id=given, person="Jonas Æbelø")
+    journal.add_note("Mara's", person="Mara")
+    journal.choose_person(person)
+    reader = open_reader(database_url)
+    assert reader is not None
+    with reader:
+        reader.choose_person(person)
+        assert reader.chosen_person == journal.chosen_person
+        for method, arguments in READS:
+            kwargs = cast(dict[str, Any], arguments)
+            assert getattr(reader, method)(**kwargs) == getattr(journal, method)(**kwargs)
+        assert insights(reader, date(2024, 5, 2), 6) == insights(journal, date(2024, 5, 2), 6)
 
 
 def test_an_unknown_person_is_refused_as_by_the_journal(

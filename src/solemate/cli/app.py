@@ -77,6 +77,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "serve_commands": ("serve",),
     "remind_commands": ("remind",),
     "settings_commands": ("settings",),
+    "person_commands": ("person", "people"),
 }
 _registered: set[str] = set()
 

@@ -30,6 +30,12 @@ DATABASE = typer.Option(
 
 _settings: Settings | None = None
 
+PERSON = typer.Option(
+    None,
+    "--person",
+    help="Whose journal: a name from 'solemate person list' (default: SOLEMATE_PERSON or person in the settings file, else the first person).",
+)
+
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``message`` to standard error and exit with ``code`` (1: bad input, 2: bad usage)."""
@@ -92,13 +98,42 @@ def open_journal(url: str | None) -> Journal:
         fail(database_problem(url, "cannot open the journal", exc))
 
 
-def open_for_reading(url: str | None) -> Journal | ReadOnlyJournal:
-    """The journal for a command that only reads: through the driver alone when opening the
-    journal would do nothing but read (see ``journal/reading.py``), else opened in full."""
+def open_personal(url: str | None, person: str | None) -> Journal:
+    """The journal, acting for ``person`` (None: the first person); an unknown name ends the
+    command with one line and exit 2, before anything is written."""
+    journal = open_journal(url)
+    choose_person(journal, person)
+    return journal
+
+
+def choose_person(journal: Journal, person: str | None) -> None:
+    from solemate.journal import JournalError
+
+    who = person if person is not None else settings().person
+    try:
+        journal.choose_person(who)
+    except JournalError:
+        journal.close()
+        fail(f"no person called {who!r} (see `solemate person list`)", code=2)
+
+
+def open_for_reading(url: str | None, person: str | None = None) -> Journal | ReadOnlyJournal:
+    """The journal for a command that only reads, acting for ``person`` (None: the first): through
+    the driver alone when opening the journal would do nothing but read (see
+    ``journal/reading.py``), else opened in full."""
+    from solemate.journal import JournalError
     from solemate.journal.reading import open_reader
 
     current = settings()
-    return open_reader(url or current.database_url, current.data_dir) or open_journal(url)
+    reader = open_reader(url or current.database_url, current.data_dir)
+    if reader is None:
+        return open_personal(url, person)
+    try:
+        reader.choose_person(person if person is not None else current.person)
+    except JournalError:
+        reader.close()
+        fail(f"no person called {person or current.person!r} (see `solemate person list`)", code=2)
+    return reader
 
 
 def database_problem(url: str | None, what: str, exc: BaseException | None = None) -> str:

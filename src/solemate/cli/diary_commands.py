@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from solemate.cli.common import DATABASE, fail, open_journal, usage_error
+from solemate.cli.common import DATABASE, PERSON, fail, open_personal, usage_error
 from solemate.cli.journal_views import hours
 from solemate.diary import (
     QUESTION,
@@ -257,6 +257,7 @@ def register(app: typer.Typer) -> None:
         quality: str | None = QUALITY,
         comments: str | None = COMMENTS,
         database: str | None = DATABASE,
+        person: str | None = PERSON,
     ) -> None:
         """The Consensus Sleep Diary for last night: asks each question (Enter keeps last night's
         answer), or takes every answer as an option for scripts."""
@@ -272,7 +273,7 @@ def register(app: typer.Typer) -> None:
             out_of_bed=out_of_bed,
             quality=quality,
         )
-        with open_journal(database) as journal:
+        with open_personal(database, person) as journal:
             try:
                 record = log_sleep(journal, wake_date, read_zone(zone), given, comments)
             except (typer.Abort, EOFError):
@@ -292,13 +293,14 @@ def register(app: typer.Typer) -> None:
         ),
         zone: str | None = ZONE,
         database: str | None = DATABASE,
+        person: str | None = PERSON,
     ) -> None:
         """A daytime nap, kept apart from your nights: never in a night's figures or the experiment."""
         from solemate.journal import JournalError
 
         on_date = read_wake_date(date, dt.date.today())
         checked_zone = read_zone(zone)
-        with open_journal(database) as journal:
+        with open_personal(database, person) as journal:
             last = journal.diary(last=1)
             nap_zone = checked_zone or (last[0].entry.zone if last else local_zone())
             today = journal.today_in(nap_zone)
@@ -321,11 +323,12 @@ def register(app: typer.Typer) -> None:
             None, "--session", min=1, help="About this session (see 'solemate journal')."
         ),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
     ) -> None:
         """Keep a note: how a session felt, what was different tonight."""
         from solemate.journal import JournalError
 
-        with open_journal(database) as journal:
+        with open_personal(database, person) as journal:
             try:
                 note = journal.add_note(text, session_id=session)
             except JournalError as exc:
@@ -355,6 +358,7 @@ def register(app: typer.Typer) -> None:
             False, "--no-session", help="A rating on its own, not about a session."
         ),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
     ) -> None:
         """How stressed you feel, 0 (not at all) to 10 (extremely), before or after a session."""
         from solemate.journal import JournalError
@@ -366,7 +370,7 @@ def register(app: typer.Typer) -> None:
         moment = Moment.before if before is not None else Moment.after
         stress = before if before is not None else after
         assert stress is not None
-        with open_journal(database) as journal:
+        with open_personal(database, person) as journal:
             session_id = None if no_session else (session or _latest_session_id(journal))
             previous = (
                 []
@@ -375,7 +379,11 @@ def register(app: typer.Typer) -> None:
             )
             try:
                 journal.rate_stress(
-                    moment.value, stress, session_id=session_id, relaxation=relaxation
+                    moment.value,
+                    stress,
+                    session_id=session_id,
+                    relaxation=relaxation,
+                    person=person,  # unnamed: a session's receiver rates it
                 )
             except JournalError as exc:
                 if exc.field == "id":

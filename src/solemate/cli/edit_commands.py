@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import DATABASE, fail, open_journal, usage_error
+from solemate.cli.common import DATABASE, PERSON, fail, open_journal, open_personal, usage_error
 from solemate.cli.diary_commands import (
     AWAKENINGS,
     COMMENTS,
@@ -142,6 +142,7 @@ def register(app: typer.Typer) -> None:
         quality: str | None = QUALITY,
         comments: str | None = COMMENTS,
         database: str | None = DATABASE,
+        person: str | None = PERSON,
     ) -> None:
         """Change answers of the diary entry for WAKE_DATE; the other answers stay."""
         from solemate.journal import JournalError
@@ -168,7 +169,7 @@ def register(app: typer.Typer) -> None:
                 "nothing to change: give the answers to change, e.g. --sol 20 or --quality 4 "
                 "(see 'solemate edit diary --help')"
             )
-        with open_journal(database) as journal:
+        with open_personal(database, person) as journal:
             record = journal.diary_entry(key)
             if record is None:
                 fail(f"no diary entry for {key} (see 'solemate journal')")
@@ -271,11 +272,12 @@ def register(app: typer.Typer) -> None:
         key: str = typer.Argument(..., help="A diary entry's wake date, else the entry's id."),
         yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
     ) -> None:
         """Delete one entry: a diary night by its wake date, anything else by its id."""
         from solemate.journal import JournalError
 
-        with open_journal(database) as journal:
+        with open_personal(database, person) as journal:
             description, delete = describe_entry(journal, kind, key)
             if not yes:
                 try:

@@ -17,8 +17,16 @@ from typing import TYPE_CHECKING, cast
 import typer
 
 from solemate import tonight
-from solemate.cli.common import DATABASE, fail, resolve_routine, speech_rate, usage_error
-from solemate.cli.common import open_journal as common_open_journal
+from solemate.cli.common import (
+    DATABASE,
+    PERSON,
+    choose_person,
+    fail,
+    open_personal,
+    resolve_routine,
+    speech_rate,
+    usage_error,
+)
 from solemate.cli.plan_flags import (
     PARTNER,
     PlanFlags,
@@ -48,8 +56,8 @@ GUIDE_WORDING = typer.Option(
 )
 
 
-def open_journal(url: str | None) -> Journal:
-    return common_open_journal(url)
+def open_journal(url: str | None, person: str | None = None) -> Journal:
+    return open_personal(url, person)
 
 
 def current_verdict(journal: Journal, voice: str, today: dt.date, force: bool = False) -> Verdict:
@@ -261,10 +269,19 @@ def register(app: typer.Typer) -> None:
         speed: float = typer.Option(
             1.0, "--speed", hidden=True, help="Run the clock faster (testing)."
         ),
+        receiver: str | None = typer.Option(
+            None,
+            "--for",
+            help="Whom you massage, a name from 'solemate person list' (with --partner); "
+            "their safety screen, check and stress ratings are used (default: yourself).",
+        ),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
     ) -> None:
         """Talk you through tonight's massage, hands-free: spoken cues, chimes, counted holds."""
         options = flags.options()
+        if receiver is not None and options.voice != "partner":
+            usage_error("--for NAME massages a partner: give --partner too")
         if not 0 < speed <= 1000:
             usage_error(f"--speed must be above 0 and at most 1000, got {speed:g}")
         rate, rate_from = speech_rate(rate)
@@ -282,8 +299,11 @@ def register(app: typer.Typer) -> None:
             plan_refused(exc)
 
         sinks = _sinks(no_voice, no_chime, voice, rate)
-        journal = open_journal(database)
+        journal = open_journal(database, person)
         with journal:
+            giver = journal.chosen_person
+            if receiver is not None:
+                choose_person(journal, receiver)  # the receiver's screen, check and nights
             today = dt.date.today()
             options, state = ready(journal, options, "guide", options.voice, today)
             if state.verdict is not None and state.verdict.level is Level.GO_WITH_CHANGES:
@@ -307,7 +327,10 @@ def register(app: typer.Typer) -> None:
             before = ask_rating(
                 f"How stressed {'does' if who != 'you' else 'do'} {who} feel right now?"
             )
-            session_id = tonight.begin(journal, chosen, timeline, before)
+            partner = receiver is not None and journal.chosen_person != giver
+            session_id = tonight.begin(
+                journal, chosen, timeline, before, giver=giver if partner else None
+            )
             recorder = JournalRecorder(journal, session_id, speed)
             outcome = play(timeline, sinks, recorder, speed, listen, full_wording)
             echo(describe_outcome(outcome, recorder.recorded))
@@ -320,6 +343,10 @@ def register(app: typer.Typer) -> None:
                 tonight.rate(journal, session_id, "after", after)
                 if before is not None:
                     echo(f"Stress before {before}, after {after}.")
+            if partner:
+                mine = ask_rating("And you, who gave the massage: how stressed do you feel?")
+                if mine is not None:
+                    tonight.rate(journal, session_id, "after", mine, person=giver)
 
     @app.command("safety")
     def safety_command(
@@ -328,9 +355,12 @@ def register(app: typer.Typer) -> None:
             False, "--show", help="Show the last answers and verdict without asking."
         ),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
     ) -> None:
-        """Take the safety screen (again): questions to answer before massaging."""
-        with open_journal(database) as journal:
+        """Take the safety screen (again): questions to answer before massaging.
+
+        The screen is about the feet massaged: with --person NAME, NAME's."""
+        with open_journal(database, person) as journal:
             if show:
                 state = tonight.safety_state(journal, dt.date.today())
                 if state.screened_on is None:

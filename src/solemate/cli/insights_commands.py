@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import DATABASE, fail, open_for_reading, open_journal, usage_error
+from solemate.cli.common import (
+    DATABASE,
+    PERSON,
+    fail,
+    open_for_reading,
+    open_personal,
+    usage_error,
+)
 from solemate.cli.outputs import check_outputs
 
 if TYPE_CHECKING:
@@ -103,6 +110,7 @@ def register(app: typer.Typer) -> None:
         ),
         output_format: Format = typer.Option(Format.text, "--format", help="text or json."),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
         today: str | None = TODAY,
     ) -> None:
         """Your sleep and stress over the last weeks: trends, habit, and what goes with a session."""
@@ -120,7 +128,7 @@ def register(app: typer.Typer) -> None:
             insights_text,
         )
 
-        with open_for_reading(database) as journal:
+        with open_for_reading(database, person) as journal:
             state = insights(journal, day, weeks)
         typer.echo(
             insights_text(state) if output_format is Format.text else insights_json(state), nl=False
@@ -171,6 +179,7 @@ def register(app: typer.Typer) -> None:
             help="Say how likely these choices are to find your minimum, and store nothing.",
         ),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
         today: str | None = TODAY,
     ) -> None:
         """Plan and randomize the nights, storing seed and allocation before the first night."""
@@ -196,7 +205,7 @@ def register(app: typer.Typer) -> None:
         day = _today(today)
         from solemate.insights_service import detection_for
 
-        with open_journal(database) as journal:
+        with open_personal(database, person) as journal:
             try:
                 found = detection_for(
                     journal, day, outcome=outcome, minimum=minimum, design=design.value
@@ -239,6 +248,7 @@ def register(app: typer.Typer) -> None:
             False, "--done", help="Record that tonight's control activity was done."
         ),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
         today: str | None = TODAY,
     ) -> None:
         """What tonight is: a massage night or a control night."""
@@ -246,7 +256,8 @@ def register(app: typer.Typer) -> None:
         from solemate.experiment_tonight import tonight as tonight_line
 
         day = _today(today)
-        with open_journal(database) if done else open_for_reading(database) as journal:
+        opened = open_personal(database, person) if done else open_for_reading(database, person)
+        with opened as journal:
             line = tonight_line(journal, day)
             if line is None:
                 from solemate.journal.reading import latest_experiment
@@ -271,13 +282,17 @@ def register(app: typer.Typer) -> None:
         typer.echo(line)
 
     @experiment.command("status")
-    def status_command(database: str | None = DATABASE, today: str | None = TODAY) -> None:
+    def status_command(
+        database: str | None = DATABASE,
+        person: str | None = PERSON,
+        today: str | None = TODAY,
+    ) -> None:
         """How far the experiment is: nights so far, adherence, missing diaries."""
         from solemate.insights import ExperimentError
         from solemate.insights_service import experiment_status
 
         day = _today(today)
-        with open_journal(database) as journal:
+        with open_personal(database, person) as journal:
             try:
                 status = experiment_status(journal, day)
             except ExperimentError as exc:
@@ -308,6 +323,7 @@ def register(app: typer.Typer) -> None:
             None, "--html", help="Also write the report as one self-contained HTML file."
         ),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
         today: str | None = TODAY,
     ) -> None:
         """The honest answer so far: randomization test, effect with its interval, caveats."""
@@ -320,7 +336,7 @@ def register(app: typer.Typer) -> None:
             usage_error(f"--html must name a .html file, got {str(html)!r}")
         check_outputs([("--html", html)], database)
         day = _today(today)
-        with open_journal(database) as journal:
+        with open_personal(database, person) as journal:
             try:
                 report = experiment_report(journal, day)
             except ExperimentError as exc:
@@ -338,6 +354,7 @@ def register(app: typer.Typer) -> None:
     def stop_command(
         reason: str = typer.Option("", "--reason", help="Why it stopped (kept in the report)."),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
         today: str | None = TODAY,
     ) -> None:
         """Stop the running experiment early; its nights so far stay and can be reported."""
@@ -346,7 +363,7 @@ def register(app: typer.Typer) -> None:
         from solemate.journal import JournalError
 
         day = _today(today)
-        with open_journal(database) as journal:
+        with open_personal(database, person) as journal:
             try:
                 stored = stop(journal, day, reason)
             except (ExperimentError, JournalError) as exc:

@@ -7,7 +7,7 @@ import json
 
 import typer
 
-from solemate.cli.common import DATABASE, open_for_reading
+from solemate.cli.common import DATABASE, PERSON, open_for_reading
 from solemate.cli.journal_table import Format, build_view, print_tables
 from solemate.cli.journal_views import union_csv
 
@@ -23,9 +23,10 @@ def register(app: typer.Typer) -> None:
         show_all: bool = typer.Option(False, "--all", help="Show everything."),
         output_format: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
     ) -> None:
         """Your sessions, stress ratings, sleep diary and device estimates, newest last."""
-        with open_for_reading(database) as journal:
+        with open_for_reading(database, person) as journal:
             journal.check_sound()  # a damaged page would otherwise just leave rows out
             view = build_view(journal, None if show_all else last)
         if output_format is Format.json:

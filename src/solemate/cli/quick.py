@@ -11,6 +11,7 @@ False, and the Typer application answers as it always has: what the person sees 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ Options = dict[str, str | bool]
 
 def answer(args: Sequence[str]) -> bool:
     """Answer ``args`` on the quick path; False when the Typer application should answer."""
+    _settings.cache_clear()  # read afresh for each command (the tests run many in one process)
     for words, handler in _COMMANDS.items():
         if tuple(args[: len(words)]) == words:
             try:
@@ -81,8 +83,9 @@ def _day(raw: str | bool | None) -> dt.date | None:
     return day if 1900 <= day.year <= 2200 else None  # Typer's path says what is wrong
 
 
+@functools.cache
 def _settings() -> Settings | None:
-    """The settings (None when they cannot be read: the Typer path says why)."""
+    """The settings, read once (None when they cannot be read: the Typer path says why)."""
     from solemate.settings import Settings, SettingsError
 
     try:
@@ -102,13 +105,31 @@ def _reader(options: Options) -> ReadOnlyJournal | None:
     return open_reader(raw if isinstance(raw, str) else settings.database_url, settings.data_dir)
 
 
+def _choose(reader: ReadOnlyJournal, options: Options) -> bool:
+    """Choose whose lists to show (--person, else the settings' person, else the first); False,
+    with the reader closed, for a name the Typer command should refuse."""
+    from solemate.journal.records import JournalError
+
+    settings = _settings()
+    person = options.get("--person") or (settings.person if settings is not None else None)
+    try:
+        reader.choose_person(person if isinstance(person, str) else None)
+    except JournalError:
+        reader.close()
+        return False
+    return True
+
+
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
 
 
 def _journal(args: Sequence[str]) -> bool:
-    options = _parse(args, {"--last": False, "--all": True, "--format": False, "--database": False})
+    options = _parse(
+        args,
+        {"--last": False, "--all": True, "--format": False, "--database": False, "--person": False},
+    )
     if options is None or options.get("--format", "table") not in ("table", "json", "csv"):
         return False
     last = _whole(options.get("--last", "14"), 1, 1_000_000)
@@ -119,6 +140,8 @@ def _journal(args: Sequence[str]) -> bool:
         return False
     from solemate.cli.journal_table import build_view, print_tables
 
+    if not _choose(reader, options):
+        return False
     with reader:
         view = build_view(reader, None if options.get("--all") else last)
     output = options.get("--format", "table")
@@ -137,7 +160,14 @@ def _journal(args: Sequence[str]) -> bool:
 
 def _insights(args: Sequence[str]) -> bool:
     options = _parse(
-        args, {"--weeks": False, "--format": False, "--database": False, "--today": False}
+        args,
+        {
+            "--weeks": False,
+            "--format": False,
+            "--database": False,
+            "--today": False,
+            "--person": False,
+        },
     )
     if options is None or options.get("--format", "text") not in ("text", "json"):
         return False
@@ -150,6 +180,8 @@ def _insights(args: Sequence[str]) -> bool:
     from solemate.insights_service import insights
     from solemate.render.insights_view import insights_json, insights_text
 
+    if not _choose(reader, options):
+        return False
     with reader:
         state = insights(reader, day, weeks)
     _write(
@@ -159,7 +191,7 @@ def _insights(args: Sequence[str]) -> bool:
 
 
 def _experiment_today(args: Sequence[str]) -> bool:
-    options = _parse(args, {"--database": False, "--today": False})
+    options = _parse(args, {"--database": False, "--today": False, "--person": False})
     day = None if options is None else _day(options.get("--today"))
     if options is None or day is None:
         return False
@@ -168,6 +200,8 @@ def _experiment_today(args: Sequence[str]) -> bool:
         return False
     from solemate.experiment_tonight import tonight
 
+    if not _choose(reader, options):
+        return False
     with reader:
         line = tonight(reader, day)
     if line is None:

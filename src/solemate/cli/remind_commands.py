@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import DATABASE, fail, open_journal
+from solemate.cli.common import DATABASE, PERSON, fail, open_journal, settings
 from solemate.cli.outputs import default_journal_file, problem
 from solemate.reminders import ReminderError, parse_at, parse_days
 
@@ -37,12 +37,7 @@ def register(app: typer.Typer) -> None:
         days: str = typer.Option(
             "daily", "--days", help="mon,tue,…, or daily, weekdays, weekends."
         ),
-        person: str | None = typer.Option(
-            None,
-            "--person",
-            envvar="SOLEMATE_PERSON",
-            help="Whose reminder (default: the journal's first person).",
-        ),
+        person: str | None = PERSON,
         database: str | None = DATABASE,
     ) -> None:
         """A nightly reminder for your calendar app (an iCalendar file that repeats)."""
@@ -69,7 +64,7 @@ def register(app: typer.Typer) -> None:
             try:
                 planned = plan_reminder(
                     journal,
-                    person=person,
+                    person=person if person is not None else settings().person,
                     at=chosen_at,
                     days=chosen_days,
                     session_minutes=nightly_minutes(_planner()),

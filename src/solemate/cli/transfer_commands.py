@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import DATABASE, fail, open_journal, settings, usage_error
+from solemate.cli.common import (
+    DATABASE,
+    fail,
+    open_journal,
+    open_personal,
+    settings,
+    usage_error,
+)
 from solemate.cli.diary_commands import read_zone
 from solemate.cli.journal_views import export_csv_zip
 from solemate.cli.outputs import check_outputs
@@ -199,6 +206,7 @@ _UNITS = {
     "control_activities": ("control activity", "control activities"),
     "notes": ("note", "notes"),
     "naps": ("nap", "naps"),
+    "experiments": ("experiment", "experiments"),
 }
 
 
@@ -259,11 +267,19 @@ def register(app: typer.Typer) -> None:
             None, "--zone", help="The zone a Fitbit tracker was set to, e.g. Europe/Berlin."
         ),
         database: str | None = DATABASE,
+        person: str | None = typer.Option(
+            None,
+            "--person",
+            help="Whose wearable this is (default: the first person; the settings' person is not "
+            "read here). A journal export carries its own people.",
+        ),
     ) -> None:
         """Import a journal export (exactly) or a wearable's sleep export (as device estimates)."""
         fmt = recognise(file)
         checked_zone = read_zone(zone)
-        with open_journal(database) as journal:
+        if fmt == "journal" and person is not None:
+            usage_error("--person: a journal export carries its own people; import it without")
+        with open_personal(database, person) as journal:
             if fmt == "journal":
                 import_journal_file(journal, file, skip_bad)
             else:

@@ -6,7 +6,8 @@ gets immutable records back. ``service.py`` assembles :class:`Journal` from its 
 sessions, ratings), ``nights.py`` (the diary, naps, device nights), ``entries.py`` (control
 evenings, experiments, notes) and ``upkeep.py`` (export, import, backup, forget). ``schema.py``
 holds every table (the experiment's and sign-in's too), ``checks.py`` the checks they share,
-``people.py`` how an entry finds its person, ``mapping.py`` the one generic copy between
+``people.py`` how an entry finds its person (names equal in any case) and what removing one
+takes along, ``mapping.py`` the one generic copy between
 rows, records and the export, and ``migrations/`` how the schema evolves. The
 export format is ``export_format.py``; ``exporting.py`` writes it and ``transfer.py`` reads it
 back. ``experiments.py`` and ``sign_in.py`` store through ``core.JournalCore``'s small public

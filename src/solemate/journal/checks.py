@@ -16,6 +16,7 @@ from solemate.journal.records import DeviceNightLike, JournalError
 from solemate.text import text_problem
 
 __all__ = [
+    "PERSON_NAME_MAX",
     "check_int",
     "check_note",
     "check_played",
@@ -26,9 +27,16 @@ __all__ = [
 ]
 
 
+#: The longest name a person may have: short enough for a column of the journal's table.
+PERSON_NAME_MAX = 40
+
+
 def person_name(name: str) -> str:
-    if not isinstance(name, str) or not 1 <= len(name.strip()) <= 100:
-        raise JournalError("must be 1 to 100 characters", field="name")
+    """A person's name, trimmed: 1 to 40 characters, no control characters."""
+    if not isinstance(name, str) or not name.strip():
+        raise JournalError("cannot be empty", field="name")
+    if len(name.strip()) > PERSON_NAME_MAX:
+        raise JournalError(f"must be at most {PERSON_NAME_MAX} characters", field="name")
     problem = text_problem(name)
     if problem is not None:
         raise JournalError(problem, field="name")

@@ -1,4 +1,7 @@
-"""The journal's core: the engine, its transactions, the clock and finding people.
+"""The journal's core: the engine, its transactions, the clock and people.
+
+People: adding and renaming them, and choosing whose entries the methods given no ``person``
+read and write (:meth:`JournalCore.choose_person`); removing one is ``upkeep.py``'s.
 
 :class:`JournalCore` opens (and migrates) the database and owns every connection; the families
 of :class:`~solemate.journal.Journal` (``sessions.py``, ``nights.py``, ``entries.py``,
@@ -29,7 +32,15 @@ from solemate.journal.checks import check_int, person_name
 from solemate.journal.engine import WRITE, make_engine, resolve_url
 from solemate.journal.liveness import Liveness, is_stale, owner_liveness
 from solemate.journal.mapping import record_from_row
-from solemate.journal.people import DEFAULT_PERSON, existing_person_id, names, person_id
+from solemate.journal.people import (
+    DEFAULT_PERSON,
+    existing_person_id,
+    find_person,
+    names,
+    no_such_person,
+    person_id,
+    same_name,
+)
 from solemate.journal.records import (
     JournalError,
     Person,
@@ -72,6 +83,8 @@ class JournalCore:
     ) -> None:
         self._url = resolve_url(url, data_dir)
         self._clock = clock
+        #: Whose journal this is for the methods given no ``person`` (None: the first person).
+        self._chosen: str | None = None
         self._path = _sqlite_file(self._url)
         #: Why this journal cannot be written (a read-only folder, a full disk), or None.
         self.read_only: str | None = None
@@ -228,11 +241,10 @@ class JournalCore:
     # --- people -----------------------------------------------------------------------------
 
     def add_person(self, name: str) -> Person:
-        """Add a person (the second of a couple, say). Names are unique."""
+        """Add a person (the second of a couple, say). Names are unique, whatever their case."""
         name = person_name(name)
         with self._writer.begin() as s:
-            if s.scalars(select(PersonRow).where(PersonRow.name == name)).first():
-                raise JournalError(f"there is already a person called {name!r}", field="name")
+            _refuse_taken(s, name)
             row = self._add(s, PersonRow(uid=new_uid(), name=name, created_at=self._now()))
             return _person(row)
 
@@ -240,6 +252,49 @@ class JournalCore:
         """Everyone in the journal, the default person (the first added) first."""
         with self._reader() as s:
             return [_person(row) for row in s.scalars(select(PersonRow).order_by(PersonRow.id))]
+
+    def rename_person(self, old: str, new: str) -> Person:
+        """Give ``old`` the name ``new``; everything they recorded stays theirs."""
+        new = person_name(new)
+        with self._writer.begin() as s:
+            row = find_person(s, old)
+            if row is None:
+                raise no_such_person(old)
+            if not same_name(new, row.name):
+                _refuse_taken(s, new)
+            row.name = new
+            s.flush()
+            person = _person(row)
+        if self._chosen is not None and same_name(self._chosen, old):
+            self._chosen = new
+        return person
+
+    def choose_person(self, name: str | None) -> Person | None:
+        """Make ``name`` the person the methods given no ``person`` read and write for.
+
+        None chooses the journal's first person (None back when the journal has nobody yet: the
+        first write then creates :data:`DEFAULT_PERSON`). While a person is chosen,
+        :meth:`sessions` lists the sessions they received and :meth:`ratings` and :meth:`notes`
+        theirs; with nobody chosen those list everyone's, as a one-person journal always did.
+        """
+        with self._reader() as s:
+            if name is None:
+                row = s.scalars(select(PersonRow).order_by(PersonRow.id).limit(1)).first()
+            else:
+                row = find_person(s, name)
+                if row is None:
+                    raise no_such_person(name)
+            self._chosen = None if row is None else row.name
+            return None if row is None else _person(row)
+
+    @property
+    def chosen_person(self) -> str | None:
+        """The person chosen by :meth:`choose_person`, or None."""
+        return self._chosen
+
+    def whose(self, person: str | None) -> str | None:
+        """``person``, or the chosen person when it is None: whom a method acts for."""
+        return self._chosen if person is None else person
 
     # --- for the journal's own modules: transactions and the clock ------------------------
 
@@ -287,13 +342,16 @@ class JournalCore:
     # --- helpers the families share -------------------------------------------------------
 
     def _person_id(self, s: Session, name: str | None) -> int:
-        """The id of ``name``, or of the default person, created on first use."""
-        return person_id(s, name, self._now)
+        """The id of ``name`` (else the chosen or default person), created on first use."""
+        return person_id(s, self.whose(name), self._now)
 
-    @staticmethod
-    def _existing_person_id(s: Session, name: str | None) -> int | None:
+    def _existing_person_id(self, s: Session, name: str | None) -> int | None:
         """Like :meth:`_person_id` for reads: None instead of creating the default person."""
-        return existing_person_id(s, name)
+        return existing_person_id(s, self.whose(name))
+
+    def _chosen_id(self, s: Session) -> int | None:
+        """The chosen person's id, or None when nobody is chosen (then lists show everyone)."""
+        return None if self._chosen is None else existing_person_id(s, self._chosen)
 
     @staticmethod
     def _names(s: Session) -> dict[int, str]:
@@ -373,6 +431,12 @@ def _sqlite_file(url: URL) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database)
+
+
+def _refuse_taken(s: Session, name: str) -> None:
+    for other in s.scalars(select(PersonRow.name)):
+        if same_name(other, name):
+            raise JournalError(f"there is already a person called {other!r}", field="name")
 
 
 def _person(row: PersonRow) -> Person:

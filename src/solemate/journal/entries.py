@@ -12,6 +12,7 @@ from solemate.journal.checks import check_int, check_note
 from solemate.journal.core import JournalCore
 from solemate.journal.experiments import experiments
 from solemate.journal.mapping import record_from_row
+from solemate.journal.people import remove
 from solemate.journal.records import (
     ControlActivity,
     JournalError,
@@ -127,10 +128,14 @@ class EntriesMixin(JournalCore):
             return self._note(self._names(s), row)
 
     def notes(self, *, last: int | None = None) -> list[Note]:
-        """Notes in the order they were written."""
+        """Notes in the order they were written (the chosen person's, when one is chosen)."""
         with self._reader() as s:
             names = self._names(s)
-            return [self._note(names, r) for r in self._last(s, select(NoteRow), NoteRow.id, last)]
+            query = select(NoteRow)
+            pid = self._chosen_id(s)
+            if pid is not None:
+                query = query.where(NoteRow.person_id == pid)
+            return [self._note(names, r) for r in self._last(s, query, NoteRow.id, last)]
 
     def delete_entry(self, kind: EntryKind, entry_id: int) -> None:
         """Delete one row by kind and id; a person or session takes what belongs to it along."""
@@ -138,7 +143,11 @@ class EntriesMixin(JournalCore):
         if table is None:
             raise JournalError(f"unknown kind {kind!r}", field="kind")
         with self._writer.begin() as s:
-            s.delete(self._get(s, table, entry_id, kind.replace("_", " ")))
+            row = self._get(s, table, entry_id, kind.replace("_", " "))
+            if isinstance(row, PersonRow):
+                remove(s, row)  # with the care of remove_person (what they gave stays)
+            else:
+                s.delete(row)
 
     @staticmethod
     def _control(names: Mapping[int, str], row: ControlActivityRow) -> ControlActivity:

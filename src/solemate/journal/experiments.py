@@ -65,7 +65,7 @@ def start_experiment(
     if not 1900 <= first_evening.year <= 2200:
         raise JournalError(f"{first_evening} is not a plausible date", field="first_evening")
     with journal.writing() as s:
-        pid = person_id(s, person, journal.now)
+        pid = person_id(s, journal.whose(person), journal.now)
         for row in _rows(s, pid):
             current = _record(s, row)
             if current.running_on(first_evening):
@@ -128,7 +128,7 @@ def stop_experiment(
 def experiments(journal: Journal, *, person: str | None = None) -> list[StoredExperiment]:
     """A person's experiments, oldest first."""
     with journal.reading() as s:
-        pid = existing_person_id(s, person)
+        pid = existing_person_id(s, journal.whose(person))
         if pid is None:
             return []
         return [_record(s, row) for row in _rows(s, pid)]

@@ -37,6 +37,7 @@ from solemate.journal.records import (
     SessionStatus,
     StoredExperiment,
     as_recorded,
+    same_name,
 )
 
 __all__ = [
@@ -74,6 +75,11 @@ class JournalReads(Protocol):
     def notes(self, *, last: int | None = None) -> list[Note]: ...
 
     def experiments(self, *, person: str | None = None) -> list[StoredExperiment]: ...
+
+    def choose_person(self, name: str | None) -> object: ...
+
+    @property
+    def chosen_person(self) -> str | None: ...
 
 
 def latest_experiment(
@@ -181,6 +187,7 @@ class ReadOnlyJournal:
         self._loads = loads
         self._names: dict[int, str] = {}
         self._default: int | None = None
+        self._chosen: int | None = None
 
     def checked(self) -> ReadOnlyJournal | None:
         """Self in a read transaction when the journal needs nothing but reading, else None."""
@@ -202,6 +209,15 @@ class ReadOnlyJournal:
             self.close()
             raise
         return self
+
+    def choose_person(self, name: str | None) -> None:
+        """As :meth:`Journal.choose_person <solemate.journal.Journal.choose_person>`."""
+        self._chosen = self._person(name)
+
+    @property
+    def chosen_person(self) -> str | None:
+        """The person chosen by :meth:`choose_person`, or None."""
+        return None if self._chosen is None else self._names[self._chosen]
 
     def check_sound(self) -> None:
         """Nothing to do: a damaged SQLite file is never opened by this reader."""
@@ -231,8 +247,9 @@ class ReadOnlyJournal:
         rows = self._last(
             "SELECT id, uid, routine_id, routine_version, plan_options, planned_seconds, status,"
             " created_at, started_at, ended_at, foot, step_index, step_id, progress_at,"
-            " giver_id, receiver_id, played_seconds FROM sessions",
-            (),
+            " giver_id, receiver_id, played_seconds FROM sessions"
+            + ("" if self._chosen is None else " WHERE receiver_id = ?"),
+            () if self._chosen is None else (self._chosen,),
             ("id",),
             last,
         )
@@ -263,6 +280,8 @@ class ReadOnlyJournal:
     def ratings(self, *, session_id: int | None = None, last: int | None = None) -> list[Rating]:
         """As :meth:`Journal.ratings <solemate.journal.Journal.ratings>`."""
         where, values = ("", ()) if session_id is None else (" WHERE session_id = ?", (session_id,))
+        if session_id is None and self._chosen is not None:
+            where, values = " WHERE person_id = ?", (self._chosen,)
         rows = self._last(
             "SELECT id, uid, session_id, person_id, moment, stress, relaxation, rated_at"
             " FROM ratings" + where,
@@ -391,8 +410,9 @@ class ReadOnlyJournal:
     def notes(self, *, last: int | None = None) -> list[Note]:
         """As :meth:`Journal.notes <solemate.journal.Journal.notes>`."""
         rows = self._last(
-            "SELECT id, uid, person_id, session_id, written_at, text FROM notes",
-            (),
+            "SELECT id, uid, person_id, session_id, written_at, text FROM notes"
+            + ("" if self._chosen is None else " WHERE person_id = ?"),
+            () if self._chosen is None else (self._chosen,),
             ("id",),
             last,
         )
@@ -455,13 +475,17 @@ class ReadOnlyJournal:
         return None if value is None else self._instant_of(value)
 
     def _person(self, name: str | None) -> int | None:
-        """The id of ``name`` (an error if unknown), or of the default person (None: nobody yet)."""
+        """The id of ``name`` (an error if unknown; exactly, else without regard to case), or of
+        the chosen, else the default person (None: nobody yet)."""
         if name is None:
-            return self._default
+            return self._default if self._chosen is None else self._chosen
         for pid, known in self._names.items():
             if known == name:
                 return pid
-        raise JournalError(f"no person called {name!r}; add them first", field="person")
+        folded = [pid for pid, known in self._names.items() if same_name(known, name)]
+        if len(folded) == 1:
+            return folded[0]
+        raise JournalError(f"no person called {name!r}", field="person")
 
     def _of_person(self, person: str | None, since: date | None) -> tuple[str, tuple[Any, ...]]:
         pid = self._person(person)

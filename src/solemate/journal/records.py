@@ -38,6 +38,7 @@ __all__ = [
     "as_recorded",
     "ended_status",
     "offset_minutes",
+    "same_name",
 ]
 
 SessionStatus = Literal["planned", "in_progress", "completed", "skipped", "interrupted"]
@@ -63,6 +64,15 @@ def ended_status(
 
 
 Moment = Literal["before", "after"]
+
+
+def same_name(one: str, other: str) -> bool:
+    """Whether two names are one person's: equal without regard to case, in any alphabet.
+
+    >>> same_name("Jonas Æbelø", "JONAS æBELØ"), same_name("Alex", "Alexa")
+    (True, False)
+    """
+    return one.casefold() == other.casefold()
 
 
 class JournalError(Exception):

@@ -217,10 +217,18 @@ class SessionsMixin(JournalCore):
         with self._reader() as s:
             return self._session(self._names(s), self._get(s, SessionRow, session_id, "session"))
 
-    def sessions(self, *, last: int | None = None) -> list[MassageSession]:
-        """Sessions in the order they were created, or only the ``last`` few."""
+    def sessions(self, *, last: int | None = None, everyone: bool = False) -> list[MassageSession]:
+        """Sessions in the order they were created, or only the ``last`` few.
+
+        While a person is chosen (:meth:`choose_person`), the sessions they received (self-massage
+        included): a session counts for the receiver's nights. ``everyone`` lists all of them.
+        """
         with self._reader() as s:
-            rows = self._last(s, select(SessionRow), SessionRow.id, last)
+            query = select(SessionRow)
+            pid = None if everyone else self._chosen_id(s)
+            if pid is not None:
+                query = query.where(SessionRow.receiver_id == pid)
+            rows = self._last(s, query, SessionRow.id, last)
             names = self._names(s)
             return [self._session(names, row) for row in rows]
 
@@ -236,7 +244,8 @@ class SessionsMixin(JournalCore):
         """Record "how stressed do you feel right now?" (0–10) before or after a session.
 
         With a session, a second rating for the same moment and person replaces the first (a
-        correction); without one, ratings simply accumulate.
+        correction); without one, ratings simply accumulate. A session's rating is its
+        receiver's unless ``person`` names its giver (who may rate too); nobody else rates it.
         """
         if moment not in ("before", "after"):
             raise JournalError("must be 'before' or 'after'", field="moment")
@@ -244,10 +253,17 @@ class SessionsMixin(JournalCore):
         if relaxation is not None:
             check_int(relaxation, "relaxation", 0, 10)
         with self._writer.begin() as s:
-            pid = self._person_id(s, person)
             row = None
-            if session_id is not None:
-                self._get(s, SessionRow, session_id, "session")
+            if session_id is None:
+                pid = self._person_id(s, person)
+            else:
+                rated = self._get(s, SessionRow, session_id, "session")
+                pid = rated.receiver_id if person is None else self._person_id(s, person)
+                if pid not in (rated.receiver_id, rated.giver_id):
+                    raise JournalError(
+                        f"{person!r} neither gave nor received session {session_id}",
+                        field="person",
+                    )
                 row = s.scalars(
                     select(RatingRow).where(
                         RatingRow.session_id == session_id,
@@ -263,11 +279,19 @@ class SessionsMixin(JournalCore):
             return self._rating(self._names(s), row)
 
     def ratings(self, *, session_id: int | None = None, last: int | None = None) -> list[Rating]:
-        """Ratings in the order they were made: of one session, or all (or the ``last`` few)."""
+        """Ratings in the order they were made: of one session, or all (or the ``last`` few).
+
+        All of one session's (the receiver's and the giver's); without a session, only the chosen
+        person's while one is chosen (:meth:`choose_person`).
+        """
         with self._reader() as s:
             query = select(RatingRow)
             if session_id is not None:
                 query = query.where(RatingRow.session_id == session_id)
+            else:
+                pid = self._chosen_id(s)
+                if pid is not None:
+                    query = query.where(RatingRow.person_id == pid)
             names = self._names(s)
             return [self._rating(names, r) for r in self._last(s, query, RatingRow.id, last)]
 

@@ -13,17 +13,21 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError
 
 from solemate.journal import storage
 from solemate.journal.core import JournalCore
+from solemate.journal.mapping import record_from_row
+from solemate.journal.people import find_person, no_such_person, remove, same_name
 from solemate.journal.records import (
     ImportReport,
     JournalError,
+    Person,
 )
 from solemate.journal.schema import (
     Base,
+    SessionRow,
 )
 from solemate.journal.transfer import export_journal, import_journal
 
@@ -31,7 +35,7 @@ __all__ = ["UpkeepMixin"]
 
 
 class UpkeepMixin(JournalCore):
-    """Export and import, backups, integrity checks and forgetting everything."""
+    """Export and import, backups, integrity checks, removing a person and forgetting everything."""
 
     def export(self) -> dict[str, Any]:
         """Everything, as a versioned JSON-able dict that :meth:`import_export` takes back.
@@ -77,17 +81,58 @@ class UpkeepMixin(JournalCore):
         with self._writer.begin() as s:
             for table in reversed(Base.metadata.sorted_tables):
                 s.execute(delete(table))
-        if self.dialect == "sqlite":
-            try:
-                with self._raw_sqlite() as raw:
-                    raw.execute("VACUUM")
-                    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except (sqlite3.Error, DBAPIError, OSError) as exc:
-                raise JournalError(
-                    "everything was deleted, but the file could not be compacted "
-                    f"({storage.storage_problem(exc, self._path) or exc}); the deleted rows may "
-                    "linger in its free pages until 'solemate forget --everything' runs again"
-                ) from exc
+        self._compact("everything was deleted", "solemate forget --everything")
+
+    def remove_person(self, name: str) -> Person:
+        """Delete one person and everything recorded about them, in one transaction.
+
+        Their diary, naps, device nights, notes, ratings, safety screens, experiments and the
+        sessions they received go; everyone else's stay untouched. A session they gave someone
+        else stays in the receiver's journal (it still counts for the receiver's nights) and is
+        from then on recorded as the receiver's own, since the journal no longer knows the giver;
+        the ratings the remover gave it go with them. The last person is not removed: that is
+        :meth:`forget_everything`. The file is compacted as by :meth:`forget_everything`.
+        """
+        self.check_sound()
+        with self._writer.begin() as s:
+            row = find_person(s, name)
+            if row is None:
+                raise no_such_person(name)
+            removed = record_from_row(row, Person)
+            remove(s, row)
+        if self._chosen is not None and same_name(self._chosen, removed.name):
+            self._chosen = None
+        self._compact(f"{removed.name!r} was removed", "solemate forget --everything")
+        return removed
+
+    def person_holdings(self, name: str) -> dict[str, int]:
+        """How many entries of each kind (named as the export's sections) belong to ``name``,
+        the sessions they received included: what :meth:`remove_person` would delete."""
+        with self._reader() as s:
+            row = find_person(s, name)
+            if row is None:
+                raise no_such_person(name)
+            counts = {"sessions": _count(s, SessionRow.__table__.c.receiver_id, row.id)}
+            for table in Base.metadata.sorted_tables:
+                if "person_id" in table.c:
+                    section = "diary" if table.name == "diary_entries" else table.name
+                    counts[section] = _count(s, table.c.person_id, row.id)
+            return {table: n for table, n in counts.items() if n}
+
+    def _compact(self, done: str, again: str) -> None:
+        """Vacuum a SQLite file after deleting, so the deleted rows leave its free pages."""
+        if self.dialect != "sqlite":
+            return
+        try:
+            with self._raw_sqlite() as raw:
+                raw.execute("VACUUM")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except (sqlite3.Error, DBAPIError, OSError) as exc:
+            raise JournalError(
+                f"{done}, but the file could not be compacted "
+                f"({storage.storage_problem(exc, self._path) or exc}); the deleted rows may "
+                f"linger in its free pages until '{again}' runs again"
+            ) from exc
 
     def backup(self, path: str | os.PathLike[str]) -> Path:
         """Write a consistent copy while the journal stays in use; returns the path written.
@@ -145,3 +190,7 @@ class UpkeepMixin(JournalCore):
                 raise JournalError(f"the backup copy failed its integrity check: {verdict}")
         finally:
             copy.close()
+
+
+def _count(s: Any, column: Any, pid: int) -> int:
+    return int(s.scalar(select(func.count()).where(column == pid)) or 0)
