@@ -1,4 +1,6 @@
-"""`solemate journal` as a table: the records shown, laid out with Rich for the terminal.
+"""`solemate journal` as tables: the records shown, laid out by Rich for a terminal, and drawn
+plainly (``plain_table.py``, without importing Rich) for a file or pipe, where Rich's output would
+be the same plain text.
 
 Free of Typer, so the quick path of the command line (``quick.py``) can show the journal without
 building the whole application.
@@ -6,6 +8,8 @@ building the whole application.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -17,12 +21,21 @@ from solemate.cli.journal_views import (
     rating_row,
     session_row,
 )
+from solemate.cli.plain_table import Table, plain_page, plain_width
 from solemate.text import for_terminal
 
 if TYPE_CHECKING:
     from solemate.journal.reading import JournalReads
 
-__all__ = ["Format", "build_view", "print_tables", "short_time"]
+__all__ = [
+    "EMPTY",
+    "Format",
+    "build_view",
+    "journal_tables",
+    "print_tables",
+    "rich_page",
+    "short_time",
+]
 
 
 class Format(StrEnum):
@@ -36,6 +49,10 @@ def _played(session: dict[str, Any]) -> str:
     if session["played_min"] is not None:
         return f"{session['played_min']:g}"
     return "" if session["status"] in ("planned", "in progress") else "unknown"
+
+
+#: What `solemate journal` says when there is nothing to show.
+EMPTY = "The journal is empty. 'solemate log sleep' writes this morning's diary."
 
 
 def build_view(journal: JournalReads, last: int | None) -> JournalView:
@@ -57,7 +74,7 @@ def _blank(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _table(title: str, columns: str, rows: list[list[str]]) -> Any:
+def _table(title: str, columns: str, rows: Sequence[Sequence[str]]) -> Any:
     """A compact Rich table; in ``columns`` a name ending in ">" is right-aligned."""
     from rich import box
     from rich.table import Table
@@ -77,21 +94,42 @@ def _table(title: str, columns: str, rows: list[list[str]]) -> Any:
             name.rstrip(">"), justify="right" if right else "left", no_wrap=name != "text"
         )
     for row in rows:
-        # Text, not str: Rich would read "[...]" in a note as markup; escapes are made visible.
-        table.add_row(*(Text(for_terminal(cell)) for cell in row))
+        # Text, not str: Rich would read "[...]" in a note as markup.
+        table.add_row(*(Text(cell) for cell in row))
     return table
 
 
 def print_tables(view: JournalView) -> None:
+    """The tables on standard output: plain when that is what Rich would print, else by Rich."""
+    tables = journal_tables(view)
+    width = plain_width()
+    page = None if width is None else plain_page(tables, width)
+    if page is not None:
+        sys.stdout.write(page if tables else EMPTY + "\n")
+        sys.stdout.flush()
+        return
     from rich.console import Console
 
     console = Console()
     if not console.is_terminal:
         console.width = max(console.width, 120)  # a file or pipe has no width to fit
-    if not any(view.sections().values()):
-        console.print("The journal is empty. 'solemate log sleep' writes this morning's diary.")
+    rich_page(console, tables)
+
+
+def rich_page(console: Any, tables: Sequence[Table]) -> None:
+    """Print ``tables`` on a Rich ``console``, a blank line between (or say the journal is empty)."""
+    if not tables:
+        console.print(EMPTY)
         return
-    tables = []
+    for number, (title, columns, rows) in enumerate(tables):
+        if number:
+            console.print()
+        console.print(_table(title, columns, rows))
+
+
+def journal_tables(view: JournalView) -> list[Table]:
+    """The tables `solemate journal` shows: title, columns and cells (as shown) of each."""
+    tables: list[Table] = []
     if view.sessions:
         rows = []
         for s in view.sessions:
@@ -110,7 +148,7 @@ def print_tables(view: JournalView) -> None:
                 ]
             )
         tables.append(
-            _table("Sessions", "id>|started|routine|min>|played>|status|reached|stress", rows)
+            ("Sessions", "id>|started|routine|min>|played>|status|reached|stress", rows)
         )
     if view.ratings:
         rows = [
@@ -125,7 +163,7 @@ def print_tables(view: JournalView) -> None:
             for r in view.ratings
         ]
         tables.append(
-            _table("Stress ratings (0–10)", "id>|when|moment|stress>|relaxed>|session>", rows)
+            ("Stress ratings (0–10)", "id>|when|moment|stress>|relaxed>|session>", rows)
         )
     if view.diary:
         rows = [
@@ -144,7 +182,7 @@ def print_tables(view: JournalView) -> None:
             for d in view.diary
         ]
         tables.append(
-            _table(
+            (
                 "Sleep diary (your answers, minutes)",
                 "woke|in bed|try|SOL>|WASO>|final|TIB>|TST>|SE %>|quality",
                 rows,
@@ -165,7 +203,7 @@ def print_tables(view: JournalView) -> None:
             for n in view.device_nights
         ]
         tables.append(
-            _table(
+            (
                 "Device estimates (kept apart from the diary, minutes)",
                 "id>|woke|source|in bed|TIB>|TST>|SOL>|SE %>",
                 rows,
@@ -176,8 +214,6 @@ def print_tables(view: JournalView) -> None:
             [str(n["id"]), short_time(n["written_at"]), _blank(n["session"]), n["text"]]
             for n in view.notes
         ]
-        tables.append(_table("Notes", "id>|when|session>|text", rows))
-    for number, table in enumerate(tables):
-        if number:
-            console.print()
-        console.print(table)
+        tables.append(("Notes", "id>|when|session>|text", rows))
+    # Escapes made visible; the cells are drawn as Text, so "[...]" in a note is not markup.
+    return [(t, c, [[for_terminal(x) for x in row] for row in rows]) for t, c, rows in tables]
