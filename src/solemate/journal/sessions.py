@@ -262,12 +262,21 @@ class SessionsMixin(JournalCore):
             s.flush()
             return self._rating(self._names(s), row)
 
-    def ratings(self, *, session_id: int | None = None, last: int | None = None) -> list[Rating]:
-        """Ratings in the order they were made: of one session, or all (or the ``last`` few)."""
+    def ratings(
+        self,
+        *,
+        session_id: int | None = None,
+        last: int | None = None,
+        from_session: int | None = None,
+    ) -> list[Rating]:
+        """Ratings in the order they were made: of one session, or all (or the ``last`` few);
+        ``from_session``: only of the sessions numbered so or higher."""
         with self._reader() as s:
             query = select(RatingRow)
             if session_id is not None:
                 query = query.where(RatingRow.session_id == session_id)
+            if from_session is not None:
+                query = query.where(RatingRow.session_id >= from_session)
             names = self._names(s)
             return [self._rating(names, r) for r in self._last(s, query, RatingRow.id, last)]
 
