@@ -26,6 +26,7 @@ from solemate.text import for_terminal
 
 if TYPE_CHECKING:
     from solemate.journal.reading import JournalReads
+    from solemate.journal.records import Rating
 
 __all__ = [
     "EMPTY",
@@ -57,8 +58,13 @@ EMPTY = "The journal is empty. 'solemate log sleep' writes this morning's diary.
 
 def build_view(journal: JournalReads, last: int | None) -> JournalView:
     sessions = journal.sessions(last=last)
+    # The shown sessions are the newest by number: their ratings come in one query.
+    of_session: dict[int | None, list[Rating]] = {}
+    if sessions:
+        for rating in journal.ratings(from_session=min(s.id for s in sessions)):
+            of_session.setdefault(rating.session_id, []).append(rating)
     return JournalView(
-        sessions=[session_row(s, journal.ratings(session_id=s.id)) for s in sessions],
+        sessions=[session_row(s, of_session.get(s.id, [])) for s in sessions],
         ratings=[rating_row(r) for r in journal.ratings(last=last)],
         diary=[diary_row(r) for r in journal.diary(last=last)],
         device_nights=[device_row(n) for n in journal.device_nights(last=last)],
