@@ -26,7 +26,7 @@ from benchmarks.bench_journal import (
     SqliteBackend,
     ten_years,
 )
-from benchmarks.harness import write_section
+from benchmarks.harness import as_installed, write_section
 from solemate.insights.weekly import week_start
 from solemate.insights_service import start
 from solemate.journal import Journal
@@ -112,7 +112,7 @@ def run_rounds(commands: dict[str, list[str]], rounds: int) -> dict[str, list[fl
     """Seconds per command, every command once per round, the order rotated each round."""
     import time
 
-    env = {**os.environ, "SOLEMATE_DATABASE_URL": ""}
+    env = {**as_installed(), "SOLEMATE_DATABASE_URL": ""}
     names = list(commands)
     for name in names:  # once each, unmeasured: fills the page cache, checks they all work
         subprocess.run(commands[name], check=True, capture_output=True, env=env)

@@ -153,9 +153,7 @@ def journal_tables(view: JournalView) -> list[Table]:
                     stress,
                 ]
             )
-        tables.append(
-            ("Sessions", "id>|started|routine|min>|played>|status|reached|stress", rows)
-        )
+        tables.append(("Sessions", "id>|started|routine|min>|played>|status|reached|stress", rows))
     if view.ratings:
         rows = [
             [
@@ -168,9 +166,7 @@ def journal_tables(view: JournalView) -> list[Table]:
             ]
             for r in view.ratings
         ]
-        tables.append(
-            ("Stress ratings (0–10)", "id>|when|moment|stress>|relaxed>|session>", rows)
-        )
+        tables.append(("Stress ratings (0–10)", "id>|when|moment|stress>|relaxed>|session>", rows))
     if view.diary:
         rows = [
             [

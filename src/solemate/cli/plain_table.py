@@ -61,7 +61,10 @@ def _narrow(cell: str) -> bool:
     if cell != cell.strip(" ") or "  " in cell:
         return False  # Rich may fold or trim these when it fits a cell
     return all(
-        " " <= c <= "~" or "\xa1" <= c <= "\u02ff" and c != "\xad" or "\u2010" <= c <= "\u2027"
+        " " <= c <= "~"
+        or "\xa1" <= c <= "\u02ff"
+        and c != "\xad"
+        or "\u2010" <= c <= "\u2027"
         or "\u2190" <= c <= "\u21ff"
         for c in cell
     )
