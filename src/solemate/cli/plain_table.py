@@ -12,6 +12,7 @@ compares both, character for character, over many tables.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from typing import TextIO
@@ -25,6 +26,9 @@ Table = tuple[str, str, Sequence[Sequence[str]]]
 PAGE_WIDTH = 120
 _GAP = "  "  # a column's right padding, then SIMPLE_HEAD's blank vertical line
 _RULE = "─"
+#: A character outside those one cell wide on screen for Rich (printable ASCII, Latin letters and
+#: signs but the soft hyphen, dashes and quotes, arrows): a cell holding one is left to Rich.
+_OTHER = re.compile("[^ -~\xa1-\xac\xae-\u02ff\u2010-\u2027\u2190-\u21ff]")
 
 
 def plain_width(out: TextIO | None = None, environ: Mapping[str, str] | None = None) -> int | None:
@@ -60,14 +64,7 @@ def _narrow(cell: str) -> bool:
     """Every character takes one cell on screen and Rich keeps the spacing as it is."""
     if cell != cell.strip(" ") or "  " in cell:
         return False  # Rich may fold or trim these when it fits a cell
-    return all(
-        " " <= c <= "~"
-        or "\xa1" <= c <= "\u02ff"
-        and c != "\xad"
-        or "\u2010" <= c <= "\u2027"
-        or "\u2190" <= c <= "\u21ff"
-        for c in cell
-    )
+    return _OTHER.search(cell) is None
 
 
 def _table(title: str, columns: str, rows: Sequence[Sequence[str]], width: int) -> str | None:
