@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import random
+from pathlib import Path
 
 import pytest
 from rich.console import Console
 
-from solemate.cli.journal_table import EMPTY, journal_tables, rich_page
+from solemate.cli.journal_table import EMPTY, build_view, journal_tables, rich_page
 from solemate.cli.journal_views import JournalView
 from solemate.cli.plain_table import PAGE_WIDTH, Table, plain_page, plain_width
+from solemate.journal import Journal
+from tests.journal.builders import fill
 
 ALPHABET = "abcXYZ019 .,:;'\"()[]/-+*#%&=?!_éüßøÆ–—→×°·µ"
 OTHER = ["日本", "e\u0301", "\u200b", "\t", "😀", "\xad", "a  b", " lead", "trail "]
@@ -69,6 +72,20 @@ def test_the_journal_tables_of_a_view_match_rich() -> None:
     assert tables[0][2] == [["1", "2024-03-01 22:10", "", "calm [bold]evening[/] \\x1b"]]
     assert plain_page(tables) == _rich(tables, PAGE_WIDTH)
     assert _rich([], PAGE_WIDTH) == EMPTY + "\n"
+
+
+@pytest.mark.parametrize("last", [1, 2, 14, None])
+def test_a_filled_journal_is_drawn_as_rich_draws_it(data_dir: Path, last: int | None) -> None:
+    with Journal(f"sqlite:///{data_dir / 'filled.sqlite3'}", environ={}) as journal:
+        fill(journal)
+        journal.add_note("a note with [brackets] and an æ")
+        tables = journal_tables(build_view(journal, last))
+    assert len(tables) == 5
+    plain = plain_page(tables)
+    if last is None or last > 2:
+        assert plain is None  # a note with an emoji, two cells wide: Rich lays it out
+    else:
+        assert plain == _rich(tables, PAGE_WIDTH)
 
 
 class _Out(io.StringIO):
