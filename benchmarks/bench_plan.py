@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -48,6 +49,7 @@ def command(*args: str) -> list[str]:
 
 
 def main() -> None:
+    load_before = os.getloadavg()
     per_plan, per_bounds = plan_times()
     env = as_installed()
     bare = timings(lambda: subprocess.run(command("-c", "pass"), check=True, env=env), STARTS)
@@ -77,7 +79,9 @@ def main() -> None:
     body = (
         "\n".join(rows)
         + f"\n\nStart-up figures are medians of {STARTS} runs of `python -m solemate` in fresh "
-        "processes, with the project's bytecode compiled as an installed package has it."
+        "processes, with the project's bytecode compiled as an installed package has it. "
+        f"Load average (1, 5, 15 min) {', '.join(f'{v:.1f}' for v in load_before)} before and "
+        f"{', '.join(f'{v:.1f}' for v in os.getloadavg())} after, on {os.cpu_count()} cores."
     )
     path = write_section("plan", "Planning and start-up", body)
     print(body)
