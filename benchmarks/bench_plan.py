@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
 import time
 from dataclasses import replace
 
-from benchmarks.harness import median, timings, write_section
+from benchmarks.harness import as_installed, median, timings, write_section
 from solemate.plan import PlanOptions, bounds, plan
 from solemate.routine import builtin_routine
 
@@ -48,17 +49,19 @@ def command(*args: str) -> list[str]:
 
 
 def main() -> None:
+    load_before = os.getloadavg()
     per_plan, per_bounds = plan_times()
-    bare = timings(lambda: subprocess.run(command("-c", "pass"), check=True), STARTS)
+    env = as_installed()
+    bare = timings(lambda: subprocess.run(command("-c", "pass"), check=True, env=env), STARTS)
     version = timings(
         lambda: subprocess.run(
-            command("-m", "solemate", "--version"), check=True, capture_output=True
+            command("-m", "solemate", "--version"), check=True, capture_output=True, env=env
         ),
         STARTS,
     )
     nightly = timings(
         lambda: subprocess.run(
-            command("-m", "solemate", "plan", "--nightly"), check=True, capture_output=True
+            command("-m", "solemate", "plan", "--nightly"), check=True, capture_output=True, env=env
         ),
         STARTS,
     )
@@ -75,7 +78,10 @@ def main() -> None:
     ]
     body = (
         "\n".join(rows)
-        + f"\n\nStart-up figures are medians of {STARTS} runs of `python -m solemate` in fresh processes."
+        + f"\n\nStart-up figures are medians of {STARTS} runs of `python -m solemate` in fresh "
+        "processes, with the project's bytecode compiled as an installed package has it. "
+        f"Load average (1, 5, 15 min) {', '.join(f'{v:.1f}' for v in load_before)} before and "
+        f"{', '.join(f'{v:.1f}' for v in os.getloadavg())} after, on {os.cpu_count()} cores."
     )
     path = write_section("plan", "Planning and start-up", body)
     print(body)

@@ -31,6 +31,18 @@ def timings(fn: Callable[[], object], repeat: int, warmup: int = 1) -> list[floa
     return out
 
 
+def as_installed(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for timing `python -m solemate` in fresh processes as a person runs it.
+
+    An installed package has its bytecode compiled; with PYTHONDONTWRITEBYTECODE set (as in
+    some shells and containers) every process would compile the project's sources again, which
+    no installed command does. Without it, the first (unmeasured) run writes the bytecode.
+    """
+    env = dict(os.environ if environ is None else environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 

@@ -75,13 +75,27 @@ def journal_zone(journal: JournalReads) -> tzinfo:
     return datetime.now(UTC).astimezone().tzinfo or UTC
 
 
-def _evenings(journal: JournalReads) -> list[Evening]:
+def _evenings(
+    journal: JournalReads, stress_from: date | None = None, zone: tzinfo = UTC
+) -> list[Evening]:
+    """Every session as an evening; with ``stress_from``, the stress ratings only of the sessions
+    from that evening on (an evening earlier counts for the habit, its ratings for nothing)."""
+    sessions = journal.sessions()
+    from_session = None
+    if stress_from is not None:
+        later = (
+            s.id for s in sessions if evening_of(s.started_at or s.created_at, zone) >= stress_from
+        )
+        from_session = min(later, default=None)
     ratings: dict[tuple[int, str], int] = {}
-    for rating in journal.ratings():
-        if rating.session_id is not None:
-            ratings[(rating.session_id, rating.moment)] = rating.stress
+    receivers = {s.id: s.receiver for s in sessions}
+    if stress_from is None or from_session is not None:
+        for rating in journal.ratings(from_session=from_session):
+            # The receiver's stress (a giver may rate the same session too).
+            if rating.session_id is not None and rating.person == receivers.get(rating.session_id):
+                ratings[(rating.session_id, rating.moment)] = rating.stress
     out = []
-    for session in journal.sessions():
+    for session in sessions:
         started = session.started_at or session.created_at
         out.append(
             Evening(
@@ -116,12 +130,12 @@ def insights(journal: JournalReads, today: date, weeks: int) -> Insights:
         plan = plan_of(stored)
         controls = {c.on_date for c in journal.control_activities()}
         kept = {d for d in controls if plan.arm_on(d) == "C"}
-    # Nights and device estimates only from the first week shown; every session still counts
-    # towards the habit.
+    # Nights, device estimates and stress ratings only from the first week shown; every session
+    # still counts towards the habit.
     first = week_start(today) - timedelta(weeks=weeks - 1)
     return build_insights(
         _nights(journal, since=first),
-        _evenings(journal),
+        _evenings(journal, stress_from=first, zone=zone),
         _devices(journal, since=first),
         today=today,
         weeks=weeks,

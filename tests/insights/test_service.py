@@ -125,3 +125,26 @@ def test_control_minutes_are_read_from_the_activity() -> None:
     assert control_minutes("15 minutes of reading") == 15
     assert control_minutes("stretching, 20 min") == 20
     assert control_minutes("reading") == 15
+
+
+@pytest.mark.parametrize("weeks", [2, 3, 6, 52])
+def test_insights_read_the_stress_ratings_of_the_window_only(
+    journal: Journal, clock: FakeClock, weeks: int
+) -> None:
+    """The same stress figures as from every rating, without the ratings of earlier sessions."""
+    from solemate.insights import build_insights
+    from solemate.insights.weekly import week_start
+    from solemate.insights_service import _evenings, _nights, journal_zone
+
+    built = build_experiment_journal(journal, clock)
+    first = week_start(built.today) - timedelta(weeks=weeks - 1)
+    zone = journal_zone(journal)
+    nights = _nights(journal, since=first)
+    everything = build_insights(
+        nights, _evenings(journal), [], today=built.today, weeks=weeks, zone=zone
+    )
+    state = insights(journal, built.today, weeks)
+    assert (state.stress, state.lights_out) == (everything.stress, everything.lights_out)
+    rated = [e for e in _evenings(journal, stress_from=first, zone=zone) if e.stress_before]
+    all_rated = [e for e in _evenings(journal) if e.stress_before]
+    assert 0 < len(rated) < len(all_rated) if weeks <= 6 else len(rated) == len(all_rated)

@@ -1,4 +1,6 @@
-"""`solemate journal` as a table: the records shown, laid out with Rich for the terminal.
+"""`solemate journal` as tables: the records shown, laid out by Rich for a terminal, and drawn
+plainly (``plain_table.py``, without importing Rich) for a file or pipe, where Rich's output would
+be the same plain text.
 
 Free of Typer, so the quick path of the command line (``quick.py``) can show the journal without
 building the whole application.
@@ -6,6 +8,8 @@ building the whole application.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -17,12 +21,22 @@ from solemate.cli.journal_views import (
     rating_row,
     session_row,
 )
+from solemate.cli.plain_table import Table, plain_page, plain_width
 from solemate.text import for_terminal
 
 if TYPE_CHECKING:
     from solemate.journal.reading import JournalReads
+    from solemate.journal.records import Rating
 
-__all__ = ["Format", "build_view", "print_tables", "short_time"]
+__all__ = [
+    "EMPTY",
+    "Format",
+    "build_view",
+    "journal_tables",
+    "print_tables",
+    "rich_page",
+    "short_time",
+]
 
 
 class Format(StrEnum):
@@ -38,10 +52,19 @@ def _played(session: dict[str, Any]) -> str:
     return "" if session["status"] in ("planned", "in progress") else "unknown"
 
 
+#: What `solemate journal` says when there is nothing to show.
+EMPTY = "The journal is empty. 'solemate log sleep' writes this morning's diary."
+
+
 def build_view(journal: JournalReads, last: int | None) -> JournalView:
     sessions = journal.sessions(last=last)
+    # The shown sessions are the newest by number: their ratings come in one query.
+    of_session: dict[int | None, list[Rating]] = {}
+    if sessions:
+        for rating in journal.ratings(from_session=min(s.id for s in sessions)):
+            of_session.setdefault(rating.session_id, []).append(rating)
     return JournalView(
-        sessions=[session_row(s, journal.ratings(session_id=s.id)) for s in sessions],
+        sessions=[session_row(s, of_session.get(s.id, [])) for s in sessions],
         ratings=[rating_row(r) for r in journal.ratings(last=last)],
         diary=[diary_row(r) for r in journal.diary(last=last)],
         device_nights=[device_row(n) for n in journal.device_nights(last=last)],
@@ -57,7 +80,7 @@ def _blank(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _table(title: str, columns: str, rows: list[list[str]]) -> Any:
+def _table(title: str, columns: str, rows: Sequence[Sequence[str]]) -> Any:
     """A compact Rich table; in ``columns`` a name ending in ">" is right-aligned."""
     from rich import box
     from rich.table import Table
@@ -77,21 +100,42 @@ def _table(title: str, columns: str, rows: list[list[str]]) -> Any:
             name.rstrip(">"), justify="right" if right else "left", no_wrap=name != "text"
         )
     for row in rows:
-        # Text, not str: Rich would read "[...]" in a note as markup; escapes are made visible.
-        table.add_row(*(Text(for_terminal(cell)) for cell in row))
+        # Text, not str: Rich would read "[...]" in a note as markup.
+        table.add_row(*(Text(cell) for cell in row))
     return table
 
 
 def print_tables(view: JournalView) -> None:
+    """The tables on standard output: plain when that is what Rich would print, else by Rich."""
+    tables = journal_tables(view)
+    width = plain_width()
+    page = None if width is None else plain_page(tables, width)
+    if page is not None:
+        sys.stdout.write(page if tables else EMPTY + "\n")
+        sys.stdout.flush()
+        return
     from rich.console import Console
 
     console = Console()
     if not console.is_terminal:
         console.width = max(console.width, 120)  # a file or pipe has no width to fit
-    if not any(view.sections().values()):
-        console.print("The journal is empty. 'solemate log sleep' writes this morning's diary.")
+    rich_page(console, tables)
+
+
+def rich_page(console: Any, tables: Sequence[Table]) -> None:
+    """Print ``tables`` on a Rich ``console``, a blank line between (or say the journal is empty)."""
+    if not tables:
+        console.print(EMPTY)
         return
-    tables = []
+    for number, (title, columns, rows) in enumerate(tables):
+        if number:
+            console.print()
+        console.print(_table(title, columns, rows))
+
+
+def journal_tables(view: JournalView) -> list[Table]:
+    """The tables `solemate journal` shows: title, columns and cells (as shown) of each."""
+    tables: list[Table] = []
     if view.sessions:
         rows = []
         for s in view.sessions:
@@ -109,9 +153,7 @@ def print_tables(view: JournalView) -> None:
                     stress,
                 ]
             )
-        tables.append(
-            _table("Sessions", "id>|started|routine|min>|played>|status|reached|stress", rows)
-        )
+        tables.append(("Sessions", "id>|started|routine|min>|played>|status|reached|stress", rows))
     if view.ratings:
         rows = [
             [
@@ -124,9 +166,7 @@ def print_tables(view: JournalView) -> None:
             ]
             for r in view.ratings
         ]
-        tables.append(
-            _table("Stress ratings (0–10)", "id>|when|moment|stress>|relaxed>|session>", rows)
-        )
+        tables.append(("Stress ratings (0–10)", "id>|when|moment|stress>|relaxed>|session>", rows))
     if view.diary:
         rows = [
             [
@@ -144,7 +184,7 @@ def print_tables(view: JournalView) -> None:
             for d in view.diary
         ]
         tables.append(
-            _table(
+            (
                 "Sleep diary (your answers, minutes)",
                 "woke|in bed|try|SOL>|WASO>|final|TIB>|TST>|SE %>|quality",
                 rows,
@@ -165,7 +205,7 @@ def print_tables(view: JournalView) -> None:
             for n in view.device_nights
         ]
         tables.append(
-            _table(
+            (
                 "Device estimates (kept apart from the diary, minutes)",
                 "id>|woke|source|in bed|TIB>|TST>|SOL>|SE %>",
                 rows,
@@ -176,8 +216,6 @@ def print_tables(view: JournalView) -> None:
             [str(n["id"]), short_time(n["written_at"]), _blank(n["session"]), n["text"]]
             for n in view.notes
         ]
-        tables.append(_table("Notes", "id>|when|session>|text", rows))
-    for number, table in enumerate(tables):
-        if number:
-            console.print()
-        console.print(table)
+        tables.append(("Notes", "id>|when|session>|text", rows))
+    # Escapes made visible; the cells are drawn as Text, so "[...]" in a note is not markup.
+    return [(t, c, [[for_terminal(x) for x in row] for row in rows]) for t, c, rows in tables]

@@ -7,7 +7,6 @@ in (diary, device nights whose zone is known) or in the machine's local zone (ev
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -169,6 +168,8 @@ def _cell(value: object) -> object:
 
 
 def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    import csv  # only for CSV: `solemate journal` shows tables without it
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)

@@ -57,7 +57,11 @@ class JournalReads(Protocol):
     def sessions(self, *, last: int | None = None) -> list[MassageSession]: ...
 
     def ratings(
-        self, *, session_id: int | None = None, last: int | None = None
+        self,
+        *,
+        session_id: int | None = None,
+        last: int | None = None,
+        from_session: int | None = None,
     ) -> list[Rating]: ...
 
     def diary(
@@ -277,10 +281,22 @@ class ReadOnlyJournal:
             for r in rows
         ]
 
-    def ratings(self, *, session_id: int | None = None, last: int | None = None) -> list[Rating]:
+    def ratings(
+        self,
+        *,
+        session_id: int | None = None,
+        last: int | None = None,
+        from_session: int | None = None,
+    ) -> list[Rating]:
         """As :meth:`Journal.ratings <solemate.journal.Journal.ratings>`."""
-        where, values = ("", ()) if session_id is None else (" WHERE session_id = ?", (session_id,))
-        if session_id is None and self._chosen is not None:
+        wheres: list[str] = []
+        values: tuple[Any, ...] = ()
+        for sql, value in (("session_id = ?", session_id), ("session_id >= ?", from_session)):
+            if value is not None:
+                wheres.append(sql)
+                values += (value,)
+        where = " WHERE " + " AND ".join(wheres) if wheres else ""
+        if session_id is None and from_session is None and self._chosen is not None:
             where, values = " WHERE person_id = ?", (self._chosen,)
         rows = self._last(
             "SELECT id, uid, session_id, person_id, moment, stress, relaxation, rated_at"

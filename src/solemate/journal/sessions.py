@@ -278,17 +278,26 @@ class SessionsMixin(JournalCore):
             s.flush()
             return self._rating(self._names(s), row)
 
-    def ratings(self, *, session_id: int | None = None, last: int | None = None) -> list[Rating]:
-        """Ratings in the order they were made: of one session, or all (or the ``last`` few).
+    def ratings(
+        self,
+        *,
+        session_id: int | None = None,
+        last: int | None = None,
+        from_session: int | None = None,
+    ) -> list[Rating]:
+        """Ratings in the order they were made: of one session, or all (or the ``last`` few);
+        ``from_session``: only of the sessions numbered so or higher.
 
-        All of one session's (the receiver's and the giver's); without a session, only the chosen
-        person's while one is chosen (:meth:`choose_person`).
+        All of one session's (the receiver's and the giver's), also from ``from_session`` on;
+        otherwise only the chosen person's while one is chosen (:meth:`choose_person`).
         """
         with self._reader() as s:
             query = select(RatingRow)
             if session_id is not None:
                 query = query.where(RatingRow.session_id == session_id)
-            else:
+            if from_session is not None:
+                query = query.where(RatingRow.session_id >= from_session)
+            if session_id is None and from_session is None:
                 pid = self._chosen_id(s)
                 if pid is not None:
                     query = query.where(RatingRow.person_id == pid)

@@ -7,6 +7,7 @@ Timeline but run over time, so they live with their shells.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,6 +23,10 @@ class Renderer:
 
 
 _REGISTRY: dict[str, Renderer] = {}
+
+#: The module registering each built-in renderer, so that rendering one imports only its own
+#: (the printable sheet's imports cost more than a text plan takes to make).
+_BUILT_IN = {"text": "schedule", "markdown": "schedule", "json": "schedule", "print": "printable"}
 
 
 def register(renderer: Renderer) -> Renderer:
@@ -39,7 +44,12 @@ def renderers() -> dict[str, Renderer]:
 
 
 def render(name: str, timeline: Timeline) -> str:
-    available = renderers()
-    if name not in available:
-        raise KeyError(f"no renderer {name!r} (available: {', '.join(sorted(available))})")
-    return available[name].render(timeline)
+    if name in _BUILT_IN and name not in _REGISTRY:
+        importlib.import_module(f"solemate.render.{_BUILT_IN[name]}")
+    found = _REGISTRY.get(name)
+    if found is None:
+        available = renderers()
+        if name not in available:
+            raise KeyError(f"no renderer {name!r} (available: {', '.join(sorted(available))})")
+        found = available[name]
+    return found.render(timeline)
