@@ -10,7 +10,7 @@ A new, empty database is not migrated revision by revision: :func:`create` makes
 schema from the models at once and stamps :data:`HEAD`, as Alembic would (replaying every revision
 imports Alembic and rebuilds tables on SQLite, a noticeable part of a first ``solemate import``).
 A test checks on SQLite and PostgreSQL that both ways give the same tables, columns, keys,
-indexes and checks.
+indexes, checks and rows (so a revision that inserts rows fails it until ``create`` does too).
 
 A developer adds a revision with::
 
