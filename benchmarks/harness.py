@@ -71,3 +71,46 @@ def rebuild() -> None:
     for section in sorted(SECTIONS.glob("*.md")):
         parts.append(section.read_text())
     RESULTS.write_text("\n".join(parts))
+
+
+_PEAK_WRAPPER = """
+import os, runpy, sys
+module, sys.argv = sys.argv[1], sys.argv[1:]
+try:
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
+finally:
+    with open("/proc/self/status") as status:
+        peak = next((line.split()[1] for line in status if line.startswith("VmHWM:")), "0")
+    with open(os.environ["BENCH_PEAK_FILE"], "w") as out:
+        out.write(peak)
+"""
+
+
+def whole_command(
+    module: str, args: list[str], env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of ``python -m module args``, a fresh process.
+
+    The module runs as ``python -m`` runs it (``runpy``), inside a few lines that write the
+    process's ``VmHWM`` on the way out: unlike ``ru_maxrss``, which Linux carries over from the
+    parent through fork and exec, it is the command's own peak. Output is discarded.
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(prefix="bench-peak-") as peak:
+        environ = {**(os.environ if env is None else env), "BENCH_PEAK_FILE": peak.name}
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", _PEAK_WRAPPER, module, *args],
+            env=environ,
+            cwd=HERE.parent,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        wall = time.perf_counter() - start
+        if done.returncode != 0:
+            raise RuntimeError(f"python -m {module} {' '.join(args)} failed: {done.stderr}")
+        return wall, int(Path(peak.name).read_text() or 0) / 1024

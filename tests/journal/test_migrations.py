@@ -132,11 +132,59 @@ def test_a_journal_with_data_upgrades_from_the_first_revision(
     engine.dispose()
 
 
+def _replayed(url: str) -> str:
+    """``url`` migrated revision by revision from nothing to the newest."""
+    engine = _engine(url)
+    try:
+        with engine.begin() as conn:
+            migrations.upgrade(conn)
+    finally:
+        engine.dispose()
+    return url
+
+
 def test_the_migrated_schema_is_the_models_schema(database_url: str) -> None:
-    with Journal(database_url) as journal, journal._engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
-        differences: list[Any] = compare_metadata(context, Base.metadata)
+    engine = _engine(_replayed(database_url))
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            differences: list[Any] = compare_metadata(context, Base.metadata)
+    finally:
+        engine.dispose()
     assert differences == []
+
+
+def test_a_new_journal_is_created_as_replaying_every_revision_makes_it(
+    database_urls: DatabaseUrls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replayed = _replayed(database_urls.new())
+    created = database_urls.new()
+
+    def no_replay(connection: Connection, revision: str = "head") -> None:
+        raise AssertionError("a new journal replayed the revisions")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(migrations, "upgrade", no_replay)
+        with Journal(created) as journal:
+            assert journal.people() == []
+    described = _described(created)
+    assert described == _described(replayed)
+    assert described["revision"] == migrations.HEAD == migrations.head_revision()
+    # Opening it again finds it up to date; the next revision would migrate it as usual.
+    with Journal(created) as journal:
+        journal.add_person("me")
+
+
+def test_a_database_holding_anything_is_migrated_not_created(
+    database_url: str, clock: FakeClock
+) -> None:
+    engine = _engine(database_url)
+    with engine.begin() as conn:
+        migrations.upgrade(conn, FIRST)
+        _fill_first_revision(conn)
+    engine.dispose()
+    with Journal(database_url, clock=clock) as journal:
+        assert [p.name for p in journal.people()] == ["me"]
 
 
 def test_the_copied_schema_is_the_migrated_schema(
@@ -183,6 +231,11 @@ def _described_table(conn: Connection, table: str) -> list[list[str]]:
     ]
     if table != "alembic_version":
         parts.append([conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar()])
+    if conn.dialect.name == "sqlite":  # ids never reused: not visible in the columns there
+        sql = conn.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"), {"t": table}
+        ).scalar()
+        parts.append(["AUTOINCREMENT" in str(sql)])
     return [sorted(repr(item) for item in part) for part in parts]
 
 

@@ -193,7 +193,10 @@ class JournalCore:
                             text("SELECT pg_advisory_xact_lock(:key)"),
                             {"key": _PG_MIGRATION_LOCK},
                         )
-                    migrations.upgrade(conn)  # re-reads the revision under the lock
+                    if migrations.is_empty(conn):  # checked under the lock
+                        migrations.create(conn)
+                    else:
+                        migrations.upgrade(conn)  # re-reads the revision under the lock
                     if self.dialect == "sqlite":
                         broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
                         if broken is not None:

@@ -13,6 +13,10 @@ the file is read as a stream in constant memory:
 
 A zip is read by streaming its ``export.xml`` member, without extracting it.
 
+Error messages name the line and record number in the original file. Counting the lines of a
+gigabyte file costs a noticeable part of the import, so the reader remembers byte offsets only;
+when a message is due, ``_Locator`` reads the file again up to that offset to count them.
+
 Night policy (see the fixtures README): sleep records from all sources are grouped into sessions;
 within one session TIB comes from the iPhone ``InBed`` record (else another ``InBed``, else the span
 of the stage records), TST from one source only: the Watch, else the iPhone, else a third-party
@@ -31,7 +35,7 @@ import sys
 import zipfile
 import zlib
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
@@ -101,7 +105,7 @@ def read(path: Path, issues: Issues, zone: str | None = None) -> list[DeviceNigh
         try:
             samples.append(sample_from_element(elem))
         except BadRow as exc:
-            issues.bad(where, str(exc))
+            issues.bad(where(), str(exc))
     return nights_from_samples(samples)
 
 
@@ -255,17 +259,19 @@ def _offset(text: str) -> dt.timezone | None:
     return fixed_offset(-offset if text[0] == "-" else offset)
 
 
-def _sleep_elements(path: Path, issues: Issues) -> Iterator[tuple[ET.Element, str]]:
-    """Sleep ``<Record>`` elements of the export, each with its location in the original file."""
-    with _open_export(path, issues) as raw:
-        stream = _SleepRecordStream(raw, issues)
+def _sleep_elements(path: Path, issues: Issues) -> Iterator[tuple[ET.Element, Callable[[], str]]]:
+    """Sleep ``<Record>`` elements of the export, each with a function that tells where it is in
+    the original file (``line 7 (Record #3)``), called only for a record that is reported."""
+    with contextlib.ExitStack() as later, _open_export(path, issues) as raw:
+        locator = _Locator(lambda: later.enter_context(_open_export(path, issues)))
+        stream = _SleepRecordStream(raw, issues, locator)
         root: ET.Element | None = None
         try:
             for event, elem in ET.iterparse(stream, events=("start", "end")):
                 if root is None:
                     root = elem
                 elif event == "end" and elem.tag == "Record":
-                    yield elem, stream.locations.popleft()
+                    yield elem, functools.partial(stream.where, stream.offsets.popleft())
                     root.clear()  # drops the record and everything before it
         except ET.ParseError as exc:
             line, column = exc.position
@@ -311,21 +317,72 @@ def export_member(names: list[str]) -> str | None:
     return min(candidates, key=len) if candidates else None
 
 
+class _Locator:
+    """Line and record numbers of byte offsets in the original file, counted only when asked.
+
+    ``reopen`` gives a fresh stream of the original bytes. Offsets are usually asked for in
+    increasing order (records are reported as they are read), so the count goes on from where it
+    stopped; an earlier offset starts it again from the beginning.
+    """
+
+    _TAIL = len(b"<Record") - 1  # a "<Record" cut by a chunk boundary is counted in the next one
+
+    def __init__(self, reopen: Callable[[], IO[bytes]]) -> None:
+        self._reopen = reopen
+        self._raw: IO[bytes] | None = None
+        self.records_from = 0  # "<Record" is counted from here (the end of <HealthData ...>)
+        self._pos = 0
+        self._lines = 0  # newlines before _pos
+        self._records = 0  # "<Record" starting in [records_from, _pos)
+        self._tail = b""  # the bytes just before _pos (at most _TAIL), when counting records
+
+    def line(self, offset: int) -> int:
+        """The line (from 1) holding the byte at ``offset``."""
+        self._advance(offset)
+        return self._lines + 1
+
+    def where(self, offset: int) -> str:
+        """``line N (Record #M)`` for a record starting at ``offset``."""
+        self._advance(offset)
+        return f"line {self._lines + 1} (Record #{self._records + 1})"
+
+    def _advance(self, offset: int) -> None:
+        if self._raw is None or offset < self._pos:
+            self._raw = self._reopen()
+            self._pos = self._lines = self._records = 0
+            self._tail = b""
+        while self._pos < offset:
+            chunk = self._raw.read(min(_CHUNK, offset - self._pos))
+            if not chunk:
+                break
+            self._lines += chunk.count(b"\n")
+            end = self._pos + len(chunk)
+            if end > self.records_from:
+                counted = chunk[max(0, self.records_from - self._pos) :]
+                window = self._tail + counted
+                self._records += window.count(b"<Record")
+                self._tail = window[-self._TAIL :]
+            self._pos = end
+
+
 class _SleepRecordStream:
     """Binary file-like object yielding a miniature export: prolog, sleep records, closing tag.
 
-    It remembers where each emitted record was in the original file (``locations``, consumed by the
-    reader in order) and maps line numbers of the miniature back to the original (``source_line``).
+    It remembers where each emitted record starts in the original file (``offsets``, consumed by
+    the reader in order) and maps line numbers of the miniature back to the original
+    (``source_line``); the ``locator`` turns offsets into line numbers when a message needs one.
     """
 
-    def __init__(self, raw: IO[bytes], issues: Issues) -> None:
+    def __init__(self, raw: IO[bytes], issues: Issues, locator: _Locator) -> None:
         self._raw = raw
         self._issues = issues
+        self._locator = locator
         self._chunks = self._generate()
         self._pending = b""
         self._out_line = 1
-        self._segments: deque[tuple[int, int]] = deque([(1, 1)], maxlen=4096)
-        self.locations: deque[str] = deque()
+        # (first line in the miniature, offset in the original) of each piece passed on
+        self._segments: deque[tuple[int, int]] = deque([(1, 0)], maxlen=4096)
+        self.offsets: deque[int] = deque()
 
     def read(self, size: int = -1) -> bytes:
         parts = [self._pending]
@@ -343,15 +400,19 @@ class _SleepRecordStream:
         self._pending = data[size:]
         return data[:size]
 
+    def where(self, offset: int) -> str:
+        """``line N (Record #M)`` of the record starting at ``offset`` in the original file."""
+        return self._locator.where(offset)
+
     def source_line(self, out_line: int) -> int:
         """Line in the original file of line ``out_line`` of the miniature."""
-        for first_out, first_src in reversed(self._segments):
+        for first_out, offset in reversed(self._segments):
             if first_out <= out_line:
-                return first_src + out_line - first_out
+                return self._locator.line(offset) + out_line - first_out
         return out_line
 
-    def _emit(self, data: bytes, source_line: int) -> bytes:
-        self._segments.append((self._out_line, source_line))
+    def _emit(self, data: bytes, offset: int) -> bytes:
+        self._segments.append((self._out_line, offset))
         self._out_line += data.count(b"\n")
         return data
 
@@ -374,13 +435,12 @@ class _SleepRecordStream:
             if not more:
                 fatal("", "no <HealthData> element: not an Apple Health export, or truncated")
             buf += more
-        yield self._emit(buf[: root.end()] + b"\n", 1)
-        line = 1 + buf.count(b"\n", 0, root.end())
+        yield self._emit(buf[: root.end()] + b"\n", 0)
         if root.group().endswith(b"/>"):
             return  # <HealthData/>: an empty export
+        self._locator.records_from = root.end()
+        base = root.end()  # offset in the original file of buf[0]
         buf = buf[root.end() :]
-        counted = 0  # buf[:counted] is already included in `line` and `records`
-        records = 0
         eof = False
         while True:
             chunk = self._read(_CHUNK)
@@ -393,16 +453,18 @@ class _SleepRecordStream:
                 if lt < pos or not buf.startswith(b"<Record", lt):
                     pos = hit + len(_MARKER)  # the marker inside some other tag or text
                     continue
-                line += buf.count(b"\n", counted, lt)
-                records += buf.count(b"<Record", counted, lt)
-                counted = lt
-                where = f"line {line} (Record #{records + 1})"
                 tag = _RECORD_START.match(buf, lt)
                 if tag is None:
                     if buf.find(b"<", lt + 1) >= 0 or len(buf) - lt > _MAX_RECORD:
-                        fatal(where, "not well-formed XML (malformed <Record> start tag)")
+                        fatal(
+                            self.where(base + lt),
+                            "not well-formed XML (malformed <Record> start tag)",
+                        )
                     if eof:
-                        fatal(where, "the file ends inside a <Record> tag (truncated?)")
+                        fatal(
+                            self.where(base + lt),
+                            "the file ends inside a <Record> tag (truncated?)",
+                        )
                     keep = lt
                     break
                 if not _TYPE_IS_SLEEP.search(buf, lt, tag.end()):
@@ -414,31 +476,35 @@ class _SleepRecordStream:
                     gt = buf.find(b">", close) if close >= 0 else -1
                     if gt < 0:
                         if eof:
-                            fatal(where, "the file ends inside a sleep record (truncated?)")
+                            fatal(
+                                self.where(base + lt),
+                                "the file ends inside a sleep record (truncated?)",
+                            )
                         if len(buf) - lt > _MAX_RECORD:
-                            fatal(where, "sleep <Record> is never closed")
+                            fatal(self.where(base + lt), "sleep <Record> is never closed")
                         keep = lt
                         break
                     if buf.find(b"<Record", end, close) >= 0:
-                        fatal(where, "sleep <Record> is not closed before the next record")
+                        fatal(
+                            self.where(base + lt),
+                            "sleep <Record> is not closed before the next record",
+                        )
                     end = gt + 1
-                self.locations.append(where)
-                yield self._emit(buf[lt:end] + b"\n", line)
+                self.offsets.append(base + lt)
+                yield self._emit(buf[lt:end] + b"\n", base + lt)
                 pos = end
             if eof:
                 closing = buf.find(b"</HealthData", pos)
-                line += buf.count(b"\n", counted, closing if closing >= 0 else len(buf))
                 if closing < 0:
+                    line = self._locator.line(base + len(buf))
                     fatal(
                         f"line {line}",
                         "the file ends without the closing </HealthData> tag (truncated export?)",
                     )
-                yield self._emit(buf[closing:], line)
+                yield self._emit(buf[closing:], base + closing)
                 return
             if keep < 0:
                 last_lt = buf.rfind(b"<", pos)
                 keep = last_lt if last_lt >= 0 else len(buf)
-            line += buf.count(b"\n", counted, keep)
-            records += buf.count(b"<Record", counted, keep)
+            base += keep
             buf = buf[keep:]
-            counted = 0
