@@ -184,10 +184,17 @@ def last_night(journal: Journal) -> dict[str, Any] | None:
     return {"label": f"Start: same as last night ({', '.join(words)})", "body": body}
 
 
+def module_page(svc: Services, request: Request, name: str, **context: Any) -> HTMLResponse:
+    """A page whose scripts import modules: it carries the import map, its policy allows it."""
+    response = page(svc, request, name, import_map=svc.import_map, **context)
+    response.headers["content-security-policy"] = svc.module_page_csp
+    return response
+
+
 def tonight_response(
     request: Request, svc: Services, message: str | None = None, status: int = 200
 ) -> HTMLResponse:
-    return page(
+    return module_page(
         svc,
         request,
         "tonight.html",
@@ -229,7 +236,7 @@ def control_done(request: Request, svc: Svc, form: Form) -> Response:
 
 @router.get("/play", response_class=HTMLResponse)
 def player_page(request: Request, svc: Svc) -> HTMLResponse:
-    return page(
+    return module_page(
         svc,
         request,
         "play.html",
