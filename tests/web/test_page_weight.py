@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Callable
 
 from tests.web.conftest import Client
 
@@ -76,9 +77,16 @@ def test_templates_are_not_checked_for_changes_on_each_request(client: Client) -
     assert templates.env.auto_reload is False
     client.get("/play")  # the first use reads and compiles the templates
     checks: list[str] = []
+
+    def watching(name: str) -> Callable[[], bool]:
+        def uptodate() -> bool:
+            checks.append(name)
+            return True
+
+        return uptodate
+
     for name in ("play.html", "base.html", "_player.html"):
-        template = templates.env.get_template(name)
-        template._uptodate = lambda name=name: checks.append(name) or True
+        templates.env.get_template(name)._uptodate = watching(name)
     client.get("/play")
     client.get("/play")
     assert checks == []  # compiled once; the files are not stat'ed again per request
