@@ -39,6 +39,7 @@ from solemate.render.experiment_view import report_html
 from solemate.render.footmap import foot_map_svg
 from solemate.render.insights_view import figure, insights_charts
 from solemate.render.printable import SHEET_CSS, sheet_html
+from solemate.tonight import Planner
 from solemate.web import api, experiment_form
 from solemate.web.models import IsoDate, PlanQuery, PrintQuery, SessionIn
 from solemate.web.passphrase import COOKIE_DAYS, COOKIE_NAME
@@ -127,11 +128,17 @@ SHORTEST_MINUTES = 10
 cannot fit a length is refused by the planner, with its message, when the session starts."""
 
 
+@functools.cache
+def _full_minutes(planner: Planner) -> int:
+    """The full session's length: pure, planned once per app (it was most of a page's time)."""
+    return round(full_seconds(planner.routine, PlanOptions(preset="full")) / 60)
+
+
 def _boot(svc: Services, request: Request) -> dict[str, Any]:
     routine = svc.planner.routine
     return {
         "testClock": svc.config.test_clock,
-        "fullMinutes": round(full_seconds(routine, PlanOptions(preset="full")) / 60),
+        "fullMinutes": _full_minutes(svc.planner),
         "shortestMinutes": SHORTEST_MINUTES,
         "evidence": routine.evidence["en"],
     }
