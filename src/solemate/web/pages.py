@@ -242,7 +242,8 @@ def control_done(request: Request, svc: Svc, form: Form) -> Response:
 
 
 @router.get("/play", response_class=HTMLResponse)
-def player_page(request: Request, svc: Svc) -> HTMLResponse:
+async def player_page(request: Request, svc: Svc) -> HTMLResponse:
+    # async: nothing here blocks (no journal), so no hop to the thread pool per request.
     return module_page(
         svc,
         request,
