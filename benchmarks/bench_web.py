@@ -206,7 +206,7 @@ def measure(url: str, connections: int, script: Path | None = None) -> dict[str,
 
 
 def ms(value: float) -> str:
-    return "> 2 s (timeouts)" if math.isinf(value) else f"{value:.1f}"
+    return "> 2 s (timeouts)" if math.isinf(value) else f"{value:.1f} ms"
 
 
 def first_visit_of_player(url: str) -> Any:
@@ -290,7 +290,7 @@ def main() -> None:
             each = ", ".join(ms(v) for v in r["p99_runs"])
             rows.append(
                 f"| {name} | {c} | {r['rps']:,.0f} | {r['rps'] / baseline[c]:.2f}× | "
-                f"{ms(r['p99'])} ms ({each}) | {r['errors']:.0f} of {r['requests']:,.0f} |"
+                f"{ms(r['p99'])} ({each}) | {r['errors']:.0f} of {r['requests']:,.0f} |"
             )
 
     def verdict(met: bool) -> str:
@@ -304,12 +304,12 @@ def main() -> None:
             f"- {name}: throughput at least half the bare app's: **{verdict(ratio >= 0.5)}** "
             f"(lowest ratio {ratio:.2f}×).",
             f"- {name}: p99 under 50 ms at 64 connections in each of {REPEATS} runs: "
-            f"**{verdict(max(runs) < 50)}** ({', '.join(ms(v) for v in runs)} ms).",
+            f"**{verdict(max(runs) < 50)}** ({', '.join(ms(v) for v in runs)}).",
         ]
     play = results[(targets[3][0], 64)]
     verdicts.append(
-        f"- Player page p99 at 64 connections (no goal; was 132–295 ms): {ms(play['p99'])} ms "
-        f"({', '.join(ms(v) for v in play['p99_runs'])} ms)."
+        f"- Player page p99 at 64 connections (no goal; was 132–295 ms): {ms(play['p99'])} "
+        f"({', '.join(ms(v) for v in play['p99_runs'])})."
     )
     all_errors = sum(r["errors"] for r in results.values())
     verdicts.append(
