@@ -71,10 +71,12 @@ def test_strict_headers_on_every_answer(local: Client) -> None:
     assert page.headers["cache-control"] == "no-store"
     assert "HttpOnly" in page.headers["set-cookie"]
     assert "SameSite=Strict" in page.headers["set-cookie"]
-    # no inline script or style anywhere in the pages
+    # no inline script or style anywhere in the pages (data only: JSON and the import map)
     for path in ("/", "/play", "/morning", "/journal"):
         html = local.get(path).text
-        assert not re.search(r"<script(?![^>]*\b(src|type=\"application/json\"))[^>]*>", html)
+        assert not re.search(
+            r"<script(?![^>]*\b(src|type=\"application/json\"|type=\"importmap\"))[^>]*>", html
+        )
         assert "style=" not in html
         assert "<style" not in html
     assert local.get("/static/app.css?v=1").headers["cache-control"].endswith("immutable")

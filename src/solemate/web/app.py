@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.routing import Route
 
@@ -30,6 +29,7 @@ from solemate.web.cue_audio import CueAudio
 from solemate.web.security import Guard
 from solemate.web.services import STATIC_DIR, TEMPLATES_DIR, Services
 from solemate.web.sign_in import SignIn
+from solemate.web.static_files import ShellFiles
 from solemate.web.track import SessionTracks, track_folder
 
 __all__ = ["create_app"]
@@ -104,8 +104,8 @@ def create_app(config: WebConfig) -> FastAPI:
     # The hottest route answered as a plain Starlette route ahead of FastAPI's copy of it, which
     # stays for the OpenAPI schema: no dependency solving per request.
     app.router.routes.insert(0, Route("/api/plan", api.plan.get_plan, methods=["GET"]))
-    # StaticFiles serves files only: a folder (or a path outside it) is a 404, never a listing.
-    app.mount("/static", StaticFiles(directory=str(STATIC_DIR), html=False), name="static")
+    # Files only: a folder (or a path outside it) is a 404, never a listing. Text is gzipped once.
+    app.mount("/static", ShellFiles(directory=str(STATIC_DIR)), name="static")
     app.add_middleware(
         Guard,
         config=config,

@@ -6,9 +6,12 @@ apps (a test on SQLite and one on PostgreSQL) can run side by side in one proces
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
+import functools
 import hashlib
+import json
 import threading
 from dataclasses import dataclass, field
 from importlib import resources
@@ -22,6 +25,7 @@ from solemate.timeline import Timeline
 from solemate.tonight import Planner
 from solemate.web.config import WebConfig
 from solemate.web.cue_audio import CueAudio
+from solemate.web.security import CSP
 from solemate.web.sign_in import SignIn
 from solemate.web.track import SessionTracks
 
@@ -84,6 +88,24 @@ class Services:
 
     def static_url(self, name: str) -> str:
         return f"/static/{name}?v={self.versions.get(name, '0')}"
+
+    @functools.cached_property
+    def import_map(self) -> str:
+        """The pages' import map: a module's ``import "./player.js"`` loads the same versioned
+        URL the page links and the service worker keeps, so no script is fetched twice and a
+        changed one is never taken from an old cache. Browsers without import maps load the plain
+        URL (revalidated on each use) instead."""
+        scripts = sorted(n for n in self.versions if n.endswith(".js") and n != "sw.js")
+        return json.dumps(
+            {"imports": {f"/static/{name}": self.static_url(name) for name in scripts}},
+            separators=(",", ":"),
+        )
+
+    @functools.cached_property
+    def module_page_csp(self) -> str:
+        """The policy of a page that carries the import map: exactly that inline script allowed."""
+        digest = base64.b64encode(hashlib.sha256(self.import_map.encode()).digest()).decode()
+        return CSP.replace("script-src 'self'", f"script-src 'self' 'sha256-{digest}'")
 
     @property
     def shell_version(self) -> str:

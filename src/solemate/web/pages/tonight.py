@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -26,12 +27,25 @@ SHORTEST_MINUTES = 10
 cannot fit a length is refused by the planner, with its message, when the session starts."""
 
 
+@functools.cache
+def _full_minutes(planner: tonight.Planner) -> int:
+    """The full session's length: pure, planned once per app (it was most of a page's time)."""
+    return round(full_seconds(planner.routine, PlanOptions(preset="full")) / 60)
+
+
+def module_page(svc: Services, request: Request, name: str, **context: Any) -> HTMLResponse:
+    """A page whose scripts import modules: it carries the import map, its policy allows it."""
+    response = page(svc, request, name, import_map=svc.import_map, **context)
+    response.headers["content-security-policy"] = svc.module_page_csp
+    return response
+
+
 def player_boot(svc: Services) -> dict[str, Any]:
     """What the player's script starts from (the page's ``boot`` JSON)."""
     routine = svc.planner.routine
     return {
         "testClock": svc.config.test_clock,
-        "fullMinutes": round(full_seconds(routine, PlanOptions(preset="full")) / 60),
+        "fullMinutes": _full_minutes(svc.planner),
         "shortestMinutes": SHORTEST_MINUTES,
         "evidence": routine.evidence["en"],
     }
@@ -106,7 +120,7 @@ def tonight_response(
     request: Request, svc: Services, message: str | None = None, status: int = 200
 ) -> HTMLResponse:
     state = tonight_state(svc, message)
-    return page(
+    return module_page(
         svc, request, "tonight.html", status=status, reminders=reminder_card(svc, request), **state
     )
 
@@ -137,5 +151,6 @@ def control_done(request: Request, svc: Svc, form: Form) -> Response:
 
 
 @router.get("/play", response_class=HTMLResponse)
-def player_page(request: Request, svc: Svc) -> HTMLResponse:
-    return page(svc, request, "play.html", **player_state(svc))
+async def player_page(request: Request, svc: Svc) -> HTMLResponse:
+    # async: nothing here blocks (no journal), so no hop to the thread pool per request.
+    return module_page(svc, request, "play.html", **player_state(svc))

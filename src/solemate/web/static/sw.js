@@ -42,8 +42,9 @@ async function networkFirst(request) {
   }
 }
 
-// Modules import each other without the ?v= of the page's links: the shell's versioned copy
-// (same build, this cache is named after it) answers for them too.
+// The pages' import map sends a module's imports to the same versioned URLs this cache keeps.
+// A browser without import maps asks for the plain URL: the versioned copy (same build, this
+// cache is named after it) answers for it too.
 async function cacheFirst(request, name, ignoreSearch = false) {
   const cache = await caches.open(name);
   const kept = (await cache.match(request)) || (ignoreSearch ? await cache.match(request, { ignoreSearch }) : undefined);
