@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from solemate.routine import Routine, builtin_routine
+from tests.postgres import postgres_admin, postgres_done  # noqa: F401  (fixtures for every test)
 from tests.templates import Templates
 
 TESTS = Path(__file__).resolve().parent

@@ -24,7 +24,11 @@ from solemate import safety_service
 from solemate.journal import Journal
 from solemate.safety import QUESTIONS, TONIGHT_QUESTIONS
 from solemate.web import WebConfig, create_app
-from tests.journal.conftest import PostgresSchemas, postgres_admin  # noqa: F401
+from tests.journal.conftest import (  # noqa: F401  (fixtures used by name)
+    postgres_admin,
+    postgres_done,
+    postgres_schemas,
+)
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -41,7 +45,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'journal.sqlite3'}"
         return
-    schemas = PostgresSchemas(request.getfixturevalue("postgres_admin"))
+    schemas = postgres_schemas(request)
     try:
         yield schemas.new_url()
     finally:

@@ -21,8 +21,9 @@ from solemate.cli.app import app
 from solemate.journal import Journal
 from tests.journal.builders import device_night, fill, night
 from tests.journal.conftest import (  # noqa: F401  (fixtures are found by name)
-    PostgresSchemas,
     postgres_admin,
+    postgres_done,
+    postgres_schemas,
 )
 from tests.wearables.expected import APPLE, BY_WAKE, FITBIT, NAP, OURA, SAA
 
@@ -41,7 +42,7 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'journal.sqlite3'}"
         return
-    schemas = PostgresSchemas(request.getfixturevalue("postgres_admin"))
+    schemas = postgres_schemas(request)
     try:
         yield schemas.new_url()
     finally:
@@ -724,7 +725,7 @@ def test_backup_writes_a_consistent_copy(
 def test_backup_of_postgresql_is_the_json_export(
     cli: CliRunner, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    schemas = PostgresSchemas(request.getfixturevalue("postgres_admin"))
+    schemas = postgres_schemas(request)
     try:
         url = schemas.new_url()
         filled(url)

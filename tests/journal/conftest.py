@@ -12,7 +12,6 @@ a journal that only works on SQLite must not pass. Each test gets a fresh schema
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -23,38 +22,18 @@ import pytest
 from sqlalchemy import make_url
 
 from solemate.journal import Journal
+from tests.postgres import POSTGRES_URL, postgres_admin, postgres_done  # noqa: F401
 from tests.templates import Templates
 
-POSTGRES_URL = os.environ.get(
-    "SOLEMATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-def _libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-@pytest.fixture(scope="session")
-def postgres_admin() -> Iterator[psycopg.Connection[tuple[object, ...]]]:
-    """An autocommit connection for creating and dropping test schemas."""
-    try:
-        connection = psycopg.connect(_libpq(POSTGRES_URL), autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as error:
-        pytest.fail(
-            f"PostgreSQL at {POSTGRES_URL} is not reachable ({error}). Start it, or point "
-            "SOLEMATE_TEST_POSTGRES_URL at one: the journal suite needs it, it never skips.",
-            pytrace=False,
-        )
-    with connection:
-        yield connection
 
 
 class PostgresSchemas:
     """Creates schemas named ``t_<random>`` and hands out URLs that select them."""
 
-    def __init__(self, admin: psycopg.Connection[tuple[object, ...]]) -> None:
+    def __init__(self, admin: psycopg.Connection[tuple[object, ...]], done: list[str]) -> None:
         self._admin = admin
+        self._done = done
         self.created: list[str] = []
 
     def new_url(self) -> str:
@@ -74,8 +53,16 @@ class PostgresSchemas:
         templates.fill_postgres(self._admin, POSTGRES_URL, name)
 
     def drop_all(self) -> None:
-        for name in self.created:
-            self._admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        """Hand this test's schemas to be dropped at the end of the run (see
+        :func:`postgres_done`)."""
+        self._done.extend(self.created)
+
+
+def postgres_schemas(request: pytest.FixtureRequest) -> PostgresSchemas:
+    """Schemas for one test, dropped at the end of the run."""
+    return PostgresSchemas(
+        request.getfixturevalue("postgres_admin"), request.getfixturevalue("postgres_done")
+    )
 
 
 class DatabaseUrls:
@@ -125,7 +112,7 @@ def database_urls(
     if request.param == "sqlite":
         yield DatabaseUrls("sqlite", tmp_path, None, journal_templates)
         return
-    schemas = PostgresSchemas(request.getfixturevalue("postgres_admin"))
+    schemas = postgres_schemas(request)
     try:
         yield DatabaseUrls("postgresql", tmp_path, schemas, journal_templates)
     finally:

@@ -25,8 +25,9 @@ with warnings.catch_warnings():
 
 from tests.journal.conftest import (  # noqa: F401  (fixtures used by name)
     FakeClock,
-    PostgresSchemas,
     postgres_admin,
+    postgres_done,
+    postgres_schemas,
 )
 from tests.templates import Templates
 
@@ -52,7 +53,7 @@ def database_url(
         journal_templates.fill_sqlite(url)
         yield url
         return
-    schemas = PostgresSchemas(request.getfixturevalue("postgres_admin"))
+    schemas = postgres_schemas(request)
     try:
         url = schemas.new_url()
         schemas.fill(url, journal_templates)
