@@ -24,9 +24,7 @@ from solemate import safety_service
 from solemate.journal import Journal
 from solemate.safety import QUESTIONS, TONIGHT_QUESTIONS
 from solemate.web import WebConfig, create_app
-from tests.journal.conftest import (  # noqa: F401  (fixtures used by name)
-    postgres_admin,
-    postgres_done,
+from tests.journal.conftest import (
     postgres_schemas,
 )
 

@@ -15,7 +15,6 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.cli.test_journal_commands import any_db, run  # noqa: F401  (a fixture, by name)
-from tests.journal.conftest import postgres_admin  # noqa: F401  (a fixture, by name)
 from tests.wearables.expected import APPLE, BY_WAKE, FITBIT, OURA
 
 ZONES = ["Asia/Tokyo", "America/New_York"]

@@ -20,9 +20,7 @@ from typer.testing import CliRunner, Result
 from solemate.cli.app import app
 from solemate.journal import Journal
 from tests.journal.builders import device_night, fill, night
-from tests.journal.conftest import (  # noqa: F401  (fixtures are found by name)
-    postgres_admin,
-    postgres_done,
+from tests.journal.conftest import (
     postgres_schemas,
 )
 from tests.wearables.expected import APPLE, BY_WAKE, FITBIT, NAP, OURA, SAA

@@ -13,9 +13,8 @@ from typer.testing import CliRunner
 
 from solemate.journal import Journal
 from tests.cli.test_journal_commands import DST_NIGHT, contents, refused, run
-from tests.journal.conftest import (  # noqa: F401  (fixtures are found by name)
-    PostgresSchemas,
-    postgres_admin,
+from tests.journal.conftest import (
+    postgres_schemas,
 )
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -26,7 +25,7 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'journal.sqlite3'}"
         return
-    schemas = PostgresSchemas(request.getfixturevalue("postgres_admin"))
+    schemas = postgres_schemas(request)
     try:
         yield schemas.new_url()
     finally:

@@ -7,5 +7,4 @@ from tests.journal.conftest import (  # noqa: F401  (fixtures are found by name)
     database_url,
     database_urls,
     journal,
-    postgres_admin,
 )

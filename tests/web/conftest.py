@@ -23,10 +23,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from tests.journal.conftest import (  # noqa: F401  (fixtures used by name)
+from tests.journal.conftest import (
     FakeClock,
-    postgres_admin,
-    postgres_done,
     postgres_schemas,
 )
 from tests.templates import Templates
