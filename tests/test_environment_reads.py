@@ -21,6 +21,9 @@ SETTINGS_MODULES = frozenset({"settings.py"})
 ALLOWED = {
     # The machine's time zone, which the diary's shell asks the system for: not a setting.
     ("cli/diary_commands.py", "TZ"),
+    # Rich's own terminal switches (FORCE_COLOR, TTY_COMPATIBLE, TTY_INTERACTIVE), checked to know
+    # whether Rich would print plain text: how the terminal behaves, not a setting of solemate.
+    ("cli/plain_table.py", None),
 }
 
 

@@ -429,3 +429,17 @@ def test_bad_people_for_the_guide(
     with journal(data_dir) as j:
         assert j.sessions(everyone=True) == []
         assert j.safety_screens(person="Alex") == j.safety_screens(person="Sam") == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "rating"),
+    [("\x1b[C", None), ("\x1b[C\x1b[C7", 7), ("5\x1bOC", 5), ("\x1b[D 3 ", 3)],
+)
+def test_arrow_keys_at_the_rating_are_not_an_answer(
+    monkeypatch: pytest.MonkeyPatch, typed: str, rating: int | None
+) -> None:
+    """→ pressed as the session ends reaches the next question as ESC [ C: it is ignored."""
+    from solemate.cli import guide_commands
+
+    monkeypatch.setattr("typer.prompt", lambda *a, **k: typed)
+    assert guide_commands.ask_rating("How stressed?") == rating

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -74,6 +75,10 @@ def current_verdict(journal: Journal, voice: str, today: dt.date, force: bool = 
     return tonight.record_screen(journal, today, answers)
 
 
+#: A key's escape sequence (an arrow: ESC [ C, or ESC O C), as a line-mode terminal passes it on.
+_KEY_SEQUENCE = re.compile(r"\x1b(?:\[[0-9;]*|O)[A-Za-z~]")
+
+
 def ask_rating(question: str) -> int | None:
     """Ask a 0–10 rating; Enter skips. Re-asks until the answer is a whole number from 0 to 10."""
     while True:
@@ -82,7 +87,8 @@ def ask_rating(question: str) -> int | None:
             default="",
             show_default=False,
         )
-        raw = raw.strip()
+        # Arrow keys pressed as the session ended reach the prompt as escape sequences: not an answer.
+        raw = _KEY_SEQUENCE.sub("", raw).strip()
         if not raw:
             return None
         if raw.isdigit() and 0 <= int(raw) <= 10:

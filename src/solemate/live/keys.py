@@ -62,6 +62,8 @@ class KeyReader:
         self._thread.join(timeout=1)
         if self._saved is not None:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+            # Keys still waiting were meant for the session: the next question must not read them.
+            termios.tcflush(self.fd, termios.TCIFLUSH)
 
     def _run(self) -> None:
         pending = ""
