@@ -28,6 +28,21 @@ os.environ.setdefault("SOLEMATE_VOICE", "espeak")
 os.environ["SOLEMATE_CONFIG"] = str(TESTS / "no-such-settings.toml")
 
 
+#: The voice the suite's code speaks with when nothing names one (see the autouse fixture below).
+SUITE_VOICE = os.environ["SOLEMATE_VOICE"]
+
+
+@pytest.fixture(autouse=True)
+def suite_voice(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Code the tests call directly (``create_app``, ``render``) takes the suite's voice as the
+    default, as the shells take the settings' voice; a test marked ``product_default_voice`` sees
+    the product's own default."""
+    if request.node.get_closest_marker("product_default_voice") is None:
+        from solemate.audio import voice_registry
+
+        monkeypatch.setattr(voice_registry, "DEFAULT_NAME", SUITE_VOICE)
+
+
 #: Fixtures that start Chromium: every test that uses one is slow.
 BROWSER_FIXTURES = frozenset({"chromium", "browser"})
 

@@ -242,6 +242,7 @@ def test_the_quick_path_and_the_file_agree(data_dir: Path, tmp_path: Path) -> No
     assert "Traceback" not in broken.stderr
 
 
+@pytest.mark.product_default_voice
 def test_the_settings_command_says_where_each_value_came_from(
     cli: CliRunner, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

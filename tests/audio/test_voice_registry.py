@@ -67,6 +67,7 @@ def test_names_resolve_to_engines_without_loading_a_model(tmp_path: Path) -> Non
     assert (other.voice, other.rate) == ("en-gb-x-rp+f3", 120)
 
 
+@pytest.mark.product_default_voice
 def test_the_default_follows_the_settings(tmp_path: Path) -> None:
     """The shells read ``SOLEMATE_VOICE`` (or the settings file) and pass the choice down."""
     assert default_voice() == "heart"
@@ -78,6 +79,7 @@ def test_the_default_follows_the_settings(tmp_path: Path) -> None:
     assert isinstance(resolve_voice(None, cache_dir=tmp_path), KokoroEngine)
 
 
+@pytest.mark.product_default_voice
 def test_a_spec_fills_in_the_default_so_workers_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_VOICE, "bella")  # the shells' to read: workers are not told by it
     assert SpeakerSpec().resolved().voice == "heart"

@@ -11,6 +11,7 @@ from solemate.audio.voice_registry import CURATED, ENV_VOICE
 from solemate.cli.app import app
 
 
+@pytest.mark.product_default_voice
 def test_the_curated_voices_with_the_default_marked(
     cli: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
