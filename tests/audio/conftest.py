@@ -24,8 +24,14 @@ TINY = HERE / "tiny.toml"
 
 
 @pytest.fixture(scope="session")
-def speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("speech-cache")
+def speech_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """One phrase cache for the whole run, shared by pytest-xdist's worker processes (their
+    temporary folders share a parent): a natural voice's phrase is synthesized once, not once per
+    worker. The cache writes each file whole (a temporary file, then a rename)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if worker_id != "master" else base) / "speech-cache-shared"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")
