@@ -74,7 +74,7 @@ def plan_reminder(
         suggestion = suggest(lights_out, session_minutes=session_minutes)
         at = suggestion.at
     evening = now.astimezone(ZoneInfo(zone)).date()
-    experiment = running_experiment(journal, evening, person=person) is not None
+    running = running_experiment(journal, evening, person=person)
     reminder = Reminder(
         person=name,
         person_uid=uid,
@@ -82,7 +82,8 @@ def plan_reminder(
         at=at,
         days=days,
         session_minutes=session_minutes,
-        experiment=experiment,
+        experiment=running is not None,
+        experiment_until=None if running is None else running.last_evening,
     )
     return PlannedReminder(reminder=reminder, suggestion=suggestion)
 
