@@ -9,7 +9,11 @@ refreshing the feed, updates the event instead of adding a second one; ``SEQUENC
 changed.
 
 During a personal experiment the event never says which kind of night it is: the arm is decided
-for the evening, and a calendar read in the afternoon must not reveal it.
+for the evening, and a calendar read in the afternoon must not reveal it. When the experiment's
+last evening is known, that event (a UID of its own) ends there (``UNTIL``) and the person's usual
+event, with the plain wording, starts on the next chosen day after it: a file written during an
+experiment corrects itself once the experiment is over, and a file written later updates the
+usual event through its UID.
 
 Pure: the person, the zone, the time and "now" come in; nothing is read from the journal.
 """
@@ -17,7 +21,7 @@ Pure: the person, the zone, the time and "now" come in; nothing is read from the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -48,12 +52,15 @@ class Reminder:
     session_minutes: int
     experiment: bool = False
     receiver: str | None = None
+    experiment_until: date | None = None
+    """The running experiment's last evening (with ``experiment``): its event ends there."""
 
 
-def event_uid(reminder: Reminder) -> str:
-    """The same for one person in every file and feed, so a re-import updates the event."""
+def event_uid(reminder: Reminder, part: str = "") -> str:
+    """The same for one person in every file and feed, so a re-import updates the event;
+    ``part`` ("experiment") names the experiment's own event."""
     who = reminder.person_uid or f"name-{reminder.person}"
-    return f"nightly-reminder-{who}@solemate"
+    return f"nightly-reminder-{who}{'-' + part if part else ''}@solemate"
 
 
 def summary(reminder: Reminder) -> str:
@@ -102,9 +109,34 @@ def calendar_bytes(reminder: Reminder, now: datetime) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "solemate")
+    cal.add_component(Timezone.from_tzinfo(zone, first_date=start.date()))
 
+    until = reminder.experiment_until if reminder.experiment else None
+    if until is None:
+        cal.add_component(_event(reminder, now, start, event_uid(reminder)))
+    else:
+        end = datetime.combine(until, reminder.at, tzinfo=zone)
+        if start <= end:
+            during = _event(reminder, now, start, event_uid(reminder, "experiment"), until=end)
+            cal.add_component(during)
+        after = replace(reminder, experiment=False, experiment_until=None)
+        later = datetime.combine(
+            first_day(reminder.days, max(today, until + timedelta(days=1))), reminder.at, zone
+        )
+        cal.add_component(_event(after, now, later, event_uid(reminder)))
+    data: bytes = cal.to_ical()
+    return data
+
+
+def _event(
+    reminder: Reminder,
+    now: datetime,
+    start: datetime,
+    uid: str,
+    until: datetime | None = None,
+) -> Event:
     event = Event()
-    event.add("uid", event_uid(reminder))
+    event.add("uid", uid)
     event.add("dtstamp", now.astimezone(UTC))
     event.add("last-modified", now.astimezone(UTC))
     event.add("sequence", max(0, int((now - _EPOCH).total_seconds() // 60)))
@@ -113,24 +145,22 @@ def calendar_bytes(reminder: Reminder, now: datetime) -> bytes:
     event.add("dtstart", start)
     event.add("duration", timedelta(minutes=max(1, reminder.session_minutes)))
     event.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
-    event.add("rrule", _rule(reminder.days))
+    # RFC 5545: with a DTSTART in a zone, UNTIL is given in UTC.
+    event.add("rrule", _rule(reminder.days, None if until is None else until.astimezone(UTC)))
 
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", summary(reminder))
     alarm.add("trigger", timedelta(0))
     event.add_component(alarm)
-
-    cal.add_component(Timezone.from_tzinfo(zone, first_date=start.date()))
-    cal.add_component(event)
-    data: bytes = cal.to_ical()
-    return data
+    return event
 
 
-def _rule(days: Sequence[str]) -> vRecur:
+def _rule(days: Sequence[str], until: datetime | None = None) -> vRecur:
+    ends = {} if until is None else {"until": until}
     if tuple(days) == DAY_CODES:
-        return vRecur({"freq": "DAILY"})
-    return vRecur({"freq": "WEEKLY", "byday": [code for code in DAY_CODES if code in days]})
+        return vRecur({"freq": "DAILY", **ends})
+    return vRecur({"freq": "WEEKLY", "byday": [code for code in DAY_CODES if code in days], **ends})
 
 
 def describe(reminder: Reminder) -> str:

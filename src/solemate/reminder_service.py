@@ -2,8 +2,9 @@
 experiment night.
 
 ``solemate remind`` and the web app's calendar feed both call :func:`plan_reminder`, so the rule
-of which diary nights count, which zone the reminder keeps and how an experiment hides tonight's
-kind lives here once; the arithmetic is :mod:`solemate.reminders`' and the file
+of which diary nights count, which zone the reminder keeps, how a saved time and days
+(``journal/reminder_preferences.py``) take the suggestion's place and how an experiment hides
+tonight's kind lives here once; the arithmetic is :mod:`solemate.reminders`' and the file
 :mod:`solemate.reminder_calendar`'s.
 """
 
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from solemate.journal.reading import running_experiment
+from solemate.journal.reminder_preferences import saved_reminder
 from solemate.plan import PlanOptions
 from solemate.reminder_calendar import Reminder
 from solemate.reminders import DAY_CODES, NIGHTS, Suggestion, suggest
@@ -45,15 +47,16 @@ def plan_reminder(
     *,
     person: str | None,
     at: time | None,
-    days: tuple[str, ...] = DAY_CODES,
+    days: tuple[str, ...] | None = None,
     session_minutes: int,
     now: datetime,
     fallback_zone: str,
 ) -> PlannedReminder:
     """The reminder for ``person`` (None: the journal's first person).
 
-    Without ``at`` the time is suggested from the last :data:`~solemate.reminders.NIGHTS` diary
-    nights. The zone is the latest diary night's, else ``fallback_zone`` (the machine's). An
+    Without ``at`` the time is the person's saved one, else suggested from the last
+    :data:`~solemate.reminders.NIGHTS` diary nights; without ``days``, the saved days, else every
+    day. The zone is the latest diary night's, else ``fallback_zone`` (the machine's). An
     unknown person is a :class:`~solemate.journal.JournalError` with ``field="person"``.
     """
     found = _person(journal, person)
@@ -61,12 +64,17 @@ def plan_reminder(
     nights = journal.diary(last=NIGHTS, person=person)
     zone = nights[-1].entry.zone if nights else fallback_zone
     suggestion = None
+    saved = saved_reminder(journal, person) if at is None or days is None else None
+    if saved is not None:
+        at = saved.at if at is None else at
+        days = saved.days if days is None else days
+    days = DAY_CODES if days is None else days
     if at is None:
         lights_out = [record.entry.tried_to_sleep.time() for record in nights]
         suggestion = suggest(lights_out, session_minutes=session_minutes)
         at = suggestion.at
     evening = now.astimezone(ZoneInfo(zone)).date()
-    experiment = running_experiment(journal, evening, person=person) is not None
+    running = running_experiment(journal, evening, person=person)
     reminder = Reminder(
         person=name,
         person_uid=uid,
@@ -74,7 +82,8 @@ def plan_reminder(
         at=at,
         days=days,
         session_minutes=session_minutes,
-        experiment=experiment,
+        experiment=running is not None,
+        experiment_until=None if running is None else running.last_evening,
     )
     return PlannedReminder(reminder=reminder, suggestion=suggestion)
 
@@ -84,8 +93,10 @@ def _person(journal: Journal, name: str | None) -> tuple[str, str] | None:
     people = journal.people()
     if name is None:
         return (people[0].name, people[0].uid) if people else None
+    from solemate.journal.records import same_name
+
     for known in people:
-        if known.name == name:
+        if same_name(known.name, name):
             return known.name, known.uid
     from solemate.journal import JournalError
 

@@ -38,6 +38,7 @@ __all__ = [
     "parse_at",
     "parse_days",
     "suggest",
+    "when_text",
 ]
 
 #: How many of the most recent diary nights the typical lights-out is taken from.
@@ -143,6 +144,19 @@ def days_text(days: Sequence[str]) -> str:
     if chosen == DAY_CODES[5:]:
         return "weekends"
     return ", ".join(_DAY_NAMES[DAY_CODES.index(code)].title() for code in chosen)
+
+
+def when_text(at: time, days: Sequence[str], *, suggested: bool) -> str:
+    """The reminder said plainly, for the Reminders card.
+
+    >>> when_text(time(22, 15), DAY_CODES, suggested=False)
+    '22:15 daily'
+    >>> when_text(time(22, 40), ("MO", "FR"), suggested=True)
+    '22:40 on Mon, Fri, suggested from your diary'
+    """
+    chosen = days_text(days)
+    said = f"{_clock(at)} {'daily' if chosen == 'every day' else 'on ' + chosen}"
+    return f"{said}, suggested from your diary" if suggested else said
 
 
 def suggest(lights_out: Sequence[time], *, session_minutes: int) -> Suggestion:

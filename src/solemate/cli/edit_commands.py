@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import DATABASE, PERSON, fail, open_journal, open_personal, usage_error
+from solemate.cli.common import DATABASE, PERSON, fail, open_personal, usage_error
 from solemate.cli.diary_commands import (
     AWAKENINGS,
     COMMENTS,
@@ -61,6 +61,28 @@ def _entry_id(raw: str, kind: Kind) -> int:
     return int(raw)
 
 
+_WHAT = {
+    Kind.session: ("session", "session"),
+    Kind.rating: ("rating", "stress rating"),
+    Kind.note: ("note", "note"),
+    Kind.device_night: ("device_night", "device night"),
+}
+
+
+def check_theirs(journal: Journal, kind: Kind, entry_id: int) -> None:
+    """Exit unless the entry is the chosen person's (a session: its receiver's or giver's): an
+    unknown id with 1, someone else's with 2 and the name to give instead; nothing is changed."""
+    from solemate.journal import JournalError, NotTheirs
+
+    table, label = _WHAT[kind]
+    try:
+        journal.check_owner(table, entry_id)  # type: ignore[arg-type]
+    except NotTheirs as exc:
+        fail(f"{exc.message} (use --person {exc.owners[0]})", 2)
+    except JournalError:
+        fail(f"no {label} with id {entry_id} (see 'solemate journal')")
+
+
 def _find_rating(journal: Journal, rating_id: int) -> Rating:
     found = [r for r in journal.ratings() if r.id == rating_id]
     if not found:
@@ -85,6 +107,7 @@ def describe_entry(journal: Journal, kind: Kind, key: str) -> tuple[str, Callabl
             lambda: journal.delete_diary(wake),
         )
     entry_id = _entry_id(key, kind)
+    check_theirs(journal, kind, entry_id)
     description: str
     if kind is Kind.session:
         try:
@@ -218,13 +241,15 @@ def register(app: typer.Typer) -> None:
             None, "--relaxation", min=0, max=10, help="Relaxation, 0–10."
         ),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
     ) -> None:
-        """Correct a stress rating made about a session."""
+        """Correct a stress rating made about a session (one of the person's own)."""
         from solemate.journal import JournalError
 
         if stress is None and relaxation is None:
             usage_error("nothing to change: give --stress N and/or --relaxation N")
-        with open_journal(database) as journal:
+        with open_personal(database, person) as journal:
+            check_theirs(journal, Kind.rating, rating_id)
             rating = _find_rating(journal, rating_id)
             if rating.session_id is None:
                 fail(
@@ -251,11 +276,13 @@ def register(app: typer.Typer) -> None:
         note_id: int = typer.Argument(..., min=1, help="The note's id (see 'solemate journal')."),
         text: str = typer.Argument(..., help="The note's new text."),
         database: str | None = DATABASE,
+        person: str | None = PERSON,
     ) -> None:
-        """Rewrite a note."""
+        """Rewrite a note (one of the person's own)."""
         from solemate.journal import JournalError
 
-        with open_journal(database) as journal:
+        with open_personal(database, person) as journal:
+            check_theirs(journal, Kind.note, note_id)
             try:
                 journal.edit_note(note_id, text)
             except JournalError as exc:
@@ -268,7 +295,11 @@ def register(app: typer.Typer) -> None:
 
     @app.command("delete")
     def delete_command(
-        kind: Kind = typer.Argument(..., help="diary, session, rating, note or device-night."),
+        kind: Kind = typer.Argument(
+            ...,
+            help="diary, session, rating, note or device-night: the person's own (a session: "
+            "one they received or gave).",
+        ),
         key: str = typer.Argument(..., help="A diary entry's wake date, else the entry's id."),
         yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
         database: str | None = DATABASE,

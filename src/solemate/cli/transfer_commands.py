@@ -232,15 +232,30 @@ def register(app: typer.Typer) -> None:
             None, "--output", "-o", help="File to write (json: default standard output)."
         ),
         database: str | None = DATABASE,
+        person: str | None = typer.Option(
+            None,
+            "--person",
+            help="Only what is about this person: their diary, naps, device nights, control "
+            "evenings, safety screens, ratings, notes and the sessions they received. A session "
+            "they gave someone else is about the receiver and stays out (with its ratings and "
+            "notes); whoever gave them a session comes along by name only. Default: the whole "
+            "journal (the settings' person is not read here).",
+        ),
     ) -> None:
-        """Your whole journal as a file of your own."""
+        """Your whole journal (or one person's) as a file of your own."""
+        from solemate.journal import JournalError
         from solemate.journal.transfer import SECTIONS
 
         if output_format is ExportFormat.csv and output is None:
             usage_error("--format csv writes a zip of CSV files: give -o FILE.zip")
         check_outputs([("-o", output)], database)
         with open_journal(database) as journal:
-            data = journal.export()
+            try:
+                data = journal.export(person=person)
+            except JournalError as exc:
+                if exc.field != "person":
+                    raise
+                fail(f"--person: no person called {person!r} (see `solemate person list`)", 2)
         if output_format is ExportFormat.csv:
             assert output is not None
             write_private(output, export_csv_zip(data, SECTIONS))

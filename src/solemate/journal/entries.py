@@ -12,11 +12,12 @@ from solemate.journal.checks import check_int, check_note
 from solemate.journal.core import JournalCore
 from solemate.journal.experiments import experiments
 from solemate.journal.mapping import record_from_row
-from solemate.journal.people import remove
+from solemate.journal.people import remove, same_name
 from solemate.journal.records import (
     ControlActivity,
     JournalError,
     Note,
+    NotTheirs,
     StoredExperiment,
 )
 from solemate.journal.schema import (
@@ -148,6 +149,33 @@ class EntriesMixin(JournalCore):
                 remove(s, row)  # with the care of remove_person (what they gave stays)
             else:
                 s.delete(row)
+
+    def owners(self, kind: EntryKind, entry_id: int) -> tuple[str, ...]:
+        """Whose entry this is: its person's name, or a session's receiver and giver (one name
+        for self-massage). An unknown entry is a :class:`JournalError` with ``field="id"``."""
+        table = _TABLES.get(kind)
+        if table is None or table is PersonRow:
+            raise JournalError(f"unknown kind {kind!r}", field="kind")
+        with self._reader() as s:
+            row = self._get(s, table, entry_id, kind.replace("_", " "))
+            names = self._names(s)
+            if isinstance(row, SessionRow):
+                ids = dict.fromkeys((row.receiver_id, row.giver_id))
+            else:
+                ids = dict.fromkeys((row.person_id,))  # type: ignore[attr-defined]
+            return tuple(names[pid] for pid in ids)
+
+    def check_owner(self, kind: EntryKind, entry_id: int, person: str | None = None) -> None:
+        """Refuse an entry that is not ``person``'s (None: the chosen person; nobody chosen:
+        anyone may). A session is its receiver's and its giver's.
+
+        Raises :class:`NotTheirs` naming whose it is, or :class:`JournalError` (``field="id"``)
+        for an unknown entry.
+        """
+        who = self.whose(person)
+        owners = self.owners(kind, entry_id)
+        if who is not None and not any(same_name(who, owner) for owner in owners):
+            raise NotTheirs(kind.replace("_", " "), entry_id, owners, who)
 
     @staticmethod
     def _control(names: Mapping[int, str], row: ControlActivityRow) -> ControlActivity:

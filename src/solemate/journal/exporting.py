@@ -4,6 +4,13 @@
 to the model; ``transfer.py`` uses the same mapping to recognise a re-imported row as unchanged.
 Diary times are written as local times with their UTC offset, the way the person wrote them;
 every other instant is UTC.
+
+One person's export (:func:`export_journal` with ``person_id``) is what is about them: their
+diary, naps, device nights, control evenings, safety screens, notes and ratings, and the sessions
+they received. A session they gave someone else is about the receiver and stays out, with the
+ratings and notes about it. The giver of a session they received is carried as a person record
+(name only, nothing of theirs), so the file stays valid and imports into an empty journal
+exactly.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from solemate.journal.export_format import (
@@ -152,8 +159,25 @@ SECTION_SPECS: dict[str, Section] = {
 }
 
 
-def export_journal(session: Session, exported_at: datetime) -> dict[str, Any]:
-    """Every row of the journal as a JSON-able dict (read inside one consistent transaction)."""
+def _about(table: type[Keyed], pid: int) -> ColumnElement[bool]:
+    """The rows of ``table`` one person's export holds (see the module docstring)."""
+    received = select(SessionRow.id).where(SessionRow.receiver_id == pid)
+    if table is PersonRow:
+        givers = select(SessionRow.giver_id).where(SessionRow.receiver_id == pid)
+        return or_(PersonRow.id == pid, PersonRow.id.in_(givers))
+    if table is SessionRow:
+        return SessionRow.receiver_id == pid
+    if table is RatingRow or table is NoteRow:
+        about = table.session_id
+        return (table.person_id == pid) & (about.is_(None) | about.in_(received))
+    return table.person_id == pid  # type: ignore[attr-defined, no-any-return]
+
+
+def export_journal(
+    session: Session, exported_at: datetime, person_id: int | None = None
+) -> dict[str, Any]:
+    """Every row of the journal as a JSON-able dict (read inside one consistent transaction), or
+    only what is about the person ``person_id`` (see the module docstring)."""
     uids = Uids()
     result: dict[str, Any] = {
         "format": EXPORT_FORMAT,
@@ -162,7 +186,10 @@ def export_journal(session: Session, exported_at: datetime) -> dict[str, Any]:
     }
     for name in SECTIONS:
         spec = SECTION_SPECS[name]
-        rows = session.scalars(select(spec.table).order_by(spec.table.id)).all()
+        query = select(spec.table).order_by(spec.table.id)
+        if person_id is not None:
+            query = query.where(_about(spec.table, person_id))
+        rows = session.scalars(query).all()
         if spec.table is PersonRow:
             uids.person = {row.id: row.uid for row in rows}
         elif spec.table is SessionRow:

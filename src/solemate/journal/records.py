@@ -29,6 +29,7 @@ __all__ = [
     "MassageSession",
     "Moment",
     "NapRecord",
+    "NotTheirs",
     "Note",
     "Person",
     "Rating",
@@ -85,6 +86,18 @@ class JournalError(Exception):
         super().__init__(f"{field}: {message}" if field else message)
         self.field = field
         self.message = message
+
+
+class NotTheirs(JournalError):
+    """An entry asked for on behalf of someone it does not belong to; nothing was changed.
+
+    ``owners``: whose it is (a session's receiver first, then its giver).
+    """
+
+    def __init__(self, what: str, entry_id: int, owners: tuple[str, ...], person: str) -> None:
+        whose = " and ".join(f"{name}'s" for name in owners)
+        super().__init__(f"{what} {entry_id} is {whose}, not {person}'s", field="person")
+        self.owners = owners
 
 
 @dataclass(frozen=True)

@@ -319,6 +319,22 @@ class NoteRow(Keyed):
     text: Mapped[str] = mapped_column(Text)
 
 
+class ReminderPreferenceRow(Base):
+    """A person's nightly reminder: a time (None: the one suggested from the diary) and days.
+
+    Not exported either: it is a setting of the reminder, like the feed link, not a record.
+    """
+
+    __tablename__ = "reminder_preferences"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    at: Mapped[str | None] = mapped_column(String(5))
+    days: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime]
+
+
 # --- the personal experiment: its plan and every night's arm, written once ---
 
 

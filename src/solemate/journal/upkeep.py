@@ -37,14 +37,22 @@ __all__ = ["UpkeepMixin"]
 class UpkeepMixin(JournalCore):
     """Export and import, backups, integrity checks, removing a person and forgetting everything."""
 
-    def export(self) -> dict[str, Any]:
-        """Everything, as a versioned JSON-able dict that :meth:`import_export` takes back.
+    def export(self, *, person: str | None = None) -> dict[str, Any]:
+        """Everything, as a versioned JSON-able dict that :meth:`import_export` takes back; with
+        ``person``, only what is about them (``exporting.py`` says what that holds).
 
-        A damaged SQLite file is refused (a quick check first), rather than exported in part.
+        A damaged SQLite file is refused (a quick check first), rather than exported in part. An
+        unknown person is a :class:`JournalError` with ``field="person"``.
         """
         self.check_sound()
         with self._reader._translated(), self._snapshot() as s, s.begin():
-            return export_journal(s, self._now())
+            pid = None
+            if person is not None:
+                row = find_person(s, person)
+                if row is None:
+                    raise no_such_person(person)
+                pid = row.id
+            return export_journal(s, self._now(), pid)
 
     def check_sound(self) -> None:
         """Raise :class:`JournalError` when SQLite's quick check finds the file damaged.

@@ -35,7 +35,7 @@ from solemate.web.track import SessionTracks, track_folder
 __all__ = ["create_app"]
 
 _FORM_PATHS = re.compile(
-    r"^/(login|morning|journal/.*|insights/experiment(/stop)?|experiment/control|reminders/link)$"
+    r"^/(login|morning|journal/.*|insights/experiment(/stop)?|experiment/control|reminders/(link|preferences))$"
 )
 _UPLOAD_PATHS = re.compile(r"^/(api/import|journal/import)$")
 

@@ -7,10 +7,14 @@
   it through without the passphrase (the secret is the key); an unknown or revoked link is 404.
 * ``POST /reminders/link``: a new link for the person, which revokes the old one (CSRF-checked
   like every form), answered with a page showing the link this once.
+* ``POST /reminders/preferences``: the Reminders card's form (CSRF-checked): a time ``at``
+  (HH:MM; empty: the suggestion) and ``days`` (one field per ticked day, MO … SU), saved for the
+  person, then back to Tonight. Refused input answers 400 with Tonight, each problem beside its
+  field and nothing stored.
 
 The file is :func:`solemate.reminder_calendar.calendar_bytes`' — the same as ``solemate remind``
-writes — with the time the diary suggests, every day; the calendar app's refresh picks up a
-changed time, since the event keeps its UID.
+writes — with the person's saved time and days, else the time the diary suggests, every day; the
+calendar app's refresh picks up a changed time, since the event keeps its UID.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from solemate.journal import JournalError
 from solemate.journal.feeds import feed_person, new_feed_link
+from solemate.journal.reminder_preferences import save_reminder
 from solemate.reminder_calendar import calendar_bytes
+from solemate.reminders import DAY_CODES, ReminderError, parse_at
 from solemate.web.pages.common import Form, page
 from solemate.web.reminders_card import feed_reminder, on_the_network, reminder_card
 from solemate.web.services import Services, services
@@ -75,3 +81,37 @@ def make_link(request: Request, svc: Svc, form: Form) -> HTMLResponse:
         title="Your calendar link",
         reminders=reminder_card(svc, request, new_link=secret),
     )
+
+
+@router.post("/reminders/preferences", response_model=None)
+def save_preferences(request: Request, svc: Svc, form: Form) -> Response:
+    raw_at = form.get("at")
+    at_text = raw_at.strip() if isinstance(raw_at, str) else ""
+    days = tuple(value for value in form.getlist("days") if isinstance(value, str))
+    errors: dict[str, str] = {}
+    at = None
+    if len(at_text) > 20:
+        errors["at"] = "give HH:MM, 00:00 to 23:59, or leave it empty for the suggestion"
+    elif at_text:
+        try:
+            at = parse_at(at_text)
+        except ReminderError as error:
+            errors["at"] = str(error).removeprefix("--at: ")
+    unknown = [day for day in days if day not in DAY_CODES]
+    if unknown:
+        errors["days"] = f"unknown day {unknown[0][:10]!r}"
+    elif not days:
+        errors["days"] = "tick at least one day"
+    if errors:
+        from solemate.web.pages.tonight import module_page, tonight_state
+
+        card = reminder_card(svc, request, sent=(at_text[:20], days), errors=errors)
+        return module_page(
+            svc, request, "tonight.html", status=400, reminders=card, **tonight_state(svc)
+        )
+    try:
+        with svc.writing():
+            save_reminder(svc.journal, at=at, days=days)
+    except JournalError as error:
+        raise HTTPException(409, str(error)) from error
+    return RedirectResponse("/?saved=reminder#reminders-h", 303)

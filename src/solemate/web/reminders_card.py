@@ -1,21 +1,25 @@
-"""The Reminders card's state: tonight's reminder time, its days, where it comes from, and the link
-a calendar app subscribes to.
+"""The Reminders card's state: tonight's reminder time, its days, where it comes from, the form
+that changes them, and the link a calendar app subscribes to.
 
 A presenter: it builds a frozen :class:`ReminderCard` from the journal and the request, and
-``_reminders.html`` only draws it. On a loopback server the feed is ``/calendar.ics``; on a server
+``_reminders.html`` only draws it. The form shows the saved time (empty: the suggestion) and days,
+or after refused input what was sent, with each problem beside its field. On a loopback server the feed is ``/calendar.ics``; on a server
 opened to the network it is each person's secret link, which the card cannot show again after
 it was made (only its digest is kept), so it offers to make a new one instead.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from fastapi import Request
 
 from solemate.journal.feeds import has_feed_link
+from solemate.journal.reminder_preferences import saved_reminder
 from solemate.reminder_calendar import describe
 from solemate.reminder_service import PlannedReminder, nightly_minutes, plan_reminder
+from solemate.reminders import DAY_CODES, when_text
 from solemate.web.services import Services, server_zone
 
 __all__ = ["ReminderCard", "feed_reminder", "on_the_network", "reminder_card"]
@@ -33,6 +37,22 @@ class ReminderCard:
     network: bool
     has_private_link: bool
     new_link: str | None = None
+    plain: str = ""
+    """The time said plainly: "22:15 daily", "22:40 daily, suggested from your diary"."""
+    form_at: str = ""
+    """The form's time field: the saved time, empty for the suggestion."""
+    form_days: tuple[str, ...] = DAY_CODES
+    errors: Mapping[str, str] = field(default_factory=dict)
+    """Refused input by field name (``at``, ``days``)."""
+
+    @property
+    def day_choices(self) -> tuple[tuple[str, str, bool], ...]:
+        """(code, label, ticked) for each day's checkbox, Monday first."""
+        labels = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        return tuple(
+            (code, label, code in self.form_days)
+            for code, label in zip(DAY_CODES, labels, strict=True)
+        )
 
     @property
     def webcal(self) -> str | None:
@@ -47,7 +67,7 @@ def on_the_network(svc: Services) -> bool:
 
 
 def feed_reminder(svc: Services, person: str | None = None) -> PlannedReminder:
-    """The reminder the feed serves: every day, at the time the diary suggests."""
+    """The reminder the feed serves: the person's saved time and days, else the suggestion daily."""
     return plan_reminder(
         svc.journal,
         person=person,
@@ -59,12 +79,28 @@ def feed_reminder(svc: Services, person: str | None = None) -> PlannedReminder:
 
 
 def reminder_card(
-    svc: Services, request: Request, person: str | None = None, new_link: str | None = None
+    svc: Services,
+    request: Request,
+    person: str | None = None,
+    new_link: str | None = None,
+    *,
+    sent: tuple[str, tuple[str, ...]] | None = None,
+    errors: Mapping[str, str] | None = None,
 ) -> ReminderCard:
+    """The card for ``person`` (None: the first); ``sent`` and ``errors``: refused form input."""
     planned = feed_reminder(svc, person)
     network = on_the_network(svc)
     base = str(request.base_url).rstrip("/")
+    reminder = planned.reminder
+    if sent is None:
+        saved = saved_reminder(svc.journal, person)
+        at = saved.at if saved is not None else None
+        sent = ("" if at is None else f"{at.hour:02d}:{at.minute:02d}", reminder.days)
     return ReminderCard(
+        plain=when_text(reminder.at, reminder.days, suggested=planned.suggestion is not None),
+        form_at=sent[0],
+        form_days=sent[1],
+        errors=dict(errors or {}),
         when=describe(planned.reminder),
         reason=planned.suggestion.reason if planned.suggestion else None,
         experiment=planned.reminder.experiment,
