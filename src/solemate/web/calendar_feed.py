@@ -65,7 +65,7 @@ def private_feed(secret: str, svc: Svc) -> Response:
 def make_link(request: Request, svc: Svc, form: Form) -> HTMLResponse:
     try:
         with svc.writing():
-            secret = new_feed_link(svc.journal)
+            secret = new_feed_link(svc.journal, svc.here.person)
     except JournalError as error:
         raise HTTPException(409, str(error)) from error
     return page(
@@ -73,5 +73,5 @@ def make_link(request: Request, svc: Svc, form: Form) -> HTMLResponse:
         request,
         "reminders_link.html",
         title="Your calendar link",
-        reminders=reminder_card(svc, request, new_link=secret),
+        reminders=reminder_card(svc, request, svc.here.person, new_link=secret),
     )

@@ -121,7 +121,12 @@ def tonight_response(
 ) -> HTMLResponse:
     state = tonight_state(svc, message)
     return module_page(
-        svc, request, "tonight.html", status=status, reminders=reminder_card(svc, request), **state
+        svc,
+        request,
+        "tonight.html",
+        status=status,
+        reminders=reminder_card(svc, request, svc.here.person),
+        **state,
     )
 
 
