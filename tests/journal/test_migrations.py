@@ -304,6 +304,7 @@ def test_head_names_the_newest_revision_file() -> None:
         "0006",
         "0007",
         "0008",
+        "0009",
     }
 
 

@@ -37,7 +37,7 @@ __all__ = ["create_app"]
 
 _FORM_PATHS = re.compile(
     r"^/(login|morning|journal/.*|insights/experiment(/stop)?|experiment/control|reminders/link"
-    r"|who(/add)?)$"
+    r"|who(/add|/share)?)$"
 )
 _UPLOAD_PATHS = re.compile(r"^/(api/import|journal/import)$")
 

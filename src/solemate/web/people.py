@@ -35,12 +35,25 @@ class Here:
     """Who a request acts for, and who else there is.
 
     ``person`` is None only in a journal with nobody yet (the first write creates the default
-    person). ``fixed`` is True when a household sign-in decides it, so there is nothing to change.
+    person). ``own`` is set when a household sign-in decides who is here: then ``person`` is that
+    person, or someone who shares their diary with the household (``choices`` lists whom this
+    browser may choose: everyone, or its own person and those who share).
     """
 
     person: str | None
     people: tuple[str, ...]
-    fixed: bool = False
+    own: str | None = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def fixed(self) -> bool:
+        """Signed in with a person's own passphrase: always acting as them (or reading a share)."""
+        return self.own is not None
+
+    @property
+    def reading_other(self) -> bool:
+        """Reading someone else's shared diary: nothing may be written for them."""
+        return self.own is not None and self.person != self.own
 
     @property
     def several(self) -> bool:
@@ -78,15 +91,27 @@ class People:
         with self._lock:
             self._read_at = -float("inf")
 
-    def here(self, cookie: str | None, fixed_uid: str | None = None) -> Here:
-        """Who is here for a browser sending ``cookie`` (a uid), or signed in as ``fixed_uid``."""
+    def here(
+        self,
+        cookie: str | None,
+        fixed_uid: str | None = None,
+        sharing: frozenset[str] = frozenset(),
+    ) -> Here | None:
+        """Who is here for a browser sending ``cookie`` (a uid), or signed in as ``fixed_uid``
+        (then ``cookie`` counts only when it names someone in ``sharing``). None: the signed-in
+        person is no longer in the journal."""
         everyone = self.all()
         names = tuple(p.name for p in everyone)
-        wanted = fixed_uid if fixed_uid is not None else cookie
-        chosen = next((p for p in everyone if p.uid == wanted), None)
-        if chosen is None and fixed_uid is None:
-            chosen = everyone[0] if everyone else None
-        return Here(None if chosen is None else chosen.name, names, fixed=fixed_uid is not None)
+        by_uid = {p.uid: p.name for p in everyone}
+        if fixed_uid is None:
+            chosen = by_uid.get(cookie or "", names[0] if names else None)
+            return Here(chosen, names, choices=names)
+        own = by_uid.get(fixed_uid)
+        if own is None:
+            return None
+        choices = tuple(p.name for p in everyone if p.uid == fixed_uid or p.uid in sharing)
+        chosen = by_uid[cookie] if cookie in sharing and cookie in by_uid else own
+        return Here(chosen, names, own=own, choices=choices)
 
     def uid_of(self, name: str) -> str | None:
         """The uid of the person called exactly ``name`` (as the pages list them), or None."""
@@ -116,3 +141,12 @@ def check_own(journal: Journal, here: Here, kind: OwnedKind, entry_id: int) -> N
         mine = any(n.id == entry_id for n in journal.naps())
     if not mine:
         raise ApiError(404, "id", f"no {kind} {entry_id} of {here.person}'s")
+
+
+def check_whole_journal(here: Here) -> None:
+    """Export, import and backup hold everyone's entries: not for a person signed in with their
+    own passphrase (the household's passphrase may)."""
+    if here.fixed:
+        raise ApiError(
+            403, "passphrase", "the whole journal's export, import and backup need the household's"
+        )

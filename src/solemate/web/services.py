@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
 from solemate.journal import Journal
@@ -125,9 +125,17 @@ async def services(request: Request) -> Services:
     connections and caches, with the journal's chosen person set for this request only."""
     # async: a plain function dependency would be run on the thread pool, a hop per request.
     found: Services = request.app.state.services
-    here = found.people.here(
-        request.cookies.get(PERSON_COOKIE), getattr(request.state, "household_uid", None)
-    )
+    fixed = getattr(request.state, "household_uid", None)
+    sharing = found.auth.sharing() if fixed is not None and found.auth is not None else frozenset()
+    here = found.people.here(request.cookies.get(PERSON_COOKIE), fixed, sharing)
+    if here is None:
+        raise HTTPException(
+            403, "passphrase: this person is no longer in the journal; sign in again"
+        )
+    if here.reading_other and request.method not in ("GET", "HEAD"):
+        raise HTTPException(
+            403, f"person: {here.person} shares their diary to read; choose yourself at /who"
+        )
     if not here.several:
         return found  # one person: everything as it always was
     view = copy.copy(found)

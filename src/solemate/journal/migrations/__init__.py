@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 #: The newest revision in ``versions/``: the schema this version of solemate writes.
-HEAD = "0008"
+HEAD = "0009"
 
 _HERE = Path(__file__).resolve().parent
 

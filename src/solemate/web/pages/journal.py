@@ -16,7 +16,7 @@ from solemate.web.api.common import SessionId
 from solemate.web.api.sessions import session_out
 from solemate.web.api.sleep import sleep_out
 from solemate.web.pages.common import Form, Svc, page
-from solemate.web.people import check_own
+from solemate.web.people import check_own, check_whole_journal
 from solemate.web.services import Services
 
 router = APIRouter(include_in_schema=False)
@@ -100,6 +100,7 @@ def journal_rate(session_id: SessionId, request: Request, svc: Svc, form: Form) 
 
 @router.post("/journal/import", response_class=HTMLResponse)
 async def journal_import(request: Request, svc: Svc, form: Form) -> HTMLResponse:
+    check_whole_journal(svc.here)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         return journal_page_response(
