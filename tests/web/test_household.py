@@ -119,6 +119,9 @@ def test_one_persons_pages_never_show_the_others_unless_shared(
     assert write.status_code == 403
     assert write.json()["field"] == "person"
     assert [n["wake_date"] for n in alex.api("GET", "/api/sleep").json()] == ["2024-11-02"]
+    assert sam.form("/who", person="Sam").status_code == 303  # back to their own
+    assert "alex private" not in sam.http.get("/journal").text
+    assert sam.form("/who", person="Alex").status_code == 303
 
     # Alex stops sharing: Sam is back to Sam's own pages at once.
     assert alex.form("/who/share").status_code == 303

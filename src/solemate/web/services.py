@@ -132,7 +132,9 @@ async def services(request: Request) -> Services:
         raise HTTPException(
             403, "passphrase: this person is no longer in the journal; sign in again"
         )
-    if here.reading_other and request.method not in ("GET", "HEAD"):
+    # Reading a shared diary writes nothing for its person (choosing oneself again at /who may).
+    writes = request.method not in ("GET", "HEAD") and not request.url.path.startswith("/who")
+    if here.reading_other and writes:
         raise HTTPException(
             403, f"person: {here.person} shares their diary to read; choose yourself at /who"
         )
