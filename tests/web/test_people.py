@@ -171,3 +171,23 @@ def test_one_persons_session_is_not_the_others_by_id(couple: Couple) -> None:
         assert response.status_code == 404
         assert response.json()["field"] == "id"
     assert alex.get(f"/api/sessions/{own}").status_code == 200
+
+
+def test_safety_screens_and_experiments_are_each_persons_own(couple: Couple) -> None:
+    alex, sam = couple.alex, couple.sam
+    alex.screen()
+    assert alex.get("/api/safety").json()["needs_screen"] is False
+    assert sam.get("/api/safety").json()["needs_screen"] is True
+    fields = {
+        "outcome": "sol",
+        "control": "15 minutes of reading",
+        "nights": "28",
+        "design": "pairs",
+        "minimum": "",
+        "first_evening": "",
+    }
+    started = form(sam, "/insights/experiment", **fields)
+    assert started.status_code == 303, started.text
+    assert "Stop the experiment" in sam.get("/insights").text
+    assert "Stop the experiment" not in alex.get("/insights").text
+    assert 'action="/insights/experiment"' in alex.get("/insights").text
