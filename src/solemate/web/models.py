@@ -300,6 +300,8 @@ class SessionOut(BaseModel):
     options: dict[str, Any]
     before_stress: int | None
     after_stress: int | None
+    giver: str | None = Field(None, description="Who massaged (the receiver: self-massage).")
+    receiver: str | None = Field(None, description="Whose feet; the stress ratings are theirs.")
 
 
 class TrackOut(BaseModel):

@@ -58,6 +58,8 @@ def session_out(session: MassageSession, ratings: list[Rating]) -> SessionOut:
         options=dict(session.plan_options),
         before_stress=own.get("before"),
         after_stress=own.get("after"),
+        giver=session.giver,
+        receiver=session.receiver,
     )
 
 
