@@ -106,6 +106,8 @@ def test_two_people_keep_diaries_sessions_ratings_and_insights_apart(couple: Cou
     assert [(s["id"], s["before_stress"], s["after_stress"]) for s in sams] == [(given["id"], 6, 2)]
     assert [s["id"] for s in alex.get("/api/sessions").json()] == [own["session"]["id"]]
     assert "<small>from Alex</small>" in sam.get("/journal").text
+    # Same as last night, on Alex's phone: massaging Sam again, named.
+    assert "Start: same as last night (12 min, Sam, left first)" in alex.get("/").text
     assert (sams[0]["giver"], sams[0]["receiver"]) == ("Alex", "Sam")
     assert "woke at 3" in alex.get("/journal").text
     assert "woke at 3" not in sam.get("/journal").text
