@@ -181,15 +181,18 @@ def start_session(
     today: dt.date,
     before_stress: int | None,
     path: safety_service.Path = "player",
+    *,
+    giver: str | None = None,
 ) -> tuple[int, Timeline]:
     """Check the screen, plan with its changes, write the session as started (and the rating).
 
+    The receiver is the journal's chosen person and ``giver`` massages them, as in :func:`begin`.
     Raises :class:`SafetyRefused` when tonight's massage may not start, PlanError for a length
     the routine cannot fill. Nothing is written unless the session can start.
     """
     options, _ = prepare(journal, today, options, path)
     timeline = planner.timeline(options)
-    return begin(journal, planner.routine, timeline, before_stress), timeline
+    return begin(journal, planner.routine, timeline, before_stress, giver=giver), timeline
 
 
 def _json_options(options: Mapping[str, Any]) -> dict[str, JsonValue]:

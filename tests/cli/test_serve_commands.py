@@ -334,3 +334,33 @@ def test_an_ipv6_network_address_is_printed_in_brackets(
     result = cli.invoke(app, ["serve", "--host", "::", "--port", str(port)])
     assert result.exit_code == 0, result.output
     assert f"solemate is running at http://[::1]:{port}/" in result.output
+
+
+def test_set_a_persons_own_passphrase(cli: CliRunner, data_dir: Path) -> None:
+    from solemate.journal import household
+
+    url = f"sqlite:///{data_dir / 'journal.sqlite3'}"
+    with Journal(url) as journal:
+        journal.add_person("Alex")
+    unknown = cli.invoke(
+        app, ["serve", "--set-passphrase", "--person", "Kim"], input="a long passphrase\n" * 2
+    )
+    assert unknown.exit_code == 2
+    assert "--person: no person called 'Kim'" in unknown.output
+    assert "Traceback" not in unknown.output
+    alone = cli.invoke(app, ["serve", "--person", "Alex"])
+    assert alone.exit_code == 2
+    assert "--person goes with --set-passphrase" in alone.output
+    with Journal(url) as journal:
+        assert household.members(journal) == []
+    done = cli.invoke(
+        app, ["serve", "--set-passphrase", "--person", "alex"], input="a long passphrase\n" * 2
+    )
+    assert done.exit_code == 0, done.output
+    assert "own passphrase set" in done.output
+    with Journal(url) as journal:
+        [alex] = household.members(journal)
+        assert store.stored_passphrase(journal) is None  # the household's is its own
+    assert alex.name == "Alex"
+    assert alex.record is not None
+    assert "a long passphrase" not in str(alex.record)

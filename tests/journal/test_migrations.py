@@ -305,6 +305,7 @@ def test_head_names_the_newest_revision_file() -> None:
         "0007",
         "0008",
         "0009",
+        "0010",
     }
 
 

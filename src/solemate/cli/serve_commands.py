@@ -75,10 +75,14 @@ def _check_certificate(cert: Path, key: Path) -> None:
         fail(f"--cert/--key: cannot use {cert} with {key}: {reason}")
 
 
-def _set_passphrase(database: str | None) -> None:
+def _set_passphrase(database: str | None, person: str | None) -> None:
     from solemate.web.passphrase_strength import MIN_LENGTH, weakness
-    from solemate.web.sign_in import set_passphrase
+    from solemate.web.sign_in import set_passphrase, set_person_passphrase
 
+    if person is not None:
+        with open_journal(database) as journal:
+            if not any(p.name.casefold() == person.casefold() for p in journal.people()):
+                fail(f"--person: no person called {person!r} (see `solemate person list`)", code=2)
     passphrase = typer.prompt(
         f"New passphrase (at least {MIN_LENGTH} characters; a few unrelated words)",
         hide_input=True,
@@ -87,6 +91,14 @@ def _set_passphrase(database: str | None) -> None:
     problem = weakness(passphrase)
     if problem is not None:
         fail(problem)
+    if person is not None:
+        with open_journal(database) as journal:
+            set_person_passphrase(journal, person, passphrase)
+        typer.echo(
+            f"{person}'s own passphrase set: signing in with it shows {person}'s pages only. "
+            "The household's passphrase still works."
+        )
+        return
     with open_journal(database) as journal:
         set_passphrase(journal, passphrase)
     typer.echo(
@@ -118,6 +130,12 @@ def register(app: typer.Typer) -> None:
         set_passphrase: bool = typer.Option(
             False, "--set-passphrase", help="Set the passphrase for --host 0.0.0.0, then exit."
         ),
+        person: str | None = typer.Option(
+            None,
+            "--person",
+            help="With --set-passphrase: set this person's own passphrase (a household), "
+            "beside the household's.",
+        ),
         cert: Path | None = typer.Option(
             None,
             "--cert",
@@ -130,8 +148,10 @@ def register(app: typer.Typer) -> None:
         """The bedside web app: tonight's guided session, the morning diary and the journal."""
         chosen = settings()
         if set_passphrase:
-            _set_passphrase(database)
+            _set_passphrase(database, person)
             return
+        if person is not None:
+            usage_error("--person goes with --set-passphrase (a person's own passphrase)")
         if not 1 <= port <= 65535:
             usage_error(f"--port must be 1–65535, got {port}")
         if (cert is None) != (key is None):

@@ -13,6 +13,7 @@ Storage failures reach callers as one clear :class:`JournalError`.
 from __future__ import annotations
 
 import contextlib
+import copy
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
@@ -289,6 +290,14 @@ class JournalCore:
                     raise no_such_person(name)
             self._chosen = None if row is None else row.name
             return None if row is None else _person(row)
+
+    def acting_for(self, name: str | None) -> Self:
+        """This journal acting for ``name`` (a name :meth:`people` gave; None: the first person),
+        sharing its connections: a server acting for several people at once gives each request
+        its own, and nobody's choice leaks into another's request. Nothing is read here."""
+        view = copy.copy(self)
+        view._chosen = name
+        return view
 
     @property
     def chosen_person(self) -> str | None:

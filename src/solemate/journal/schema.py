@@ -417,6 +417,20 @@ class PairingCodeRow(Base):
     used_at: Mapped[datetime | None]
 
 
+class HouseholdMemberRow(Base):
+    """A person's own passphrase record (None: only the household's), and whether the others in
+    the household may see their diary, journal and insights."""
+
+    __tablename__ = "household_members"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    record: Mapped[dict[str, JsonValue] | None]
+    shares_diary: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime]
+
+
 # --- calendar feed links (not exported: a link is for one device's calendar, not a record) ---
 
 

@@ -9,6 +9,8 @@
 - ``models.py`` the API's request and answer shapes (the plan's choices come from
   :mod:`solemate.plan`, as the terminal's flags do);
 - ``services.py`` what every route needs; ``security.py`` the guard; ``errors.py`` the 4xx answers;
+- ``people.py`` who is here: the person a browser acts for (a cookie, or a household member's own
+  passphrase), and the checks that keep one person's entries from another;
 - ``cue_audio.py`` and ``track.py`` the server's speech for browsers without a voice.
 
 The session rules are :mod:`solemate.tonight`, shared with the terminal guide.

@@ -26,6 +26,7 @@ from solemate.tonight import Planner
 from solemate.web import api, calendar_feed, errors, pages
 from solemate.web.config import WebConfig
 from solemate.web.cue_audio import CueAudio
+from solemate.web.people import People
 from solemate.web.security import Guard
 from solemate.web.services import STATIC_DIR, TEMPLATES_DIR, Services
 from solemate.web.sign_in import SignIn
@@ -35,7 +36,8 @@ from solemate.web.track import SessionTracks, track_folder
 __all__ = ["create_app"]
 
 _FORM_PATHS = re.compile(
-    r"^/(login|morning|journal/.*|insights/experiment(/stop)?|experiment/control|reminders/(link|preferences))$"
+    r"^/(login|morning|journal/.*|insights/experiment(/stop)?|experiment/control"
+    r"|reminders/(link|preferences)|who(/add|/share)?)$"
 )
 _UPLOAD_PATHS = re.compile(r"^/(api/import|journal/import)$")
 
@@ -71,7 +73,10 @@ def create_app(config: WebConfig) -> FastAPI:
             tracks=SessionTracks(track_folder(config), config.voice, cue_audio.speaker_for),
             auth=auth,
             templates=templates,
+            people=People(journal, refresh=config.auth_refresh_seconds),
         )
+        # Computed once here: each request's copy of the services (one per person) shares them.
+        svc.import_map, svc.module_page_csp  # noqa: B018
     except BaseException:
         journal.close()
         raise

@@ -71,7 +71,7 @@ def private_feed(secret: str, svc: Svc) -> Response:
 def make_link(request: Request, svc: Svc, form: Form) -> HTMLResponse:
     try:
         with svc.writing():
-            secret = new_feed_link(svc.journal)
+            secret = new_feed_link(svc.journal, svc.here.person)
     except JournalError as error:
         raise HTTPException(409, str(error)) from error
     return page(
@@ -79,7 +79,7 @@ def make_link(request: Request, svc: Svc, form: Form) -> HTMLResponse:
         request,
         "reminders_link.html",
         title="Your calendar link",
-        reminders=reminder_card(svc, request, new_link=secret),
+        reminders=reminder_card(svc, request, svc.here.person, new_link=secret),
     )
 
 
@@ -105,13 +105,15 @@ def save_preferences(request: Request, svc: Svc, form: Form) -> Response:
     if errors:
         from solemate.web.pages.tonight import module_page, tonight_state
 
-        card = reminder_card(svc, request, sent=(at_text[:20], days), errors=errors)
+        card = reminder_card(
+            svc, request, svc.here.person, sent=(at_text[:20], days), errors=errors
+        )
         return module_page(
             svc, request, "tonight.html", status=400, reminders=card, **tonight_state(svc)
         )
     try:
         with svc.writing():
-            save_reminder(svc.journal, at=at, days=days)
+            save_reminder(svc.journal, svc.here.person, at=at, days=days)
     except JournalError as error:
         raise HTTPException(409, str(error)) from error
     return RedirectResponse("/?saved=reminder#reminders-h", 303)

@@ -108,6 +108,12 @@ class SessionIn(_OneLength):
     before_stress: Score | None = Field(
         None, description="How stressed right now, 0–10; null skips."
     )
+    receiver: str | None = Field(
+        None,
+        max_length=40,
+        description="Who is massaged, by name, when it is another person of the journal (with "
+        "`voice` `partner`); null: the person here. The giver is the person here.",
+    )
 
 
 # Strict: a number, never a string or a yes/no that happens to convert.
@@ -294,6 +300,8 @@ class SessionOut(BaseModel):
     options: dict[str, Any]
     before_stress: int | None
     after_stress: int | None
+    giver: str | None = Field(None, description="Who massaged (the receiver: self-massage).")
+    receiver: str | None = Field(None, description="Whose feet; the stress ratings are theirs.")
 
 
 class TrackOut(BaseModel):

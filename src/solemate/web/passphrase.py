@@ -62,13 +62,28 @@ class PassphraseRecord:
         expires = int((time.time() if now is None else now) + COOKIE_DAYS * 86400)
         return f"{expires}.{self._sign(str(expires))}"
 
-    def cookie_valid(self, value: str | None, now: float | None = None) -> bool:
+    def cookie_valid(
+        self, value: str | None, now: float | None = None, prefix: str | None = None
+    ) -> bool:
         if not value or value.count(".") != 1:
             return False
         expires, signature = value.split(".")
-        if not expires.isdigit() or not hmac.compare_digest(signature, self._sign(expires)):
+        signed = expires if prefix is None else f"{prefix}.{expires}"
+        if not expires.isdigit() or not hmac.compare_digest(signature, self._sign(signed)):
             return False
         return int(expires) > (time.time() if now is None else now)
+
+    def person_cookie(self, uid: str, now: float | None = None) -> str:
+        """A cookie for one person of a household (this record is their own passphrase's):
+        their uid, its expiry and a signature of both."""
+        expires = int((time.time() if now is None else now) + COOKIE_DAYS * 86400)
+        return f"{uid}.{expires}.{self._sign(f'{uid}.{expires}')}"
+
+    def person_cookie_valid(self, uid: str, value: str, now: float | None = None) -> bool:
+        """Whether ``value`` is a live :meth:`person_cookie` of ``uid``."""
+        if not value.startswith(uid + "."):
+            return False
+        return self.cookie_valid(value[len(uid) + 1 :], now, prefix=uid)
 
     def _sign(self, text: str) -> str:
         return hmac.new(self.cookie_key, text.encode(), hashlib.sha256).hexdigest()

@@ -147,7 +147,7 @@ class Guard:
         state = scope.setdefault("state", {})
         state["csrf"] = token
 
-        if self.config.require_login and not self._signed_in(cookies, path):
+        if self.config.require_login and not self._signed_in(cookies, path, state):
             if is_api or method != "GET":
                 await _refuse(
                     scope, receive, send, 401, "sign in first (the passphrase)", "passphrase", True
@@ -227,10 +227,15 @@ class Guard:
                 scope, receive, send, 413, f"the request body is over {limit} bytes", "body", is_api
             )
 
-    def _signed_in(self, cookies: dict[str, str], path: str) -> bool:
+    def _signed_in(self, cookies: dict[str, str], path: str, state: dict[str, Any]) -> bool:
+        """Signed in (or a public path); a household person's uid goes into ``state``, and the
+        web app acts for them alone (:mod:`solemate.web.people`)."""
         if path in _PUBLIC_PATHS or path.startswith(_PUBLIC_PREFIXES):
             return True
-        return self.auth is not None and self.auth.cookie_valid(cookies.get(COOKIE_NAME))
+        visitor = None if self.auth is None else self.auth.visitor(cookies.get(COOKIE_NAME))
+        if visitor is not None:
+            state["household_uid"] = visitor.person_uid
+        return visitor is not None
 
     def _csrf_problem(
         self, headers: Headers, path: str, cookie_token: str | None, state: dict[str, Any]

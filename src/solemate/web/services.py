@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import copy
 import datetime as dt
 import functools
 import hashlib
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
 from solemate.journal import Journal
@@ -25,6 +26,7 @@ from solemate.timeline import Timeline
 from solemate.tonight import Planner
 from solemate.web.config import WebConfig
 from solemate.web.cue_audio import CueAudio
+from solemate.web.people import PERSON_COOKIE, Here, People
 from solemate.web.security import CSP
 from solemate.web.sign_in import SignIn
 from solemate.web.track import SessionTracks
@@ -64,6 +66,10 @@ class Services:
     #: The passphrase's gate on a server opened to the network; None on a loopback server.
     auth: SignIn | None
     templates: Jinja2Templates
+    #: The journal's people, read at most once a second: who may be here.
+    people: People
+    #: Who this request acts for (the app's own copy: the first person).
+    here: Here = field(default_factory=lambda: Here(None, ()))
     versions: dict[str, str] = field(default_factory=static_versions)
     #: Answers of GET /api/plan by raw query string (the planner is pure; bounded by the route).
     plan_answers: dict[bytes, bytes] = field(default_factory=dict)
@@ -115,6 +121,26 @@ class Services:
 
 
 async def services(request: Request) -> Services:
+    """The services acting for the person here (:mod:`solemate.web.people`): the same journal,
+    connections and caches, with the journal's chosen person set for this request only."""
     # async: a plain function dependency would be run on the thread pool, a hop per request.
     found: Services = request.app.state.services
-    return found
+    fixed = getattr(request.state, "household_uid", None)
+    sharing = found.auth.sharing() if fixed is not None and found.auth is not None else frozenset()
+    here = found.people.here(request.cookies.get(PERSON_COOKIE), fixed, sharing)
+    if here is None:
+        raise HTTPException(
+            403, "passphrase: this person is no longer in the journal; sign in again"
+        )
+    # Reading a shared diary writes nothing for its person (choosing oneself again at /who may).
+    writes = request.method not in ("GET", "HEAD") and not request.url.path.startswith("/who")
+    if here.reading_other and writes:
+        raise HTTPException(
+            403, f"person: {here.person} shares their diary to read; choose yourself at /who"
+        )
+    if not here.several:
+        return found  # one person: everything as it always was
+    view = copy.copy(found)
+    view.here = here
+    view.journal = found.journal.acting_for(here.person)
+    return view

@@ -14,6 +14,11 @@ requests need): guesses are counted in the journal before the passphrase is chec
 comes before its wait is over (:mod:`solemate.web.sign_in_limits`) is answered at once with the
 seconds left. The costly hash runs for at most :data:`CONCURRENT_CHECKS` attempts at a time per
 process; more are told to retry in a second.
+
+A household: beside the household's passphrase, each person may have their own
+(:func:`set_person_passphrase`, kept by :mod:`solemate.journal.household`). Its cookie names the
+person and is signed with their own key, so :meth:`SignIn.visitor` tells whom a browser is; the
+web app then acts for that person alone (:mod:`solemate.web.people`).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from solemate.journal import Journal
+from solemate.journal import household as members_store
 from solemate.journal import sign_in as store
 from solemate.web import sign_in_limits
 from solemate.web.passphrase import (
@@ -46,8 +52,10 @@ __all__ = [
     "Attempt",
     "NoPassphrase",
     "SignIn",
+    "Visitor",
     "has_passphrase",
     "set_passphrase",
+    "set_person_passphrase",
 ]
 
 #: Passphrase checks (scrypt: ~40 ms and 16 MiB each) running at once in one server process.
@@ -67,6 +75,8 @@ class Attempt:
 
     ok: bool
     retry_after: int = 0
+    #: Signed in with this person's own passphrase (None: the household's).
+    person_uid: str | None = None
 
     @property
     def message(self) -> str:
@@ -85,6 +95,20 @@ def set_passphrase(journal: Journal, passphrase: str) -> None:
     """Store a new passphrase (refused with :class:`PassphraseError` when too weak): every
     browser paired before is signed out, unused pairing codes lapse, counted guesses are cleared."""
     store.replace_passphrase(journal, new_record(passphrase))
+
+
+def set_person_passphrase(journal: Journal, name: str, passphrase: str | None) -> None:
+    """Give ``name`` their own passphrase (refused with :class:`PassphraseError` when too weak);
+    None takes it away. Their browsers signed in with the old one are signed out."""
+    record = None if passphrase is None else new_record(passphrase)
+    members_store.set_person_passphrase(journal, name, record)
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """A signed-in browser: with the household's passphrase, or ``person_uid``'s own."""
+
+    person_uid: str | None = None
 
 
 def has_passphrase(journal: Journal, data_dir: Path) -> bool:
@@ -123,6 +147,9 @@ class SignIn:
         self._checks = threading.BoundedSemaphore(CONCURRENT_CHECKS)
         self._lock = threading.Lock()
         self._cached: PassphraseRecord | None = None
+        #: Each person's own passphrase by uid, and who shares their diary (read with it).
+        self._own: dict[str, PassphraseRecord] = {}
+        self._sharing: frozenset[str] = frozenset()
         self._read_at = -math.inf
         #: Clients this process was told to make wait, and until when: their next early guesses
         #: are answered without a database write (a copy of the journal's answer, never more).
@@ -133,8 +160,16 @@ class SignIn:
         """The stored record, read afresh (None if it was removed, say by ``forget``)."""
         stored = store.stored_passphrase(self.journal)
         record = None if stored is None else parse_record(stored[0], "the stored passphrase")
+        members = members_store.members(self.journal)
+        own = {
+            m.uid: parse_record(m.record, f"{m.name}'s passphrase")
+            for m in members
+            if m.record is not None
+        }
+        sharing = frozenset(m.uid for m in members if m.shares_diary)
         with self._lock:
             self._cached, self._read_at = record, self._monotonic()
+            self._own, self._sharing = own, sharing
         return record
 
     def _recent(self) -> PassphraseRecord | None:
@@ -143,9 +178,33 @@ class SignIn:
                 return self._cached
         return self.current()
 
-    def cookie_valid(self, value: str | None) -> bool:
+    def visitor(self, value: str | None) -> Visitor | None:
+        """Who a browser sending the sign-in cookie ``value`` is; None: not signed in."""
         record = self._recent()
-        return record is not None and record.cookie_valid(value)
+        if not value or len(value) > 200:
+            return None
+        if value.count(".") == 2:  # a person's own: uid.expires.signature
+            uid = value.split(".", 1)[0]
+            with self._lock:
+                own = self._own.get(uid)
+            return Visitor(uid) if own is not None and own.person_cookie_valid(uid, value) else None
+        return Visitor() if record is not None and record.cookie_valid(value) else None
+
+    def cookie_valid(self, value: str | None) -> bool:
+        return self.visitor(value) is not None
+
+    def sharing(self) -> frozenset[str]:
+        """The uids of the people who share their diary with the household."""
+        self._recent()
+        with self._lock:
+            return self._sharing
+
+    def person_cookie(self, uid: str) -> str:
+        with self._lock:
+            own = self._own.get(uid)
+        if own is None:
+            raise NoPassphrase()
+        return own.person_cookie(uid)
 
     def cookie(self) -> str:
         record = self._recent()
@@ -169,15 +228,18 @@ class SignIn:
                 self._remember_wait(scope, now + timedelta(seconds=wait))
                 return Attempt(ok=False, retry_after=_seconds(timedelta(seconds=wait)))
             record = self.current()
-            if (
-                record is None
-                or not isinstance(passphrase, str)
-                or len(passphrase) > MAX_LENGTH
-                or not record.verify(passphrase)
-            ):
+            if record is None or not isinstance(passphrase, str) or len(passphrase) > MAX_LENGTH:
                 return Attempt(ok=False)
+            with self._lock:
+                own = list(self._own.items())
+            if record.verify(passphrase):
+                who = None
+            else:
+                who = next((uid for uid, mine in own if mine.verify(passphrase)), "")
+                if not who:
+                    return Attempt(ok=False)
             store.sign_in_succeeded(self.journal, scopes, sign_in_limits.delay)
-            return Attempt(ok=True)
+            return Attempt(ok=True, person_uid=who)
         finally:
             self._checks.release()
 

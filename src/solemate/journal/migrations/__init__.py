@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 #: The newest revision in ``versions/``: the schema this version of solemate writes.
-HEAD = "0009"
+HEAD = "0010"
 
 _HERE = Path(__file__).resolve().parent
 

@@ -9,6 +9,7 @@ from fastapi import Response
 
 from solemate import tonight
 from solemate.journal import (
+    Journal,
     MassageSession,
     Rating,
 )
@@ -26,6 +27,7 @@ from solemate.web.models import (
     SessionIn,
     SessionOut,
 )
+from solemate.web.people import check_own
 from solemate.web.services import Services
 from solemate.wording_service import tonight_wording
 
@@ -33,7 +35,12 @@ router = api_router()
 
 
 def session_out(session: MassageSession, ratings: list[Rating]) -> SessionOut:
-    own = {r.moment: r.stress for r in ratings if r.session_id == session.id}
+    # The receiver's: a partner who massaged may rate their own stress too, beside it.
+    own = {
+        r.moment: r.stress
+        for r in ratings
+        if r.session_id == session.id and r.person == session.receiver
+    }
     return SessionOut(
         id=session.id,
         status=session.status,
@@ -51,10 +58,13 @@ def session_out(session: MassageSession, ratings: list[Rating]) -> SessionOut:
         options=dict(session.plan_options),
         before_stress=own.get("before"),
         after_stress=own.get("after"),
+        giver=session.giver,
+        receiver=session.receiver,
     )
 
 
 def session_detail(svc: Services, session_id: int) -> SessionDetail:
+    check_own(svc.journal, svc.here, "session", session_id)
     session = svc.journal.session(session_id)
     out = session_out(session, svc.journal.ratings(session_id=session_id))
     zones = {zone: info.name[ZONE_LANG] for zone, info in svc.planner.routine.zones.items()}
@@ -111,12 +121,32 @@ def start_session(body: SessionIn, svc: Svc) -> SessionDetail:
         wording=tonight_wording(svc.journal, body.wording).wording,
         counts=body.counts,
     )
+    receiver, giver = receiver_of(svc, body)
     with svc.writing():
-        session_id, _ = tonight.start_session(
-            svc.journal, svc.planner, options, svc.today(), body.before_stress
-        )
+        try:
+            session_id, _ = tonight.start_session(
+                receiver, svc.planner, options, svc.today(), body.before_stress, giver=giver
+            )
+        except tonight.SafetyRefused as refused:
+            if giver is None:
+                raise
+            raise tonight.SafetyRefused(
+                f"{receiver.chosen_person}'s safety screen decides (they answer it on "
+                f"their own Tonight page): {refused.message}"
+            ) from refused
     svc.session_timelines.pop(session_id, None)  # an id can come back after a delete
     return session_detail(svc, session_id)
+
+
+def receiver_of(svc: Services, body: SessionIn) -> tuple[Journal, str | None]:
+    """The journal acting for whoever is massaged, and who gives it (None: self-massage)."""
+    if body.receiver is None or body.receiver == svc.here.person:
+        return svc.journal, None
+    if body.receiver not in svc.here.others:
+        raise ApiError(422, "receiver", f"nobody else in this journal is called {body.receiver!r}")
+    if body.voice != "partner":
+        raise ApiError(422, "voice", "massaging someone else is spoken for a partner: 'partner'")
+    return svc.journal.acting_for(body.receiver), svc.here.person
 
 
 @router.get("/sessions/{session_id}", response_model=SessionDetail, tags=["sessions"])
@@ -132,6 +162,7 @@ def post_progress(session_id: SessionId, body: ProgressIn, svc: Svc) -> Progress
     ``played_seconds``, when given, is the time played so far (clamped to the time since the start
     and to the planned length; the largest value seen is kept).
     """
+    check_own(svc.journal, svc.here, "session", session_id)
     timeline = svc.session_timelines.get(session_id)
     if timeline is None:
         session = svc.journal.session(session_id)
@@ -171,6 +202,7 @@ def finish_session(session_id: SessionId, body: FinishIn, svc: Svc) -> SessionOu
     A session that reached its end is recorded as completed only when at least 80 % of its planned
     time was played (``played_seconds``, the client's count); otherwise as ``skipped``.
     """
+    check_own(svc.journal, svc.here, "session", session_id)
     with svc.writing():
         session = tonight.finish(
             svc.journal,
@@ -185,6 +217,7 @@ def finish_session(session_id: SessionId, body: FinishIn, svc: Svc) -> SessionOu
 @router.post("/sessions/{session_id}/ratings", response_model=RatingOut, tags=["ratings"])
 def rate(session_id: SessionId, body: RatingIn, svc: Svc) -> RatingOut:
     """ "How stressed do you feel right now?" 0–10, before or after; a second answer replaces the first."""
+    check_own(svc.journal, svc.here, "session", session_id)
     with svc.writing():
         rating = svc.journal.rate_stress(
             body.moment, body.stress, session_id=session_id, relaxation=body.relaxation
@@ -202,6 +235,7 @@ def rate(session_id: SessionId, body: RatingIn, svc: Svc) -> RatingOut:
 @router.delete("/sessions/{session_id}", status_code=204, tags=["sessions"])
 def delete_session(session_id: SessionId, svc: Svc) -> Response:
     """Delete a session and its ratings."""
+    check_own(svc.journal, svc.here, "session", session_id)
     svc.journal.delete_entry("session", session_id)
     svc.session_timelines.pop(session_id, None)
     return Response(status_code=204)
@@ -211,5 +245,6 @@ def delete_session(session_id: SessionId, svc: Svc) -> Response:
 def delete_rating(
     rating_id: Annotated[int, PathParam(ge=1, le=2_147_483_647)], svc: Svc
 ) -> Response:
+    check_own(svc.journal, svc.here, "rating", rating_id)
     svc.journal.delete_entry("rating", rating_id)
     return Response(status_code=204)

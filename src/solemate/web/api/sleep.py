@@ -31,6 +31,7 @@ from solemate.web.models import (
     SleepIn,
     SleepOut,
 )
+from solemate.web.people import check_own
 from solemate.web.services import Services
 
 router = api_router()
@@ -111,6 +112,7 @@ def add_nap(body: NapIn, svc: Svc) -> NapOut:
 
 @router.delete("/naps/{nap_id}", status_code=204, tags=["sleep"])
 def delete_nap(nap_id: Annotated[int, PathParam(ge=1, le=2_147_483_647)], svc: Svc) -> Response:
+    check_own(svc.journal, svc.here, "nap", nap_id)
     svc.journal.delete_entry("nap", nap_id)
     return Response(status_code=204)
 

@@ -20,12 +20,14 @@ from solemate.web.errors import ApiError
 from solemate.web.models import (
     ImportOut,
 )
+from solemate.web.people import check_whole_journal
 
 router = api_router()
 
 
 @router.get("/export", tags=["journal"])
 def export(svc: Svc, download: bool = False) -> JSONResponse:
+    check_whole_journal(svc.here)
     """Everything in the journal as one versioned JSON document (import takes it back)."""
     response = JSONResponse(svc.journal.export())
     if download:
@@ -41,6 +43,7 @@ def import_(
     skip_bad: bool = False,
 ) -> ImportOut:
     """Import an export, all or nothing (or only its good rows with ``skip_bad``)."""
+    check_whole_journal(svc.here)
     try:
         report = svc.journal.import_export(data, skip_bad=skip_bad)
     except ImportRefused:
@@ -63,6 +66,7 @@ def import_(
 )
 def backup(svc: Svc) -> FileResponse:
     """A consistent copy of the journal to download and keep."""
+    check_whole_journal(svc.here)
     folder = Path(tempfile.mkdtemp(prefix="solemate-backup-"))
     sqlite = svc.journal.dialect == "sqlite"
     name = f"solemate-backup-{svc.today().isoformat()}.{'sqlite3' if sqlite else 'json'}"

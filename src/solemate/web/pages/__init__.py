@@ -6,6 +6,7 @@
 ``journal``        the journal: sessions and nights, deleting them, ratings, import
 ``insights``       insights, the experiment's start and stop forms, and its report
 ``print_sheet``    the printable sheet inside the app's page
+``who``            who is here: the person this device acts for, and adding one
 ``login``          sign-in with the passphrase, and pairing a device by its link
 ``shell``          the app shell: web manifest, service worker, favicon
 ``common``         the layout's context, the CSRF-checked form, the CSP's hashes
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from solemate.web.pages import insights, journal, login, morning, print_sheet, shell, tonight
+from solemate.web.pages import insights, journal, login, morning, print_sheet, shell, tonight, who
 
 ROUTERS: tuple[APIRouter, ...] = (
     tonight.router,
@@ -31,6 +32,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     journal.router,
     insights.router,
     print_sheet.router,
+    who.router,
     login.router,
     shell.router,
 )

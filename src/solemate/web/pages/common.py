@@ -58,6 +58,7 @@ def page(
             "nav": NAV,
             "path": request.url.path,
             "login": svc.config.require_login,
+            "here": svc.here,
             **context,
         },
         status_code=status,

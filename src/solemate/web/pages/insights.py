@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from solemate import insights_service
 from solemate.insights import METRICS, ExperimentError, Insights
+from solemate.insights.couple import couple_line, who_gave
+from solemate.insights_service import journal_zone
 from solemate.journal import JournalError
 from solemate.render.charts import CHART_CSS, SVG_STYLE
 from solemate.render.experiment_view import CSS as REPORT_CSS
@@ -142,7 +144,20 @@ def insights_state(
         "stop_form": stop_form or {"fields": {"reason": ""}, "errors": {}},
         "message": message,
         "alert": alert,
+        "couple": couple_lines(svc, today),
     }
+
+
+def couple_lines(svc: Services, today: dt.date) -> list[str]:
+    """Who gave how many sessions to whom over the last four weeks, with two or more people (a
+    count, never a score). A person signed in with their own passphrase sees only the sessions
+    they gave or received."""
+    if not svc.here.several:
+        return []
+    rows = who_gave(svc.journal.sessions(everyone=True), today, journal_zone(svc.journal))
+    if svc.here.fixed:
+        rows = [r for r in rows if svc.here.person in (r.giver, r.receiver)]
+    return [couple_line(row) for row in rows]
 
 
 def insights_response(

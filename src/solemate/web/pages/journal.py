@@ -16,6 +16,7 @@ from solemate.web.api.common import SessionId
 from solemate.web.api.sessions import session_out
 from solemate.web.api.sleep import sleep_out
 from solemate.web.pages.common import Form, Svc, page
+from solemate.web.people import check_own, check_whole_journal
 from solemate.web.services import Services
 
 router = APIRouter(include_in_schema=False)
@@ -68,6 +69,7 @@ def journal_page(
 
 @router.post("/journal/sessions/{session_id}/delete")
 def journal_delete_session(session_id: SessionId, svc: Svc, form: Form) -> Response:
+    check_own(svc.journal, svc.here, "session", session_id)
     svc.journal.delete_entry("session", session_id)
     svc.session_timelines.pop(session_id, None)
     return RedirectResponse("/journal?done=session-deleted", 303)
@@ -81,6 +83,7 @@ def journal_delete_night(wake_date: dt.date, svc: Svc, form: Form) -> Response:
 
 @router.post("/journal/sessions/{session_id}/rating")
 def journal_rate(session_id: SessionId, request: Request, svc: Svc, form: Form) -> Response:
+    check_own(svc.journal, svc.here, "session", session_id)
     problems = []
     for moment in ("before", "after"):
         raw = form.get(moment)
@@ -97,6 +100,7 @@ def journal_rate(session_id: SessionId, request: Request, svc: Svc, form: Form) 
 
 @router.post("/journal/import", response_class=HTMLResponse)
 async def journal_import(request: Request, svc: Svc, form: Form) -> HTMLResponse:
+    check_whole_journal(svc.here)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         return journal_page_response(

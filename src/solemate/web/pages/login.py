@@ -21,11 +21,14 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _signed_in(response: Response, svc: Services, request: Request) -> Response:
+def _signed_in(
+    response: Response, svc: Services, request: Request, person_uid: str | None = None
+) -> Response:
+    """Sign the browser in: with the household's cookie, or ``person_uid``'s own."""
     assert svc.auth is not None
     response.set_cookie(
         COOKIE_NAME,
-        svc.auth.cookie(),
+        svc.auth.cookie() if person_uid is None else svc.auth.person_cookie(person_uid),
         max_age=COOKIE_DAYS * 86400,
         httponly=True,
         samesite="strict",
@@ -56,7 +59,7 @@ def login_submit(request: Request, svc: Svc, form: Form) -> Response:
         form.get("passphrase"), request.client.host if request.client else None
     )
     if attempt.ok:
-        return _signed_in(RedirectResponse(target, 303), svc, request)
+        return _signed_in(RedirectResponse(target, 303), svc, request, attempt.person_uid)
     status = 429 if attempt.retry_after else 403
     response = page(svc, request, "login.html", status, **login_state(target, attempt.message))
     if attempt.retry_after:

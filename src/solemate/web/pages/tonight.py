@@ -15,6 +15,7 @@ from solemate.plan import PlanOptions, full_seconds
 from solemate.web.api.safety import safety_out
 from solemate.web.models import SessionIn
 from solemate.web.pages.common import Form, Svc, footmap, page
+from solemate.web.people import Here
 from solemate.web.reminders_card import reminder_card
 from solemate.web.services import Services
 from solemate.wording_service import BRIEF_NOTICE, tonight_wording
@@ -63,11 +64,20 @@ CONTROL_MESSAGES = {
 }
 
 
-def last_night(journal: Journal) -> dict[str, Any] | None:
+#: How far back "same as last night" looks for a session the person here gave, among everyone's.
+GIVEN_LOOKBACK = 60
+
+
+def last_night(journal: Journal, here: Here | None = None) -> dict[str, Any] | None:
     """The last session's choices, to start again in one tap: the words for the button and the
     body for ``POST /api/sessions``; None before the first session (or if its options are not
-    ones a session can start with any more)."""
-    sessions = journal.sessions(last=1)
+    ones a session can start with any more). With several people (``here``), the last session
+    the person here gave, to themselves or to the partner it names."""
+    if here is not None and here.several:
+        given = journal.sessions(everyone=True, last=GIVEN_LOOKBACK)
+        sessions = [s for s in given if s.giver == here.person][-1:]
+    else:
+        sessions = journal.sessions(last=1)
     if not sessions:
         return None
     try:
@@ -91,6 +101,8 @@ def last_night(journal: Journal) -> dict[str, Any] | None:
     except (TypeError, ValueError):
         return None
     who = "me" if options.voice == "self" else "my partner"
+    if here is not None and here.several and sessions[0].receiver != here.person:
+        body["receiver"] = who = sessions[0].receiver
     feet = f"{options.first_foot} first" if options.feet == "both" else f"{options.feet} foot only"
     words = [length, who, feet]
     if options.wording == "brief":
@@ -106,7 +118,7 @@ def tonight_state(svc: Services, message: str | None = None) -> dict[str, Any]:
         "boot": {
             **player_boot(svc),
             "wording": _wording(svc),
-            "lastNight": last_night(svc.journal),
+            "lastNight": last_night(svc.journal, svc.here),
         },
         "brief_notice": BRIEF_NOTICE,
         "footmap": footmap(),
@@ -121,7 +133,12 @@ def tonight_response(
 ) -> HTMLResponse:
     state = tonight_state(svc, message)
     return module_page(
-        svc, request, "tonight.html", status=status, reminders=reminder_card(svc, request), **state
+        svc,
+        request,
+        "tonight.html",
+        status=status,
+        reminders=reminder_card(svc, request, svc.here.person),
+        **state,
     )
 
 

@@ -28,10 +28,16 @@ function showMinutes() {
   minutes.disabled = full.checked;
 }
 
+// Who is massaged, by name, when the journal keeps several people (else undefined).
+function receiver() {
+  return form.querySelector('input[name="voice"]:checked')?.dataset.receiver;
+}
+
 function stressQuestion() {
+  const name = receiver();
   $("stress-legend").textContent =
     radio("voice") === "partner"
-      ? "How stressed does your partner feel right now?"
+      ? `How stressed does ${name ?? "your partner"} feel right now?`
       : "How stressed do you feel right now?";
 }
 
@@ -200,6 +206,7 @@ form.addEventListener("submit", (event) => {
   if (wordingChosen) choice.wording = radio("wording");
   savePrefs(choice);
   const body = { voice: choice.voice, first_foot: choice.first_foot, counts: choice.counts };
+  if (receiver()) body.receiver = receiver();
   if (choice.wording) body.wording = choice.wording; // else the server's rule, as shown
   if (choice.full) body.preset = "full";
   else body.minutes = Number(choice.minutes);
