@@ -42,6 +42,19 @@ def nightly_minutes(planner: Planner) -> int:
     return -(-total // 60)
 
 
+def _usual_minutes(journal: Journal, receiver: str) -> int | None:
+    """The length of the last session ``receiver`` was given, in whole minutes (rounded up):
+    tonight's is likely the same. None before the first."""
+    given = [
+        s for s in journal.sessions(last=RECENT_SESSIONS, everyone=True) if s.receiver == receiver
+    ]
+    return -(-given[-1].planned_seconds // 60) if given else None
+
+
+#: How far back to look for a person's last session (sessions of others come between).
+RECENT_SESSIONS = 50
+
+
 def plan_reminder(
     journal: Journal,
     *,
@@ -55,7 +68,8 @@ def plan_reminder(
     """The reminder for ``person`` (None: the journal's first person).
 
     Without ``at`` the time is the person's saved one, else suggested from the last
-    :data:`~solemate.reminders.NIGHTS` diary nights; without ``days``, the saved days, else every
+    :data:`~solemate.reminders.NIGHTS` diary nights and the length of the last session the person
+    was given (``session_minutes``, the nightly length, before the first); without ``days``, the saved days, else every
     day. The zone is the latest diary night's, else ``fallback_zone`` (the machine's). An
     unknown person is a :class:`~solemate.journal.JournalError` with ``field="person"``.
     """
@@ -71,6 +85,7 @@ def plan_reminder(
     days = DAY_CODES if days is None else days
     if at is None:
         lights_out = [record.entry.tried_to_sleep.time() for record in nights]
+        session_minutes = _usual_minutes(journal, name) or session_minutes
         suggestion = suggest(lights_out, session_minutes=session_minutes)
         at = suggestion.at
     evening = now.astimezone(ZoneInfo(zone)).date()

@@ -95,6 +95,19 @@ def test_without_at_suggests_from_the_diary_and_says_so(
     assert event["rrule"]["FREQ"] == ["DAILY"]
 
 
+def test_the_suggestion_allows_for_the_length_of_the_last_session(
+    cli: CliRunner, diary_db: str, tmp_path: Path
+) -> None:
+    with Journal(diary_db) as journal:
+        journal.start_session("evening", "v", planned_seconds=15 * 60)
+    out = tmp_path / "nightly.ics"
+    result = _run(cli, "-o", str(out), db=diary_db)
+    assert result.exit_code == 0, result.output
+    # median 23:15 − last night's 15-minute session − 15 minutes = 22:45
+    assert "minus a 15-minute session" in result.stderr
+    assert _event(out).decoded("dtstart").time() == time(22, 45)
+
+
 def test_without_a_diary_says_it_uses_22_00_and_why(
     cli: CliRunner, db: str, tmp_path: Path
 ) -> None:
