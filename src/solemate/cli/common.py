@@ -106,7 +106,9 @@ def open_personal(url: str | None, person: str | None) -> Journal:
     return journal
 
 
-def choose_person(journal: Journal, person: str | None) -> None:
+def choose_person(journal: Journal | ReadOnlyJournal, person: str | None) -> None:
+    """Act for ``person`` (None: the settings' person, else the first); an unknown name closes the
+    journal and ends the command with one line and exit 2."""
     from solemate.journal import JournalError
 
     who = person if person is not None else settings().person
@@ -121,18 +123,13 @@ def open_for_reading(url: str | None, person: str | None = None) -> Journal | Re
     """The journal for a command that only reads, acting for ``person`` (None: the first): through
     the driver alone when opening the journal would do nothing but read (see
     ``journal/reading.py``), else opened in full."""
-    from solemate.journal import JournalError
     from solemate.journal.reading import open_reader
 
     current = settings()
     reader = open_reader(url or current.database_url, current.data_dir)
     if reader is None:
         return open_personal(url, person)
-    try:
-        reader.choose_person(person if person is not None else current.person)
-    except JournalError:
-        reader.close()
-        fail(f"no person called {person or current.person!r} (see `solemate person list`)", code=2)
+    choose_person(reader, person)
     return reader
 
 
