@@ -127,3 +127,15 @@ def test_one_persons_pages_never_show_the_others_unless_shared(
     assert alex.form("/who/share").status_code == 303
     assert "alex private" not in sam.http.get("/journal").text
     assert '<p class="here small">Sam ·' in sam.http.get("/").text
+
+
+@pytest.mark.parametrize("garbage", ["yes please", "off", "1", ""])
+def test_a_garbage_share_answer_is_refused_and_changes_nothing(
+    household: tuple[Browser, Browser, Browser], garbage: str
+) -> None:
+    alex, _, _ = household
+    assert alex.form("/who/share", share="on").status_code == 303
+    refused = alex.form("/who/share", share=garbage)
+    assert refused.status_code == 422
+    assert "share" in refused.text
+    assert "checked" in alex.http.get("/who").text  # still shared

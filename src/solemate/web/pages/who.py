@@ -91,7 +91,10 @@ def share(svc: Svc, form: Form) -> Response:
     me = svc.here.own or svc.here.person
     if svc.auth is None or me is None:
         raise HTTPException(404, "share: sharing is for a server opened to the network")
+    ticked = form.get("share")
+    if ticked not in (None, "on"):  # a checkbox sends "on" or nothing
+        raise HTTPException(422, "share: tick the box or leave it empty")
     with svc.writing():
-        household.set_sharing(svc.journal, me, form.get("share") == "on")
+        household.set_sharing(svc.journal, me, ticked == "on")
     svc.auth.current()  # every request from now on sees the change
     return RedirectResponse("/who", 303)
