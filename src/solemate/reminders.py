@@ -164,7 +164,7 @@ def suggest(lights_out: Sequence[time], *, session_minutes: int) -> Suggestion:
     last :data:`NIGHTS`) and tonight's session length in minutes; :data:`DEFAULT_AT` without any.
 
     >>> suggest([], session_minutes=12).reason
-    'No diary nights yet, so 22:00; log a few mornings and solemate remind suggests a time from them.'
+    'No diary nights yet, so 22:00; after a few mornings in the diary, the time follows them.'
     """
     if session_minutes < 0:
         raise ValueError("session_minutes must not be negative")
@@ -172,8 +172,8 @@ def suggest(lights_out: Sequence[time], *, session_minutes: int) -> Suggestion:
         return Suggestion(
             at=DEFAULT_AT,
             reason=(
-                f"No diary nights yet, so {_clock(DEFAULT_AT)}; log a few mornings and "
-                "solemate remind suggests a time from them."
+                f"No diary nights yet, so {_clock(DEFAULT_AT)}; after a few mornings in the "
+                "diary, the time follows them."
             ),
         )
     typical = _median_minutes([_after_noon(t) for t in lights_out])

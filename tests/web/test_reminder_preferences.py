@@ -37,8 +37,18 @@ def _saved(client: Client) -> ReminderPreference | None:
 
 def test_the_card_says_the_suggested_time_plainly(client: Client) -> None:
     page = client.get("/").text
-    assert "22:00 daily, suggested from your diary" in page
+    assert "<strong>22:00 daily</strong>" in page  # no diary yet: not suggested from it
+    assert "No diary nights yet, so 22:00" in page
     assert 'action="/reminders/preferences"' in page
+
+
+def test_with_diary_nights_the_card_says_the_time_comes_from_them(client: Client) -> None:
+    from tests.web.test_api import DIARY
+
+    assert client.post("/api/sleep", json=DIARY).status_code == 201
+    page = client.get("/").text
+    assert "daily, suggested from your diary</strong>" in page
+    assert "median of 1 diary night" in page
 
 
 def test_a_saved_time_and_days_are_shown_and_served(client: Client) -> None:
@@ -59,7 +69,7 @@ def test_an_empty_time_is_the_suggestion(client: Client) -> None:
         _save(client, {"at": "", "days": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]}).status_code
         == 303
     )
-    assert "22:00 daily, suggested from your diary" in client.get("/").text
+    assert "<strong>22:00 daily</strong>" in client.get("/").text
 
 
 @pytest.mark.parametrize(

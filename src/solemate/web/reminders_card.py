@@ -17,7 +17,6 @@ from fastapi import Request
 
 from solemate.journal.feeds import has_feed_link
 from solemate.journal.reminder_preferences import saved_reminder
-from solemate.reminder_calendar import describe
 from solemate.reminder_service import PlannedReminder, nightly_minutes, plan_reminder
 from solemate.reminders import DAY_CODES, when_text
 from solemate.web.services import Services, server_zone
@@ -30,7 +29,6 @@ class ReminderCard:
     """What the card shows. ``link``: the feed's address on a loopback server (None on the
     network); ``new_link``: a secret link just made, shown this once."""
 
-    when: str
     reason: str | None
     experiment: bool
     link: str | None
@@ -97,11 +95,10 @@ def reminder_card(
         at = saved.at if saved is not None else None
         sent = ("" if at is None else f"{at.hour:02d}:{at.minute:02d}", reminder.days)
     return ReminderCard(
-        plain=when_text(reminder.at, reminder.days, suggested=planned.suggestion is not None),
+        plain=when_text(reminder.at, reminder.days, suggested=_from_diary(planned)),
         form_at=sent[0],
         form_days=sent[1],
         errors=dict(errors or {}),
-        when=describe(planned.reminder),
         reason=planned.suggestion.reason if planned.suggestion else None,
         experiment=planned.reminder.experiment,
         link=None if network else f"{base}/calendar.ics",
@@ -109,3 +106,8 @@ def reminder_card(
         has_private_link=network and has_feed_link(svc.journal, person),
         new_link=None if new_link is None else f"{base}/calendar/{new_link}.ics",
     )
+
+
+def _from_diary(planned: PlannedReminder) -> bool:
+    """Whether the time was suggested from diary nights (not the default, before any)."""
+    return planned.suggestion is not None and planned.suggestion.lights_out is not None
