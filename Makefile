@@ -9,6 +9,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test quick lint typecheck unit bench clean
 
+# Some shells and containers set PYTHONDONTWRITEBYTECODE: then every process the suite starts
+# compiles the project again, and each test worker rewrites every test module's asserts again
+# (collection took 10.9 s a worker instead of 5.5 s). Bytecode goes to ignored __pycache__ folders.
+unexport PYTHONDONTWRITEBYTECODE
+
 # Stale when pyproject.toml changed since the last install, or when the venv's interpreter is gone.
 $(STAMP): pyproject.toml
 	@if ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \

@@ -1,9 +1,9 @@
 """Every page on a small phone, a big phone and a laptop: nothing scrolls sideways, the player fits.
 
 At 320×568, 390×844 and 1280×800, in the day theme (the system's light and dark) and in night
-mode, with axe-core finding no serious or critical problem (contrast included): ``scrollWidth`` never
-exceeds the viewport, and the player's title, countdown, instruction and controls are inside it. At
-320 px every control is at least 44 × 44 px. Two journals: one in full use (weeks of nights, a
+mode: ``scrollWidth`` never exceeds the viewport, and the player's title, countdown, instruction and controls are inside it. At
+320 px every control is at least 44 × 44 px. axe-core finds no serious or critical problem
+(contrast included) at 320 and 1280 px in every theme (see ``AXE_SIZES``). Two journals: one in full use (weeks of nights, a
 running experiment with its stop form open, a session in progress) and a first night (the safety
 questions, the experiment's start form, no report yet, a sheet refused until the questions are
 answered). Screenshots land in ``tests/web/screenshots/layout-*`` to be looked at.
@@ -44,6 +44,10 @@ PAGES = [
     "/print?length=full&wording=brief&voice=partner",
     "/login",
 ]
+#: Where axe-core runs. Colours come from the theme alone; what 390 px lays out differently from
+#: 320 px is sizes (the 380 px and 640 px-high rules in app.css), which the checks below measure at
+#: every size. So axe runs on the smallest phone (every phone rule) and the laptop, in each theme.
+AXE_SIZES = ("320x568", "1280x800")
 #: The first night: the safety questions, the experiment's start form, no report (report_missing),
 #: an empty journal, and the Print page refusing until the questions are answered.
 FIRST_NIGHT = ["/", "/insights", "/insights/report", "/journal", "/print"]
@@ -164,13 +168,13 @@ def test_no_page_scrolls_sideways_and_the_player_fits(
     visits = [(live.url, path, "") for path in PAGES]
     visits += [(first.url, path, "first-") for path in FIRST_NIGHT]
     for base, path, prefix in visits:
-        page.goto(base + path)
-        page.wait_for_load_state("networkidle")
+        page.goto(base + path)  # returns at "load": the pages fetch nothing to draw themselves
         open_details(page)
         key = prefix + path
         if overflow(page) > 0:
             wide[key] = overflow(page)
-        found[key] = serious(page)
+        if size in AXE_SIZES:
+            found[key] = serious(page)
         if size == "320x568":
             small[key] = small_targets(page)
         name = path.strip("/").split("?")[0].replace("/", "-") or "tonight"
@@ -186,7 +190,8 @@ def test_no_page_scrolls_sideways_and_the_player_fits(
         assert inside(page, selector), f"{selector} is outside the {size} viewport"
     if overflow(page) > 0:
         wide["player"] = overflow(page)
-    found["player"] = serious(page)
+    if size in AXE_SIZES:
+        found["player"] = serious(page)
     context.close()
     assert wide == {}, f"pages wider than {size}: {wide}"
     assert {name: p for name, p in found.items() if p} == {}
