@@ -51,6 +51,25 @@ def suite_voice(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 BROWSER_FIXTURES = frozenset({"chromium", "browser"})
 
 
+@pytest.fixture(autouse=True)
+def track_renders(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Web apps started in-process render no session tracks: the server renders a whole MP3 of
+    every session started, on a worker thread, and no API test listens to it (it was half of
+    ``tests/web/test_api.py``'s CPU). A test that drives a browser (whose player plays the track)
+    or is marked ``tracks`` gets the real rendering; a track asked for otherwise stays
+    "rendering"."""
+    if request.node.get_closest_marker("tracks") is not None:
+        return
+    if BROWSER_FIXTURES & set(request.fixturenames):
+        return
+    from solemate.web.track import SessionTracks, TrackState
+
+    def known_only(self: SessionTracks, digest: str, timeline: object) -> TrackState:
+        return TrackState(digest, "rendering")
+
+    monkeypatch.setattr(SessionTracks, "_start", known_only)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
