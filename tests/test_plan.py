@@ -500,3 +500,33 @@ def test_plan_for_voice_measures_only_what_it_says_and_leaves_it_room() -> None:
     assert len(asked) < len(spoken_texts(ROUTINE, options))
     assert timeline == plan(ROUTINE, options, {t: 0.8 * speech_seconds(t) for t in asked})
     assert plan_for_voice(ROUTINE, options, lambda texts: {}) == plan(ROUTINE, options)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        PlanOptions(minutes=12),
+        PlanOptions(
+            minutes=20,
+            voice="partner",
+            preparation=True,
+            feet="right",
+            wording="brief",
+            counts="ticks",
+            safety=SafetyChanges(gentle_only=True, skip_calf=True, patch_test=True),
+        ),
+    ],
+)
+def test_the_timeline_dict_is_what_asdict_makes_of_it(options: PlanOptions) -> None:
+    """to_dict skips asdict's slow path; the result must not differ, down to tuple or list."""
+    timeline = plan(ROUTINE, options)
+
+    def typed(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: typed(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return (type(value).__name__, [typed(v) for v in value])
+        return (type(value).__name__, value)
+
+    expected = {**dataclasses.asdict(timeline), "total": timeline.total}
+    assert typed(timeline.to_dict()) == typed(expected)

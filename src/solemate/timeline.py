@@ -8,9 +8,10 @@ web page and stored sessions can tell which shape they hold.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any, Literal
 
 TIMELINE_FORMAT = "solemate.timeline/1"
@@ -115,7 +116,7 @@ class Timeline:
         return self.segments[-1] if self.segments and seconds == self.total else None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data: dict[str, Any] = _plain(self)
         data["total"] = self.total
         return data
 
@@ -148,6 +149,39 @@ class Timeline:
             notes=tuple(data["notes"]),
             format=data["format"],
         )
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    """What :func:`dataclasses.asdict` makes of ``value``, the same values and types, made
+    faster: the field names of each class are looked up once, and the immutable values that
+    asdict deep-copies (to themselves) are taken as they are. Serving a plan converts a
+    Timeline of a few hundred cues, and asdict took about half of that time.
+    """
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is tuple or kind is list:
+        return kind([v if type(v) in _ATOMS else _plain(v) for v in value])
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        out = {}
+        for name in names:
+            v = getattr(value, name)
+            out[name] = v if type(v) in _ATOMS else _plain(v)
+        return out
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a namedtuple
+        return kind(*[_plain(v) for v in value])
+    if isinstance(value, (list, tuple)):
+        return kind(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return kind((_plain(k), _plain(v)) for k, v in value.items())
+    return copy.deepcopy(value)
 
 
 COUNTED_KINDS = frozenset({"count", "countdown", "release"})

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from solemate.insights.distributions import t_cdf, t_cdf_array, t_quantile
+from solemate.insights.distributions import t_cdf, t_cdf_array, t_pdf_array, t_quantile
 
 stats = pytest.importorskip("scipy.stats")
 
@@ -25,3 +25,9 @@ def test_scalar_cdf_and_quantile_match_scipy() -> None:
 def test_array_cdf_matches_scipy(df: int) -> None:
     values = np.linspace(-40, 40, 801)
     assert np.abs(t_cdf_array(values, df) - stats.t.cdf(values, df)).max() < 1e-6
+
+
+@pytest.mark.parametrize("df", [1, 2, 3, 20, 301, 3641])
+def test_array_density_matches_scipy(df: int) -> None:
+    values = np.linspace(-40, 40, 801)
+    assert np.abs(t_pdf_array(values, df) - stats.t.pdf(values, df)).max() < 1e-11

@@ -27,7 +27,9 @@ class _Part:
 
     def at(self, s: float) -> float:
         """Seconds per unit when every part is scaled by ``s`` (then kept within its bounds)."""
-        return min(max((s * self.full - self.fixed) / self.unit, self.lo), self.hi)
+        x = (s * self.full - self.fixed) / self.unit
+        x = self.lo if self.lo > x else x  # max(x, lo) and min(x, hi), written out: a hot path
+        return self.hi if self.hi < x else x
 
     def length(self, x: float) -> float:
         return self.fixed + self.unit * x

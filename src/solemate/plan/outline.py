@@ -68,14 +68,24 @@ class _Words:
     def __init__(self, options: PlanOptions, speech: Mapping[str, float] | None) -> None:
         self.rate = options.speech_rate
         self.speech = speech or {}
+        # A plan asks about the same few dozen texts hundreds of times: each is worked out once.
+        self._seconds: dict[str, float] = {}
+        self._rooms: dict[str, int] = {}
 
     def seconds(self, text: str) -> float:
-        measured = self.speech.get(text)
-        return measured if measured is not None else speech_seconds(text, self.rate)
+        known = self._seconds.get(text)
+        if known is None:
+            measured = self.speech.get(text)
+            known = measured if measured is not None else speech_seconds(text, self.rate)
+            self._seconds[text] = known
+        return known
 
     def room(self, text: str) -> int:
         """Whole seconds to keep free for ``text``: its spoken length and a short pause after it."""
-        return math.ceil(self.seconds(text) + SPEECH_PAUSE)
+        known = self._rooms.get(text)
+        if known is None:
+            known = self._rooms[text] = math.ceil(self.seconds(text) + SPEECH_PAUSE)
+        return known
 
 
 def _picked(total: int, keep: int) -> tuple[int, ...]:
@@ -299,16 +309,23 @@ def _usual_high(routine: Routine, slot: _Slot, item: _Item) -> int:
     return min(max(rng.high, item.part.lo), item.part.hi)
 
 
+_Wording = tuple[bool, tuple[int, ...] | None]
+"""How a slot is said, as an item is kept by: described or not, and which sets."""
+
+
 def _outline(
     routine: Routine,
     options: PlanOptions,
     words: _Words,
     target: int | None,
     full: list[_Item] | None = None,
+    made: list[dict[_Wording, _Item]] | None = None,
 ) -> tuple[list[_Item], list[_Item]]:
     """The outline for ``target`` seconds, after the ``full`` preset's (the references).
 
     With no target: the outlines of the longest and of the shortest session these options allow.
+    ``made`` keeps the items made for each slot, by wording, for another call with the same
+    routine, options, words and ``full`` (an item depends on nothing else).
 
     A part is explained (in full wording) and keeps all its points while its least length stays
     within :data:`SHARE_CAP` times its share of the session; otherwise it is only named, or works
@@ -323,15 +340,18 @@ def _outline(
     chosen: list[_Item] = []
     shortest: list[_Item] = []
     longest: list[_Item] = []
-    for slot, explained, reference in zip(slots, full, references, strict=True):
+    if made is None:
+        made = []
+    for i, (slot, explained, reference) in enumerate(zip(slots, full, references, strict=True)):
         # each wording of the slot is made once: the explained one is the full preset's
-        made: dict[tuple[bool, tuple[int, ...] | None], _Item] = {(True, None): explained}
+        if i == len(made):
+            made.append({(True, None): explained})
 
         def make(
             choice: _Choice,
             slot: _Slot = slot,
             reference: float = reference,
-            made: dict[tuple[bool, tuple[int, ...] | None], _Item] = made,
+            made: dict[_Wording, _Item] = made[i],
         ) -> _Item:
             key = (choice.described, choice.sets)
             if key not in made:

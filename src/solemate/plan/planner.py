@@ -17,6 +17,7 @@ from solemate.plan.outline import (
     _outline,
     _range,
     _target,
+    _Wording,
     _Words,
 )
 from solemate.routine import Routine
@@ -46,7 +47,8 @@ def plan(
         )
     words = _Words(options, speech)
     full = _full_outline(routine, options, words)
-    most, least = _outline(routine, options, words, None, full)
+    made: list[dict[_Wording, _Item]] = []  # the items of each slot, for both outlines
+    most, least = _outline(routine, options, words, None, full, made)
     target = _target(options, most, least)
     shortest, longest = _range(least)[0], _range(most)[1]
     if not shortest <= target <= longest:
@@ -75,7 +77,7 @@ def plan(
             )
         raise PlanError(message, shortest, longest, fits)
 
-    _, items = _outline(routine, options, words, target, full)
+    _, items = _outline(routine, options, words, target, full, made)
     per_unit = _fit([item.part for item in items], target)
     segments: list[Segment] = []
     clock = 0
