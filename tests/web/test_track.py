@@ -24,7 +24,9 @@ from solemate.web.cue_audio import SpeechUnavailable
 from solemate.web.track import SessionTracks
 from tests.web.conftest import Client
 
-pytestmark = pytest.mark.tracks  # these tests are about the rendering (see tests/conftest.py)
+#: The tests of the rendering itself render for real (see tests/conftest.py); the others, about
+#: played time and names, need a session and not its track.
+renders = pytest.mark.tracks
 
 
 @pytest.fixture
@@ -48,6 +50,7 @@ def ready_track(client: Client, **body: Any) -> tuple[dict[str, Any], bytes]:
     return detail, response.content
 
 
+@renders
 def test_a_started_session_names_its_track(client: Client) -> None:
     client.screen()
     detail = client.start()
@@ -61,6 +64,7 @@ def test_a_started_session_names_its_track(client: Client) -> None:
     assert status.json()["url"] == track["url"]
 
 
+@renders
 @pytest.mark.slow  # renders with a real voice
 @pytest.mark.usefixtures("needs_ffmpeg")
 def test_the_track_is_the_whole_session_and_decodes(client: Client, tmp_path: Path) -> None:
@@ -95,6 +99,7 @@ def test_the_track_is_the_whole_session_and_decodes(client: Client, tmp_path: Pa
     assert decode.stderr == ""
 
 
+@renders
 @pytest.mark.slow  # renders with a real voice
 def test_range_requests(client: Client) -> None:
     detail, whole = ready_track(client)
@@ -124,6 +129,7 @@ def test_range_requests(client: Client) -> None:
     assert past_the_end.headers["content-range"] == f"bytes */{size}"
 
 
+@renders
 @pytest.mark.parametrize("value", ["bytes=abc", "bytes=9-2", "lines=0-9", "bytes=", "bytes=--1"])
 def test_garbage_ranges_are_refused_without_a_traceback(client: Client, value: str) -> None:
     detail, _ = ready_track(client)
@@ -167,6 +173,7 @@ class Blocked:
         return resolve_voice("espeak")
 
 
+@renders
 @pytest.mark.slow  # renders with a real voice
 def test_a_track_being_rendered_is_409_then_served(client: Client, tmp_path: Path) -> None:
     services = client.http.app.state.services  # type: ignore[attr-defined]
@@ -187,6 +194,7 @@ def test_a_track_being_rendered_is_409_then_served(client: Client, tmp_path: Pat
     services.tracks.close()
 
 
+@renders
 def test_a_track_that_cannot_be_rendered_says_why(client: Client, tmp_path: Path) -> None:
     services = client.http.app.state.services  # type: ignore[attr-defined]
     voice = Blocked(fail=True)
@@ -206,6 +214,7 @@ def test_a_track_that_cannot_be_rendered_says_why(client: Client, tmp_path: Path
     services.tracks.close()
 
 
+@renders
 def test_closed_tracks_render_again_when_the_app_starts_again(
     client: Client, tmp_path: Path
 ) -> None:
@@ -223,6 +232,7 @@ def test_closed_tracks_render_again_when_the_app_starts_again(
     assert services.tracks.wait(digest, timeout=30).state == "failed"  # it ran, and said why
 
 
+@renders
 def test_a_finished_session_has_no_track_to_render(client: Client) -> None:
     client.screen()
     session_id = client.start()["session"]["id"]
@@ -260,6 +270,7 @@ def test_played_seconds_is_taken(client: Client, route: str) -> None:
     assert response.status_code == 200, response.text
 
 
+@renders
 def test_a_server_started_for_the_night_renders_last_nights_track(
     config: WebConfig, tmp_path: Path
 ) -> None:
