@@ -124,3 +124,19 @@ def test_plan_leaves_a_routine_of_ones_own_to_typer(data_dir: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "evening.toml").write_text("")
     assert not answer(["plan", "--nightly"])
+
+
+def test_the_quick_journal_imports_only_what_it_needs(url: str) -> None:
+    """Reading the journal on the quick path leaves the ORM, validation, the Typer app and the
+    diary's questions unimported (each costs start-up time every `solemate journal` pays)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from solemate.cli import main; "
+        f"main(['journal', '--last', '3', '--database', {url!r}]); "
+        "heavy = ('numpy', 'sqlalchemy', 'pydantic', 'typer', 'solemate.diary.answers'); "
+        "print([m for m in heavy if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "[]"

@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
-from solemate.diary import DiaryEntry
+from solemate.diary.entry import DiaryEntry
 from solemate.journal.migrations import HEAD
 from solemate.journal.records import (
     ControlActivity,
