@@ -72,6 +72,9 @@ def test_a_record_is_the_frozen_dataclass(cls: type) -> None:
     assert ours.__eq__(theirs) is NotImplemented
     names = [f.name for f in dataclasses.fields(cls)]
     assert cls(**dict(zip(names, values, strict=True))) == ours
+    backwards = cls(**dict(reversed(list(zip(names, values, strict=True)))))
+    assert backwards == ours
+    assert list(vars(backwards)) == names
     assert dataclasses.asdict(ours) == dataclasses.asdict(theirs)
     assert dataclasses.astuple(ours) == dataclasses.astuple(theirs)
     assert list(vars(ours)) == list(vars(theirs))

@@ -134,6 +134,13 @@ def _record_methods(cls: type[Any]) -> dict[str, Callable[..., Any]]:
         if len(args) == count and not kwargs:
             self.__dict__.update(zip(names, args, strict=True))
             return
+        if not args and len(kwargs) == count:  # every field by name, as the journal builds them
+            if tuple(kwargs) == names:
+                self.__dict__.update(kwargs)
+                return
+            if kwargs.keys() == known:
+                self.__dict__.update((name, kwargs[name]) for name in names)
+                return
         if len(args) > count:
             raise TypeError(
                 f"__init__() takes {count + 1} positional arguments but {len(args) + 1} were given"
