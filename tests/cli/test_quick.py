@@ -140,3 +140,35 @@ def test_the_quick_journal_imports_only_what_it_needs(url: str) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "[]"
+
+
+def _damage_a_leaf_of_the_notes(path: Path) -> None:
+    """Overwrite a page of the notes that no query opening the reader reads."""
+    import sqlite3
+
+    with Journal(f"sqlite:///{path}") as journal:
+        for number in range(40):
+            journal.add_note(f"note {number} " + "x" * 600)
+    with sqlite3.connect(path) as db:
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        page = db.execute(
+            "SELECT max(pageno) FROM dbstat WHERE name = 'notes' AND pagetype = 'leaf'"
+        ).fetchone()[0]
+    with path.open("r+b") as fh:
+        fh.seek((page - 1) * size)
+        fh.write(b"\xff" * size)
+
+
+@pytest.mark.parametrize("command", [["journal"], ["insights", "--today", "2024-05-02"]])
+def test_leaves_a_damaged_journal_to_typer(
+    url: str, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file's check runs beside the reader's imports; a damaged page still stops the quick
+    path before anything is shown (the full journal then says the file is damaged)."""
+    from solemate.journal.reading import open_reader
+
+    path = Path(url.removeprefix("sqlite:///"))
+    _damage_a_leaf_of_the_notes(path)
+    assert open_reader(url) is None
+    assert not answer([*command, "--database", url])
+    assert capsys.readouterr().out == ""

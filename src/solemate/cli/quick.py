@@ -99,10 +99,14 @@ def _reader(options: Options) -> ReadOnlyJournal | None:
     settings = _settings()
     if settings is None:
         return None
-    from solemate.journal.reading import open_reader
+    from solemate.journal.opening import check_file
 
     raw = options.get("--database")
-    return open_reader(raw if isinstance(raw, str) else settings.database_url, settings.data_dir)
+    url = raw if isinstance(raw, str) else settings.database_url
+    check = check_file(url, settings.data_dir)  # runs while the reader's modules are imported
+    from solemate.journal.reading import open_reader
+
+    return open_reader(url, settings.data_dir, check=check)
 
 
 def _choose(reader: ReadOnlyJournal, options: Options) -> bool:
