@@ -6,13 +6,9 @@ accident or keep a connection alive by holding one.
 
 from __future__ import annotations
 
-import dataclasses
-import operator
-import reprlib
-from collections.abc import Callable
 from dataclasses import field
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from solemate.diary.entry import DiaryEntry
 
@@ -20,6 +16,8 @@ if TYPE_CHECKING:  # pydantic is not imported to read a journal
     from dataclasses import dataclass as record
 
     from pydantic import JsonValue
+else:
+    from solemate.record import record
 
 __all__ = [
     "COMPLETED_SHARE",
@@ -80,123 +78,6 @@ def same_name(one: str, other: str) -> bool:
     (True, False)
     """
     return one.casefold() == other.casefold()
-
-
-_Record = TypeVar("_Record")
-
-
-if not TYPE_CHECKING:  # type checkers see ``dataclass(frozen=True)`` itself
-
-    def record(*, frozen: bool) -> Callable[[type[_Record]], type[_Record]]:
-        """``@dataclass(frozen=True)`` without compiling six methods per class at import.
-
-        ``dataclasses`` writes each class's ``__init__``, ``__repr__``, ``__eq__``, ``__hash__``,
-        ``__setattr__`` and ``__delattr__`` as source text and compiles it, which for these
-        records cost more than reading a journal. :func:`_record_methods` gives the same
-        behaviour from the fields: the same arguments and defaults, equality of records of one
-        class field by field, the repr, the hash of the fields and
-        :class:`dataclasses.FrozenInstanceError` on assignment. The class is a dataclass
-        (``fields``, ``replace``, ``asdict``) whose parameters say so; a test compares every
-        record with the class ``@dataclass(frozen=True)`` makes.
-        """
-        assert frozen, "records are frozen"
-        return _frozen_record
-
-
-def _frozen_record(cls: type[_Record]) -> type[_Record]:
-    if not cls.__doc__:  # as dataclass writes it, without asking inspect for the signature
-        cls.__doc__ = (
-            f"{cls.__name__}({', '.join(_shown_field(cls, n) for n in cls.__annotations__)})"
-        )
-    made: type[_Record] = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
-    params = made.__dataclass_params__  # type: ignore[attr-defined]
-    params.init = params.repr = params.eq = params.frozen = True
-    for name, method in _record_methods(made).items():
-        setattr(made, name, method)
-    return made
-
-
-def _shown_field(cls: type, name: str) -> str:
-    shown = f"{name}: {cls.__annotations__[name]!r}"
-    default = cls.__dict__.get(name, dataclasses.MISSING)
-    return shown if default is dataclasses.MISSING else f"{shown} = {default!r}"
-
-
-def _record_methods(cls: type[Any]) -> dict[str, Callable[..., Any]]:
-    """The methods ``@dataclass(frozen=True)`` would write for the dataclass ``cls``."""
-    fields = dataclasses.fields(cls)
-    names = tuple(f.name for f in fields)
-    known = frozenset(names)
-    values_of = operator.attrgetter(*names)
-    count = len(names)
-
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        if len(args) == count and not kwargs:
-            self.__dict__.update(zip(names, args, strict=True))
-            return
-        if not args and len(kwargs) == count:  # every field by name, as the journal builds them
-            if tuple(kwargs) == names:
-                self.__dict__.update(kwargs)
-                return
-            if kwargs.keys() == known:
-                self.__dict__.update((name, kwargs[name]) for name in names)
-                return
-        if len(args) > count:
-            raise TypeError(
-                f"__init__() takes {count + 1} positional arguments but {len(args) + 1} were given"
-            )
-        values = dict(zip(names, args, strict=False))
-        for key, value in kwargs.items():
-            if key not in known:
-                raise TypeError(f"__init__() got an unexpected keyword argument {key!r}")
-            if key in values:
-                raise TypeError(f"__init__() got multiple values for argument {key!r}")
-            values[key] = value
-        for f in fields:
-            if f.name in values:
-                continue
-            if f.default is not dataclasses.MISSING:
-                values[f.name] = f.default
-            elif f.default_factory is not dataclasses.MISSING:
-                values[f.name] = f.default_factory()
-            else:
-                raise TypeError(f"__init__() missing required argument: {f.name!r}")
-        self.__dict__.update((name, values[name]) for name in names)
-
-    @reprlib.recursive_repr()
-    def __repr__(self: Any) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
-        return f"{self.__class__.__qualname__}({shown})"
-
-    def __eq__(self: Any, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return bool(values_of(self) == values_of(other))
-        return NotImplemented
-
-    def __hash__(self: Any) -> int:
-        return hash(values_of(self))
-
-    def __setattr__(self: Any, name: str, value: Any) -> None:
-        if type(self) is cls or name in known:
-            raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
-        super(cls, self).__setattr__(name, value)
-
-    def __delattr__(self: Any, name: str) -> None:
-        if type(self) is cls or name in known:
-            raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
-        super(cls, self).__delattr__(name)
-
-    methods: list[Callable[..., Any]] = [
-        __init__,
-        __repr__,
-        __eq__,
-        __hash__,
-        __setattr__,
-        __delattr__,
-    ]
-    for method in methods:
-        method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
-    return {method.__name__: method for method in methods}
 
 
 class JournalError(Exception):
