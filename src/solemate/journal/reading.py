@@ -153,7 +153,16 @@ def _postgresql(conninfo: str) -> ReadOnlyJournal | None:
 
 
 def _sqlite_instant(value: Any) -> datetime:
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    """The naive UTC text SQLAlchemy keeps, as an aware instant. Parsed with the offset written
+    on, which is several times quicker than ``.replace(tzinfo=UTC)`` (insights reads every
+    session's four times); anything else is parsed and relabelled as before."""
+    try:
+        found = datetime.fromisoformat(value + "+00:00")
+    except (TypeError, ValueError):
+        found = None
+    if found is None or found.tzinfo is not UTC:  # a bare date, say, parses naive
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return found
 
 
 def _pg_instant(value: Any) -> datetime:
