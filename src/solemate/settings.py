@@ -31,9 +31,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record
+else:
+    from solemate.record import record
 
 __all__ = [
     "APP_NAME",
@@ -88,7 +93,7 @@ def settings_file(environ: Mapping[str, str]) -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "settings.toml"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Settings:
     """The effective settings, and where each came from (``sources``; a key missing there: default).
 

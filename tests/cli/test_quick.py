@@ -124,3 +124,51 @@ def test_plan_leaves_a_routine_of_ones_own_to_typer(data_dir: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "evening.toml").write_text("")
     assert not answer(["plan", "--nightly"])
+
+
+def test_the_quick_journal_imports_only_what_it_needs(url: str) -> None:
+    """Reading the journal on the quick path leaves the ORM, validation, the Typer app and the
+    diary's questions unimported (each costs start-up time every `solemate journal` pays)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from solemate.cli import main; "
+        f"main(['journal', '--last', '3', '--database', {url!r}]); "
+        "heavy = ('numpy', 'sqlalchemy', 'pydantic', 'typer', 'solemate.diary.answers'); "
+        "print([m for m in heavy if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "[]"
+
+
+def _damage_a_leaf_of_the_notes(path: Path) -> None:
+    """Overwrite a page of the notes that no query opening the reader reads."""
+    import sqlite3
+
+    with Journal(f"sqlite:///{path}") as journal:
+        for number in range(40):
+            journal.add_note(f"note {number} " + "x" * 600)
+    with sqlite3.connect(path) as db:
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+        page = db.execute(
+            "SELECT max(pageno) FROM dbstat WHERE name = 'notes' AND pagetype = 'leaf'"
+        ).fetchone()[0]
+    with path.open("r+b") as fh:
+        fh.seek((page - 1) * size)
+        fh.write(b"\xff" * size)
+
+
+@pytest.mark.parametrize("command", [["journal"], ["insights", "--today", "2024-05-02"]])
+def test_leaves_a_damaged_journal_to_typer(
+    url: str, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file's check runs beside the reader's imports; a damaged page still stops the quick
+    path before anything is shown (the full journal then says the file is damaged)."""
+    from solemate.journal.reading import open_reader
+
+    path = Path(url.removeprefix("sqlite:///"))
+    _damage_a_leaf_of_the_notes(path)
+    assert open_reader(url) is None
+    assert not answer([*command, "--database", url])
+    assert capsys.readouterr().out == ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -154,3 +154,22 @@ def test_below_the_shells_the_environment_is_not_read(data_dir: Path) -> None:
     assert default_sqlite_path() != data_dir / "journal.sqlite3"
     assert sqlite_file(None) == default_sqlite_path()
     assert sqlite_file(None, data_dir) == default_sqlite_path(data_dir)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2014-01-01 21:21:00.000000",
+        "2023-12-31 23:59:59.999999",
+        "2014-01-01 21:21",
+        "2014-01-01T21:21:00",
+        "2014-01-01",
+        "2014-01-01 21:21:00+02:00",
+    ],
+)
+def test_a_stored_instant_is_read_as_utc(text: str) -> None:
+    from solemate.journal.reading import _sqlite_instant
+
+    expected = datetime.fromisoformat(text).replace(tzinfo=UTC)
+    found = _sqlite_instant(text)
+    assert (found, found.tzinfo, found.utcoffset()) == (expected, UTC, expected.utcoffset())

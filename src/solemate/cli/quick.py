@@ -95,14 +95,29 @@ def _settings() -> Settings | None:
 
 
 def _reader(options: Options) -> ReadOnlyJournal | None:
-    """The journal ``--database`` or the settings name, through the driver alone, if it can be."""
-    settings = _settings()
-    if settings is None:
-        return None
-    from solemate.journal.reading import open_reader
+    """The journal ``--database`` or the settings name, through the driver alone, if it can be.
+
+    SQLite's check of the file runs while the settings and the reader's modules are imported
+    (``journal/opening.py``): it starts as soon as the file is known, from ``--database`` before
+    the settings are read, and ``open_reader`` waits for it."""
+    from solemate.journal.opening import check_file
 
     raw = options.get("--database")
-    return open_reader(raw if isinstance(raw, str) else settings.database_url, settings.data_dir)
+    given = raw if isinstance(raw, str) else None
+    check = None if given is None else check_file(given)
+    try:
+        settings = _settings()
+        if settings is None:
+            return None
+        url = given if given is not None else settings.database_url
+        if check is None:
+            check = check_file(url, settings.data_dir)
+        from solemate.journal.reading import open_reader
+
+        return open_reader(url, settings.data_dir, check=check)
+    finally:
+        if check is not None:
+            check.done()  # no thread outlives the opening, whatever happened
 
 
 def _choose(reader: ReadOnlyJournal, options: Options) -> bool:

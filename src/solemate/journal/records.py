@@ -6,14 +6,18 @@ accident or keep a connection alive by holding one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from solemate.diary import DiaryEntry
+from solemate.diary.entry import DiaryEntry
 
 if TYPE_CHECKING:  # pydantic is not imported to read a journal
+    from dataclasses import dataclass as record
+
     from pydantic import JsonValue
+else:
+    from solemate.record import record
 
 __all__ = [
     "COMPLETED_SHARE",
@@ -100,7 +104,7 @@ class NotTheirs(JournalError):
         self.owners = owners
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImportProblem:
     """One refused row of an import: its section, its 1-based row number there, and why."""
 
@@ -121,7 +125,7 @@ class ImportRefused(JournalError):
         self.problems = problems
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImportReport:
     """What an import did: rows added and rows already present, per section, and rows skipped."""
 
@@ -130,7 +134,7 @@ class ImportReport:
     skipped: tuple[ImportProblem, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeviceImportReport:
     """What storing device nights did; ``skipped`` lists refused nights by their 1-based row."""
 
@@ -140,7 +144,7 @@ class DeviceImportReport:
     skipped: tuple[ImportProblem, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Person:
     id: int
     uid: str
@@ -148,7 +152,7 @@ class Person:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SafetyScreen:
     id: int
     uid: str
@@ -160,7 +164,7 @@ class SafetyScreen:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MassageSession:
     """A session; ``foot``/``step_index``/``step_id`` are the last step boundary written.
 
@@ -187,7 +191,7 @@ class MassageSession:
     played_seconds: float | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rating:
     id: int
     uid: str
@@ -199,7 +203,7 @@ class Rating:
     rated_at: datetime
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DiaryRecord:
     """A stored diary entry; the entry itself carries the items and the derived TIB/TST/SE."""
 
@@ -242,7 +246,7 @@ class DeviceNightLike(Protocol):
     def is_nap(self) -> bool: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DeviceNightRecord:
     id: int
     uid: str
@@ -261,7 +265,7 @@ class DeviceNightRecord:
     imported_at: datetime
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NapRecord:
     """A stored nap: its day, zone, start and end (aware, in that zone) and real minutes."""
 
@@ -276,7 +280,7 @@ class NapRecord:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ControlActivity:
     id: int
     uid: str
@@ -287,7 +291,7 @@ class ControlActivity:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Note:
     id: int
     uid: str
@@ -297,7 +301,7 @@ class Note:
     text: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StoredExperiment:
     """An experiment as stored: the plan, the allocation in night order, and whether it stopped."""
 
