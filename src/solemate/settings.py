@@ -31,14 +31,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from dataclasses import dataclass as record
-else:
-    from solemate.record import record
+from typing import Literal
 
 __all__ = [
     "APP_NAME",
@@ -93,7 +88,7 @@ def settings_file(environ: Mapping[str, str]) -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "settings.toml"
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Settings:
     """The effective settings, and where each came from (``sources``; a key missing there: default).
 

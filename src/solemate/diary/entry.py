@@ -34,17 +34,12 @@ Worked example, the spring-forward night in Berlin (clocks jump from 02:00 to 03
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from solemate.text import text_problem
-
-if TYPE_CHECKING:
-    from dataclasses import dataclass as record
-else:
-    from solemate.record import record
 
 __all__ = [
     "MAX_COMMENT_LENGTH",
@@ -92,7 +87,7 @@ class DiaryError(ValueError):
         self.message = message
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class DiaryAnswers:
     """The answers as a person gives them, not yet checked.
 
@@ -120,7 +115,7 @@ class DiaryAnswers:
     unsure: frozenset[str] = frozenset()
 
 
-@record(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class DiaryEntry:
     """An accepted night. Build it with :func:`validate_diary`, which guarantees the invariants.
 
@@ -398,7 +393,7 @@ def _daytime(into: datetime, out: datetime) -> bool:
     )
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Nap:
     """A daytime nap, kept apart from the nights: never a night's entry or in its figures.
 

@@ -6,18 +6,14 @@ accident or keep a connection alive by holding one.
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from solemate.diary.entry import DiaryEntry
 
 if TYPE_CHECKING:  # pydantic is not imported to read a journal
-    from dataclasses import dataclass as record
-
     from pydantic import JsonValue
-else:
-    from solemate.record import record
 
 __all__ = [
     "COMPLETED_SHARE",
@@ -104,7 +100,7 @@ class NotTheirs(JournalError):
         self.owners = owners
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class ImportProblem:
     """One refused row of an import: its section, its 1-based row number there, and why."""
 
@@ -125,7 +121,7 @@ class ImportRefused(JournalError):
         self.problems = problems
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class ImportReport:
     """What an import did: rows added and rows already present, per section, and rows skipped."""
 
@@ -134,7 +130,7 @@ class ImportReport:
     skipped: tuple[ImportProblem, ...] = ()
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class DeviceImportReport:
     """What storing device nights did; ``skipped`` lists refused nights by their 1-based row."""
 
@@ -144,7 +140,7 @@ class DeviceImportReport:
     skipped: tuple[ImportProblem, ...] = ()
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Person:
     id: int
     uid: str
@@ -152,7 +148,7 @@ class Person:
     created_at: datetime
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class SafetyScreen:
     id: int
     uid: str
@@ -164,7 +160,7 @@ class SafetyScreen:
     created_at: datetime
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class MassageSession:
     """A session; ``foot``/``step_index``/``step_id`` are the last step boundary written.
 
@@ -191,7 +187,7 @@ class MassageSession:
     played_seconds: float | None = None
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Rating:
     id: int
     uid: str
@@ -203,7 +199,7 @@ class Rating:
     rated_at: datetime
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class DiaryRecord:
     """A stored diary entry; the entry itself carries the items and the derived TIB/TST/SE."""
 
@@ -246,7 +242,7 @@ class DeviceNightLike(Protocol):
     def is_nap(self) -> bool: ...
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class DeviceNightRecord:
     id: int
     uid: str
@@ -265,7 +261,7 @@ class DeviceNightRecord:
     imported_at: datetime
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class NapRecord:
     """A stored nap: its day, zone, start and end (aware, in that zone) and real minutes."""
 
@@ -280,7 +276,7 @@ class NapRecord:
     created_at: datetime
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class ControlActivity:
     id: int
     uid: str
@@ -291,7 +287,7 @@ class ControlActivity:
     created_at: datetime
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Note:
     id: int
     uid: str
@@ -301,7 +297,7 @@ class Note:
     text: str
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class StoredExperiment:
     """An experiment as stored: the plan, the allocation in night order, and whether it stopped."""
 
