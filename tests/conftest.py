@@ -9,6 +9,7 @@ statistical simulation; those carry ``@pytest.mark.slow`` themselves.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 from unittest.mock import patch
@@ -86,6 +87,26 @@ def journal_templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
     """Journals migrated once per test run, copied into tests' fresh databases (made on first
     use; see :mod:`tests.templates`)."""
     return Templates(tmp_path_factory.mktemp("journal-templates"))
+
+
+#: Every journal test runs on SQLite, then on PostgreSQL.
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty journal (no schema yet) at ``tmp_path / "journal.sqlite3"``, then in a
+    PostgreSQL schema of its own."""
+    from tests.journal.conftest import postgres_schemas
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'journal.sqlite3'}"
+        return
+    schemas = postgres_schemas(request)
+    try:
+        yield schemas.new_url()
+    finally:
+        schemas.drop_all()
 
 
 @pytest.fixture

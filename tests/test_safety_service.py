@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -24,30 +23,14 @@ from solemate import safety_service
 from solemate.journal import Journal
 from solemate.safety import QUESTIONS, TONIGHT_QUESTIONS
 from solemate.web import WebConfig, create_app
-from tests.journal.conftest import (
-    postgres_schemas,
-)
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
 TINY = Path(__file__).resolve().parent / "audio" / "tiny.toml"
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 ANSWERS = [None, *(q.id for q in QUESTIONS)]
 TONIGHT = ["not asked", "nothing new", "fever tonight"]
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'journal.sqlite3'}"
-        return
-    schemas = postgres_schemas(request)
-    try:
-        yield schemas.new_url()
-    finally:
-        schemas.drop_all()
 
 
 def expected_safety(yes: str | None) -> dict[str, bool]:
@@ -124,14 +107,14 @@ def guide_path(cli: CliRunner, url: str, keys: str) -> tuple[bool, str, dict[str
 def test_every_answer_on_every_path(
     yes: str | None,
     tonight: str,
-    database_url: str,
+    any_db: str,
     tmp_path: Path,
     cli: CliRunner,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     today = dt.date.today()
     question = next((q for q in QUESTIONS if q.id == yes), None)
-    with Journal(database_url) as journal:
+    with Journal(any_db) as journal:
         verdict = safety_service.record_screen(
             journal, today, {q.id: q.id == yes for q in QUESTIONS}
         )
@@ -142,10 +125,10 @@ def test_every_answer_on_every_path(
     refused = (question is not None and question.effect == "stop") or tonight == "fever tonight"
     safety = expected_safety(yes)
     clinician = verdict.check_clinician_first
-    app = create_app(WebConfig(data_dir=tmp_path / "web", database_url=database_url))
+    app = create_app(WebConfig(data_dir=tmp_path / "web", database_url=any_db))
 
     def sessions() -> int:
-        with Journal(database_url) as journal:
+        with Journal(any_db) as journal:
             return len(journal.sessions())
 
     # print: made ahead of time, so tonight's check is not needed (a "yes" in it still refuses)
@@ -159,7 +142,7 @@ def test_every_answer_on_every_path(
 
     # render: the same, and a refused render writes nothing
     out = tmp_path / "tonight.wav"
-    written, why, options = render_path(cli, database_url, out, monkeypatch)
+    written, why, options = render_path(cli, any_db, out, monkeypatch)
     assert written is not refused, why
     if refused:
         assert "Do not massage tonight" in why
@@ -180,7 +163,7 @@ def test_every_answer_on_every_path(
     # the guide: asks what is missing (tonight's check, the clinician's word), then plays
     keys = ("n\n" if tonight == "not asked" else "") + ("y\n" if clinician else "") + "\n\n"
     before = sessions()
-    played, said, options = guide_path(cli, database_url, keys)
+    played, said, options = guide_path(cli, any_db, keys)
     assert played is not refused, said
     assert sessions() == before + played
     if refused:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tests.cli.test_journal_commands import any_db, run  # noqa: F401  (a fixture, by name)
+from tests.cli.test_journal_commands import run
 from tests.wearables.expected import APPLE, BY_WAKE, FITBIT, OURA
 
 ZONES = ["Asia/Tokyo", "America/New_York"]
@@ -38,7 +38,7 @@ def _hhmm(iso: str) -> str:
 
 def test_device_nights_show_the_clock_they_were_slept_by(
     cli: CliRunner,
-    any_db: str,  # noqa: F811
+    any_db: str,
     machine_zone: str,
     tmp_path: Path,
 ) -> None:
@@ -78,7 +78,7 @@ def test_device_nights_show_the_clock_they_were_slept_by(
 
 def test_the_diary_shows_the_clock_it_was_slept_by(
     cli: CliRunner,
-    any_db: str,  # noqa: F811
+    any_db: str,
     machine_zone: str,
 ) -> None:
     night = [

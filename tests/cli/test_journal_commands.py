@@ -9,7 +9,6 @@ import json
 import sqlite3
 import stat
 import zipfile
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,26 +24,11 @@ from tests.journal.conftest import (
 )
 from tests.wearables.expected import APPLE, BY_WAKE, FITBIT, NAP, OURA, SAA
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
 DST_NIGHT = [
     "--date", "2024-03-31", "--zone", "Europe/Berlin",
     "--bed", "23:05", "--lights-out", "23:15", "--sol", "16", "--awakenings", "2",
     "--waso", "20", "--final-wake", "07:00", "--out-of-bed", "07:20", "--quality", "4",
 ]  # fmt: skip
-
-
-@pytest.fixture(params=BACKENDS)
-def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty journal on SQLite, then on PostgreSQL."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'journal.sqlite3'}"
-        return
-    schemas = postgres_schemas(request)
-    try:
-        yield schemas.new_url()
-    finally:
-        schemas.drop_all()
 
 
 @pytest.fixture

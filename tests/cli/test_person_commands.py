@@ -4,7 +4,6 @@ one journal as they meet them, and every bad name refused in one line with nothi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,23 +12,6 @@ from typer.testing import CliRunner
 
 from solemate.journal import Journal
 from tests.cli.test_journal_commands import DST_NIGHT, contents, refused, run
-from tests.journal.conftest import (
-    postgres_schemas,
-)
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-@pytest.fixture(params=BACKENDS)
-def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'journal.sqlite3'}"
-        return
-    schemas = postgres_schemas(request)
-    try:
-        yield schemas.new_url()
-    finally:
-        schemas.drop_all()
 
 
 @pytest.fixture

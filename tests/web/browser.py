@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from solemate.web import WebConfig
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
@@ -27,6 +29,17 @@ PHONE: dict[str, Any] = {
 }
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+def browser_config(folder: Path, speech_cache: Path) -> WebConfig:
+    """A server's settings for a browser test: a SQLite journal of its own in ``folder``, the run's
+    phrase cache, and a test clock the page may run faster than the wall."""
+    return WebConfig(
+        data_dir=folder / "data",
+        database_url=f"sqlite:///{folder / 'journal.sqlite3'}",
+        speech_cache_dir=speech_cache,
+        test_clock=True,
+    )
 
 
 def wait_until(page: Any, expression: str, timeout: float = 20.0) -> Any:

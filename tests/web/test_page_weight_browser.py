@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,24 +16,14 @@ import pytest
 from benchmarks.web_first_visit import first_visit  # before Playwright starts: see the module
 
 from solemate.web import WebConfig, create_app
-from tests.web.browser import ARGS, CHROMIUM
+from tests.web.browser import CHROMIUM
 from tests.web.live_server import LiveServer
+from tests.web.test_browser import chromium  # noqa: F401  (fixture)
 
-sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
     pytest.fail("Debian's chromium is missing: apt-get install chromium", pytrace=False)
 
 FIRST_VISIT_GOAL = 150_000
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _started_session(url: str) -> int:
@@ -45,7 +34,9 @@ def _started_session(url: str) -> int:
 
 
 def test_first_visit_downloads_each_file_once_and_stays_light(
-    chromium: Any, tmp_path: Path, speech_cache: Path
+    chromium: Any,  # noqa: F811
+    tmp_path: Path,
+    speech_cache: Path,
 ) -> None:
     config = WebConfig(
         data_dir=tmp_path / "data",

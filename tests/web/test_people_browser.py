@@ -17,8 +17,8 @@ import pytest
 
 from solemate import safety_service
 from solemate.safety import QUESTIONS
-from solemate.web import WebConfig, create_app
-from tests.web.browser import PHONE, answer_safety_in_page, screenshot
+from solemate.web import create_app
+from tests.web.browser import PHONE, answer_safety_in_page, browser_config, screenshot
 from tests.web.live_server import LiveServer
 from tests.web.test_accessibility import serious
 from tests.web.test_browser import chromium, open_page  # noqa: F401  (fixture)
@@ -28,12 +28,7 @@ from tests.web.test_insights_browser import sideways
 @pytest.fixture
 def couple(tmp_path: Path, speech_cache: Path) -> Iterator[tuple[LiveServer, Any]]:
     """A server whose journal has Alex (the first) and Sam, and Sam's safety screen."""
-    config = WebConfig(
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite:///{tmp_path / 'journal.sqlite3'}",
-        speech_cache_dir=speech_cache,
-        test_clock=True,
-    )
+    config = browser_config(tmp_path, speech_cache)
     app = create_app(config)
     journal = app.state.services.journal
     journal.add_person("Alex")

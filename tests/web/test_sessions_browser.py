@@ -11,35 +11,27 @@ from typing import Any
 
 import pytest
 
-from solemate.web import WebConfig, create_app
-from tests.web.browser import ARGS, CHROMIUM, PHONE, answer_safety_in_page, entered, wait_until
+from solemate.web import create_app
+from tests.web.browser import (
+    CHROMIUM,
+    PHONE,
+    answer_safety_in_page,
+    browser_config,
+    entered,
+    wait_until,
+)
 from tests.web.live_server import LiveServer
+from tests.web.test_browser import chromium  # noqa: F401  (fixture)
 
-sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
     pytest.fail("Debian's chromium is missing: apt-get install chromium", pytrace=False)
 
 
 @pytest.fixture
 def server(tmp_path: Path, speech_cache: Path) -> Iterator[LiveServer]:
-    config = WebConfig(
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite:///{tmp_path / 'journal.sqlite3'}",
-        speech_cache_dir=speech_cache,
-        test_clock=True,
-    )
+    config = browser_config(tmp_path, speech_cache)
     with LiveServer(create_app(config)) as live:
         yield live
-
-
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def sessions(server: LiveServer) -> list[dict[str, Any]]:
@@ -49,7 +41,8 @@ def sessions(server: LiveServer) -> list[dict[str, Any]]:
 
 
 def test_a_player_closed_mid_session_is_interrupted_when_another_starts(
-    chromium: Any, server: LiveServer
+    chromium: Any,  # noqa: F811
+    server: LiveServer,
 ) -> None:
     context = chromium.new_context(**PHONE)
     problems: list[str] = []
@@ -89,7 +82,7 @@ def test_a_player_closed_mid_session_is_interrupted_when_another_starts(
     context.close()
 
 
-def test_a_session_skipped_through_says_so_at_the_end(chromium: Any, server: LiveServer) -> None:
+def test_a_session_skipped_through_says_so_at_the_end(chromium: Any, server: LiveServer) -> None:  # noqa: F811
     """→ to the end in a few seconds: the journal says skipped, and so does the page."""
     context = chromium.new_context(**PHONE)
     problems: list[str] = []

@@ -17,8 +17,8 @@ import pytest
 from solemate import safety_service
 from solemate.plan import PlanOptions
 from solemate.safety import QUESTIONS
-from solemate.web import WebConfig, create_app
-from tests.web.browser import screenshot
+from solemate.web import create_app
+from tests.web.browser import browser_config, screenshot
 from tests.web.live_server import LiveServer
 from tests.web.test_accessibility import serious
 from tests.web.test_browser import chromium, open_page  # noqa: F401  (fixture)
@@ -28,12 +28,7 @@ from tests.web.test_layout_browser import SIZES, overflow
 @pytest.fixture
 def second_night(tmp_path: Path, speech_cache: Path) -> Iterator[tuple[LiveServer, Any]]:
     """A journal with one earlier session: 14 min, a partner, right foot first."""
-    config = WebConfig(
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite:///{tmp_path / 'journal.sqlite3'}",
-        speech_cache_dir=speech_cache,
-        test_clock=True,
-    )
+    config = browser_config(tmp_path, speech_cache)
     app = create_app(config)
     services = app.state.services
     today = dt.date.today()

@@ -16,9 +16,9 @@ import pytest
 
 from solemate import safety_service
 from solemate.safety import QUESTIONS
-from solemate.web import WebConfig, create_app
+from solemate.web import create_app
 from solemate.wording_service import BRIEF_NOTICE, FAMILIAR_AFTER
-from tests.web.browser import PHONE, screenshot, wait_until
+from tests.web.browser import PHONE, browser_config, screenshot, wait_until
 from tests.web.live_server import LiveServer
 from tests.web.test_accessibility import serious
 from tests.web.test_browser import chromium, open_page  # noqa: F401  (fixture)
@@ -28,12 +28,7 @@ from tests.web.test_insights_browser import sideways
 @pytest.fixture
 def familiar(tmp_path: Path, speech_cache: Path) -> Iterator[tuple[LiveServer, Any]]:
     """A server whose journal has a safety screen and five completed sessions."""
-    config = WebConfig(
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite:///{tmp_path / 'journal.sqlite3'}",
-        speech_cache_dir=speech_cache,
-        test_clock=True,
-    )
+    config = browser_config(tmp_path, speech_cache)
     app = create_app(config)
     journal = app.state.services.journal
     safety_service.record_screen(
