@@ -43,6 +43,17 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def confirm_deletion(question: str) -> None:
+    """Ask ``question`` (default no); anything but yes, or no terminal to ask on, stops here with
+    "nothing deleted"."""
+    try:
+        confirmed = typer.confirm(question, default=False)
+    except (typer.Abort, EOFError):
+        confirmed = False
+    if not confirmed:
+        fail("nothing deleted")
+
+
 def usage_error(message: str) -> NoReturn:
     fail(f"{message}\nTry 'solemate --help' for help.", code=2)
 

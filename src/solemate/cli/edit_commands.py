@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from solemate.cli.common import DATABASE, PERSON, fail, open_personal, usage_error
+from solemate.cli.common import (
+    DATABASE,
+    PERSON,
+    confirm_deletion,
+    fail,
+    open_personal,
+    usage_error,
+)
 from solemate.cli.diary_commands import (
     AWAKENINGS,
     COMMENTS,
@@ -311,12 +318,7 @@ def register(app: typer.Typer) -> None:
         with open_personal(database, person) as journal:
             description, delete = describe_entry(journal, kind, key)
             if not yes:
-                try:
-                    confirmed = typer.confirm(f"Delete the {description}?", default=False)
-                except (typer.Abort, EOFError):
-                    confirmed = False
-                if not confirmed:
-                    fail("nothing deleted")
+                confirm_deletion(f"Delete the {description}?")
             try:
                 delete()
             except JournalError as exc:

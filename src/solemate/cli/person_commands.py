@@ -11,7 +11,7 @@ import datetime as dt
 
 import typer
 
-from solemate.cli.common import DATABASE, fail, open_journal
+from solemate.cli.common import DATABASE, confirm_deletion, open_journal
 
 
 def register(app: typer.Typer) -> None:
@@ -71,12 +71,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(
                     f"This deletes {name} and {holdings or 'no entries'} from {journal.url}."
                 )
-                try:
-                    confirmed = typer.confirm(f"Remove {name}? It cannot be undone", default=False)
-                except (typer.Abort, EOFError):
-                    confirmed = False
-                if not confirmed:
-                    fail("nothing deleted")
+                confirm_deletion(f"Remove {name}? It cannot be undone")
             removed = journal.remove_person(name)
         typer.echo(
             f"Removed {removed.name} ({holdings or 'no entries'}). "

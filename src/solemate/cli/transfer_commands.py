@@ -20,6 +20,7 @@ import typer
 
 from solemate.cli.common import (
     DATABASE,
+    confirm_deletion,
     fail,
     open_journal,
     open_personal,
@@ -354,14 +355,7 @@ def register(app: typer.Typer) -> None:
             counts = counted({s: len(data.get(s, [])) for s in SECTIONS})
             if not yes:
                 typer.echo(f"This deletes {counts or 'an empty journal'} from {journal.url}.")
-                try:
-                    confirmed = typer.confirm(
-                        "Delete everything? It cannot be undone", default=False
-                    )
-                except (typer.Abort, EOFError):
-                    confirmed = False
-                if not confirmed:
-                    fail("nothing deleted")
+                confirm_deletion("Delete everything? It cannot be undone")
             journal.forget_everything()
         typer.echo(
             f"Forgot everything ({counts or 'the journal was empty'}). Backups you made are not touched."
