@@ -84,4 +84,5 @@ def test_the_service_passes_the_experiments_last_evening(tmp_path: Path) -> None
             journal, person=None, at=time(22, 0), session_minutes=12, now=now, fallback_zone="UTC"
         )
     assert planned.reminder.experiment
+    assert planned.suggestion is None  # a time was given
     assert planned.reminder.experiment_until == stored.last_evening

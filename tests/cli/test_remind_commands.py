@@ -18,7 +18,6 @@ from typer.testing import CliRunner
 from solemate.cli.app import app
 from solemate.diary import DiaryAnswers
 from solemate.journal import Journal
-from solemate.journal.experiments import start_experiment
 from solemate.reminder_service import plan_reminder
 
 ZONE = "Europe/Berlin"
@@ -183,26 +182,6 @@ def test_another_person_has_their_own_uid_and_diary(diary_db: str) -> None:
     assert mine.reminder.at == time(22, 50)
     assert sams.reminder.zone == "UTC"  # no diary of Sam's: the machine's zone, and 22:00
     assert sams.reminder.at == time(22, 0)
-
-
-def test_a_running_experiment_makes_it_an_experiment_night(diary_db: str) -> None:
-    now = datetime.now(UTC)
-    with Journal(diary_db) as journal:
-        start_experiment(
-            journal,
-            outcome="sol",
-            design="pairs",
-            first_evening=now.date() - timedelta(days=1),
-            seed=7,
-            control="15 minutes of reading",
-            minimum=5.0,
-            arms=["M", "C", "C", "M"],
-        )
-        planned = plan_reminder(
-            journal, person=None, at=time(22, 0), session_minutes=12, now=now, fallback_zone="UTC"
-        )
-    assert planned.reminder.experiment
-    assert planned.suggestion is None
 
 
 def test_a_file_name_that_is_not_utf8_is_written_and_shown_escaped(
