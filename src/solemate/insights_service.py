@@ -9,7 +9,6 @@ fixed day.
 from __future__ import annotations
 
 import math
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, cast
@@ -144,6 +143,13 @@ def insights(journal: JournalReads, today: date, weeks: int) -> Insights:
     )
 
 
+def _fresh_seed() -> int:
+    """A seed from the operating system (``secrets`` is imported only when an experiment starts)."""
+    import secrets
+
+    return secrets.randbits(63)
+
+
 def plan_of(stored: StoredExperiment) -> ExperimentPlan:
     """The plan of a stored experiment, with its stored allocation (never re-drawn)."""
     scheme = Scheme(cast(SchemeName, stored.design), stored.nights)
@@ -201,7 +207,7 @@ def start(
         design=design,
         nights=nights,
         first_evening=first,
-        seed=secrets.randbits(63) if seed is None else seed,
+        seed=_fresh_seed() if seed is None else seed,
         control=control,
         minimum=minimum,
     )

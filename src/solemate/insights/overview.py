@@ -105,9 +105,10 @@ def build_insights(
     """
     first = week_start(today) - timedelta(weeks=weeks - 1)
     window = tuple(sorted((n for n in nights if first <= n.wake_date <= today), key=_wake))
-    in_window = [e for e in evenings if first <= evening_of(e.started_at, zone) <= today]
-    happened = {evening_of(e.started_at, zone) for e in evenings if e.happened}
-    planned_only = {evening_of(e.started_at, zone) for e in evenings if not e.happened} - happened
+    dated = [(evening_of(e.started_at, zone), e) for e in evenings]
+    in_window = [e for d, e in dated if first <= d <= today]
+    happened = {d for d, e in dated if e.happened}
+    planned_only = {d for d, e in dated if not e.happened} - happened
     kept = {d for d in happened | set(control_kept) if d <= today}
     habit = None
     if kept:
@@ -118,7 +119,7 @@ def build_insights(
     shown = weekly_means(window, today, weeks)
     written = [
         *(n.wake_date for n in window),
-        *(d for d in (evening_of(e.started_at, zone) for e in in_window) if d <= today),
+        *(d for d, _ in dated if first <= d <= today),
         *(d.wake_date for d in devices if first <= d.wake_date <= today),
     ]
     if written:

@@ -7,6 +7,7 @@ stress. Sessions rated only once are counted but have no change: nothing is fill
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -80,7 +81,7 @@ def stress_change(evenings: Sequence[Evening]) -> StressChange:
         rated=len(changes),
         unrated=len(happened) - len(changes),
         mean=float(values.mean()),
-        median=float(np.median(values)),
+        median=float(statistics.median(changes)),
         lower_quartile=float(np.percentile(values, 25)),
         upper_quartile=float(np.percentile(values, 75)),
         calmer=int((values < 0).sum()),

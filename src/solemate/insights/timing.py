@@ -7,6 +7,7 @@ between two instants, so a session before a daylight-saving change is measured c
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
@@ -85,7 +86,7 @@ def minutes_to_lights_out(
     values = np.array(gaps, dtype=np.float64)
     return LightsOut(
         tuple(gaps),
-        float(np.median(values)),
+        float(statistics.median(gaps)),
         float(np.percentile(values, 25)),
         float(np.percentile(values, 75)),
         set_aside,

@@ -10,8 +10,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from solemate.timeline import Timeline
+if TYPE_CHECKING:  # the insights and experiment views import this package without a Timeline
+    from solemate.timeline import Timeline
 
 
 @dataclass(frozen=True)
