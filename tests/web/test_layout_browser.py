@@ -118,6 +118,16 @@ def small_targets(page: Any) -> list[str]:
     return found
 
 
+def answer_font_sizes(page: Any) -> dict[str, str]:
+    """The morning form's answer fields (times typed as text, counts as numbers) and their font
+    sizes: one form, so one size for every answer and its placeholder."""
+    sizes: dict[str, str] = page.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('.grid2 input')]"
+        ".map((i) => [i.id, getComputedStyle(i).fontSize]))"
+    )
+    return sizes
+
+
 def open_details(page: Any) -> None:
     """Open every folded part (the experiment's start and stop forms), to measure them too."""
     page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
@@ -177,6 +187,10 @@ def test_no_page_scrolls_sideways_and_the_player_fits(
             found[key] = serious(page)
         if size == "320x568":
             small[key] = small_targets(page)
+        if path == "/morning":
+            sizes = answer_font_sizes(page)
+            assert len(sizes) == 7, sizes
+            assert len(set(sizes.values())) == 1, sizes
         name = path.strip("/").split("?")[0].replace("/", "-") or "tonight"
         name += "-brief" if "brief" in path else ""
         screenshot(page, f"layout-{theme}-{prefix}{name}")
