@@ -75,10 +75,15 @@ def journal_zone(journal: JournalReads) -> tzinfo:
 
 
 def _evenings(
-    journal: JournalReads, stress_from: date | None = None, zone: tzinfo = UTC
+    journal: JournalReads,
+    stress_from: date | None = None,
+    zone: tzinfo = UTC,
+    *,
+    stress: bool = True,
 ) -> list[Evening]:
     """Every session as an evening; with ``stress_from``, the stress ratings only of the sessions
-    from that evening on (an evening earlier counts for the habit, its ratings for nothing)."""
+    from that evening on (an evening earlier counts for the habit, its ratings for nothing), and
+    with ``stress=False`` none at all."""
     sessions = journal.sessions()
     from_session = None
     if stress_from is not None:
@@ -88,7 +93,7 @@ def _evenings(
         from_session = min(later, default=None)
     ratings: dict[tuple[int, str], int] = {}
     receivers = {s.id: s.receiver for s in sessions}
-    if stress_from is None or from_session is not None:
+    if stress and (stress_from is None or from_session is not None):
         for rating in journal.ratings(from_session=from_session):
             # The receiver's stress (a giver may rate the same session too).
             if rating.session_id is not None and rating.person == receivers.get(rating.session_id):
@@ -295,11 +300,13 @@ def _observed(
 ) -> tuple[dict[date, float], set[date], set[date]]:
     zone = journal_zone(journal)
     outcomes = {}
-    for record in journal.diary():
+    # An evening's night is the diary of the morning after: only the plan's mornings are read.
+    for record in journal.diary(since=plan.evening(0) + timedelta(days=1)):
         evening = record.entry.wake_date - timedelta(days=1)
         if plan.arm_on(evening) is not None:
             outcomes[evening] = Night.from_entry(record.entry).value(plan.outcome)
-    massage = {evening_of(e.started_at, zone) for e in _evenings(journal) if e.happened}
+    evenings = _evenings(journal, zone=zone, stress=False)  # kept or not; no stress needed
+    massage = {evening_of(e.started_at, zone) for e in evenings if e.happened}
     control = {c.on_date for c in journal.control_activities()}
     return outcomes, massage, control
 

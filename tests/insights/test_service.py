@@ -148,3 +148,40 @@ def test_insights_read_the_stress_ratings_of_the_window_only(
     rated = [e for e in _evenings(journal, stress_from=first, zone=zone) if e.stress_before]
     all_rated = [e for e in _evenings(journal) if e.stress_before]
     assert 0 < len(rated) < len(all_rated) if weeks <= 6 else len(rated) == len(all_rated)
+
+
+class _Reads:
+    """A journal that notes every read it is asked for."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.calls: list[tuple[str, dict[str, object]]] = []
+
+    def __getattr__(self, name: str) -> object:
+        found = getattr(self.journal, name)
+        if not callable(found):
+            return found
+
+        def read(*args: object, **kwargs: object) -> object:
+            self.calls.append((name, kwargs))
+            return found(*args, **kwargs)
+
+        return read
+
+
+def test_the_experiment_reads_only_its_own_mornings_and_no_stress_ratings(
+    journal: Journal, clock: FakeClock
+) -> None:
+    """Status and report need the plan's mornings and whether each evening's session happened:
+    not the diary of the years before, nor anyone's stress."""
+    built = build_experiment_journal(journal, clock)
+    reads = _Reads(journal)
+    report = experiment_report(reads, built.today)  # type: ignore[arg-type]
+    status = experiment_status(reads, built.today)  # type: ignore[arg-type]
+    assert report == experiment_report(journal, built.today)
+    assert status == experiment_status(journal, built.today)
+    asked = [name for name, _ in reads.calls]
+    assert "ratings" not in asked
+    mornings = [kw.get("since") for name, kw in reads.calls if name == "diary" and "last" not in kw]
+    assert mornings == [FIRST_EVENING + timedelta(days=1)] * 2
+    assert len(journal.diary(since=FIRST_EVENING + timedelta(days=1))) < len(journal.diary())
