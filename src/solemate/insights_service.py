@@ -53,6 +53,7 @@ __all__ = [
     "TonightAssignment",
     "control_minutes",
     "detection_for",
+    "experiment_overview",
     "experiment_report",
     "experiment_status",
     "insights",
@@ -61,6 +62,7 @@ __all__ = [
     "plan_of",
     "start",
     "stop",
+    "stop_note",
     "tonight",
     "tonight_assignment",
 ]
@@ -311,12 +313,26 @@ def _observed(
     return outcomes, massage, control
 
 
-def experiment_status(journal: JournalReads, today: date) -> ExperimentStatus:
+_Observed = tuple[dict[date, float], set[date], set[date]]
+
+
+def _latest(journal: JournalReads) -> tuple[StoredExperiment, ExperimentPlan, _Observed]:
+    """The latest experiment, its plan, and what the journal holds of its evenings."""
     stored = latest_experiment(journal)
     if stored is None:
         raise ExperimentError(NO_EXPERIMENT)
     plan = plan_of(stored)
-    outcomes, massage, control = _observed(journal, plan)
+    return stored, plan, _observed(journal, plan)
+
+
+def _status(
+    journal: JournalReads,
+    today: date,
+    stored: StoredExperiment,
+    plan: ExperimentPlan,
+    observed: _Observed,
+) -> ExperimentStatus:
+    outcomes, massage, control = observed
     past = [plan.evening(i) for i in range(plan.nights) if plan.evening(i) < today]
     if stored.stopped_at is not None:
         stop_day = stored.stopped_at.astimezone(journal_zone(journal)).date()
@@ -334,14 +350,44 @@ def experiment_status(journal: JournalReads, today: date) -> ExperimentStatus:
     )
 
 
-def experiment_report(journal: JournalReads, today: date) -> ExperimentReport:
-    """The analysis of the latest experiment as of ``today`` (stopped ones up to their stop)."""
-    stored = latest_experiment(journal)
-    if stored is None:
-        raise ExperimentError(NO_EXPERIMENT)
-    plan = plan_of(stored)
-    outcomes, massage, control = _observed(journal, plan)
+def _report(
+    journal: JournalReads,
+    today: date,
+    stored: StoredExperiment,
+    plan: ExperimentPlan,
+    observed: _Observed,
+) -> ExperimentReport:
     until = today
     if stored.stopped_at is not None:
         until = min(today, stored.stopped_at.astimezone(journal_zone(journal)).date())
-    return analyse(plan, outcomes, massage, control, until)
+    return analyse(plan, *observed, until)
+
+
+def experiment_status(journal: JournalReads, today: date) -> ExperimentStatus:
+    """How far the latest experiment is as of ``today``: nights done and kept, diaries missing."""
+    return _status(journal, today, *_latest(journal))
+
+
+def experiment_report(journal: JournalReads, today: date) -> ExperimentReport:
+    """The analysis of the latest experiment as of ``today`` (stopped ones up to their stop)."""
+    return _report(journal, today, *_latest(journal))
+
+
+def experiment_overview(
+    journal: JournalReads, today: date
+) -> tuple[ExperimentStatus, ExperimentReport | ExperimentError]:
+    """The status and the report, or why there is no report yet, from one reading of the journal
+    (the Insights page shows both)."""
+    latest = _latest(journal)
+    status = _status(journal, today, *latest)
+    try:
+        return status, _report(journal, today, *latest)
+    except ExperimentError as error:
+        return status, error
+
+
+def stop_note(stored: StoredExperiment) -> str | None:
+    """What a report says of a stopped experiment: its reason, or that none was given."""
+    if stored.stopped_at is None:
+        return None
+    return stored.stop_reason or "no reason given"

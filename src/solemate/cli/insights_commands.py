@@ -328,8 +328,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The honest answer so far: randomization test, effect with its interval, caveats."""
         from solemate.insights import ExperimentError
-        from solemate.insights_service import experiment_report
-        from solemate.journal.experiments import latest_experiment
+        from solemate.insights_service import experiment_overview, stop_note
         from solemate.render.experiment_view import report_html, report_text
 
         if html is not None and html.suffix.lower() not in (".html", ".htm"):
@@ -338,13 +337,12 @@ def register(app: typer.Typer) -> None:
         day = _today(today)
         with open_personal(database, person) as journal:
             try:
-                report = experiment_report(journal, day)
+                status, report = experiment_overview(journal, day)
+                if isinstance(report, ExperimentError):
+                    raise report
             except ExperimentError as exc:
                 fail(_cli_words(str(exc)))
-            stored = latest_experiment(journal)
-        stopped = None
-        if stored is not None and stored.stopped_at is not None:
-            stopped = stored.stop_reason or "no reason given"
+        stopped = stop_note(status.stored)
         typer.echo(report_text(report, stopped), nl=False)
         if html is not None:
             _write_atomically(html, report_html(report, stopped).encode())

@@ -17,7 +17,8 @@ not another is noticed at once. Worked example::
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -35,8 +36,15 @@ _T = TypeVar("_T", bound=Keyed)
 
 def record_from_row(row: Keyed, record: type[_R], /, **given: Any) -> _R:
     """An immutable record (a dataclass) from a row: ``id`` and ``uid`` and every same-named field."""
-    names = [f.name for f in dataclasses.fields(record) if f.init]  # type: ignore[arg-type]
+    names = _init_fields(record)  # type: ignore[arg-type]  # a dataclass type is hashable
     return record(**_values(row, names, given, record))
+
+
+@functools.cache
+def _init_fields(record: type) -> tuple[str, ...]:
+    """A record's constructor fields, in order (looked up once per class: reading ten years of
+    sessions asks for them thousands of times)."""
+    return tuple(f.name for f in dataclasses.fields(record) if f.init)
 
 
 def export_from_row(row: Keyed, model: type[_M], /, **given: Any) -> _M:
@@ -52,10 +60,9 @@ def row_from_export(out: ExportRow, table: type[_T], /, **given: Any) -> _T:
 
 
 def _values(
-    source: object, names: Iterable[str], given: Mapping[str, Any], target: type
+    source: object, names: Collection[str], given: Mapping[str, Any], target: type
 ) -> dict[str, Any]:
-    names = list(names)
-    unknown = set(given) - set(names)
+    unknown = [name for name in given if name not in names]
     if unknown:
         raise TypeError(f"{target.__name__} has no field {', '.join(sorted(unknown))}")
     return {name: given[name] if name in given else getattr(source, name) for name in names}

@@ -69,15 +69,11 @@ def _is_empty(state: Insights) -> bool:
 
 def _experiment(svc: Services, today: dt.date) -> dict[str, Any] | None:
     try:
-        status = insights_service.experiment_status(svc.journal, today)
+        status, report = insights_service.experiment_overview(svc.journal, today)
     except ExperimentError:
         return None
     kept = status.massage_kept + status.control_kept
-    try:
-        insights_service.experiment_report(svc.journal, today)
-        not_ready = None
-    except ExperimentError as error:
-        not_ready = str(error)
+    not_ready = str(report) if isinstance(report, ExperimentError) else None
     return {
         "status": status,
         "metric": METRICS[status.stored.outcome],
@@ -254,15 +250,14 @@ def experiment_report_page(request: Request, svc: Svc) -> HTMLResponse:
     """The experiment's self-contained report, as ``solemate experiment report --html`` writes it."""
     today = svc.today()
     try:
-        report = insights_service.experiment_report(svc.journal, today)
-        status = insights_service.experiment_status(svc.journal, today)
+        status, report = insights_service.experiment_overview(svc.journal, today)
+        if isinstance(report, ExperimentError):
+            raise report
     except ExperimentError as error:
         return page(
             svc, request, "report_missing.html", status=409, title="Report", problem=str(error)
         )
-    stopped = None
-    if status.stored.stopped_at is not None:
-        stopped = status.stored.stop_reason or "no reason given"
+    stopped = insights_service.stop_note(status.stored)
     return HTMLResponse(
         report_html(report, stopped), headers={"content-security-policy": _REPORT_CSP}
     )
