@@ -9,12 +9,14 @@ import pytest
 from solemate.insights import ExperimentError
 from solemate.insights_service import (
     control_minutes,
+    experiment_overview,
     experiment_report,
     experiment_status,
     insights,
     log_control_tonight,
     start,
     stop,
+    stop_note,
     tonight,
 )
 from solemate.journal import Journal, JournalError
@@ -119,6 +121,23 @@ def test_a_stopped_experiment_reports_its_nights_up_to_the_stop(
     report = experiment_report(journal, built.today)
     assert len(report.past) == (date(2024, 2, 20) - FIRST_EVENING).days < NIGHTS
     assert "interim look" in report.reading[0]
+    status, same = experiment_overview(journal, built.today)
+    assert same == report
+    assert stop_note(status.stored) == "travelling"
+
+
+@pytest.mark.parametrize(("reason", "note"), [("", "no reason given"), ("ill", "ill")])
+def test_the_report_of_a_stopped_experiment_says_why(
+    journal: Journal, clock: FakeClock, reason: str, note: str
+) -> None:
+    built = build_experiment_journal(journal, clock)
+    assert stop_note(experiment_status(journal, built.today).stored) is None  # it ran its course
+    clock.now = clock.now.replace(year=2024, month=2, day=20, hour=8)
+    stop(journal, date(2024, 2, 20), reason)
+    status, report = experiment_overview(journal, built.today)
+    assert not isinstance(report, ExperimentError)
+    assert stop_note(status.stored) == note
+    assert f"stopped early ({note})" in report_text(report, stop_note(status.stored))
 
 
 def test_control_minutes_are_read_from_the_activity() -> None:
