@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+
+import pytest
 
 from solemate.plan import PlanOptions, plan
 from solemate.routine import builtin_routine
@@ -357,3 +360,32 @@ def test_only_canonical_iana_zones_are_accepted(client: Client) -> None:
         assert f"unknown time zone '{zone}'" in response.json()["detail"]
     assert client.export() == before
     assert client.post("/api/sleep", json={**DIARY, "zone": "Etc/UTC"}).status_code == 201
+
+
+def test_the_last_sessions_come_with_their_ratings_read_from_the_first_shown(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A short list (the player asks for the last 62) reads the ratings of what it shows, not of
+    the whole journal's years."""
+    client.screen()
+    ids = []
+    for before in (5, 6, 7):
+        sid = client.start(before_stress=before)["session"]["id"]
+        client.post(f"/api/sessions/{sid}/finish", json={"status": "completed"})
+        client.post(f"/api/sessions/{sid}/ratings", json={"moment": "after", "stress": before - 3})
+        ids.append(sid)
+    journal = client.http.app.state.services.journal  # type: ignore[attr-defined]
+    asked: list[dict[str, object]] = []
+    read = journal.ratings
+
+    def ratings(**query: Any) -> Any:
+        asked.append(query)
+        return read(**query)
+
+    monkeypatch.setattr(journal, "ratings", ratings)
+    shown = client.get("/api/sessions?last=2").json()
+    assert [(s["id"], s["before_stress"], s["after_stress"]) for s in shown] == [
+        (ids[1], 6, 3),
+        (ids[2], 7, 4),
+    ]
+    assert asked == [{"from_session": ids[1]}]

@@ -34,6 +34,15 @@ from solemate.wording_service import tonight_wording
 router = api_router()
 
 
+def sessions_out(journal: Journal, listed: list[MassageSession]) -> list[SessionOut]:
+    """``listed`` with their ratings, read from the first listed session on (not the whole
+    journal's) and matched to each session once."""
+    ratings: dict[int | None, list[Rating]] = {}
+    for rating in journal.ratings(from_session=listed[0].id) if listed else []:
+        ratings.setdefault(rating.session_id, []).append(rating)
+    return [session_out(s, ratings.get(s.id, [])) for s in listed]
+
+
 def session_out(session: MassageSession, ratings: list[Rating]) -> SessionOut:
     # The receiver's: a partner who massaged may rate their own stress too, beside it.
     own = {
@@ -100,8 +109,7 @@ def list_sessions(svc: Svc, last: Last = None) -> list[SessionOut]:
     """Sessions, oldest first, with their before and after stress ratings."""
     with svc.writing():  # sessions left open for six hours are closed first
         listed = tonight.sessions(svc.journal, last=last)
-    ratings = svc.journal.ratings()
-    return [session_out(s, ratings) for s in listed]
+    return sessions_out(svc.journal, listed)
 
 
 @router.post("/sessions", response_model=SessionDetail, status_code=201, tags=["sessions"])

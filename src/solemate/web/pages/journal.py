@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 from solemate import tonight
 from solemate.journal import ImportRefused, JournalError
 from solemate.web.api.common import SessionId
-from solemate.web.api.sessions import session_out
+from solemate.web.api.sessions import sessions_out
 from solemate.web.api.sleep import sleep_out
 from solemate.web.pages.common import Form, Svc, page
 from solemate.web.people import check_own, check_whole_journal
@@ -36,8 +36,7 @@ def journal_state(
     ``journal.html`` (sessions left open for six hours are closed first)."""
     with svc.writing():  # sessions left open for six hours are closed first
         listed = tonight.sessions(svc.journal, last=60)
-    ratings = svc.journal.ratings()
-    sessions = [session_out(s, ratings) for s in listed][::-1]
+    sessions = sessions_out(svc.journal, listed)[::-1]
     nights = [sleep_out(r) for r in svc.journal.diary(last=60)][::-1]
     return {
         "title": "Journal",
