@@ -86,7 +86,7 @@ def _evenings(
     """Every session as an evening; with ``stress_from``, the stress ratings only of the sessions
     from that evening on (an evening earlier counts for the habit, its ratings for nothing), and
     with ``stress=False`` none at all."""
-    sessions = journal.sessions()
+    sessions = journal.session_times()
     from_session = None
     if stress_from is not None:
         later = (

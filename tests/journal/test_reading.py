@@ -11,7 +11,7 @@ from typing import Any, cast
 import pytest
 
 from solemate.insights_service import insights, start, tonight
-from solemate.journal import Journal
+from solemate.journal import Journal, SessionTimes
 from solemate.journal.engine import default_sqlite_path
 from solemate.journal.reading import latest_experiment, open_reader, sqlite_file
 from solemate.settings import Settings, default_data_dir
@@ -21,6 +21,7 @@ from tests.journal.conftest import FakeClock
 READS = [
     ("sessions", {}),
     ("sessions", {"last": 2}),
+    ("session_times", {}),
     ("ratings", {}),
     ("ratings", {"last": 1}),
     ("ratings", {"session_id": 2}),
@@ -58,6 +59,26 @@ def test_every_read_matches_the_journal(
     assert reader is not None
     with reader:
         assert getattr(reader, method)(**arguments) == getattr(journal, method)(**arguments)
+
+
+def test_session_times_are_the_sessions_without_their_plans(
+    journal: Journal, database_url: str
+) -> None:
+    _filled(journal)
+    journal.plan_session("evening", "1", planned_seconds=60, receiver="Mara", giver="Mara")
+    journal.choose_person("Mara")
+    expected = [
+        SessionTimes(s.id, s.receiver, s.status, s.created_at, s.started_at, s.ended_at)
+        for s in journal.sessions()
+    ]
+    assert expected  # Mara's own, planned and never started among them
+    assert any(s.started_at is None for s in expected)
+    assert journal.session_times() == expected
+    reader = open_reader(database_url)
+    assert reader is not None
+    with reader:
+        reader.choose_person("Mara")
+        assert reader.session_times() == expected
 
 
 def test_insights_and_tonight_match(journal: Journal, database_url: str) -> None:

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         Rating,
         SafetyScreen,
         SessionStatus,
+        SessionTimes,
     )
     from solemate.journal.service import DEFAULT_PERSON, EntryKind, Journal
     from solemate.journal.transfer import EXPORT_FORMAT, EXPORT_VERSION
@@ -71,6 +72,7 @@ __all__ = [
     "Rating",
     "SafetyScreen",
     "SessionStatus",
+    "SessionTimes",
     "default_sqlite_path",
     "ended_status",
 ]

@@ -36,6 +36,7 @@ from solemate.journal.records import (
     Note,
     Rating,
     SessionStatus,
+    SessionTimes,
     StoredExperiment,
     as_recorded,
     same_name,
@@ -55,6 +56,8 @@ class JournalReads(Protocol):
     """The read methods both :class:`~solemate.journal.Journal` and :class:`ReadOnlyJournal` have."""
 
     def sessions(self, *, last: int | None = None) -> list[MassageSession]: ...
+
+    def session_times(self) -> list[SessionTimes]: ...
 
     def ratings(
         self,
@@ -277,6 +280,23 @@ class ReadOnlyJournal:
                 giver=names[r[14]],
                 receiver=names[r[15]],
                 played_seconds=r[16],
+            )
+            for r in rows
+        ]
+
+    def session_times(self) -> list[SessionTimes]:
+        """As :meth:`Journal.session_times <solemate.journal.Journal.session_times>`."""
+        rows = self._last(
+            "SELECT id, receiver_id, status, created_at, started_at, ended_at FROM sessions"
+            + ("" if self._chosen is None else " WHERE receiver_id = ?"),
+            () if self._chosen is None else (self._chosen,),
+            ("id",),
+            None,
+        )
+        t, opt, names = self._instant_of, self._optional, self._names
+        return [
+            SessionTimes(
+                r[0], names[r[1]], cast(SessionStatus, r[2]), t(r[3]), opt(r[4]), opt(r[5])
             )
             for r in rows
         ]

@@ -25,6 +25,7 @@ from solemate.journal.records import (
     Rating,
     SafetyScreen,
     SessionStatus,
+    SessionTimes,
     ended_status,
 )
 from solemate.journal.schema import (
@@ -277,6 +278,21 @@ class SessionsMixin(JournalCore):
             row.stress, row.relaxation, row.rated_at = stress, relaxation, self._now()
             s.flush()
             return self._rating(self._names(s), row)
+
+    def session_times(self) -> list[SessionTimes]:
+        """When each session was and how it ended, in the order they were created: the sessions
+        :meth:`sessions` lists, without their plans (what the habit and the experiment count)."""
+        with self._reader() as s:
+            t = SessionRow
+            query = select(t.id, t.receiver_id, t.status, t.created_at, t.started_at, t.ended_at)
+            pid = self._chosen_id(s)
+            if pid is not None:
+                query = query.where(t.receiver_id == pid)
+            names = self._names(s)
+            return [
+                SessionTimes(r.id, names[r.receiver_id], r.status, *r[3:])
+                for r in s.execute(query.order_by(t.id))
+            ]
 
     def ratings(
         self,
