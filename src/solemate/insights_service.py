@@ -281,7 +281,7 @@ def stop(journal: Journal, today: date, reason: str = "") -> StoredExperiment:
 
 def _upcoming(journal: JournalReads, today: date) -> StoredExperiment | None:
     latest = latest_experiment(journal)
-    if latest is not None and latest.running_on(today) and latest.first_evening > today:
+    if latest is not None and latest.phase(today) == "upcoming":
         return latest
     return None
 

@@ -199,6 +199,18 @@ def test_a_planned_experiment_says_when_it_starts(cli: CliRunner, empty: str) ->
     assert "starts on the evening of Sun 10 Mar" in status.stdout
 
 
+def test_an_experiment_stopped_before_its_first_night_says_stopped(
+    cli: CliRunner, empty: str
+) -> None:
+    """Stopped is for good: it does not say when it starts (the web page says the same)."""
+    run(cli, empty, "experiment", "start", "--start", "2024-03-10", today="2024-03-01")
+    stopped = run(cli, empty, "experiment", "stop", "--reason", "travel", today="2024-03-01")
+    assert stopped.exit_code == 0, stopped.stderr
+    status = run(cli, empty, "experiment", "status", today="2024-03-01")
+    assert "(stopped)" in status.stdout
+    assert "starts on" not in status.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -204,3 +204,15 @@ def test_the_experiment_reads_only_its_own_mornings_and_no_stress_ratings(
     mornings = [kw.get("since") for name, kw in reads.calls if name == "diary" and "last" not in kw]
     assert mornings == [FIRST_EVENING + timedelta(days=1)] * 2
     assert len(journal.diary(since=FIRST_EVENING + timedelta(days=1))) < len(journal.diary())
+
+
+def test_the_phase_of_an_experiment_on_an_evening(journal: Journal, clock: FakeClock) -> None:
+    built = build_experiment_journal(journal, clock)
+    stored = experiment_status(journal, built.today).stored
+    last = FIRST_EVENING + timedelta(days=NIGHTS - 1)
+    assert stored.phase(FIRST_EVENING - timedelta(days=1)) == "upcoming"
+    assert stored.phase(FIRST_EVENING) == stored.phase(last) == "running"
+    assert stored.phase(last + timedelta(days=1)) == "finished"
+    clock.now = clock.now.replace(year=2024, month=2, day=20, hour=8)
+    stopped = stop(journal, date(2024, 2, 20))
+    assert {stopped.phase(d) for d in (FIRST_EVENING - timedelta(days=1), last)} == {"stopped"}

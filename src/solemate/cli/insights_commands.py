@@ -263,7 +263,7 @@ def register(app: typer.Typer) -> None:
                 from solemate.journal.reading import latest_experiment
 
                 latest = latest_experiment(journal)
-                if latest is not None and latest.stopped_at is None and latest.first_evening > day:
+                if latest is not None and latest.phase(day) == "upcoming":
                     fail(
                         f"experiment {latest.id} starts on the evening of "
                         f"{latest.first_evening:%a %d %b %Y}; tonight is not part of it"
@@ -298,8 +298,8 @@ def register(app: typer.Typer) -> None:
             except ExperimentError as exc:
                 fail(_cli_words(str(exc)))
         stored = status.stored
-        state = "stopped" if stored.stopped_at else "running" if status.tonight else "finished"
-        if stored.first_evening > day:
+        state: str = stored.phase(day)
+        if state == "upcoming":
             state = f"starts on the evening of {stored.first_evening:%a %d %b}"
         lines = [
             f"Experiment {stored.id} ({state}): {status.nights_done} of {stored.nights} nights "

@@ -66,6 +66,9 @@ def ended_status(
 
 Moment = Literal["before", "after"]
 
+ExperimentPhase = Literal["upcoming", "running", "finished", "stopped"]
+"""Where an experiment stands on an evening (:meth:`StoredExperiment.phase`)."""
+
 
 def same_name(one: str, other: str) -> bool:
     """Whether two names are one person's: equal without regard to case, in any alphabet.
@@ -336,6 +339,15 @@ class StoredExperiment:
     def running_on(self, evening: date) -> bool:
         """Not stopped, and ``evening`` is not after its last night."""
         return self.stopped_at is None and evening <= self.last_evening
+
+    def phase(self, evening: date) -> ExperimentPhase:
+        """Stopped (early, for good, even before its first night), else upcoming before its first
+        evening, running up to its last night, finished after it."""
+        if self.stopped_at is not None:
+            return "stopped"
+        if evening < self.first_evening:
+            return "upcoming"
+        return "running" if evening <= self.last_evening else "finished"
 
 
 def offset_minutes(value: datetime) -> int | None:
