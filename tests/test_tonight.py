@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from solemate import tonight
 from solemate.journal import Journal
 from solemate.plan import PlanOptions, plan
@@ -49,3 +51,16 @@ def test_begin_records_the_routine_version_the_planner_checks(tmp_path: Path) ->
         clock.advance(minutes=12)
         done = tonight.finish(journal, sid, reached_end=True, played_seconds=700)
         assert (done.status, done.played_seconds) == ("completed", 700)
+
+
+@pytest.mark.parametrize(
+    ("raw", "stress"), [("", None), ("  ", None), ("0", 0), (" 7 ", 7), ("10", 10), ("٣", 3)]
+)
+def test_a_stress_answer_is_blank_or_a_whole_number_to_ten(raw: str, stress: int | None) -> None:
+    assert tonight.stress_answer(raw) == stress
+
+
+@pytest.mark.parametrize("raw", ["11", "-1", "1.5", "abc", "²", "1²", "⑤"])
+def test_other_stress_answers_are_refused_with_the_scale(raw: str) -> None:
+    with pytest.raises(ValueError, match="give a whole number from 0 to 10"):
+        tonight.stress_answer(raw)

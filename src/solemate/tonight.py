@@ -78,6 +78,7 @@ __all__ = [
     "session_timeline",
     "sessions",
     "start_session",
+    "stress_answer",
     "tonight_questions",
     "with_safety",
 ]
@@ -279,6 +280,18 @@ def rate(
     The receiver's, unless ``person`` names the giver (who may rate their own stress too).
     """
     journal.rate_stress(moment, stress, session_id=session_id, relaxation=relaxation, person=person)
+
+
+def stress_answer(raw: str) -> int | None:
+    """A stress rating typed as text: None for a blank answer (skipped), else a whole number from
+    0 to 10, or ValueError. The terminal and the Journal page's form take the same answers."""
+    text = raw.strip()
+    if not text:
+        return None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if text.isdecimal() and int(text) <= 10:
+        return int(text)
+    raise ValueError(f"give a whole number from 0 to 10, got {raw!r}")
 
 
 def sessions(journal: Journal, *, last: int | None = None) -> list[MassageSession]:

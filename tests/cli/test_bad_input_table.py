@@ -15,6 +15,7 @@ from solemate.journal import Journal
 ODD = "caf\udcff"  # what b"caf\xff" on the command line becomes
 HUGE = "99999999999999999999999"
 FAR = "9999-12-31"
+SUP = "²"  # a digit to str.isdigit, not to int()
 
 CASES: list[list[str]] = [
     ["plan", "--minutes", HUGE],
@@ -34,6 +35,10 @@ CASES: list[list[str]] = [
     ["log", "sleep", "--date", FAR, "--zone", "Europe/Berlin"],
     ["log", "sleep", "--zone", ODD],
     ["edit", "note", HUGE, "text"],
+    ["edit", "note", SUP, "text"],
+    ["log", "stress", SUP],
+    ["log", "sleep", "--zone", "Europe/Berlin", "--awakenings", SUP],
+    ["log", "sleep", "--zone", "Europe/Berlin", "--sol", "1²"],
     ["delete", "--session", HUGE],
     ["journal", "--last", HUGE],
     ["journal", "--last", "-1"],

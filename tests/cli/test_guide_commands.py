@@ -83,9 +83,9 @@ def test_changes_from_the_screen_reach_the_plan(cli: CliRunner, data_dir: Path) 
 
 
 def test_a_bad_rating_is_asked_again(cli: CliRunner, data_dir: Path) -> None:
-    result = cli.invoke(app, ["guide", *FAST], input=ALL_NO + "11\nabc\n5\n\n")
+    result = cli.invoke(app, ["guide", *FAST], input=ALL_NO + "11\nabc\n²\n5\n\n")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.count("Please answer with a whole number from 0 to 10") == 2
+    assert result.stdout.count("Please answer with a whole number from 0 to 10") == 3
     with journal(data_dir) as j:
         assert [(r.moment, r.stress) for r in j.ratings()] == [("before", 5)]
 

@@ -166,6 +166,7 @@ def test_a_night_in_the_future_is_refused(cli: CliRunner, db: str) -> None:
         ("--sol", "abc", "--sol: give minutes as a whole number, got 'abc'"),
         ("--sol", "-5", "--sol: give minutes as a whole number, got '-5'"),
         ("--awakenings", "2.5", "--awakenings: give the number as a whole number"),
+        ("--awakenings", "²", "--awakenings: give the number as a whole number, got '²'"),
         ("--quality", "good", "--quality: give the quality (1–5) as a whole number"),
         ("--waso", "9" * 40, "--waso: give minutes as a whole number"),
     ],

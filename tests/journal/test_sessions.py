@@ -217,6 +217,7 @@ def test_owner_liveness() -> None:
     assert owner_liveness(current_owner()) is Liveness.ALIVE
     assert owner_liveness(None) is Liveness.DEAD
     assert owner_liveness("garbage") is Liveness.DEAD
+    assert owner_liveness(f"{socket.gethostname()} ² -") is Liveness.DEAD  # isdigit, not int()
     assert owner_liveness(f"{socket.gethostname()} {_dead_pid()} -") is Liveness.DEAD
     assert owner_liveness("elsewhere 1 -") is Liveness.UNKNOWN
     # The pid exists (it is ours) but started at another moment: a reused pid.

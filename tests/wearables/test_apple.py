@@ -229,6 +229,11 @@ def test_bad_record_names_line_and_problem(tmp_path: Path) -> None:
         ),
         ('value="Europe/London"', 'value="Europe/Atlantis"', "unknown time zone 'Europe/Atlantis'"),
         (
+            'endDate="2024-03-23 00:05:00 +0100"',
+            'endDate="2024-03-23 00:05:00 +0²00"',
+            "endDate",
+        ),
+        (
             'startDate="2024-03-22 23:35:00 +0100"',
             'startDate="2024-03-20 23:35:00 +0100"',
             "impossible",

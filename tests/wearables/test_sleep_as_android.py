@@ -90,9 +90,11 @@ def nth_values_line(number: int) -> int:
         ('"-50"', '"-500"', 4, "LenAdjust -500 gives -130 min asleep"),
         ('"Europe/London"', '"Europe/Narnia"', 4, "unknown time zone 'Europe/Narnia'"),
         ('"1711146000000"', '"yesterday"', 5, "Id 'yesterday' is not a start time"),
+        ('"1711146000000"', '"1711146000000²"', 5, "Id '1711146000000²' is not a start time"),
         ('"1711146000000"', '"99999999999999999999"', 5, "Id 99999999999999999999 is not"),
         ('"1711146000000"', '"99999999999999"', 5, "Id 5138-11-16T09:46:39.999000+00:00 is not a"),
         ('"LIGHT_START-1712093580000"', '"LIGHT_START-soon"', 1, "has no time in epoch"),
+        ('"LIGHT_START-1712093580000"', '"LIGHT_START-²"', 1, "has no time in epoch"),
         ('"LIGHT_START-1712093580000"', '"LIGHT_START-1612093580000"', 1, "outside the night"),
     ],
 )

@@ -75,6 +75,14 @@ def test_journal_forms_edit_and_delete(client: Client) -> None:
     )
     assert wrong.status_code == 422
     assert "after: give a whole number from 0 to 10" in wrong.text
+    # "²" passes str.isdigit but not int(); and one bad answer writes neither.
+    odd = client.http.post(
+        f"/journal/sessions/{session_id}/rating",
+        data={"csrf_token": token, "before": "3", "after": "²"},
+    )
+    assert odd.status_code == 422
+    assert "after: give a whole number from 0 to 10" in odd.text
+    assert client.get("/api/sessions").json()[0]["before_stress"] == 8
 
     gone = client.http.post(
         "/journal/sleep/2024-11-02/delete", data={"csrf_token": token}, follow_redirects=False

@@ -84,6 +84,9 @@ def test_cookies_expire_and_a_new_passphrase_signs_everyone_out() -> None:
     assert not first.cookie_valid(cookie, now=1_000_000 + 181 * 86400)
     assert not first.cookie_valid(cookie.replace(".", ".0"), now=1_000_001)
     assert not first.cookie_valid("garbage", now=1_000_001)
+    for odd in ("².0", "1.é", "1.\x00"):  # never an error: a header can carry any Latin-1 byte
+        assert not first.cookie_valid(odd, now=1_000_001)
+        assert not first.person_cookie_valid("uid", f"uid.{odd}", now=1_000_001)
     second = parse_record(new_record("second passphrase"), "test")
     assert not second.cookie_valid(cookie, now=1_000_001)
 

@@ -61,7 +61,7 @@ class Kind(StrEnum):
 
 
 def _entry_id(raw: str, kind: Kind) -> int:
-    if not raw.isdigit() or len(raw) > 18:
+    if not raw.isdecimal() or len(raw) > 18:
         usage_error(
             f"a {kind.value} is named by its id, a whole number (see 'solemate journal'); got {raw!r}"
         )

@@ -89,13 +89,13 @@ def ask_rating(question: str) -> int | None:
         )
         # Arrow keys pressed as the session ended reach the prompt as escape sequences: not an answer.
         raw = _KEY_SEQUENCE.sub("", raw).strip()
-        if not raw:
-            return None
-        if raw.isdigit() and 0 <= int(raw) <= 10:
-            return int(raw)
-        echo(
-            f"Please answer with a whole number from 0 to 10 (got {raw!r}), or press Enter to skip."
-        )
+        try:
+            return tonight.stress_answer(raw)
+        except ValueError:
+            echo(
+                f"Please answer with a whole number from 0 to 10 (got {raw!r}), "
+                "or press Enter to skip."
+            )
 
 
 class JournalRecorder:

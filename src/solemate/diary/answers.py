@@ -136,7 +136,7 @@ def _parse_whole(raw: object, what: str) -> int:
     if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw < 1_000_000:
         return raw
     text = raw.strip() if isinstance(raw, str) else ""
-    if not text.isdigit() or len(text) > 6:
+    if not text.isdecimal() or len(text) > 6:
         raise ValueError(f"give {what} as a whole number, got {raw!r}")
     return int(text)
 

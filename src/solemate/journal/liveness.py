@@ -49,7 +49,7 @@ def owner_liveness(owner: str | None) -> Liveness:
     if not owner:
         return Liveness.DEAD  # imported or written by a version that did not record owners
     parts = owner.split(" ")
-    if len(parts) != 3 or not parts[1].isdigit():
+    if len(parts) != 3 or not (parts[1].isascii() and parts[1].isdigit()):
         return Liveness.DEAD
     host, pid_text, token = parts
     if host != socket.gethostname() or os.name == "nt":

@@ -251,7 +251,7 @@ def _parse_date(text: str, name: str) -> dt.datetime:
 @functools.lru_cache(maxsize=128)
 def _offset(text: str) -> dt.timezone | None:
     """``+0100`` → UTC+01:00; None if malformed or beyond ±14 h. Cached: exports use a few."""
-    if len(text) != 5 or text[0] not in "+-" or not text[1:].isdigit():
+    if len(text) != 5 or text[0] not in "+-" or not (text[1:].isascii() and text[1:].isdigit()):
         return None
     offset = dt.timedelta(hours=int(text[1:3]), minutes=int(text[3:5]))
     if offset > dt.timedelta(hours=14):

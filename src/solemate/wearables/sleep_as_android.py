@@ -132,7 +132,7 @@ def _piece(row: list[str], columns: dict[str, int], events_from: int) -> Piece:
         return value
 
     id_text = field("Id")
-    if not id_text.isdigit():
+    if not (id_text.isascii() and id_text.isdigit()):
         raise BadRow(f"Id {id_text!r} is not a start time in epoch milliseconds")
     start_ms = int(id_text)
     try:
@@ -155,7 +155,7 @@ def _piece(row: list[str], columns: dict[str, int], events_from: int) -> Piece:
         name, _, rest = cell.strip().partition("-")
         if name in _SLEEP_STARTS:
             stamp = rest.partition("-")[0]
-            if not stamp.isdigit():
+            if not (stamp.isascii() and stamp.isdigit()):
                 raise BadRow(f"event {cell!r} has no time in epoch milliseconds")
             sleep_starts.append(int(stamp))
     sol = None

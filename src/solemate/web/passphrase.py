@@ -69,7 +69,10 @@ class PassphraseRecord:
             return False
         expires, signature = value.split(".")
         signed = expires if prefix is None else f"{prefix}.{expires}"
-        if not expires.isdigit() or not hmac.compare_digest(signature, self._sign(signed)):
+        # Both ASCII before comparing: "²" passes isdigit but not int(), and compare_digest
+        # raises on a non-ASCII string (a cookie header may carry any Latin-1 byte).
+        well_formed = expires.isascii() and expires.isdigit() and signature.isascii()
+        if not well_formed or not hmac.compare_digest(signature, self._sign(signed)):
             return False
         return int(expires) > (time.time() if now is None else now)
 

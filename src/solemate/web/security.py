@@ -184,7 +184,9 @@ class Guard:
             self.config.max_import_bytes if self.upload_paths(path) else self.config.max_body_bytes
         )
         length = headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > limit):
+        if length is not None and (
+            not (length.isascii() and length.isdigit()) or int(length) > limit
+        ):
             await _refuse(
                 scope, receive, send, 413, f"the request body is over {limit} bytes", "body", is_api
             )

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from solemate import tonight
-from solemate.journal import ImportRefused, JournalError
+from solemate.journal import ImportRefused, JournalError, Moment
 from solemate.web.api.common import SessionId
 from solemate.web.api.sessions import sessions_out
 from solemate.web.api.sleep import sleep_out
@@ -84,16 +84,21 @@ def journal_delete_night(wake_date: dt.date, svc: Svc, form: Form) -> Response:
 def journal_rate(session_id: SessionId, request: Request, svc: Svc, form: Form) -> Response:
     check_own(svc.journal, svc.here, "session", session_id)
     problems = []
-    for moment in ("before", "after"):
+    given: dict[Moment, int] = {}
+    moments: tuple[Moment, ...] = ("before", "after")
+    for moment in moments:
         raw = form.get(moment)
-        if not isinstance(raw, str) or raw == "":
-            continue
-        if not raw.isdigit() or not 0 <= int(raw) <= 10:
+        try:
+            stress = tonight.stress_answer(raw if isinstance(raw, str) else "")
+        except ValueError:
             problems.append(f"{moment}: give a whole number from 0 to 10")
             continue
-        svc.journal.rate_stress(moment, int(raw), session_id=session_id)
-    if problems:
+        if stress is not None:
+            given[moment] = stress
+    if problems:  # both answers are checked before either is written
         return journal_page_response(request, svc, problem="; ".join(problems), status=422)
+    for moment, stress in given.items():
+        svc.journal.rate_stress(moment, stress, session_id=session_id)
     return RedirectResponse("/journal?done=rating-saved", 303)
 
 
