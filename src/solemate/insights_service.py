@@ -41,7 +41,7 @@ from solemate.insights.power import Detection, detection
 from solemate.insights.randomization import Arm, SchemeName
 from solemate.insights.weekly import week_start
 from solemate.journal.reading import latest_experiment, running_experiment
-from solemate.journal.records import StoredExperiment
+from solemate.journal.records import Rating, StoredExperiment, receivers_stress
 
 if TYPE_CHECKING:
     from solemate.journal import Journal
@@ -93,23 +93,20 @@ def _evenings(
             s.id for s in sessions if evening_of(s.started_at or s.created_at, zone) >= stress_from
         )
         from_session = min(later, default=None)
-    ratings: dict[tuple[int, str], int] = {}
-    receivers = {s.id: s.receiver for s in sessions}
+    by_session: dict[int | None, list[Rating]] = {}
     if stress and (stress_from is None or from_session is not None):
         for rating in journal.ratings(from_session=from_session):
-            # The receiver's stress (a giver may rate the same session too).
-            if rating.session_id is not None and rating.person == receivers.get(rating.session_id):
-                ratings[(rating.session_id, rating.moment)] = rating.stress
+            by_session.setdefault(rating.session_id, []).append(rating)
     out = []
     for session in sessions:
-        started = session.started_at or session.created_at
+        own = receivers_stress(session.id, session.receiver, by_session.get(session.id, ()))
         out.append(
             Evening(
-                started_at=started,
+                started_at=session.started_at or session.created_at,
                 ended_at=session.ended_at,
                 status=session.status,
-                stress_before=ratings.get((session.id, "before")),
-                stress_after=ratings.get((session.id, "after")),
+                stress_before=own.get("before"),
+                stress_after=own.get("after"),
             )
         )
     return out

@@ -22,11 +22,11 @@ from solemate.cli.journal_views import (
     session_row,
 )
 from solemate.cli.plain_table import Table, plain_page, plain_width
+from solemate.journal.reading import ratings_by_session
 from solemate.text import for_terminal
 
 if TYPE_CHECKING:
     from solemate.journal.reading import JournalReads
-    from solemate.journal.records import Rating
 
 __all__ = [
     "EMPTY",
@@ -58,11 +58,7 @@ EMPTY = "The journal is empty. 'solemate log sleep' writes this morning's diary.
 
 def build_view(journal: JournalReads, last: int | None) -> JournalView:
     sessions = journal.sessions(last=last)
-    # The shown sessions are the newest by number: their ratings come in one query.
-    of_session: dict[int | None, list[Rating]] = {}
-    if sessions:
-        for rating in journal.ratings(from_session=min(s.id for s in sessions)):
-            of_session.setdefault(rating.session_id, []).append(rating)
+    of_session = ratings_by_session(journal, sessions)
     return JournalView(
         sessions=[session_row(s, of_session.get(s.id, [])) for s in sessions],
         ratings=[rating_row(r) for r in journal.ratings(last=last)],

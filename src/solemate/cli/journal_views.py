@@ -67,7 +67,7 @@ def _local(value: datetime | None) -> str | None:
 
 
 def session_row(session: MassageSession, ratings: Sequence[Rating]) -> Row:
-    stress = {r.moment: r.stress for r in ratings if r.person == session.receiver}
+    stress = session.stress(ratings)
     reached = None
     if session.foot is not None:
         reached = f"{session.foot} {session.step_index}"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -47,6 +47,7 @@ __all__ = [
     "ReadOnlyJournal",
     "latest_experiment",
     "open_reader",
+    "ratings_by_session",
     "running_experiment",
     "sqlite_file",
 ]
@@ -105,6 +106,19 @@ def running_experiment(
         if found.running_on(evening) and found.first_evening <= evening:
             return found
     return None
+
+
+def ratings_by_session(
+    journal: JournalReads, sessions: Sequence[MassageSession]
+) -> dict[int | None, list[Rating]]:
+    """The ratings of ``sessions`` by session, in the order they were made. Lists show the newest
+    sessions by number, so one query from the first of them on reads them all (not the ratings of
+    every year before)."""
+    by_session: dict[int | None, list[Rating]] = {}
+    if sessions:
+        for rating in journal.ratings(from_session=min(s.id for s in sessions)):
+            by_session.setdefault(rating.session_id, []).append(rating)
+    return by_session
 
 
 def open_reader(

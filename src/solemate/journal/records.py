@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from solemate.diary.entry import DiaryEntry
 
 if TYPE_CHECKING:  # pydantic is not imported to read a journal
+    from collections.abc import Iterable
+
     from pydantic import JsonValue
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "DeviceNightLike",
     "DeviceNightRecord",
     "DiaryRecord",
+    "ExperimentPhase",
     "ImportProblem",
     "ImportRefused",
     "ImportReport",
@@ -35,10 +38,12 @@ __all__ = [
     "Rating",
     "SafetyScreen",
     "SessionStatus",
+    "SessionTimes",
     "StoredExperiment",
     "as_recorded",
     "ended_status",
     "offset_minutes",
+    "receivers_stress",
     "same_name",
 ]
 
@@ -188,6 +193,20 @@ class MassageSession:
     giver: str
     receiver: str
     played_seconds: float | None = None
+
+    def stress(self, ratings: Iterable[Rating]) -> dict[Moment, int]:
+        """This session's stress by moment among ``ratings`` (:func:`receivers_stress`)."""
+        return receivers_stress(self.id, self.receiver, ratings)
+
+
+def receivers_stress(
+    session_id: int, receiver: str, ratings: Iterable[Rating]
+) -> dict[Moment, int]:
+    """A session's stress by moment among ``ratings``: its receiver's, the last answer of each
+    moment (a partner who gave the massage may rate their own stress too, beside it)."""
+    return {
+        r.moment: r.stress for r in ratings if r.session_id == session_id and r.person == receiver
+    }
 
 
 @dataclass(frozen=True)

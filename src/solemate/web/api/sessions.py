@@ -13,6 +13,7 @@ from solemate.journal import (
     MassageSession,
     Rating,
 )
+from solemate.journal.reading import ratings_by_session
 from solemate.plan import PlanOptions
 from solemate.web.api.audio import track_out
 from solemate.web.api.common import ZONE_LANG, Last, SessionId, Svc, api_router
@@ -35,21 +36,13 @@ router = api_router()
 
 
 def sessions_out(journal: Journal, listed: list[MassageSession]) -> list[SessionOut]:
-    """``listed`` with their ratings, read from the first listed session on (not the whole
-    journal's) and matched to each session once."""
-    ratings: dict[int | None, list[Rating]] = {}
-    for rating in journal.ratings(from_session=listed[0].id) if listed else []:
-        ratings.setdefault(rating.session_id, []).append(rating)
+    """``listed`` with their ratings (:func:`~solemate.journal.reading.ratings_by_session`)."""
+    ratings = ratings_by_session(journal, listed)
     return [session_out(s, ratings.get(s.id, [])) for s in listed]
 
 
 def session_out(session: MassageSession, ratings: list[Rating]) -> SessionOut:
-    # The receiver's: a partner who massaged may rate their own stress too, beside it.
-    own = {
-        r.moment: r.stress
-        for r in ratings
-        if r.session_id == session.id and r.person == session.receiver
-    }
+    own = session.stress(ratings)
     return SessionOut(
         id=session.id,
         status=session.status,
