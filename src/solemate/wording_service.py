@@ -66,7 +66,7 @@ def wording_for(completed: int, chosen: Wording | None) -> WordingChoice:
 
 def completed_sessions(journal: Journal) -> int:
     """Sessions the journal holds as completed (interrupted and rendered-only ones do not count)."""
-    return sum(session.status == "completed" for session in journal.sessions())
+    return sum(session.status == "completed" for session in journal.session_times())
 
 
 def tonight_wording(journal: Journal, chosen: Wording | None = None) -> WordingChoice:
