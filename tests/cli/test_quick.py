@@ -13,8 +13,11 @@ from solemate.cli import main
 from solemate.cli.app import app
 from solemate.cli.quick import answer
 from solemate.insights_service import start
+from solemate.insights_service import stop as stop_experiment
 from solemate.journal import Journal
+from tests.insights.builders import build_experiment_journal
 from tests.journal.builders import fill
+from tests.journal.conftest import FakeClock
 
 
 @pytest.fixture
@@ -42,6 +45,8 @@ def _typer(cli: CliRunner, args: list[str]) -> str:
         ["insights", "--today", "2024-05-02"],
         ["insights", "--weeks", "12", "--today", "2024-05-02", "--format", "json"],
         ["experiment", "today", "--today", "2024-03-05"],
+        ["experiment", "status", "--today", "2024-03-05"],
+        ["experiment", "status", "--today", "2024-02-20"],
         ["journal", "--person", "Jonas Æbelø", "--format", "json"],
         ["journal", "--person=mara"],
         ["insights", "--today", "2024-05-02", "--person", "Mara"],
@@ -58,6 +63,29 @@ def test_same_output_as_typer(
     assert capsys.readouterr().out == expected
 
 
+@pytest.mark.parametrize("stop", [False, True])
+def test_the_experiments_report_is_typers(
+    cli: CliRunner, data_dir: Path, stop: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{data_dir / 'experiment.sqlite3'}"
+    clock = FakeClock()
+    with Journal(url, clock=clock) as journal:
+        built = build_experiment_journal(journal, clock)
+        if stop:  # the report says why it stopped
+            clock.now = clock.now.replace(year=2024, month=2, day=20, hour=8)
+            stop_experiment(journal, date(2024, 2, 20), "a cold")
+    args = ["experiment", "report", "--today", built.today.isoformat(), "--database", url]
+    expected = _typer(cli, args)
+    assert answer(args)
+    assert capsys.readouterr().out == expected
+    assert ("stopped early (a cold)" in expected) is stop
+
+
+def test_a_report_not_ready_is_left_to_typer(url: str) -> None:
+    """Too few nights: the Typer command says so, with its exit status."""
+    assert not answer(["experiment", "report", "--today", "2024-03-05", "--database", url])
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -70,6 +98,8 @@ def test_same_output_as_typer(
         ["insights", "--plot", "x.svg"],
         ["insights", "--today", "yesterday"],
         ["experiment", "today", "--done"],
+        ["experiment", "report", "--html", "report.html"],
+        ["experiment", "status", "--today", "2024-02-30"],
         ["plan", "--minutes", "10"],
         ["journal", "--database"],
     ],

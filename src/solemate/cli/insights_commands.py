@@ -290,6 +290,7 @@ def register(app: typer.Typer) -> None:
         """How far the experiment is: nights so far, adherence, missing diaries."""
         from solemate.insights import ExperimentError
         from solemate.insights_service import experiment_status
+        from solemate.render.experiment_view import status_text
 
         day = _today(today)
         with open_personal(database, person) as journal:
@@ -297,25 +298,7 @@ def register(app: typer.Typer) -> None:
                 status = experiment_status(journal, day)
             except ExperimentError as exc:
                 fail(_cli_words(str(exc)))
-        stored = status.stored
-        state: str = stored.phase(day)
-        if state == "upcoming":
-            state = f"starts on the evening of {stored.first_evening:%a %d %b}"
-        lines = [
-            f"Experiment {stored.id} ({state}): {status.nights_done} of {stored.nights} nights "
-            f"done; outcome {stored.outcome}; control: {stored.control}.",
-            f"Massage nights kept: {status.massage_kept}; control nights kept: "
-            f"{status.control_kept}; mornings with a diary: {status.diaries}.",
-        ]
-        if status.missing:
-            lines.append(
-                "Evenings whose morning diary is missing: "
-                + ", ".join(f"{d:%a %d %b}" for d in status.missing)
-                + " (left blank, never filled in)."
-            )
-        if status.tonight:
-            lines.append(status.tonight)
-        typer.echo("\n".join(lines))
+        typer.echo(status_text(status, day))
 
     @experiment.command("report")
     def report_command(

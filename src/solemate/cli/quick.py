@@ -1,7 +1,8 @@
 """Everyday commands answered without building the Typer application.
 
 Typer turns every option through a pydantic adapter and imports both, which takes longer than
-`solemate journal`, `insights`, `experiment today` or `plan --nightly` need to answer. This module
+`solemate journal`, `insights`, `experiment today`, `status` and `report` (without ``--html``) or
+`plan --nightly` need to answer. This module
 recognises those commands in their plain forms (the options listed below, each given once, with a
 value that is certainly valid) and calls the same functions the Typer commands call. Anything else
 (help, a mistake, an option it does not know, a journal that needs more than reading) returns
@@ -205,24 +206,54 @@ def _insights(args: Sequence[str]) -> bool:
     return True
 
 
-def _experiment_today(args: Sequence[str]) -> bool:
+def _experiment(args: Sequence[str], say: Callable[[ReadOnlyJournal, dt.date], str | None]) -> bool:
+    """An ``experiment`` command that only reads: what ``say`` writes for the chosen person on
+    ``--today``; left to Typer when ``say`` has nothing (the Typer command explains why)."""
     options = _parse(args, {"--database": False, "--today": False, "--person": False})
     day = None if options is None else _day(options.get("--today"))
     if options is None or day is None:
         return False
     reader = _reader(options)
-    if reader is None:
-        return False
-    from solemate.experiment_tonight import tonight
-
-    if not _choose(reader, options):
+    if reader is None or not _choose(reader, options):
         return False
     with reader:
-        line = tonight(reader, day)
-    if line is None:
-        return False  # the Typer command explains why there is nothing tonight
-    _write(line + "\n")
+        text = say(reader, day)
+    if text is None:
+        return False
+    _write(text)
     return True
+
+
+def _tonight_line(reader: ReadOnlyJournal, day: dt.date) -> str | None:
+    from solemate.experiment_tonight import tonight
+
+    line = tonight(reader, day)
+    return None if line is None else line + "\n"
+
+
+def _status(reader: ReadOnlyJournal, day: dt.date) -> str | None:
+    from solemate.insights import ExperimentError
+    from solemate.insights_service import experiment_status
+    from solemate.render.experiment_view import status_text
+
+    try:
+        return status_text(experiment_status(reader, day), day) + "\n"
+    except ExperimentError:
+        return None
+
+
+def _report(reader: ReadOnlyJournal, day: dt.date) -> str | None:
+    from solemate.insights import ExperimentError
+    from solemate.insights_service import experiment_overview, stop_note
+    from solemate.render.experiment_view import report_text
+
+    try:
+        status, report = experiment_overview(reader, day)
+    except ExperimentError:
+        return None
+    if isinstance(report, ExperimentError):
+        return None
+    return report_text(report, stop_note(status.stored))
 
 
 def _plan(args: Sequence[str]) -> bool:
@@ -245,6 +276,8 @@ def _plan(args: Sequence[str]) -> bool:
 _COMMANDS: dict[tuple[str, ...], Callable[[Sequence[str]], bool]] = {
     ("journal",): _journal,
     ("insights",): _insights,
-    ("experiment", "today"): _experiment_today,
+    ("experiment", "today"): functools.partial(_experiment, say=_tonight_line),
+    ("experiment", "status"): functools.partial(_experiment, say=_status),
+    ("experiment", "report"): functools.partial(_experiment, say=_report),
     ("plan",): _plan,
 }

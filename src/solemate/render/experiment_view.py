@@ -9,14 +9,41 @@ archived or printed as one file; print styles keep sections and charts from spli
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from html import escape
+from typing import TYPE_CHECKING
 
 from solemate.insights import ExperimentReport
 from solemate.insights.experiment import ARM_NAMES
 from solemate.render.charts import BLUE, ORANGE, Point, Series, interval_chart, time_chart
 
-__all__ = ["report_html", "report_text"]
+if TYPE_CHECKING:
+    from solemate.insights_service import ExperimentStatus
+
+__all__ = ["report_html", "report_text", "status_text"]
+
+
+def status_text(status: ExperimentStatus, day: date) -> str:
+    """``solemate experiment status``: how far the experiment is on ``day``, in a few lines."""
+    stored = status.stored
+    state: str = stored.phase(day)
+    if state == "upcoming":
+        state = f"starts on the evening of {stored.first_evening:%a %d %b}"
+    lines = [
+        f"Experiment {stored.id} ({state}): {status.nights_done} of {stored.nights} nights "
+        f"done; outcome {stored.outcome}; control: {stored.control}.",
+        f"Massage nights kept: {status.massage_kept}; control nights kept: "
+        f"{status.control_kept}; mornings with a diary: {status.diaries}.",
+    ]
+    if status.missing:
+        lines.append(
+            "Evenings whose morning diary is missing: "
+            + ", ".join(f"{d:%a %d %b}" for d in status.missing)
+            + " (left blank, never filled in)."
+        )
+    if status.tonight:
+        lines.append(status.tonight)
+    return "\n".join(lines)
 
 
 def _title(report: ExperimentReport) -> str:
