@@ -142,6 +142,27 @@ def test_ratings_out_of_range_are_refused(
     assert journal.ratings() == []
 
 
+def test_a_sessions_ratings_are_written_together_or_not_at_all(journal: Journal) -> None:
+    sid = journal.start_session("evening", "v", planned_seconds=60)
+    written = journal.rate_session(sid, {"before": 6, "after": 3})
+    assert [(r.moment, r.stress, r.session_id) for r in written] == [
+        ("before", 6, sid),
+        ("after", 3, sid),
+    ]
+    journal.rate_session(sid, {"after": 2})  # a correction replaces
+    assert [(r.moment, r.stress) for r in journal.ratings(session_id=sid)] == [
+        ("before", 6),
+        ("after", 2),
+    ]
+    before = journal.ratings()
+    with pytest.raises(JournalError) as caught:
+        journal.rate_session(sid, {"before": 1, "after": 11})
+    assert caught.value.field == "stress"
+    with pytest.raises(JournalError):
+        journal.rate_session(sid + 1, {"before": 1})  # no such session
+    assert journal.ratings() == before
+
+
 def test_listing_the_last_sessions(journal: Journal, clock: FakeClock) -> None:
     ids = []
     for _ in range(5):

@@ -248,36 +248,54 @@ class SessionsMixin(JournalCore):
         correction); without one, ratings simply accumulate. A session's rating is its
         receiver's unless ``person`` names its giver (who may rate too); nobody else rates it.
         """
-        if moment not in ("before", "after"):
-            raise JournalError("must be 'before' or 'after'", field="moment")
-        check_int(stress, "stress", 0, 10)
-        if relaxation is not None:
-            check_int(relaxation, "relaxation", 0, 10)
+        _check_rating(moment, stress, relaxation)
         with self._writer.begin() as s:
-            row = None
-            if session_id is None:
-                pid = self._person_id(s, person)
-            else:
-                rated = self._get(s, SessionRow, session_id, "session")
-                pid = rated.receiver_id if person is None else self._person_id(s, person)
-                if pid not in (rated.receiver_id, rated.giver_id):
-                    raise JournalError(
-                        f"{person!r} neither gave nor received session {session_id}",
-                        field="person",
-                    )
-                row = s.scalars(
-                    select(RatingRow).where(
-                        RatingRow.session_id == session_id,
-                        RatingRow.person_id == pid,
-                        RatingRow.moment == moment,
-                    )
-                ).first()
-            if row is None:
-                row = RatingRow(uid=new_uid(), session_id=session_id, person_id=pid, moment=moment)
-                s.add(row)
-            row.stress, row.relaxation, row.rated_at = stress, relaxation, self._now()
-            s.flush()
-            return self._rating(self._names(s), row)
+            return self._rate(s, moment, stress, session_id, relaxation, person)
+
+    def rate_session(self, session_id: int, stress: Mapping[Moment, int]) -> list[Rating]:
+        """The receiver's stress of a session for several moments (``{"before": 6, "after":
+        3}``) in one transaction: all of them are written, or none."""
+        for moment, value in stress.items():
+            _check_rating(moment, value, None)
+        with self._writer.begin() as s:
+            return [
+                self._rate(s, moment, value, session_id, None, None)
+                for moment, value in stress.items()
+            ]
+
+    def _rate(
+        self,
+        s: Session,
+        moment: Moment,
+        stress: int,
+        session_id: int | None,
+        relaxation: int | None,
+        person: str | None,
+    ) -> Rating:
+        row = None
+        if session_id is None:
+            pid = self._person_id(s, person)
+        else:
+            rated = self._get(s, SessionRow, session_id, "session")
+            pid = rated.receiver_id if person is None else self._person_id(s, person)
+            if pid not in (rated.receiver_id, rated.giver_id):
+                raise JournalError(
+                    f"{person!r} neither gave nor received session {session_id}",
+                    field="person",
+                )
+            row = s.scalars(
+                select(RatingRow).where(
+                    RatingRow.session_id == session_id,
+                    RatingRow.person_id == pid,
+                    RatingRow.moment == moment,
+                )
+            ).first()
+        if row is None:
+            row = RatingRow(uid=new_uid(), session_id=session_id, person_id=pid, moment=moment)
+            s.add(row)
+        row.stress, row.relaxation, row.rated_at = stress, relaxation, self._now()
+        s.flush()
+        return self._rating(self._names(s), row)
 
     def session_times(self) -> list[SessionTimes]:
         """When each session was and how it ended, in the order they were created: the sessions
@@ -405,3 +423,11 @@ class SessionsMixin(JournalCore):
     @staticmethod
     def _rating(names: Mapping[int, str], row: RatingRow) -> Rating:
         return record_from_row(row, Rating, person=names[row.person_id])
+
+
+def _check_rating(moment: str, stress: int, relaxation: int | None) -> None:
+    if moment not in ("before", "after"):
+        raise JournalError("must be 'before' or 'after'", field="moment")
+    check_int(stress, "stress", 0, 10)
+    if relaxation is not None:
+        check_int(relaxation, "relaxation", 0, 10)

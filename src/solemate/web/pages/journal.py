@@ -97,8 +97,7 @@ def journal_rate(session_id: SessionId, request: Request, svc: Svc, form: Form) 
             given[moment] = stress
     if problems:  # both answers are checked before either is written
         return journal_page_response(request, svc, problem="; ".join(problems), status=422)
-    for moment, stress in given.items():
-        svc.journal.rate_stress(moment, stress, session_id=session_id)
+    svc.journal.rate_session(session_id, given)  # both in one transaction
     return RedirectResponse("/journal?done=rating-saved", 303)
 
 
