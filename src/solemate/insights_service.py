@@ -40,8 +40,8 @@ from solemate.insights.experiment import DEFAULT_MINIMUM
 from solemate.insights.power import Detection, detection
 from solemate.insights.randomization import Arm, SchemeName
 from solemate.insights.weekly import week_start
-from solemate.journal.reading import latest_experiment, running_experiment
-from solemate.journal.records import Rating, StoredExperiment, receivers_stress
+from solemate.journal.reading import latest_experiment, ratings_by_session, running_experiment
+from solemate.journal.records import SessionTimes, StoredExperiment, receivers_stress
 
 if TYPE_CHECKING:
     from solemate.journal import Journal
@@ -93,10 +93,10 @@ def _evenings(
             s.id for s in sessions if evening_of(s.started_at or s.created_at, zone) >= stress_from
         )
         from_session = min(later, default=None)
-    by_session: dict[int | None, list[Rating]] = {}
+    stressed: list[SessionTimes] = []
     if stress and (stress_from is None or from_session is not None):
-        for rating in journal.ratings(from_session=from_session):
-            by_session.setdefault(rating.session_id, []).append(rating)
+        stressed = [s for s in sessions if from_session is None or s.id >= from_session]
+    by_session = ratings_by_session(journal, stressed)
     out = []
     for session in sessions:
         own = receivers_stress(session.id, session.receiver, by_session.get(session.id, ()))
@@ -383,8 +383,8 @@ def experiment_overview(
         return status, error
 
 
-def stop_note(stored: StoredExperiment) -> str | None:
+def stop_note(stored: StoredExperiment | None) -> str | None:
     """What a report says of a stopped experiment: its reason, or that none was given."""
-    if stored.stopped_at is None:
+    if stored is None or stored.stopped_at is None:
         return None
     return stored.stop_reason or "no reason given"

@@ -311,7 +311,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The honest answer so far: randomization test, effect with its interval, caveats."""
         from solemate.insights import ExperimentError
-        from solemate.insights_service import experiment_overview, stop_note
+        from solemate.insights_service import experiment_report, stop_note
+        from solemate.journal.reading import latest_experiment
         from solemate.render.experiment_view import report_html, report_text
 
         if html is not None and html.suffix.lower() not in (".html", ".htm"):
@@ -320,12 +321,10 @@ def register(app: typer.Typer) -> None:
         day = _today(today)
         with open_personal(database, person) as journal:
             try:
-                status, report = experiment_overview(journal, day)
-                if isinstance(report, ExperimentError):
-                    raise report
+                report = experiment_report(journal, day)
             except ExperimentError as exc:
                 fail(_cli_words(str(exc)))
-        stopped = stop_note(status.stored)
+            stopped = stop_note(latest_experiment(journal))
         typer.echo(report_text(report, stopped), nl=False)
         if html is not None:
             _write_atomically(html, report_html(report, stopped).encode())

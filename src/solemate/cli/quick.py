@@ -244,16 +244,15 @@ def _status(reader: ReadOnlyJournal, day: dt.date) -> str | None:
 
 def _report(reader: ReadOnlyJournal, day: dt.date) -> str | None:
     from solemate.insights import ExperimentError
-    from solemate.insights_service import experiment_overview, stop_note
+    from solemate.insights_service import experiment_report, stop_note
+    from solemate.journal.reading import latest_experiment
     from solemate.render.experiment_view import report_text
 
     try:
-        status, report = experiment_overview(reader, day)
+        report = experiment_report(reader, day)
     except ExperimentError:
         return None
-    if isinstance(report, ExperimentError):
-        return None
-    return report_text(report, stop_note(status.stored))
+    return report_text(report, stop_note(latest_experiment(reader)))
 
 
 def _plan(args: Sequence[str]) -> bool:

@@ -109,7 +109,7 @@ def running_experiment(
 
 
 def ratings_by_session(
-    journal: JournalReads, sessions: Sequence[MassageSession]
+    journal: JournalReads, sessions: Sequence[MassageSession | SessionTimes]
 ) -> dict[int | None, list[Rating]]:
     """The ratings of ``sessions`` by session, in the order they were made. Lists show the newest
     sessions by number, so one query from the first of them on reads them all (not the ratings of

@@ -13,6 +13,7 @@ from solemate.insights import METRICS, ExperimentError, Insights
 from solemate.insights.couple import couple_line, who_gave
 from solemate.insights_service import journal_zone
 from solemate.journal import JournalError
+from solemate.journal.reading import latest_experiment
 from solemate.render.charts import CHART_CSS, SVG_STYLE
 from solemate.render.experiment_view import CSS as REPORT_CSS
 from solemate.render.experiment_view import report_html
@@ -250,14 +251,12 @@ def experiment_report_page(request: Request, svc: Svc) -> HTMLResponse:
     """The experiment's self-contained report, as ``solemate experiment report --html`` writes it."""
     today = svc.today()
     try:
-        status, report = insights_service.experiment_overview(svc.journal, today)
-        if isinstance(report, ExperimentError):
-            raise report
+        report = insights_service.experiment_report(svc.journal, today)
     except ExperimentError as error:
         return page(
             svc, request, "report_missing.html", status=409, title="Report", problem=str(error)
         )
-    stopped = insights_service.stop_note(status.stored)
+    stopped = insights_service.stop_note(latest_experiment(svc.journal))
     return HTMLResponse(
         report_html(report, stopped), headers={"content-security-policy": _REPORT_CSP}
     )
