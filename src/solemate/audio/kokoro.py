@@ -34,8 +34,6 @@ from solemate.audio.speech import (
     SpeechError,
     check_speech_rate,
     default_cache_dir,
-    to_float,
-    trim_silence,
 )
 
 SAMPLE_RATE = 24000
@@ -243,12 +241,7 @@ class KokoroEngine:
 
     def synthesize(self, text: str) -> Audio:
         """``text`` spoken, trimmed of silence; from the cache when it was said before."""
-        key = self.cache_key(text)
-        samples = self.cache.get(key)
-        if samples is None:
-            samples = trim_silence(self._render(text), self.sample_rate)
-            self.cache.put(key, samples)
-        return to_float(samples)
+        return self.cache.spoken(self.cache_key(text), self.sample_rate, lambda: self._render(text))
 
     def _render(self, text: str) -> npt.NDArray[np.int16]:
         self.load()

@@ -23,8 +23,6 @@ from solemate.audio.speech import (
     SpeechError,
     cache_key,
     default_cache_dir,
-    to_float,
-    trim_silence,
 )
 
 INSTALL_HINT = "pip install 'solemate[neural]'"
@@ -76,12 +74,8 @@ class PiperEngine:
         return cache_key(self.engine, self.model.name, self.rate, text)
 
     def synthesize(self, text: str) -> Audio:
-        key = self.cache_key(text)
-        samples = self.cache.get(key)
-        if samples is None:
-            samples = trim_silence(self._render(text), self.sample_rate)
-            self.cache.put(key, samples)
-        return to_float(samples)
+        """``text`` spoken, trimmed of silence; from the cache when it was said before."""
+        return self.cache.spoken(self.cache_key(text), self.sample_rate, lambda: self._render(text))
 
     def _render(self, text: str) -> npt.NDArray[np.int16]:
         length_scale = DEFAULT_RATE / self.rate

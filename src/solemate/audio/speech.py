@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -289,6 +290,18 @@ class PhraseCache:
         except OSError:
             pass
 
+    def spoken(
+        self, key: str, sample_rate: int, render: Callable[[], npt.NDArray[np.int16]]
+    ) -> Audio:
+        """The phrase under ``key`` as float audio: from the cache, else ``render()`` trimmed of
+        silence (:func:`trim_silence`) and stored. Every voice says its phrases through this, so
+        a phrase sounds the same whether it was just made or read back."""
+        samples = self.get(key)
+        if samples is None:
+            samples = trim_silence(render(), sample_rate)
+            self.put(key, samples)
+        return to_float(samples)
+
 
 def cache_key(engine: str, voice: str, rate: int, text: str, **extra: object) -> str:
     """A stable key for a phrase: every input that changes the sound is in it."""
@@ -359,12 +372,7 @@ class SpeechEngine:
 
     def synthesize(self, text: str) -> Audio:
         """``text`` spoken, trimmed of silence; from the cache when it was said before."""
-        key = self.cache_key(text)
-        samples = self.cache.get(key)
-        if samples is None:
-            samples = trim_silence(self._render(text), self.sample_rate)
-            self.cache.put(key, samples)
-        return to_float(samples)
+        return self.cache.spoken(self.cache_key(text), self.sample_rate, lambda: self._render(text))
 
     def _render(self, text: str) -> npt.NDArray[np.int16]:
         """Uncached synthesis on the espeak thread."""
