@@ -16,7 +16,6 @@ import pytest
 
 from solemate.web import WebConfig, create_app
 from tests.web.browser import (
-    ARGS,
     CHROMIUM,
     DESKTOP,
     PHONE,
@@ -27,7 +26,7 @@ from tests.web.browser import (
 )
 from tests.web.live_server import LiveServer
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
     pytest.fail("Debian's chromium is missing: apt-get install chromium", pytrace=False)
 
@@ -60,14 +59,18 @@ def server(tmp_path_factory: pytest.TempPathFactory, speech_cache: Path) -> Iter
         yield live
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+@pytest.fixture
+def chromium(worker_chromium: Any) -> Iterator[Any]:
+    """The test process's browser (``worker_chromium``); the contexts a test opens are closed
+    when it ends, whatever happened: a page left open would go on running its timers and sound
+    on the CPU the next tests need."""
+    before = set(worker_chromium.contexts)
+    try:
+        yield worker_chromium
+    finally:
+        for context in worker_chromium.contexts:
+            if context not in before:
+                context.close()
 
 
 def get_json(server: LiveServer, path: str) -> Any:
