@@ -87,6 +87,28 @@ def test_bad_answers_are_refused_by_name(answers: dict[str, object], message: st
         screen(answers)  # type: ignore[arg-type]
 
 
+TONIGHT_NO = {q.id: False for q in safety.TONIGHT_QUESTIONS}
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"fever": False}, "unanswered: calf-clot, foot-skin, gout, recent-injury"),
+        ({**TONIGHT_NO, "heart": False}, "not a question for tonight: heart"),
+        ({**TONIGHT_NO, "gout": "no"}, "not a yes/no answer: gout"),
+        (
+            {"fever": None, "shoe-size": True},
+            "unanswered: calf-clot, foot-skin, gout, recent-injury; "
+            "not a question for tonight: shoe-size; not a yes/no answer: fever",
+        ),
+    ],
+)
+def test_bad_answers_tonight_are_refused_by_name(answers: dict[str, object], message: str) -> None:
+    with pytest.raises(AnswerError) as refused:
+        safety.check_tonight(answers)  # type: ignore[arg-type]
+    assert str(refused.value) == message
+
+
 @given(st.fixed_dictionaries({q.id: st.booleans() for q in QUESTIONS}))
 def test_verdict_follows_the_strongest_answer(answers: dict[str, bool]) -> None:
     verdict = screen(answers)

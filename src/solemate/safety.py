@@ -183,6 +183,25 @@ class AnswerError(ValueError):
     """Answers that are missing, unknown or not yes/no."""
 
 
+def _check_answers(answers: Mapping[str, object], asked: list[str], unknown_is: str) -> None:
+    """Refuse ``answers`` unless each question ``asked`` (ids, in order) has a yes or no and
+    nothing else is answered; the :class:`AnswerError` names every problem, ``unknown_is``
+    saying what an answer to no asked question is."""
+    known = set(asked)
+    missing = [q for q in asked if q not in answers]
+    unknown = sorted(set(answers) - known)
+    wrong = sorted(k for k, v in answers.items() if k in known and not isinstance(v, bool))
+    parts = []
+    if missing:
+        parts.append(f"unanswered: {', '.join(missing)}")
+    if unknown:
+        parts.append(f"{unknown_is}: {', '.join(unknown)}")
+    if wrong:
+        parts.append(f"not a yes/no answer: {', '.join(wrong)}")
+    if parts:
+        raise AnswerError("; ".join(parts))
+
+
 def screen(answers: Mapping[str, bool]) -> Verdict:
     """Turn yes/no answers to every question in :data:`QUESTIONS` into a verdict.
 
@@ -194,20 +213,7 @@ def screen(answers: Mapping[str, bool]) -> Verdict:
     >>> screen({**{q.id: False for q in QUESTIONS}, "fever": True, "heart": True}).level
     <Level.DO_NOT_MASSAGE: 'do-not-massage'>
     """
-    known = {q.id for q in QUESTIONS}
-    unknown = sorted(set(answers) - known)
-    missing = [q.id for q in QUESTIONS if q.id not in answers]
-    wrong = sorted(k for k, v in answers.items() if k in known and not isinstance(v, bool))
-    if unknown or missing or wrong:
-        parts = []
-        if missing:
-            parts.append(f"unanswered: {', '.join(missing)}")
-        if unknown:
-            parts.append(f"unknown question(s): {', '.join(unknown)}")
-        if wrong:
-            parts.append(f"not a yes/no answer: {', '.join(wrong)}")
-        raise AnswerError("; ".join(parts))
-
+    _check_answers(answers, [q.id for q in QUESTIONS], "unknown question(s)")
     yes = [q for q in QUESTIONS if answers[q.id]]
     stops = [q for q in yes if q.effect == "stop"]
     if stops:
@@ -257,19 +263,7 @@ def check_tonight(answers: Mapping[str, bool]) -> tuple[str, ...]:
     ...
     solemate.safety.AnswerError: unanswered: calf-clot, foot-skin, gout, recent-injury
     """
-    known = {q.id for q in TONIGHT_QUESTIONS}
-    missing = [q.id for q in TONIGHT_QUESTIONS if q.id not in answers]
-    unknown = sorted(set(answers) - known)
-    wrong = sorted(k for k, v in answers.items() if k in known and not isinstance(v, bool))
-    parts = []
-    if missing:
-        parts.append(f"unanswered: {', '.join(missing)}")
-    if unknown:
-        parts.append(f"not a question for tonight: {', '.join(unknown)}")
-    if wrong:
-        parts.append(f"not a yes/no answer: {', '.join(wrong)}")
-    if parts:
-        raise AnswerError("; ".join(parts))
+    _check_answers(answers, [q.id for q in TONIGHT_QUESTIONS], "not a question for tonight")
     return tuple(q.id for q in TONIGHT_QUESTIONS if answers[q.id])
 
 
