@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 from typer import _click  # typer ships its own click; its Context is the one invoke takes
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from solemate import __version__
 
@@ -19,6 +19,10 @@ class _Commands(TyperGroup):
     (a full disk, a read-only folder, a damaged file) can strike any of them, so it is answered
     here once, with the journal's own words, which say what to do.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _untyped_flags(self)
 
     def invoke(self, ctx: _click.Context) -> Any:
         try:
@@ -33,6 +37,21 @@ class _Commands(TyperGroup):
             fail(str(exc))
 
 
+HELP_NAMES = ["-h", "--help"]
+
+
+def _untyped_flags(command: _click.Command) -> None:
+    """No type beside a flag in ``--help``: a flag takes no value, but Typer's rich help writes
+    ``<bool>`` beside each one (its plain help leaves it out), which reads as if ``--nightly``
+    wanted ``true`` after it. For ``command``, its help option and every command under it."""
+    ctx = _click.Context(command, help_option_names=HELP_NAMES)
+    for param in [*command.params, command.get_help_option(ctx)]:
+        if isinstance(param, TyperOption) and param.is_flag:
+            param.metavar = ""
+    for sub in getattr(command, "commands", {}).values():
+        _untyped_flags(sub)
+
+
 app = typer.Typer(
     cls=_Commands,
     name="solemate",
@@ -40,7 +59,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": HELP_NAMES},
 )
 
 
