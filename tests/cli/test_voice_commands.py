@@ -64,12 +64,17 @@ def test_preview_with_no_sound_device_says_so_and_writes_nothing(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("device", [True, False], ids=["device", "no device"])
 def test_preview_of_an_unknown_voice_is_one_line(
-    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch, device: bool
 ) -> None:
     from solemate.live import sound
 
     class FakeDevice:
+        def __init__(self) -> None:
+            if not device:
+                raise OSError("no card")
+
         def start(self, mixer: object) -> None:
             pass
 

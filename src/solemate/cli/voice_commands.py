@@ -89,16 +89,18 @@ def _stop(bar: Progress) -> None:
 
 
 def _play(voice: str, rate: int | None) -> None:
-    """Say :data:`PREVIEW_TEXT` on the sound device; with none, say so and write nothing."""
+    """Say :data:`PREVIEW_TEXT` on the sound device; with none, say so and write nothing.
+
+    An unknown voice is named first, device or not: opening a voice loads no model."""
     from solemate.audio.speech import SpeechError
     from solemate.live.sound import DeviceOutput, Mixer, speak_for_device
 
+    speaker = open_speaker(voice, rate)
     try:
         output = DeviceOutput()
     except Exception:  # miniaudio raises its own error type when no device can be opened
         fail(f"no sound device found: cannot play a preview of {voice!r} (nothing was written)")
     try:
-        speaker = open_speaker(voice, rate)
         typer.echo(f"Playing {voice}: “{PREVIEW_TEXT}”")
         try:
             clip = speak_for_device(speaker, PREVIEW_TEXT)
