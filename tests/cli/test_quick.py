@@ -202,3 +202,39 @@ def test_leaves_a_damaged_journal_to_typer(
     assert open_reader(url) is None
     assert not answer([*command, "--database", url])
     assert capsys.readouterr().out == ""
+
+
+def test_the_collector_is_off_only_while_the_quick_path_answers(
+    url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import atexit
+    import gc
+
+    import solemate.cli as entry
+
+    seen: list[bool] = []
+    registered: list[object] = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    monkeypatch.setattr(entry, "_frozen_at_exit", [])
+
+    def answers(args: list[str]) -> bool:
+        seen.append(gc.isenabled())
+        return True
+
+    assert entry._briefly(answers, []) is True
+    assert entry._briefly(answers, []) is True
+    assert seen == [False, False]
+    assert gc.isenabled()
+    assert registered == [gc.freeze]  # once per process, run at exit
+
+    def fails(args: list[str]) -> bool:
+        raise SystemExit(2)
+
+    with pytest.raises(SystemExit):
+        entry._briefly(fails, [])
+    assert gc.isenabled()  # on again, whatever happened
+    assert entry._briefly(lambda args: False, []) is False  # the Typer path answers: no freeze
+    assert registered == [gc.freeze]
+    main(["journal", "--last", "1", "--database", url])
+    assert capsys.readouterr().out
+    assert gc.isenabled()
