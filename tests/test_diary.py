@@ -326,3 +326,10 @@ def test_entries_are_immutable() -> None:
     with pytest.raises(AttributeError):
         entry.sol_min = 0  # type: ignore[misc]
     assert isinstance(entry, DiaryEntry)
+
+
+def test_no_question_says_its_hint_twice() -> None:
+    """The hint follows the question ("… (minutes)? (0 or more):"), so it adds what the wording
+    does not already say."""
+    for q in solemate.diary.answers.QUESTIONS:
+        assert q.hint.lower() not in q.question.lower(), q.field

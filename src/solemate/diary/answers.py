@@ -46,7 +46,11 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 
 @dataclass(frozen=True)
 class Question:
-    """One Consensus Sleep Diary question: the DiaryAnswers field, its wording, kind and hint."""
+    """One Consensus Sleep Diary question: the DiaryAnswers field, its wording, kind and hint.
+
+    The hint is shown after the question (the terminal's prompt, the morning page's placeholder)
+    and adds what the wording does not say: an example time, or the range of a number.
+    """
 
     field: str
     question: str
@@ -58,7 +62,7 @@ QUESTIONS: tuple[Question, ...] = (
     Question("into_bed", "1. What time did you get into bed?", "time", "e.g. 23:05"),
     Question("tried_to_sleep", "2. What time did you try to go to sleep?", "time", "e.g. 23:20"),
     Question(
-        "sol_min", "3. How long did it take you to fall asleep (minutes)?", "minutes", "minutes"
+        "sol_min", "3. How long did it take you to fall asleep (minutes)?", "minutes", "0 or more"
     ),
     Question(
         "awakenings",
@@ -70,7 +74,7 @@ QUESTIONS: tuple[Question, ...] = (
         "waso_min",
         "5. In total, how long did these awakenings last (minutes)?",
         "minutes",
-        "minutes",
+        "0 or more",
     ),
     Question("final_awakening", "6. What time was your final awakening?", "time", "e.g. 06:40"),
     Question(
