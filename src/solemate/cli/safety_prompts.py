@@ -61,14 +61,36 @@ def ask_tonight() -> list[str]:
             raise typer.Abort()
 
 
+#: How long after a one-key answer an Enter still belongs to it (the y/n questions before it
+#: each ended with one, so a hand types "n" and Enter out of habit).
+ENTER_GRACE_S = 0.4
+
+
 def _key(prompt: str) -> str:
-    """One key in a terminal; a line when the input is piped (so no stray newline is left over)."""
+    """One key in a terminal; a line when the input is piped (so no stray newline is left over).
+
+    Keys typed together arrive together ("n" and Enter as "n\r"): the first one is the answer.
+    After an answer, what is typed in the next moment is dropped, so an Enter that follows the
+    key cannot answer the next question (the stress rating, where Enter skips) before it is asked.
+    """
     if not sys.stdin.isatty():
         return str(typer.prompt(prompt, default="", show_default=False)).strip()[:1]
     typer.echo(f"{prompt} ", nl=False)
-    key = click.getchar()
+    typed = click.getchar()
+    key = typed.strip()[:1] or typed[:1]
     typer.echo(key.strip())
+    if key.lower() in ("n", "y") and not ("\r" in typed or "\n" in typed):
+        _drop_typed_ahead(ENTER_GRACE_S)
     return key
+
+
+def _drop_typed_ahead(grace: float) -> None:
+    """Wait ``grace`` seconds, then drop whatever was typed and not yet read."""
+    import termios
+    import time
+
+    time.sleep(grace)
+    termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
 
 
 def ready(
