@@ -112,7 +112,7 @@ def test_a_whole_experiment_from_start_to_report(
     assert "massage night" in refused.stderr
     status = run(cli, empty, "experiment", "status", today="2024-03-05")
     assert status.exit_code == 0
-    assert "4 of 28 nights done" in status.stdout
+    assert "4 of 28 nights done; outcome: minutes to fall asleep (SOL);" in status.stdout
     assert "missing" in status.stdout
     too_early = run(cli, empty, "experiment", "report", "--html", str(tmp_path / "r.html"))
     assert too_early.exit_code == 1

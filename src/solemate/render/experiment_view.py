@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from html import escape
 from typing import TYPE_CHECKING
 
-from solemate.insights import ExperimentReport
+from solemate.insights import METRICS, ExperimentReport
 from solemate.insights.experiment import ARM_NAMES
 from solemate.render.charts import BLUE, ORANGE, Point, Series, interval_chart, time_chart
 
@@ -31,7 +31,7 @@ def status_text(status: ExperimentStatus, day: date) -> str:
         state = f"starts on the evening of {stored.first_evening:%a %d %b}"
     lines = [
         f"Experiment {stored.id} ({state}): {status.nights_done} of {stored.nights} nights "
-        f"done; outcome {stored.outcome}; control: {stored.control}.",
+        f"done; outcome: {METRICS[stored.outcome].label}; control: {stored.control}.",
         f"Massage nights kept: {status.massage_kept}; control nights kept: "
         f"{status.control_kept}; mornings with a diary: {status.diaries}.",
     ]
