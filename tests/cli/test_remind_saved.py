@@ -34,7 +34,7 @@ def test_at_and_days_are_saved_and_the_file_follows_them(
 ) -> None:
     result = _run(cli, "--at", "22:15", "--days", "fri,mon", db=db)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Saved: Alex's reminder is 22:15, Mon, Fri (")
+    assert result.stdout.startswith("Saved: the reminder for Alex is 22:15, Mon, Fri (")
     assert result.stdout.endswith("); the calendar feed follows it.\n")
     assert _saved(db) == ReminderPreference(at=time(22, 15), days=("MO", "FR"))
     out = tmp_path / "nightly.ics"
@@ -57,7 +57,7 @@ def test_clear_returns_to_the_suggestion_daily(cli: CliRunner, db: str, tmp_path
     _run(cli, "--at", "21:05", "--days", "mon", db=db)
     result = _run(cli, "--clear", db=db)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Back to the suggestion: Alex's reminder is 22:00, every day")
+    assert result.stdout.startswith("Back to the suggestion: the reminder for Alex is 22:00, every day")
     assert _saved(db) is None
     out = tmp_path / "nightly.ics"
     assert "no --at given" in _run(cli, "-o", str(out), db=db).stderr

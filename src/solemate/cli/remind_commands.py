@@ -111,8 +111,8 @@ def register(app: typer.Typer) -> None:
         reminder = planned.reminder
         if clear or changing:
             done = "Back to the suggestion" if clear else "Saved"
-            typer.echo(
-                f"{done}: {reminder.person}'s reminder is {describe(reminder)}; "
+            typer.echo(  # "for me", not "me's": the journal's first person is named "me"
+                f"{done}: the reminder for {reminder.person} is {describe(reminder)}; "
                 "the calendar feed follows it.",
                 err=output == STDOUT,
             )
