@@ -57,7 +57,9 @@ def test_clear_returns_to_the_suggestion_daily(cli: CliRunner, db: str, tmp_path
     _run(cli, "--at", "21:05", "--days", "mon", db=db)
     result = _run(cli, "--clear", db=db)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Back to the suggestion: the reminder for Alex is 22:00, every day")
+    assert result.stdout.startswith(
+        "Back to the suggestion: the reminder for Alex is 22:00, every day"
+    )
     assert _saved(db) is None
     out = tmp_path / "nightly.ics"
     assert "no --at given" in _run(cli, "-o", str(out), db=db).stderr
