@@ -32,3 +32,6 @@ def test_four_weeks_by_evening() -> None:
 def test_lines_count_without_scoring() -> None:
     assert couple_line(Given("A", "B", 1)) == "A gave B 1 session"
     assert couple_line(Given("A", "A", 3)) == "A massaged their own feet 3 times"
+    assert couple_line(Given("me", "me", 2)) == "I massaged my own feet 2 times"
+    assert couple_line(Given("me", "A", 2)) == "I gave A 2 sessions"
+    assert couple_line(Given("A", "me", 1)) == "A gave me 1 session"

@@ -92,10 +92,14 @@ def _set_passphrase(database: str | None, person: str | None) -> None:
     if problem is not None:
         fail(problem)
     if person is not None:
+        from solemate.names import possessive
+
         with open_journal(database) as journal:
             set_person_passphrase(journal, person, passphrase)
+        whose = possessive(person)
         typer.echo(
-            f"{person}'s own passphrase set: signing in with it shows {person}'s pages only. "
+            f"{whose[:1].upper()}{whose[1:]} own passphrase set: signing in with it shows "
+            f"{whose} pages only. "
             "The household's passphrase still works."
         )
         return

@@ -12,6 +12,11 @@ Pure: sessions and "today" come in, plain rows go out. A session counts on the e
 ...          S(giver="Sam", receiver="Alex", started_at=None)]
 >>> [couple_line(row) for row in who_gave(given, date(2024, 3, 21), UTC)]
 ['Alex gave Sam 2 sessions', 'Sam massaged their own feet once']
+
+A journal's first person, still called "me", reads in the first person:
+
+>>> couple_line(Given("me", "me", 2)), couple_line(Given("me", "Sam", 1))
+('I massaged my own feet 2 times', 'I gave Sam 1 session')
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Protocol
 
 from solemate.insights.records import evening_of
+from solemate.names import subject, their
 
 __all__ = ["COUPLE_DAYS", "Given", "couple_line", "who_gave"]
 
@@ -66,7 +72,8 @@ def who_gave(sessions: Iterable[GivenSession], today: date, zone: tzinfo) -> lis
 def couple_line(given: Given) -> str:
     """One row in words."""
     times = "once" if given.sessions == 1 else f"{given.sessions} times"
+    giver = subject(given.giver)
     if given.giver == given.receiver:
-        return f"{given.giver} massaged their own feet {times}"
+        return f"{giver} massaged {their(given.giver)} own feet {times}"
     count = "1 session" if given.sessions == 1 else f"{given.sessions} sessions"
-    return f"{given.giver} gave {given.receiver} {count}"
+    return f"{giver} gave {given.receiver} {count}"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from solemate.journal.records import JournalError, same_name
 from solemate.journal.schema import PersonRow, SessionRow, new_uid
+from solemate.names import DEFAULT_PERSON
 
 __all__ = [
     "DEFAULT_PERSON",
@@ -28,9 +29,6 @@ __all__ = [
     "remove",
     "same_name",
 ]
-
-#: The name given to the person a journal creates when someone first writes to it.
-DEFAULT_PERSON = "me"
 
 
 def no_such_person(name: str) -> JournalError:

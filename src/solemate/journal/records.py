@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from solemate.diary.entry import DiaryEntry
+from solemate.names import owned
 
 if TYPE_CHECKING:  # pydantic is not imported to read a journal
     from collections.abc import Iterable
@@ -103,8 +104,8 @@ class NotTheirs(JournalError):
     """
 
     def __init__(self, what: str, entry_id: int, owners: tuple[str, ...], person: str) -> None:
-        whose = " and ".join(f"{name}'s" for name in owners)
-        super().__init__(f"{what} {entry_id} is {whose}, not {person}'s", field="person")
+        whose = " and ".join(owned(name) for name in owners)
+        super().__init__(f"{what} {entry_id} is {whose}, not {owned(person)}", field="person")
         self.owners = owners
 
 
