@@ -3,6 +3,7 @@ each one's diary, sessions, ratings and insights kept apart, and the refusals of
 
 from __future__ import annotations
 
+import html
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -195,3 +196,13 @@ def test_safety_screens_and_experiments_are_each_persons_own(couple: Couple) -> 
     assert "Stop the experiment" in sam.get("/insights").text
     assert "Stop the experiment" not in alex.get("/insights").text
     assert 'action="/insights/experiment"' in alex.get("/insights").text
+
+
+def test_the_unnamed_first_person_reads_my_answers(client: Client) -> None:
+    """The journal's first person, still named "me", is written in the first person; another
+    person by name."""
+    client.post("/api/sleep", json=DIARY)  # the first write creates "me"
+    assert form(client, "/who/add", name="Sam").status_code == 303
+    assert "My answers: yes or no to each." in client.get("/").text
+    assert form(client, "/who", person="Sam").status_code == 303
+    assert "Sam's answers: yes or no to each." in html.unescape(client.get("/").text)

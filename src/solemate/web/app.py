@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from solemate import __version__, tonight
 from solemate.journal import Journal
+from solemate.names import possessive
 from solemate.plan import PlanOptions
 from solemate.routine import builtin_routine
 from solemate.timeline import Timeline
@@ -81,6 +82,7 @@ def create_app(config: WebConfig) -> FastAPI:
         journal.close()
         raise
     templates.env.globals["static"] = svc.static_url
+    templates.env.filters["possessive"] = possessive  # "my answers" for the unnamed "me"
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
