@@ -27,3 +27,14 @@ def test_no_flag_shows_a_type_and_options_that_take_a_value_do(cli: CliRunner) -
     plan = cli.invoke(app, ["plan", "--help"]).output
     assert "<float>" in plan  # --minutes takes a number and says so
     assert "<left|right>" in plan
+
+
+def test_a_usage_mistake_points_at_the_commands_own_help(cli: CliRunner) -> None:
+    for args, help_of in (
+        (["plan", "--minutes", "0"], "solemate plan"),
+        (["log", "sleep", "--date", "tomorrow"], "solemate log sleep"),
+        (["plan", "--minutes", "abc"], "solemate plan"),  # found by Typer itself: the same words
+    ):
+        result = cli.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert f"Try '{help_of} -h' for help." in result.stderr, result.stderr

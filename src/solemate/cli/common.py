@@ -55,7 +55,13 @@ def confirm_deletion(question: str) -> None:
 
 
 def usage_error(message: str) -> NoReturn:
-    fail(f"{message}\nTry 'solemate --help' for help.", code=2)
+    """A mistake in how a command was called: the message, then where its help is (the command's
+    own, as for the mistakes Typer finds itself), exit 2."""
+    from typer._click.globals import get_current_context
+
+    context = get_current_context(silent=True)
+    where = context.command_path if context is not None else "solemate"
+    fail(f"{message}\nTry '{where} -h' for help.", code=2)
 
 
 def settings() -> Settings:
