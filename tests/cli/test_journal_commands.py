@@ -295,7 +295,23 @@ def test_journal_as_json_and_csv(cli: CliRunner, db: str) -> None:
 def test_an_empty_journal_says_how_to_start(cli: CliRunner, db: str) -> None:
     result = run(cli, db, "journal")
     assert result.exit_code == 0
-    assert "The journal is empty" in result.stdout
+    assert (
+        result.stdout == "Nothing recorded yet. 'solemate log sleep' writes this morning's diary.\n"
+    )
+
+
+def test_a_person_with_nothing_yet_is_named(cli: CliRunner, db: str) -> None:
+    """In a household, one person's empty part is not an empty journal."""
+    with Journal(db) as journal:
+        journal.add_person("Ana")
+        journal.add_person("Jonas Æbelø")
+    assert run(cli, db, "log", "sleep", *DST_NIGHT, "--person", "Ana").exit_code == 0
+    result = run(cli, db, "journal", "--person", "Jonas Æbelø")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Nothing recorded for Jonas Æbelø yet. "
+        "'solemate log sleep --person 'Jonas Æbelø'' writes this morning's diary.\n"
+    )
 
 
 @pytest.mark.parametrize(

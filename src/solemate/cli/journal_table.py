@@ -23,6 +23,7 @@ from solemate.cli.journal_views import (
 )
 from solemate.cli.plain_table import Table, plain_page, plain_width
 from solemate.journal.reading import ratings_by_session
+from solemate.names import DEFAULT_PERSON
 from solemate.text import for_terminal
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ __all__ = [
     "EMPTY",
     "Format",
     "build_view",
+    "empty_text",
     "journal_tables",
     "print_tables",
     "rich_page",
@@ -53,7 +55,20 @@ def _played(session: dict[str, Any]) -> str:
 
 
 #: What `solemate journal` says when there is nothing to show.
-EMPTY = "The journal is empty. 'solemate log sleep' writes this morning's diary."
+EMPTY = "Nothing recorded yet. 'solemate log sleep' writes this morning's diary."
+
+
+def empty_text(person: str | None) -> str:
+    """Nothing to show for ``person``: named unless it is the journal's unnamed first person (in a
+    household the journal is not empty because one person's part is)."""
+    if person is None or person == DEFAULT_PERSON:
+        return EMPTY
+    import shlex
+
+    return (
+        f"Nothing recorded for {person} yet. "
+        f"'solemate log sleep --person {shlex.quote(person)}' writes this morning's diary."
+    )
 
 
 def build_view(journal: JournalReads, last: int | None) -> JournalView:
@@ -65,6 +80,7 @@ def build_view(journal: JournalReads, last: int | None) -> JournalView:
         diary=[diary_row(r) for r in journal.diary(last=last)],
         device_nights=[device_row(n) for n in journal.device_nights(last=last)],
         notes=[note_row(n) for n in journal.notes(last=last)],
+        person=journal.chosen_person,
     )
 
 
@@ -107,7 +123,7 @@ def print_tables(view: JournalView) -> None:
     width = plain_width()
     page = None if width is None else plain_page(tables, width)
     if page is not None:
-        sys.stdout.write(page if tables else EMPTY + "\n")
+        sys.stdout.write(page if tables else empty_text(view.person) + "\n")
         sys.stdout.flush()
         return
     from rich.console import Console
@@ -115,13 +131,13 @@ def print_tables(view: JournalView) -> None:
     console = Console()
     if not console.is_terminal:
         console.width = max(console.width, 120)  # a file or pipe has no width to fit
-    rich_page(console, tables)
+    rich_page(console, tables, view.person)
 
 
-def rich_page(console: Any, tables: Sequence[Table]) -> None:
-    """Print ``tables`` on a Rich ``console``, a blank line between (or say the journal is empty)."""
+def rich_page(console: Any, tables: Sequence[Table], person: str | None = None) -> None:
+    """Print ``tables`` on a Rich ``console``, a blank line between (or say there is nothing yet)."""
     if not tables:
-        console.print(EMPTY)
+        console.print(empty_text(person), markup=False)
         return
     for number, (title, columns, rows) in enumerate(tables):
         if number:

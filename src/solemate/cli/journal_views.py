@@ -41,6 +41,8 @@ class JournalView:
     diary: list[Row]
     device_nights: list[Row]
     notes: list[Row]
+    person: str | None = None
+    """Whose entries these are (None: the journal has no person yet)."""
 
     def sections(self) -> dict[str, list[Row]]:
         return {
