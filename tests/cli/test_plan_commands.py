@@ -124,6 +124,16 @@ def test_routine_list_show_and_check(cli: CliRunner, data_dir: Path, tmp_path: P
     folder = cli.invoke(app, ["routine", "check", str(tmp_path)])
     assert folder.exit_code == 1
     assert "is a directory" in folder.stderr
+    for name, says in (("evening", "evening: ok: evening 1.0"), ("gentle", "gentle: ok: gentle")):
+        by_name = cli.invoke(app, ["routine", "check", name])  # as `routine show` takes it
+        assert by_name.exit_code == 0, by_name.output
+        assert by_name.stdout.startswith(says)
+    broken = cli.invoke(app, ["routine", "check", "oops"])
+    assert broken.exit_code == 1
+    assert "problem" in broken.stderr
+    unknown = cli.invoke(app, ["routine", "check", "nosuch"])
+    assert unknown.exit_code == 2
+    assert "no routine named 'nosuch' (known: evening, gentle, oops" in unknown.stderr
 
 
 def test_the_installed_command_runs_without_a_traceback(tmp_path: Path) -> None:

@@ -108,12 +108,18 @@ def register(app: typer.Typer) -> None:
         typer.echo(describe(resolve_routine(name)), nl=False)
 
     @group.command("check")
-    def check_command(file: Path = typer.Argument(..., help="The routine file to check.")) -> None:
-        """Check a routine file and list every problem in it."""
-        try:
-            routine = load_routine(file)
-        except RoutineError as exc:
-            report_problems(exc)
+    def check_command(
+        file: str = typer.Argument(..., help="The routine file to check, or a routine name."),
+    ) -> None:
+        """Check a routine file (or a routine by name, as `routine show` takes it) and list
+        every problem in it."""
+        if Path(file).exists():  # a file wins over a routine of the same name
+            try:
+                routine = load_routine(Path(file))
+            except RoutineError as exc:
+                report_problems(exc)
+        else:
+            routine = resolve_routine(file)
         shortest, longest = bounds(routine, PlanOptions())
         steps = len(routine.steps)
         actions = sum(len(s.actions) for s in routine.steps)
