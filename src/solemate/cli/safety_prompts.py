@@ -69,7 +69,7 @@ ENTER_GRACE_S = 0.4
 def _key(prompt: str) -> str:
     """One key in a terminal; a line when the input is piped (so no stray newline is left over).
 
-    Keys typed together arrive together ("n" and Enter as "n\r"): the first one is the answer.
+    Keys typed together arrive in one read ("n" and Enter as two characters): the first answers.
     After an answer, what is typed in the next moment is dropped, so an Enter that follows the
     key cannot answer the next question (the stress rating, where Enter skips) before it is asked.
     """
