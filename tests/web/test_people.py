@@ -175,6 +175,7 @@ def test_one_persons_session_is_not_the_others_by_id(couple: Couple) -> None:
     ):
         assert response.status_code == 404
         assert response.json()["field"] == "id"
+    assert f"no session {own} of Sam's" in sam.get(f"/api/sessions/{own}").text
     assert alex.get(f"/api/sessions/{own}").status_code == 200
 
 
@@ -204,5 +205,8 @@ def test_the_unnamed_first_person_reads_my_answers(client: Client) -> None:
     client.post("/api/sleep", json=DIARY)  # the first write creates "me"
     assert form(client, "/who/add", name="Sam").status_code == 303
     assert "My answers: yes or no to each." in client.get("/").text
+    refused = client.delete("/api/ratings/12345")
+    assert refused.status_code == 404
+    assert "no rating 12345 of mine" in refused.text
     assert form(client, "/who", person="Sam").status_code == 303
     assert "Sam's answers: yes or no to each." in html.unescape(client.get("/").text)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from solemate.journal import Journal, JournalError, Person
+from solemate.names import owned
 from solemate.web.errors import ApiError
 
 __all__ = ["PERSON_COOKIE", "Here", "People", "check_own", "person_cookie"]
@@ -140,7 +141,8 @@ def check_own(journal: Journal, here: Here, kind: OwnedKind, entry_id: int) -> N
     else:
         mine = any(n.id == entry_id for n in journal.naps())
     if not mine:
-        raise ApiError(404, "id", f"no {kind} {entry_id} of {here.person}'s")
+        whose = f" of {owned(here.person)}" if here.person is not None else ""
+        raise ApiError(404, "id", f"no {kind} {entry_id}{whose}")
 
 
 def check_whole_journal(here: Here) -> None:
