@@ -261,6 +261,14 @@ class ReadOnlyJournal:
     ) -> None:
         self.close()
 
+    def _of_chosen(self, column: str) -> str:
+        """The WHERE clause keeping the chosen person's rows by ``column`` ("" for everyone)."""
+        return "" if self._chosen is None else f" WHERE {column} = ?"
+
+    def _chosen_args(self) -> tuple[int, ...]:
+        """The parameters of :meth:`_of_chosen`'s clause."""
+        return () if self._chosen is None else (self._chosen,)
+
     # --- the Journal's read methods -----------------------------------------------------------
 
     def sessions(self, *, last: int | None = None) -> list[MassageSession]:
@@ -268,9 +276,8 @@ class ReadOnlyJournal:
         rows = self._last(
             "SELECT id, uid, routine_id, routine_version, plan_options, planned_seconds, status,"
             " created_at, started_at, ended_at, foot, step_index, step_id, progress_at,"
-            " giver_id, receiver_id, played_seconds FROM sessions"
-            + ("" if self._chosen is None else " WHERE receiver_id = ?"),
-            () if self._chosen is None else (self._chosen,),
+            " giver_id, receiver_id, played_seconds FROM sessions" + self._of_chosen("receiver_id"),
+            self._chosen_args(),
             ("id",),
             last,
         )
@@ -302,8 +309,8 @@ class ReadOnlyJournal:
         """As :meth:`Journal.session_times <solemate.journal.Journal.session_times>`."""
         rows = self._last(
             "SELECT id, receiver_id, status, created_at, started_at, ended_at FROM sessions"
-            + ("" if self._chosen is None else " WHERE receiver_id = ?"),
-            () if self._chosen is None else (self._chosen,),
+            + self._of_chosen("receiver_id"),
+            self._chosen_args(),
             ("id",),
             None,
         )
@@ -461,8 +468,8 @@ class ReadOnlyJournal:
         """As :meth:`Journal.notes <solemate.journal.Journal.notes>`."""
         rows = self._last(
             "SELECT id, uid, person_id, session_id, written_at, text FROM notes"
-            + ("" if self._chosen is None else " WHERE person_id = ?"),
-            () if self._chosen is None else (self._chosen,),
+            + self._of_chosen("person_id"),
+            self._chosen_args(),
             ("id",),
             last,
         )
