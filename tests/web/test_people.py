@@ -48,6 +48,22 @@ def couple(config: WebConfig) -> Iterator[Couple]:
         yield Couple(alex, sam)
 
 
+def test_the_unnamed_first_person_is_not_called_me_to_their_partner(config: WebConfig) -> None:
+    app = create_app(config)
+    with TestClient(app, base_url="http://127.0.0.1") as first:
+        me, sam = Client(first), Client(TestClient(app, base_url="http://127.0.0.1"))
+        assert me.post("/api/sleep", json=DIARY).status_code == 201  # the journal names me "me"
+        assert form(me, "/who/add", name="Sam").status_code == 303
+        assert form(sam, "/who", person="Sam").status_code == 303
+        refused = sam.post(
+            "/api/sessions", json={"minutes": 12, "voice": "partner", "receiver": "me"}
+        )
+    assert refused.status_code == 409
+    detail = refused.json()["detail"]
+    assert detail.startswith("safety: The safety screen of the person you massage decides"), detail
+    assert "me's" not in detail
+
+
 def test_one_person_sees_nothing_about_people(client: Client) -> None:
     client.post("/api/sleep", json=DIARY)
     for path in ("/", "/morning", "/journal", "/insights"):

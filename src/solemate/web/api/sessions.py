@@ -14,6 +14,7 @@ from solemate.journal import (
     Rating,
 )
 from solemate.journal.reading import ratings_by_session
+from solemate.names import DEFAULT_PERSON
 from solemate.plan import PlanOptions
 from solemate.web.api.audio import track_out
 from solemate.web.api.common import ZONE_LANG, Last, SessionId, Svc, api_router
@@ -132,11 +133,19 @@ def start_session(body: SessionIn, svc: Svc) -> SessionDetail:
             if giver is None:
                 raise
             raise tonight.SafetyRefused(
-                f"{receiver.chosen_person}'s safety screen decides (they answer it on "
-                f"their own Tonight page): {refused.message}"
+                f"{_whose_screen(receiver.chosen_person)} decides (they answer it on their own "
+                f"Tonight page): {refused.message}"
             ) from refused
     svc.session_timelines.pop(session_id, None)  # an id can come back after a delete
     return session_detail(svc, session_id)
+
+
+def _whose_screen(receiver: str | None) -> str:
+    """The receiver's safety screen, as the giver reads it: "Sam's safety screen". The journal's
+    unnamed first person is ``me``, which the giver would read as themself, so it is not named."""
+    if receiver is None or receiver == DEFAULT_PERSON:
+        return "The safety screen of the person you massage"
+    return f"{receiver}'s safety screen"
 
 
 def receiver_of(svc: Services, body: SessionIn) -> tuple[Journal, str | None]:
