@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import select
+import subprocess
 import sys
+import time
 
-import click
 import pytest
 
 from solemate.cli import safety_prompts
@@ -16,12 +20,12 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[float]]:
     reads: list[str] = []
     drops: list[float] = []
 
-    def getchar() -> str:
+    def read_keys(prompt: str) -> str:
         assert reads, "asked again"
         return reads.pop(0)
 
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
-    monkeypatch.setattr(click, "getchar", getchar)
+    monkeypatch.setattr(safety_prompts, "_read_keys", read_keys)
     monkeypatch.setattr(safety_prompts, "_drop_typed_ahead", drops.append, raising=False)
     return reads, drops
 
@@ -50,3 +54,31 @@ def test_a_plain_enter_asks_again(terminal: tuple[list[str], list[float]]) -> No
     reads.extend(["\r", "n"])
     assert safety_prompts.ask_tonight() == []
     assert reads == []
+
+
+def test_a_key_typed_before_the_question_shows_answers_it() -> None:
+    """In a real (pseudo-)terminal: an "n" typed while the program is still starting, before the
+    question is shown, answers it. Before, the switch out of line mode dropped it: the "n" was
+    shown on the screen and the question waited for another key."""
+    main, child = pty.openpty()
+    os.write(main, b"n")  # typed ahead, before the process even starts
+    script = "from solemate.cli import safety_prompts; print('ANSWER', safety_prompts._key('Q?'))"
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=child, stdout=child, stderr=child, close_fds=True
+    )
+    os.close(child)
+    shown = b""
+    deadline = time.monotonic() + 30
+    try:
+        while b"ANSWER" not in shown and time.monotonic() < deadline:
+            ready, _, _ = select.select([main], [], [], 0.1)
+            if ready:
+                try:
+                    shown += os.read(main, 1024)
+                except OSError:  # the process ended and closed the terminal
+                    break
+    finally:
+        process.kill()
+        process.wait()
+        os.close(main)
+    assert b"ANSWER n" in shown, shown

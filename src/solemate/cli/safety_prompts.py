@@ -11,7 +11,6 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
-import click
 import typer
 
 from solemate import safety_service
@@ -75,13 +74,33 @@ def _key(prompt: str) -> str:
     """
     if not sys.stdin.isatty():
         return str(typer.prompt(prompt, default="", show_default=False)).strip()[:1]
-    typer.echo(f"{prompt} ", nl=False)
-    typed = click.getchar()
+    typed = _read_keys(prompt)
     key = typed.strip()[:1] or typed[:1]
     typer.echo(key.strip())
     if key.lower() in ("n", "y") and not ("\r" in typed or "\n" in typed):
         _drop_typed_ahead(ENTER_GRACE_S)
     return key
+
+
+def _read_keys(prompt: str) -> str:
+    """Show ``prompt`` and return what is typed, without waiting for Enter.
+
+    The terminal leaves line mode before the prompt is shown and keeps what was already typed: a
+    key typed as the prompt appeared (or just before) answers it. ``click.getchar`` drops such
+    keys when it switches modes, so a quick "n" was shown on the screen and then never read.
+    """
+    import os
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    tty.setcbreak(fd, termios.TCSANOW)
+    try:
+        typer.echo(f"{prompt} ", nl=False)
+        return os.read(fd, 32).decode(sys.stdin.encoding or "utf-8", "replace")
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
 def _drop_typed_ahead(grace: float) -> None:
