@@ -53,7 +53,9 @@ class KeyReader:
 
     def __enter__(self) -> KeyReader:
         self._saved = termios.tcgetattr(self.fd)
-        tty.setcbreak(self.fd)
+        # TCSANOW keeps keys typed before the reader started (the default, TCSAFLUSH, drops
+        # them): they were typed after the last question, so they are for the session.
+        tty.setcbreak(self.fd, termios.TCSANOW)
         self._thread.start()
         return self
 
