@@ -720,6 +720,23 @@ def test_backup_writes_a_consistent_copy(
     assert "no such folder" in refused(run(cli, db, "backup", str(tmp_path / "no" / "x.db")))
 
 
+def test_backup_takes_its_file_with_o_as_export_does(
+    cli: CliRunner, db: str, tmp_path: Path
+) -> None:
+    filled(db)
+    named = tmp_path / "copy.sqlite3"
+    result = run(cli, db, "backup", "-o", str(named))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"Backup written to {named}\n"
+    assert contents(f"sqlite:///{named}") == contents(db)
+    twice = run(cli, db, "backup", str(tmp_path / "a.sqlite3"), "-o", str(tmp_path / "b.sqlite3"))
+    assert twice.exit_code == 2
+    assert "give the backup's file or folder once: as path or with -o" in twice.stderr
+    assert "Traceback" not in twice.stderr
+    assert not (tmp_path / "a.sqlite3").exists()
+    assert not (tmp_path / "b.sqlite3").exists()
+
+
 @pytest.mark.postgres
 def test_backup_of_postgresql_is_the_json_export(
     cli: CliRunner, tmp_path: Path, request: pytest.FixtureRequest

@@ -306,10 +306,17 @@ def register(app: typer.Typer) -> None:
         path: Path | None = typer.Argument(
             None, help="File or folder to write (default: a dated file in the data folder)."
         ),
+        output: Path | None = typer.Option(
+            None, "--output", "-o", help="The same as path (export and render take -o too)."
+        ),
         database: str | None = DATABASE,
     ) -> None:
         """A consistent copy of the journal, made while it stays in use."""
         from solemate.journal import JournalError
+
+        if path is not None and output is not None:
+            usage_error("give the backup's file or folder once: as path or with -o")
+        path = path if output is None else output
 
         with open_journal(database) as journal:
             suffix = ".sqlite3" if journal.dialect == "sqlite" else ".json"
