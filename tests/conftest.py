@@ -20,7 +20,11 @@ import typer.main
 from typer.testing import CliRunner, Result
 
 from solemate.routine import Routine, builtin_routine
-from tests.postgres import postgres_admin, postgres_done  # noqa: F401  (fixtures for every test)
+from tests.postgres import (  # noqa: F401  (fixtures for every test)
+    postgres_admin,
+    postgres_done,
+    sweep_leftovers,
+)
 from tests.templates import Templates
 
 TESTS = Path(__file__).resolve().parent
@@ -69,6 +73,13 @@ def track_renders(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
         return TrackState(digest, "rendering")
 
     monkeypatch.setattr(SessionTracks, "_start", known_only)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Before the first test process starts (pytest-xdist's workers skip this): drop the
+    PostgreSQL schemas killed runs left behind."""
+    if not hasattr(session.config, "workerinput"):
+        sweep_leftovers()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -18,8 +18,42 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+#: An advisory lock every test process holds shared while it may own schemas: a run that can take
+#: it alone knows that no other run is using the test database.
+RUN_LOCK = 0x736F6C65
+
+#: The schemas tests make (``t_…``, templates ``t_template_…``); benchmarks use ``bench_…``.
+TEST_SCHEMAS = r"t\_%"
+
+
 def _libpq(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def sweep_leftovers() -> int:
+    """Drop the schemas of runs that were killed before their end (they drop their own otherwise),
+    when no other run is using the database; the number dropped.
+
+    Called once per run, before any test process starts. An unreachable server is left for the
+    tests that need it to report."""
+    try:
+        connection = psycopg.connect(_libpq(POSTGRES_URL), autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError:
+        return 0
+    with connection:
+        alone = connection.execute("SELECT pg_try_advisory_lock(%s)", (RUN_LOCK,)).fetchone()
+        if not (alone and alone[0]):
+            return 0
+        names = [
+            str(row[0])
+            for row in connection.execute(
+                "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (TEST_SCHEMAS,)
+            )
+        ]
+        for name in names:  # one per DROP: see postgres_done
+            connection.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        connection.execute("SELECT pg_advisory_unlock(%s)", (RUN_LOCK,))
+    return len(names)
 
 
 @pytest.fixture(scope="session")
@@ -34,6 +68,8 @@ def postgres_admin() -> Iterator[psycopg.Connection[tuple[object, ...]]]:
             pytrace=False,
         )
     with connection:
+        # Held until this process ends: no other run's sweep drops this run's schemas meanwhile.
+        connection.execute("SELECT pg_advisory_lock_shared(%s)", (RUN_LOCK,))
         yield connection
 
 
