@@ -47,6 +47,19 @@ def test_serves_on_loopback_and_prints_the_address(
     assert served[0]["port"] == port
 
 
+def test_the_server_gives_freed_large_blocks_back_before_serving(
+    cli: CliRunner, data_dir: Path, served: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import solemate.web.memory
+
+    asked: list[int] = []
+    monkeypatch.setattr(solemate.web.memory, "return_large_blocks", lambda: asked.append(1))
+    result = cli.invoke(app, ["serve", "--port", str(_free_port())])
+    assert result.exit_code == 0, result.output
+    assert asked == [1]
+    assert len(served) == 1
+
+
 def test_the_network_needs_a_passphrase_first(
     cli: CliRunner, data_dir: Path, served: list[dict[str, Any]]
 ) -> None:
