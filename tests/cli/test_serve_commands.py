@@ -26,7 +26,12 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
     import uvicorn
 
+    import solemate.web.memory
+
     monkeypatch.setattr(uvicorn, "run", fake_run)
+    # This process is a test worker: its memory is left as it is (see the test below).
+    monkeypatch.setattr(solemate.web.memory, "return_large_blocks", lambda: True)
+    monkeypatch.setattr(solemate.web.memory, "keep_giving_back", lambda: None)
     return calls
 
 
@@ -47,16 +52,19 @@ def test_serves_on_loopback_and_prints_the_address(
     assert served[0]["port"] == port
 
 
-def test_the_server_gives_freed_large_blocks_back_before_serving(
+def test_the_server_gives_free_memory_back_while_serving(
     cli: CliRunner, data_dir: Path, served: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import solemate.web.memory
 
-    asked: list[int] = []
-    monkeypatch.setattr(solemate.web.memory, "return_large_blocks", lambda: asked.append(1))
+    asked: list[str] = []
+    monkeypatch.setattr(
+        solemate.web.memory, "return_large_blocks", lambda: asked.append("large blocks")
+    )
+    monkeypatch.setattr(solemate.web.memory, "keep_giving_back", lambda: asked.append("pages"))
     result = cli.invoke(app, ["serve", "--port", str(_free_port())])
     assert result.exit_code == 0, result.output
-    assert asked == [1]
+    assert asked == ["large blocks", "pages"]
     assert len(served) == 1
 
 

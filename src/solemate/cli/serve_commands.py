@@ -167,13 +167,14 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from solemate.web import LOOPBACK_HOSTS, WebConfig, create_app
-        from solemate.web.memory import return_large_blocks
+        from solemate.web.memory import keep_giving_back, return_large_blocks
         from solemate.web.passphrase import PassphraseError
         from solemate.web.sign_in import NoPassphrase
 
         loopback = _is_loopback(host)
         _check_port_free(host, port)
         return_large_blocks()  # before the first track is rendered (see solemate.web.memory)
+        keep_giving_back()
         config = WebConfig(
             data_dir=chosen.data_dir,
             database_url=database or chosen.database_url,
