@@ -6,14 +6,22 @@ name, so a sentence about a person must read right with that name too: "I massag
 
 >>> [f(name) for name in ("me", "Alex") for f in (subject, possessive, owned)]
 ['I', 'my', 'mine', 'Alex', "Alex's", "Alex's"]
+>>> possessive("me", starts_sentence=True), unnamed("me"), unnamed("Alex")
+('My', True, False)
 """
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_PERSON", "owned", "possessive", "subject", "their"]
+__all__ = ["DEFAULT_PERSON", "owned", "possessive", "subject", "their", "unnamed"]
 
 #: The name given to the person a journal creates when someone first writes to it.
 DEFAULT_PERSON = "me"
+
+
+def unnamed(name: str) -> bool:
+    """Whether ``name`` is the first person's ``me``, no name to show anyone else (they would
+    read it as themself)."""
+    return name == DEFAULT_PERSON
 
 
 def subject(name: str) -> str:
@@ -21,9 +29,11 @@ def subject(name: str) -> str:
     return "I" if name == DEFAULT_PERSON else name
 
 
-def possessive(name: str) -> str:
-    """``name``'s, before what is theirs ("my pages", "Alex's pages")."""
-    return "my" if name == DEFAULT_PERSON else f"{name}'s"
+def possessive(name: str, *, starts_sentence: bool = False) -> str:
+    """``name``'s, before what is theirs ("my pages", "Alex's pages"; "My pages" to start one)."""
+    if name == DEFAULT_PERSON:
+        return "My" if starts_sentence else "my"
+    return f"{name}'s"
 
 
 def owned(name: str) -> str:

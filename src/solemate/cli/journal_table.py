@@ -23,7 +23,7 @@ from solemate.cli.journal_views import (
 )
 from solemate.cli.plain_table import Table, plain_page, plain_width
 from solemate.journal.reading import ratings_by_session
-from solemate.names import DEFAULT_PERSON
+from solemate.names import unnamed
 from solemate.text import for_terminal
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ EMPTY = "Nothing recorded yet. 'solemate log sleep' writes this morning's diary.
 def empty_text(person: str | None) -> str:
     """Nothing to show for ``person``: named unless it is the journal's unnamed first person (in a
     household the journal is not empty because one person's part is)."""
-    if person is None or person == DEFAULT_PERSON:
+    if person is None or unnamed(person):
         return EMPTY
     import shlex
 

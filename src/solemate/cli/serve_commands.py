@@ -96,10 +96,9 @@ def _set_passphrase(database: str | None, person: str | None) -> None:
 
         with open_journal(database) as journal:
             set_person_passphrase(journal, person, passphrase)
-        whose = possessive(person)
         typer.echo(
-            f"{whose[:1].upper()}{whose[1:]} own passphrase set: signing in with it shows "
-            f"{whose} pages only. "
+            f"{possessive(person, starts_sentence=True)} own passphrase set: signing in with it "
+            f"shows {possessive(person)} pages only. "
             "The household's passphrase still works."
         )
         return

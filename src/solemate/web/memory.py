@@ -18,6 +18,7 @@ Both are glibc's; with another C library nothing is changed.
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
 import threading
 import time
@@ -39,8 +40,10 @@ _M_MMAP_THRESHOLD = -3  # from glibc's malloc.h
 TRIM_EVERY_S = 30.0
 
 
+@functools.cache
 def _glibc(name: str, *argtypes: Any) -> Callable[..., int] | None:
-    """``name`` from the C library this process already uses, when it is Linux's and has it."""
+    """``name`` from the C library this process already uses, when it is Linux's and has it
+    (looked up once: the server calls it every :data:`TRIM_EVERY_S` seconds)."""
     if not sys.platform.startswith("linux"):
         return None
     try:

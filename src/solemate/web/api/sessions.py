@@ -14,7 +14,7 @@ from solemate.journal import (
     Rating,
 )
 from solemate.journal.reading import ratings_by_session
-from solemate.names import DEFAULT_PERSON
+from solemate.names import unnamed
 from solemate.plan import PlanOptions
 from solemate.web.api.audio import track_out
 from solemate.web.api.common import ZONE_LANG, Last, SessionId, Svc, api_router
@@ -143,7 +143,7 @@ def start_session(body: SessionIn, svc: Svc) -> SessionDetail:
 def _whose_screen(receiver: str | None) -> str:
     """The receiver's safety screen, as the giver reads it: "Sam's safety screen". The journal's
     unnamed first person is ``me``, which the giver would read as themself, so it is not named."""
-    if receiver is None or receiver == DEFAULT_PERSON:
+    if receiver is None or unnamed(receiver):
         return "The safety screen of the person you massage"
     return f"{receiver}'s safety screen"
 
