@@ -735,6 +735,10 @@ def test_backup_takes_its_file_with_o_as_export_does(
     assert "Traceback" not in twice.stderr
     assert not (tmp_path / "a.sqlite3").exists()
     assert not (tmp_path / "b.sqlite3").exists()
+    assert "already exists" in refused(run(cli, db, "backup", "-o", str(named)))
+    missing = tmp_path / "no" / "x.db"
+    assert "no such folder" in refused(run(cli, db, "backup", "-o", str(missing)))
+    assert not missing.parent.exists()
 
 
 @pytest.mark.postgres
