@@ -69,7 +69,7 @@ def test_a_corrupt_joined_model_is_refused(tmp_path: Path) -> None:
     engine = KokoroEngine(cache_dir=tmp_path / "speech", model_dir=tmp_path)
     with pytest.raises(ModelError, match="refusing"):
         engine.synthesize("Rest.")
-    assert not (tmp_path / "speech").exists()  # nothing was said, nothing was cached
+    assert not list((tmp_path / "speech").rglob("*.pcm"))  # nothing was said, nothing was cached
     model.unlink()  # 92 MB
 
 

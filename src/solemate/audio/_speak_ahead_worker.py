@@ -5,7 +5,9 @@ Started as ``python -m solemate.audio._speak_ahead_worker`` rather than through
 ``__main__`` guard, a web server). Protocol on stdin/stdout, one JSON object a line: first the voice
 (``voice``, ``rate``, ``cache_dir``, ``model_dir``), answered with ``{"ok": true}``; then one
 ``{"text": …}`` a phrase, answered with ``{"ok": true, "seconds": …}`` once the phrase is in the
-cache. Failures answer ``ok: false`` with an ``error``.
+cache. With ``"wait": false`` a phrase another process is making right now is not waited for: the
+answer is ``{"ok": true, "busy": true}`` and the worker can be given another phrase meanwhile.
+Failures answer ``ok: false`` with an ``error``.
 """
 
 from __future__ import annotations
@@ -42,13 +44,26 @@ def main() -> None:
         return
     _answer(out, ok=True)
     for line in sys.stdin:
-        text = json.loads(line)["text"]
+        request = json.loads(line)
+        text = request["text"]
         try:
+            if not request.get("wait", True) and _busy(speaker, text):
+                _answer(out, ok=True, busy=True)
+                continue
             seconds = len(speaker.synthesize(text)) / speaker.sample_rate
         except Exception as exc:
             _answer(out, ok=False, error=str(exc))
             continue
         _answer(out, ok=True, seconds=seconds)
+
+
+def _busy(speaker: object, text: str) -> bool:
+    from solemate.audio.speech import CachingSpeaker
+
+    if not isinstance(speaker, CachingSpeaker):
+        return False
+    key = speaker.cache_key(text)
+    return speaker.cache.samples(key) is None and speaker.cache.being_made(key)
 
 
 if __name__ == "__main__":

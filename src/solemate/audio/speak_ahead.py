@@ -5,6 +5,10 @@ The planner needs each cue's real spoken length so that no cue is ever late, wha
 of CPU per phrase, so phrases not yet in the cache are made by a pool of worker processes (at most
 two, one per core: espeak-ng's state is process-global and onnxruntime runs one thread in each),
 each loading the model once. Cached phrases cost a ``stat`` each (:meth:`PhraseCache.samples`).
+
+Two preparations at once (``solemate serve`` preparing tonight's voice while ``render`` runs) share
+the work: a phrase the other process is making is put back at the end of the queue and waited for
+only when nothing else is left, so each phrase is made once (see :meth:`PhraseCache.making`).
 """
 
 from __future__ import annotations
@@ -118,8 +122,11 @@ class _Worker:
             raise SpeechError(str(answer.get("error")))
         return answer
 
-    def speak(self, text: str) -> float:
-        return float(str(self.ask({"text": text})["seconds"]))
+    def speak(self, text: str, wait: bool = True) -> float | None:
+        """The phrase's spoken seconds; None when ``wait`` is False and another process is making
+        it now."""
+        answer = self.ask({"text": text, "wait": wait})
+        return None if answer.get("busy") else float(str(answer["seconds"]))
 
     def close(self) -> None:
         if self.process.stdin is not None:
@@ -135,11 +142,12 @@ def _in_workers(spec: SpeakerSpec, texts: list[str], count: int) -> Iterator[tup
     """``(text, seconds)`` as each text is made by one of ``count`` workers, in finishing order.
 
     Each worker is fed by its own thread from one shared queue, so a slow phrase never holds up
-    the other worker; the first failure stops everything and is raised here.
+    the other worker; the first failure stops everything and is raised here. A phrase another
+    process is making goes back to the end of the queue, to be waited for when it comes round.
     """
-    todo: queue.Queue[str] = queue.Queue()
+    todo: queue.Queue[tuple[str, bool]] = queue.Queue()  # (text, wait for another process)
     for text in texts:
-        todo.put(text)
+        todo.put((text, False))
     results: queue.Queue[tuple[str, float] | BaseException] = queue.Queue()
     stop = threading.Event()
 
@@ -149,10 +157,14 @@ def _in_workers(spec: SpeakerSpec, texts: list[str], count: int) -> Iterator[tup
             worker = _Worker(spec)
             while not stop.is_set():
                 try:
-                    text = todo.get_nowait()
+                    text, wait = todo.get_nowait()
                 except queue.Empty:
                     return
-                results.put((text, worker.speak(text)))
+                seconds = worker.speak(text, wait)
+                if seconds is None:
+                    todo.put((text, True))
+                else:
+                    results.put((text, seconds))
         except BaseException as exc:
             results.put(exc)
         finally:

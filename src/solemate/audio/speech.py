@@ -20,7 +20,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -28,6 +29,11 @@ import numpy as np
 import numpy.typing as npt
 
 from solemate.plan import MAX_SPEECH_RATE, MIN_SPEECH_RATE, SPEECH_RATE
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: phrases are made without cross-process locks
+    fcntl = None  # type: ignore[assignment]
 
 DEFAULT_VOICE = "en-us+f2"
 """A soft female variant of American English; with the low pitch below it is espeak's calmest."""
@@ -234,6 +240,12 @@ class PhraseCache:
     A file holds a magic tag, the SHA-256 of its samples and the samples as 16-bit PCM. A file that is
     truncated, foreign or fails its checksum is treated as missing (and rewritten on the next miss),
     so a crash or a full disk mid-write can never feed garbage into a session.
+
+    Processes sharing the folder (``solemate serve`` preparing tonight's voice while ``render``
+    runs, or two preparations at once) make each phrase once: whoever makes a phrase holds a lock
+    (:meth:`making`) and the others wait for it and read the file it wrote. The locks are 256
+    files in ``.making`` (phrases share one by the first two characters of their key), locked with
+    ``flock``, so a process that dies lets go at once and nothing is left to clean up.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -241,6 +253,45 @@ class PhraseCache:
 
     def path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pcm"
+
+    @contextmanager
+    def making(self, key: str, wait: bool = True) -> Iterator[bool]:
+        """Hold the right to make the phrase under ``key`` while the block runs.
+
+        Yields True once held (after waiting for another process making it, when ``wait``), or
+        False at once when another process holds it and ``wait`` is False. Where locks cannot be
+        taken (a read-only folder, no ``flock``), it yields True: the cache is only ever a speed-up.
+        """
+        fd = self._lock_file(key)
+        if fd is None:
+            yield True
+            return
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            except OSError:
+                pass  # a filesystem without locks: make the phrase unguarded
+            yield True
+        finally:
+            os.close(fd)  # lets go of the lock
+
+    def being_made(self, key: str) -> bool:
+        """Whether another process is making the phrase under ``key`` right now."""
+        with self.making(key, wait=False) as free:
+            return not free
+
+    def _lock_file(self, key: str) -> int | None:
+        if fcntl is None:
+            return None
+        folder = self.folder / ".making"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return os.open(folder / key[:2], os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return None
 
     def get(self, key: str) -> npt.NDArray[np.int16] | None:
         try:
@@ -298,8 +349,11 @@ class PhraseCache:
         a phrase sounds the same whether it was just made or read back."""
         samples = self.get(key)
         if samples is None:
-            samples = trim_silence(render(), sample_rate)
-            self.put(key, samples)
+            with self.making(key):
+                samples = self.get(key)  # another process may have made it while this one waited
+                if samples is None:
+                    samples = trim_silence(render(), sample_rate)
+                    self.put(key, samples)
         return to_float(samples)
 
 
