@@ -1,10 +1,11 @@
-"""Shared builders for the audio tests: one phrase cache per test session (each phrase is synthesized
-once however many tests speak it), the tiny routine, and helpers that look at rendered files from
-outside the project (ffprobe, an independent loudness meter)."""
+"""Shared builders for the audio tests: one phrase cache kept between test runs (each phrase is
+synthesized once however many tests and runs speak it), the tiny routine, and helpers that look at
+rendered files from outside the project (ffprobe, an independent loudness meter)."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import platformdirs
 import pytest
 
 from solemate.audio.speech import SpeechEngine
@@ -25,12 +27,25 @@ TINY = HERE / "tiny.toml"
 
 @pytest.fixture(scope="session")
 def speech_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """One phrase cache for the whole run, shared by pytest-xdist's worker processes (their
-    temporary folders share a parent): a natural voice's phrase is synthesized once, not once per
-    worker. The cache writes each file whole (a temporary file, then a rename)."""
-    base = tmp_path_factory.getbasetemp()
-    folder = (base.parent if worker_id != "master" else base) / "speech-cache-shared"
-    folder.mkdir(exist_ok=True)
+    """The phrase cache of the audio tests, kept between runs in the user's cache folder
+    (``~/.cache/solemate-tests/speech``), like the product's own cache.
+
+    The natural voice takes about three CPU-minutes to say the ritual tests' phrases; a phrase's key
+    holds everything that changes its sound (text, voice, rate, model hash, engine version, cache
+    format) and every file carries a checksum, so a kept phrase is the one a fresh run would make.
+    The tests of making phrases use folders of their own. ``SOLEMATE_TEST_SPEECH_CACHE`` names
+    another folder, or ``fresh`` for one made for this run alone (shared by pytest-xdist's
+    workers: their temporary folders share a parent).
+    """
+    chosen = os.environ.get("SOLEMATE_TEST_SPEECH_CACHE", "")
+    if chosen == "fresh":
+        base = tmp_path_factory.getbasetemp()
+        folder = (base.parent if worker_id != "master" else base) / "speech-cache-shared"
+    elif chosen:
+        folder = Path(chosen)
+    else:
+        folder = Path(platformdirs.user_cache_dir("solemate-tests")) / "speech"
+    folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
