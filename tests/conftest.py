@@ -151,3 +151,21 @@ def cli(data_dir: Path) -> CliRunner:
 
     _register()
     return Runner()
+
+
+@pytest.fixture(scope="session")
+def worker_chromium() -> Iterator[Any]:
+    """Debian's Chromium, launched once per test process (not once per module: a launch costs
+    about a second of CPU) and closed at its end; the one Playwright of the process (a second
+    one started in the same thread while this one runs fails). Tests take it through ``chromium``
+    (``tests/web/test_browser.py``), which closes the contexts each test opens."""
+    from playwright import sync_api
+
+    from tests.web.browser import ARGS, CHROMIUM
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()

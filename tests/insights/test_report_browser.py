@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,21 +20,6 @@ from solemate.journal import Journal
 from solemate.render.experiment_view import report_html
 from tests.insights.builders import build_experiment_journal
 from tests.journal.conftest import FakeClock
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
@@ -48,17 +34,14 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with playwright_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, args=ARGS, headless=True
-        )
-        try:
-            yield context
-        finally:
-            context.close()
+@pytest.fixture
+def browser(worker_chromium: Any) -> Iterator[Any]:
+    """A fresh context of the test process's Chromium, closed when the test ends."""
+    context = worker_chromium.new_context()
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def _keep(path: Path) -> None:
@@ -70,10 +53,10 @@ def _keep(path: Path) -> None:
 
 @pytest.mark.parametrize(("width", "name"), [(390, "phone"), (1000, "desktop")])
 def test_the_report_renders_self_contained_and_fits(
-    browser: object, report_file: Path, width: int, name: str
+    browser: Any, report_file: Path, width: int, name: str
 ) -> None:
     context = browser
-    page = context.new_page()  # type: ignore[attr-defined]
+    page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.set_viewport_size({"width": width, "height": 900})
@@ -99,8 +82,8 @@ def test_the_report_renders_self_contained_and_fits(
     page.close()
 
 
-def test_the_report_prints(browser: object, report_file: Path) -> None:
-    page = browser.new_page()  # type: ignore[attr-defined]
+def test_the_report_prints(browser: Any, report_file: Path) -> None:
+    page = browser.new_page()
     page.goto(report_file.as_uri())
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=False)

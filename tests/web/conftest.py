@@ -34,23 +34,6 @@ NO = {q.id: False for q in QUESTIONS}
 
 
 @pytest.fixture(scope="session")
-def worker_chromium() -> Iterator[Any]:
-    """Debian's Chromium, launched once per test process (not once per module: a launch costs
-    about a second of CPU) and closed at its end. Tests take it through ``chromium``
-    (``tests/web/test_browser.py``), which closes the contexts each test opens."""
-    from playwright import sync_api
-
-    from tests.web.browser import ARGS, CHROMIUM
-
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture(scope="session")
 def speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One phrase cache for the whole run: each phrase is synthesised once."""
     shared = os.environ.get("SOLEMATE_TEST_SPEECH_CACHE")
