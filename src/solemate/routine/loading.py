@@ -5,6 +5,7 @@ report every problem at once; the built-in routines.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -232,7 +233,16 @@ def builtin_names() -> list[str]:
 
 
 def builtin_routine(name: str = "evening") -> Routine:
-    """A routine shipped with solemate; ``evening`` is the guide's."""
+    """A routine shipped with solemate; ``evening`` is the guide's.
+
+    Read and checked once per process (about 15 ms): the files ship with the package and a
+    :class:`Routine` is frozen, so every caller (each web app, each command) shares one.
+    """
+    return _builtin_routine(name)
+
+
+@functools.cache
+def _builtin_routine(name: str) -> Routine:
     folder = resources.files("solemate") / "routines"
     if name not in builtin_names():
         raise RoutineError(
