@@ -53,7 +53,7 @@ def suite_voice(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 
 
 #: Fixtures that start Chromium: every test that uses one is slow.
-BROWSER_FIXTURES = frozenset({"chromium", "browser"})
+BROWSER_FIXTURES = frozenset({"chromium", "browser", "worker_chromium"})
 
 
 @pytest.fixture(autouse=True)

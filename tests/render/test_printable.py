@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 
@@ -75,23 +75,19 @@ ONE_PAGE = {
 
 
 @pytest.mark.slow
-def test_it_prints_on_one_page(evening: Routine, tmp_path: Path) -> None:
+def test_it_prints_on_one_page(evening: Routine, tmp_path: Path, worker_chromium: Any) -> None:
     """Every length, voice and wording the page offers, on one sheet of A4 and of Letter."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.web.browser import ARGS, CHROMIUM
-
     pages: dict[str, dict[str, int]] = {}
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            tab = browser.new_page()
-            for name, options in ONE_PAGE.items():
-                source = tmp_path / "print.html"
-                source.write_text(render("print", plan(evening, options)), encoding="utf-8")
-                tab.goto(source.as_uri())
-                pages[name] = {paper: _pages(tab.pdf(format=paper)) for paper in ("A4", "Letter")}
-        finally:
-            browser.close()
+    context = worker_chromium.new_context()
+    try:
+        tab = context.new_page()
+        for name, options in ONE_PAGE.items():
+            source = tmp_path / "print.html"
+            source.write_text(render("print", plan(evening, options)), encoding="utf-8")
+            tab.goto(source.as_uri())
+            pages[name] = {paper: _pages(tab.pdf(format=paper)) for paper in ("A4", "Letter")}
+    finally:
+        context.close()
     assert pages == {name: {"A4": 1, "Letter": 1} for name in ONE_PAGE}
 
 

@@ -26,7 +26,6 @@ from tests.web.browser import (
 )
 from tests.web.live_server import LiveServer
 
-pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
     pytest.fail("Debian's chromium is missing: apt-get install chromium", pytrace=False)
 
