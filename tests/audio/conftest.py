@@ -5,7 +5,6 @@ rendered files from outside the project (ffprobe, an independent loudness meter)
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from solemate.audio.speech import SpeechEngine
 from solemate.plan import PlanOptions, plan
 from solemate.routine import Routine, load_routine
 from solemate.timeline import Timeline
+from tests.speech_cache import chosen_folder, wants_fresh
 
 HERE = Path(__file__).resolve().parent
 TINY = HERE / "tiny.toml"
@@ -37,12 +37,12 @@ def speech_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Pa
     another folder, or ``fresh`` for one made for this run alone (shared by pytest-xdist's
     workers: their temporary folders share a parent).
     """
-    chosen = os.environ.get("SOLEMATE_TEST_SPEECH_CACHE", "")
-    if chosen == "fresh":
+    chosen = chosen_folder()
+    if wants_fresh():
         base = tmp_path_factory.getbasetemp()
         folder = (base.parent if worker_id != "master" else base) / "speech-cache-shared"
-    elif chosen:
-        folder = Path(chosen)
+    elif chosen is not None:
+        folder = chosen
     else:
         folder = Path(platformdirs.user_cache_dir("solemate-tests")) / "speech"
     folder.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,7 @@ from tests.journal.conftest import (
     FakeClock,
     postgres_schemas,
 )
+from tests.speech_cache import chosen_folder
 from tests.templates import Templates
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -36,8 +37,8 @@ NO = {q.id: False for q in QUESTIONS}
 @pytest.fixture(scope="session")
 def speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One phrase cache for the whole run: each phrase is synthesised once."""
-    shared = os.environ.get("SOLEMATE_TEST_SPEECH_CACHE")
-    return Path(shared) if shared else tmp_path_factory.mktemp("speech-cache")
+    shared = chosen_folder()
+    return shared if shared is not None else tmp_path_factory.mktemp("speech-cache")
 
 
 @pytest.fixture(params=BACKENDS)
