@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from solemate.settings import CONFIG_ENV, ENV_VARS, KEYS, Settings, SettingsError, default_data_dir
+from solemate.settings import (
+    CONFIG_ENV,
+    ENV_VARS,
+    KEYS,
+    Settings,
+    SettingsError,
+    default_data_dir,
+    user_folder,
+)
 
 #: A value for each key from each layer (file, environment, flag).
 VALUES: dict[str, tuple[str | int, str | int, str | int]] = {
@@ -87,6 +95,32 @@ def test_the_file_is_in_the_config_folder_unless_named(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     assert Settings.load({}).file == tmp_path / "config" / "solemate" / "settings.toml"
     assert Settings.load({CONFIG_ENV: "~/mine.toml"}).file == Path("~/mine.toml").expanduser()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG rule is worked out on Linux only")
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {},
+        {"XDG_DATA_HOME": "/x/data", "XDG_CONFIG_HOME": "/x/config", "XDG_CACHE_HOME": "/x/c"},
+        {"XDG_DATA_HOME": "  ", "XDG_CONFIG_HOME": "", "XDG_CACHE_HOME": " /spaced/ "},
+        {"XDG_DATA_HOME": "relative", "XDG_CONFIG_HOME": "~/tilde", "HOME": "/elsewhere"},
+        {"HOME": "relative/home"},
+        {"HOME": ""},
+    ],
+)
+def test_user_folders_are_where_platformdirs_puts_them(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str]
+) -> None:
+    import platformdirs
+
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert user_folder("data") == Path(platformdirs.user_data_dir("solemate"))
+    assert user_folder("config") == Path(platformdirs.user_config_dir("solemate"))
+    assert user_folder("cache") == Path(platformdirs.user_cache_dir("solemate"))
 
 
 def test_a_missing_file_is_no_settings(tmp_path: Path) -> None:

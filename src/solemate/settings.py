@@ -30,6 +30,8 @@ imports nothing heavy, so the quick path of everyday commands can build settings
 from __future__ import annotations
 
 import os
+import posixpath
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +47,7 @@ __all__ = [
     "Source",
     "default_data_dir",
     "settings_file",
+    "user_folder",
 ]
 
 APP_NAME = "solemate"
@@ -71,11 +74,47 @@ class SettingsError(ValueError):
     """A settings file or value that cannot be used; the message says where and what is wrong."""
 
 
-def default_data_dir() -> Path:
-    """The platform's per-user data folder (``~/.local/share/solemate`` on Linux)."""
+#: XDG's variable and default for each kind of per-user folder.
+_XDG = {
+    "data": ("XDG_DATA_HOME", ".local/share"),
+    "config": ("XDG_CONFIG_HOME", ".config"),
+    "cache": ("XDG_CACHE_HOME", ".cache"),
+}
+
+
+def user_folder(kind: Literal["data", "config", "cache"]) -> Path:
+    """solemate's per-user folder of ``kind``, where platformdirs puts it.
+
+    On Linux that is the XDG rule, worked out here because importing platformdirs costs about
+    5 ms, a tenth of a short command such as ``journal``: ``$XDG_CONFIG_HOME/solemate`` when
+    that variable is an absolute path, else ``~/.config/solemate`` (and the same for data and
+    cache). A test compares every case with platformdirs. Elsewhere platformdirs answers.
+    """
+    env = os.environ
+    if sys.platform == "linux" and "ANDROID_DATA" not in env:
+        variable, default = _XDG[kind]
+        base = env.get(variable, "")
+        if not posixpath.isabs(base):
+            home = env.get("HOME", "")
+            if not posixpath.isabs(home):  # unset or relative: the account's home, as platformdirs
+                import pwd
+
+                home = pwd.getpwuid(os.getuid()).pw_dir
+            base = posixpath.join(home, default)
+        return Path(base) / APP_NAME
     import platformdirs
 
-    return Path(platformdirs.user_data_dir(APP_NAME))
+    found = {
+        "data": platformdirs.user_data_dir,
+        "config": platformdirs.user_config_dir,
+        "cache": platformdirs.user_cache_dir,
+    }[kind](APP_NAME)
+    return Path(found)
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data folder (``~/.local/share/solemate`` on Linux)."""
+    return user_folder("data")
 
 
 def settings_file(environ: Mapping[str, str]) -> Path:
@@ -83,9 +122,7 @@ def settings_file(environ: Mapping[str, str]) -> Path:
     named = environ.get(CONFIG_ENV, "").strip()
     if named:
         return Path(named).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP_NAME)) / "settings.toml"
+    return user_folder("config") / "settings.toml"
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,9 @@ import itertools
 
 import numpy as np
 import pytest
+from scipy import stats
 
-from solemate.insights.distributions import t_cdf, t_cdf_array, t_pdf_array, t_quantile
-
-stats = pytest.importorskip("scipy.stats")
+from solemate.insights.distributions import t_cdf, t_cdf_whole, t_density, t_quantile
 
 
 def test_scalar_cdf_and_quantile_match_scipy() -> None:
@@ -22,12 +21,25 @@ def test_scalar_cdf_and_quantile_match_scipy() -> None:
 
 
 @pytest.mark.parametrize("df", [1, 2, 3, 4, 7, 20, 21, 300, 301, 1000, 3641])
-def test_array_cdf_matches_scipy(df: int) -> None:
+def test_series_cdf_matches_scipy(df: int) -> None:
     values = np.linspace(-40, 40, 801)
-    assert np.abs(t_cdf_array(values, df) - stats.t.cdf(values, df)).max() < 1e-6
+    found = np.array([t_cdf_whole(float(v), df) for v in values])
+    assert np.abs(found - stats.t.cdf(values, df)).max() < 1e-6
 
 
 @pytest.mark.parametrize("df", [1, 2, 3, 20, 301, 3641])
-def test_array_density_matches_scipy(df: int) -> None:
+def test_density_matches_scipy(df: int) -> None:
     values = np.linspace(-40, 40, 801)
-    assert np.abs(t_pdf_array(values, df) - stats.t.pdf(values, df)).max() < 1e-11
+    density = t_density(df)
+    found = np.array([density(float(v)) for v in values])
+    assert np.abs(found - stats.t.pdf(values, df)).max() < 1e-11
+
+
+def test_infinite_values_and_bad_degrees_of_freedom() -> None:
+    assert t_cdf_whole(float("inf"), 5) == 1.0
+    assert t_cdf_whole(float("-inf"), 5) == 0.0
+    for df in (0, 2.5):
+        with pytest.raises(ValueError, match="whole number"):
+            t_cdf_whole(1.0, df)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="positive"):
+        t_density(0)

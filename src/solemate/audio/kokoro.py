@@ -76,9 +76,9 @@ def speed_for(rate: int) -> float:
 
 
 def model_cache_dir() -> Path:
-    import platformdirs
+    from solemate.settings import user_folder
 
-    return Path(platformdirs.user_cache_dir("solemate")) / "models"
+    return user_folder("cache") / "models"
 
 
 def _sha256(path: Path) -> str:

@@ -90,9 +90,9 @@ class CachingSpeaker(Speaker, Protocol):
 
 
 def default_cache_dir() -> Path:
-    import platformdirs
+    from solemate.settings import user_folder
 
-    return Path(platformdirs.user_cache_dir("solemate")) / "speech"
+    return user_folder("cache") / "speech"
 
 
 # --- the library -----------------------------------------------------------------------------------

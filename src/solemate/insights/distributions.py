@@ -1,4 +1,4 @@
-"""Student's t distribution, written out so the insights need nothing beyond numpy.
+"""Student's t distribution, written out in plain Python.
 
 The experiment's interval and its probability of a worthwhile benefit both rest on a t
 distribution with few degrees of freedom (a month of nights leaves about 20), where the normal
@@ -10,16 +10,13 @@ fraction of Numerical Recipes (Lentz's method), accurate to about 1e-12.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from functools import cache
 
-import numpy as np
-from numpy.typing import NDArray
+__all__ = ["SERIES_LIMIT", "t_cdf", "t_cdf_whole", "t_density", "t_quantile"]
 
-__all__ = ["SERIES_LIMIT", "t_cdf", "t_cdf_array", "t_pdf_array", "t_quantile"]
-
-#: Above this many degrees of freedom :func:`t_cdf_array` uses a normal transformation.
+#: Above this many degrees of freedom :func:`t_cdf_whole` uses a normal transformation.
 SERIES_LIMIT = 300
-
-_erfc = np.vectorize(math.erfc, otypes=[np.float64])
 
 _EPS = 1e-15
 _TINY = 1e-300
@@ -110,63 +107,65 @@ def t_quantile(p: float, df: float) -> float:
     return 0.5 * (low + high)
 
 
-def t_cdf_array(t: NDArray[np.float64], df: int) -> NDArray[np.float64]:
-    """:func:`t_cdf` for many values at once, for a whole number of degrees of freedom.
+@cache
+def _series_factors(df: int) -> tuple[float, ...]:
+    """The ratios between successive terms of the series for ``df`` (A&S 26.7.3–4)."""
+    if df % 2:
+        return tuple(2 * k / (2 * k + 1) for k in range(1, (df - 3) // 2 + 1))
+    return tuple((2 * k - 1) / (2 * k) for k in range(1, (df - 2) // 2 + 1))
 
-    Uses the finite series of Abramowitz & Stegun 26.7.3–4, which numpy can evaluate on whole
-    arrays; the experiment's posterior mixes dozens of t distributions and needs this speed.
-    The series has df / 2 terms, so above :data:`SERIES_LIMIT` degrees of freedom (years of
-    nights) the normal transformation of A&S 26.7.8 is used instead, within 1e-6 of the exact
-    value there and closer as df grows.
 
-    >>> values = np.array([-2.086, 0.0, 2.086])
-    >>> [round(float(v), 4) for v in t_cdf_array(values, 20)]
+def t_cdf_whole(t: float, df: int) -> float:
+    """:func:`t_cdf` for a whole number of degrees of freedom, by a finite series: fast enough
+    for the experiment's posterior, which mixes dozens of t distributions.
+
+    Uses the series of Abramowitz & Stegun 26.7.3–4, which has df / 2 terms, so above
+    :data:`SERIES_LIMIT` degrees of freedom (years of nights) the normal transformation of
+    A&S 26.7.8 is used instead, within 1e-6 of the exact value there and closer as df grows.
+
+    >>> [round(t_cdf_whole(v, 20), 4) for v in (-2.086, 0.0, 2.086)]
     [0.025, 0.5, 0.975]
-    >>> [round(float(v), 4) for v in t_cdf_array(np.array([-1.0, 1.0]), 1)]
+    >>> [round(t_cdf_whole(v, 1), 4) for v in (-1.0, 1.0)]
     [0.25, 0.75]
-    >>> round(float(t_cdf_array(np.array([1.96]), 3640)[0]), 4)  # nearly the normal 0.975
+    >>> round(t_cdf_whole(1.96, 3640), 4)  # nearly the normal 0.975
     0.975
     """
     if df < 1 or int(df) != df:
         raise ValueError(f"degrees of freedom must be a whole number ≥ 1, got {df}")
+    if math.isinf(t):
+        return 1.0 if t > 0 else 0.0
     if df > SERIES_LIMIT:
-        values = np.asarray(t, dtype=np.float64)
-        z = values * (1 - 1 / (4 * df)) / np.sqrt(1 + values * values / (2 * df))
-        return np.asarray(0.5 * _erfc(-z / math.sqrt(2)), dtype=np.float64)
-    theta = np.arctan(np.asarray(t, dtype=np.float64) / math.sqrt(df))
-    sin, cos2 = np.sin(theta), np.cos(theta) ** 2
-    if df % 2:
-        if df == 1:
-            signed = 2.0 * theta / math.pi
-        else:
-            term = np.cos(theta)
-            total = term.copy()
-            for k in range(1, (df - 3) // 2 + 1):
-                term = term * cos2 * (2 * k) / (2 * k + 1)
-                total += term
-            signed = 2.0 / math.pi * (theta + sin * total)
+        z = t * (1 - 1 / (4 * df)) / math.sqrt(1 + t * t / (2 * df))
+        return 0.5 * math.erfc(-z / math.sqrt(2))
+    theta = math.atan(t / math.sqrt(df))
+    sin, cos = math.sin(theta), math.cos(theta)
+    cos2 = cos * cos
+    if df == 1:
+        signed = 2.0 * theta / math.pi
     else:
-        term = np.ones_like(theta)
-        total = term.copy()
-        for k in range(1, (df - 2) // 2 + 1):
-            term = term * cos2 * (2 * k - 1) / (2 * k)
+        term = total = cos if df % 2 else 1.0
+        for factor in _series_factors(df):
+            term *= cos2 * factor
             total += term
-        signed = sin * total
-    return np.asarray(0.5 + 0.5 * signed, dtype=np.float64)
+        signed = 2.0 / math.pi * (theta + sin * total) if df % 2 else sin * total
+    return 0.5 + 0.5 * signed
 
 
-def t_pdf_array(t: NDArray[np.float64], df: float) -> NDArray[np.float64]:
-    """The density of Student's t with ``df`` degrees of freedom at many values at once.
+def t_density(df: float) -> Callable[[float], float]:
+    """The density of Student's t with ``df`` degrees of freedom, as a function of t.
 
-    >>> [round(float(v), 4) for v in t_pdf_array(np.array([0.0, 2.086]), 20)]
+    >>> density = t_density(20)
+    >>> [round(density(v), 4) for v in (0.0, 2.086)]
     [0.394, 0.0499]
-    >>> round(float(t_pdf_array(np.array([1.0]), 1)[0]), 4)  # Cauchy: 1 / (2π)
+    >>> round(t_density(1)(1.0), 4)  # Cauchy: 1 / (2π)
     0.1592
     """
     if df <= 0:
         raise ValueError(f"degrees of freedom must be positive, got {df}")
     log_front = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
-    values = np.asarray(t, dtype=np.float64)
-    return np.asarray(
-        np.exp(log_front - (df + 1) / 2 * np.log1p(values * values / df)), dtype=np.float64
-    )
+    power = (df + 1) / 2
+
+    def density(t: float) -> float:
+        return math.exp(log_front - power * math.log1p(t * t / df))
+
+    return density

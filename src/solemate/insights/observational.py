@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
-
-import numpy as np
+from statistics import fmean
 
 from solemate.insights.records import METRICS, Night
 
@@ -65,8 +64,6 @@ def compare_nights(
     ]
 
     def means(rows: list[Night]) -> dict[str, float | None]:
-        return {
-            key: float(np.mean([n.value(key) for n in rows])) if rows else None for key in METRICS
-        }
+        return {key: fmean(n.value(key) for n in rows) if rows else None for key in METRICS}
 
     return Comparison(len(with_rows), len(without_rows), means(with_rows), means(without_rows))

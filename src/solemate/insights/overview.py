@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
-
-import numpy as np
+from statistics import fmean
 
 from solemate.insights.habit import HabitStrength, habit_strength
 from solemate.insights.observational import Comparison, compare_nights
@@ -159,6 +158,6 @@ def _device_weeks(
         means: dict[str, float | None] = {}
         for key in DEVICE_FIGURES:
             values = [v for v in (getattr(m, key) for m in members) if v is not None]
-            means[key] = float(np.mean(values)) if values else None
+            means[key] = fmean(values) if values else None
         out.append(DeviceWeek(source, start, len(members), means))
     return tuple(out)

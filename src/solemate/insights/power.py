@@ -23,10 +23,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import fmean, stdev
 
-import numpy as np
-
-from solemate.insights.ar1 import _whiten
+from solemate.insights.ar1 import whitened_cross_products
 from solemate.insights.distributions import t_cdf, t_quantile
 from solemate.insights.randomization import Scheme, allocate
 from solemate.insights.records import METRICS
@@ -74,14 +73,13 @@ WIDENING = 1.07
 def _variance_factor(design: str, nights: int, rho: float) -> float:
     """Mean of [(X'Ω⁻¹X)⁻¹] for the massage term over allocations, per unit of σ²."""
     scheme = Scheme(design, nights)  # type: ignore[arg-type]
-    gaps = np.ones(nights - 1)
+    days = range(nights)
     factors = []
     for seed in range(_ALLOCATIONS):
         arms = allocate(scheme, seed)
-        x = np.column_stack([np.ones(nights), [float(a == "M") for a in arms]])
-        whitened, _ = _whiten(rho, gaps, x)
-        factors.append(float(np.linalg.inv(whitened.T @ whitened)[1, 1]))
-    return float(np.mean(factors))
+        (a, b), (_, d) = whitened_cross_products(rho, days, [[1.0, float(m == "M")] for m in arms])
+        factors.append(a / (a * d - b * b))  # the massage term's entry of the 2 × 2 inverse
+    return fmean(factors)
 
 
 def detection_chance(
@@ -181,8 +179,8 @@ def detection(
     'Your diary has 0 nights of minutes to fall asleep (SOL) so f'
     """
     values = [float(v) for v in own_values if math.isfinite(float(v))]
-    own = len(values) >= OWN_SPREAD_NIGHTS and float(np.std(values, ddof=1)) > 0
-    sd = float(np.std(values, ddof=1)) if own else DEFAULT_SPREAD[outcome]
+    own = len(values) >= OWN_SPREAD_NIGHTS and stdev(values) > 0
+    sd = stdev(values) if own else DEFAULT_SPREAD[outcome]
     chances = []
     suggested = None
     for nights in (*LENGTHS, *LONGER):

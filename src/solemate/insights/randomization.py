@@ -24,10 +24,12 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from statistics import fmean
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:  # imported where the test runs: showing insights needs no numpy
+    import numpy as np
+    from numpy.typing import NDArray
 
 __all__ = [
     "EXACT_LIMIT",
@@ -96,6 +98,8 @@ class Scheme:
 
     def patterns(self) -> tuple[tuple[NDArray[np.int8], ...], ...]:
         """Per orientation, per block: every admissible pattern as rows of 1 (M) and 0 (C)."""
+        import numpy as np
+
         if self.name == "pairs":
             pair = np.array([[1, 0], [0, 1]], dtype=np.int8)
             return (tuple(pair for _ in range(self.blocks)),)
@@ -125,6 +129,8 @@ class RandomizationResult:
 
 
 def _choose(n: int, k: int) -> NDArray[np.int8]:
+    import numpy as np
+
     rows = []
     for ones in itertools.combinations(range(n), k):
         row = np.zeros(n, dtype=np.int8)
@@ -177,7 +183,7 @@ def mean_difference(arms: Sequence[Arm], outcomes: Sequence[float | None]) -> fl
     control = [y for a, y in zip(arms, outcomes, strict=True) if a == "C" and y is not None]
     if not massage or not control:
         raise ValueError("each arm needs at least one night with a value")
-    return float(np.mean(massage) - np.mean(control))
+    return fmean(massage) - fmean(control)
 
 
 def randomization_test(
@@ -210,6 +216,8 @@ def randomization_test(
     """
     if len(arms) != scheme.nights or len(outcomes) != scheme.nights:
         raise ValueError(f"expected {scheme.nights} nights, got {len(arms)} and {len(outcomes)}")
+    import numpy as np
+
     observed = mean_difference(arms, outcomes)
     values = np.array([np.nan if y is None else float(y) for y in outcomes])
     seen = ~np.isnan(values)
@@ -287,6 +295,8 @@ def _all_totals(
     2^20 allocations costs a few array operations per block instead of a Python loop over a
     million allocations.
     """
+    import numpy as np
+
     sums = np.zeros(1)
     counts = np.zeros(1)
     for option_sum, option_count in options:
@@ -298,6 +308,8 @@ def _all_totals(
 def _differences(
     sums: NDArray[np.float64], counts: NDArray[np.float64], total_sum: float, total_count: float
 ) -> NDArray[np.float64]:
+    import numpy as np
+
     other = total_count - counts
     valid = (counts > 0) & (other > 0)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -11,9 +11,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from solemate.insights.records import Evening
+from solemate.insights.summary import quartiles
 from solemate.insights.wording import count
 
 __all__ = ["StressChange", "stress_change"]
@@ -76,16 +75,16 @@ def stress_change(evenings: Sequence[Evening]) -> StressChange:
         counts[change] = counts.get(change, 0) + 1
     if not changes:
         return StressChange(0, len(happened), None, None, None, None, 0, 0, 0, {})
-    values = np.array(changes, dtype=np.float64)
+    lower, upper = quartiles(changes)
     return StressChange(
         rated=len(changes),
         unrated=len(happened) - len(changes),
-        mean=float(values.mean()),
+        mean=statistics.fmean(changes),
         median=float(statistics.median(changes)),
-        lower_quartile=float(np.percentile(values, 25)),
-        upper_quartile=float(np.percentile(values, 75)),
-        calmer=int((values < 0).sum()),
-        same=int((values == 0).sum()),
-        tenser=int((values > 0).sum()),
+        lower_quartile=lower,
+        upper_quartile=upper,
+        calmer=sum(c < 0 for c in changes),
+        same=sum(c == 0 for c in changes),
+        tenser=sum(c > 0 for c in changes),
         counts=counts,
     )

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
-import numpy as np
-
 from solemate.insights.records import Evening, Night, evening_of
+from solemate.insights.summary import quartiles
 from solemate.insights.wording import count
 
 __all__ = ["LightsOut", "minutes_to_lights_out"]
@@ -83,11 +82,9 @@ def minutes_to_lights_out(
             set_aside += 1
     if not gaps:
         return LightsOut((), None, None, None, set_aside)
-    values = np.array(gaps, dtype=np.float64)
     return LightsOut(
         tuple(gaps),
         float(statistics.median(gaps)),
-        float(np.percentile(values, 25)),
-        float(np.percentile(values, 75)),
+        *quartiles(gaps),
         set_aside,
     )

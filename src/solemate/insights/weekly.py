@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-import numpy as np
+from statistics import fmean
 
 from solemate.insights.ar1 import ModelError, fit_ar1
 from solemate.insights.records import METRICS, Night
@@ -92,8 +91,7 @@ def weekly_means(nights: Sequence[Night], today: date, weeks: int) -> tuple[Week
     for start in starts:
         members = by_week[start]
         means: dict[str, float | None] = {
-            key: float(np.mean([n.value(key) for n in members])) if members else None
-            for key in METRICS
+            key: fmean(n.value(key) for n in members) if members else None for key in METRICS
         }
         out.append(Week(start=start, nights=len(members), means=means))
     return tuple(out)
