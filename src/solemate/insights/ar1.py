@@ -219,22 +219,25 @@ class _Model:
                     s0[index] += na * now[b]
                     s1[index] += na * before[b]
                     s2[index] += ba * before[b]
-        self.sums = [(gap, c[0], s0, s1, s2) for gap, (c, s0, s1, s2) in sorted(sums.items())]
+        # Per gap: its count, and for every entry (a, b) S0, S1 + S1ᵀ and S2.
+        self.sums = [
+            (gap, c[0], s0, [s1[a * k + b] + s1[b * k + a] for a in range(k) for b in range(k)], s2)
+            for gap, (c, s0, s1, s2) in sorted(sums.items())
+        ]
 
     def cross(self, rho: float) -> tuple[list[float], float]:
         """The cross-products of the whitened [y, X] (row by row, k × k) and the log
         determinant of the nights' correlation matrix, at ``rho``."""
-        k = self.k
-        out = list(self.first)
+        out = self.first
         log_det = 0.0
         for gap, count, s0, s1, s2 in self.sums:
             r = rho**gap
             keep = 1.0 - r * r
             log_det += count * math.log(keep)
-            for a in range(k):
-                for b in range(k):
-                    i = a * k + b
-                    out[i] += (s0[i] - r * (s1[i] + s1[b * k + a]) + r * r * s2[i]) / keep
+            r2 = r * r
+            out = [
+                o + (a - r * b + r2 * c) / keep for o, a, b, c in zip(out, s0, s1, s2, strict=True)
+            ]
         return out, log_det
 
     def solve(self, rho: float) -> _Solution:
