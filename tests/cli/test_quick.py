@@ -172,6 +172,23 @@ def test_the_quick_journal_imports_only_what_it_needs(url: str) -> None:
     assert out.stdout.splitlines()[-1] == "[]"
 
 
+def test_the_quick_insights_import_no_numpy_or_platformdirs(url: str) -> None:
+    """Insights fit their trends in plain Python, and the settings find their folders without
+    platformdirs: importing numpy took longer than the whole command now does."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from solemate.cli import main; "
+        f"main(['insights', '--today', '2024-11-02', '--database', {url!r}]); "
+        "heavy = ('numpy', 'platformdirs', 'sqlalchemy', 'pydantic', 'typer'); "
+        "print([m for m in heavy if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Insights" in out.stdout or "week" in out.stdout, out.stdout
+    assert out.stdout.splitlines()[-1] == "[]"
+
+
 def _damage_a_leaf_of_the_notes(path: Path) -> None:
     """Overwrite a page of the notes that no query opening the reader reads."""
     import sqlite3
