@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from solemate.audio.speech import Speaker
+from solemate.audio.speech import CachingSpeaker
 from solemate.timeline import Timeline
 from solemate.web.config import WebConfig
 from solemate.web.cue_audio import SpeechUnavailable
@@ -164,7 +164,7 @@ class Blocked:
         self.go = threading.Event()
         self.fail = fail
 
-    def __call__(self, texts: list[str]) -> Speaker:
+    def __call__(self, texts: list[str]) -> CachingSpeaker:
         self.go.wait(30)
         if self.fail:
             raise SpeechUnavailable("espeak-ng is not installed")

@@ -3,9 +3,10 @@
 glibc's ``malloc`` serves a block of 128 KiB or more from its own mapping, returned to the system
 on ``free``, but each time such a block is freed it raises that threshold to the block's size (up
 to 32 MB), and from then on blocks below it come from the heap, which keeps them when they are
-freed. Rendering a session's track (:mod:`solemate.web.track`) frees blocks of many MB, so
-``solemate serve`` stayed about 70 MB larger after its first render (the soak benchmark, 5
-minutes: +114 MB by the end, +37 MB with the threshold fixed; renders took as long either way).
+freed. Rendering a session's track frees blocks of many MB, so ``solemate serve`` stayed about
+70 MB larger after its first render (the soak benchmark, 5 minutes: +114 MB by the end, +37 MB
+with the threshold fixed; renders took as long either way). Tracks are now rendered in a process
+of their own (:mod:`solemate.web.track`); the server's other large blocks still benefit.
 
 What is freed between blocks still in use stays in the heap too: under the soak's requests the
 memory malloc held free grew by about 14 MB in two minutes while what was in use did not grow

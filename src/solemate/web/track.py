@@ -9,8 +9,10 @@ the format every browser plays, at speech bitrates (about 40 kbit/s mono: a 12-m
 few MB).
 
 Tracks are addressed by a digest of the Timeline and the voice, kept on disk, and rendered one at a
-time on a worker thread (never on the server's event loop), starting when a session's Timeline is
-handed out. Only Timelines this server has handed out can be rendered or fetched. Until a track is
+time, starting when a session's Timeline is handed out: a worker thread waits for the phrases made
+ahead, then a process of its own renders (:mod:`solemate.audio._track_worker`), so the mixing and
+encoding stack and its buffers (about 25 MB, kept by the server for good when it rendered in a
+thread) are given back when the track is written, and requests do not wait on the render. Only Timelines this server has handed out can be rendered or fetched. Until a track is
 ready the page plays the session cue by cue, as before; that path stays as the fallback.
 """
 
@@ -19,8 +21,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import subprocess
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +35,7 @@ from cachetools import LRUCache
 from solemate.timeline import Timeline
 
 if TYPE_CHECKING:
-    from solemate.audio.speech import Speaker
+    from solemate.audio.speech import CachingSpeaker
     from solemate.web.config import WebConfig
 
 __all__ = [
@@ -90,7 +94,7 @@ class SessionTracks:
         # ``speaker(texts)``: the engine to say ``texts`` with, once any made ahead are cached.
         folder: Path,
         voice: str | None = None,
-        speaker: Callable[[list[str]], Speaker] | None = None,
+        speaker: Callable[[list[str]], CachingSpeaker] | None = None,
     ) -> None:
         self._folder = folder
         self._voice = voice
@@ -103,6 +107,7 @@ class SessionTracks:
         # One render at a time: the machine's cores are for the server and the voice too. Made
         # when first needed, so an app started again after close() (its lifespan) renders again.
         self._pool: ThreadPoolExecutor | None = None
+        self._process: subprocess.Popen[str] | None = None  # the render running now, if any
 
     def path(self, digest: str) -> Path:
         return self._folder / f"{digest}.{TRACK_FORMAT}"
@@ -168,32 +173,69 @@ class SessionTracks:
         return self.state(digest)
 
     def close(self) -> None:
+        """Stop rendering: no new render starts, and the one running is stopped (it leaves no
+        file: the renderer writes beside the track and renames)."""
         with self._lock:
             pool, self._pool = self._pool, None
+            process = self._process
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+        if process is not None and process.poll() is None:
+            process.terminate()
 
     def _render(self, digest: str, timeline: Timeline) -> None:
-        from solemate.audio.encode import Format
-        from solemate.audio.render import RenderOptions, render_session
-
         self._folder.mkdir(parents=True, exist_ok=True)
         texts = [cue.text for cue in timeline.cues if cue.kind != "tick"]
-        speaker = self._speaker(texts) if self._speaker is not None else None
-        result = render_session(
-            timeline,
-            self.path(digest),
-            RenderOptions(format=Format.mp3, voice=self._voice),
-            speaker,
-        )
+        # Waits for the phrases being made ahead (raising when the voice cannot speak), so the
+        # render process finds every phrase in the cache and loads no model.
+        engine = self._speaker(texts) if self._speaker is not None else None
+        speaker = None
+        if engine is not None:
+            from solemate.audio.speech import DEFAULT_RATE
+            from solemate.audio.voice_registry import SpeakerSpec
+
+            spec = SpeakerSpec(
+                self._voice, getattr(engine, "rate", DEFAULT_RATE), engine.cache.folder
+            ).resolved()
+            speaker = {"voice": spec.voice, "rate": spec.rate, "cache_dir": str(spec.cache_dir)}
+        request = {
+            "timeline": timeline.to_dict(),
+            "output": str(self.path(digest)),
+            "format": TRACK_FORMAT,
+            "voice": self._voice,
+            "speaker": speaker,
+        }
+        answer = self._in_process_of_its_own(request)
         log.info(
             "track %s: %.0f s, %d bytes in %.1f s",
             digest,
-            result.seconds,
-            result.bytes,
-            result.timings.get("total", 0.0),
+            answer["seconds"],
+            answer["bytes"],
+            answer["total"],
         )
         self._prune(keep=digest)
+
+    def _in_process_of_its_own(self, request: Mapping[str, object]) -> dict[str, float]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "solemate.audio._track_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        with self._lock:
+            self._process = process
+        try:
+            out, err = process.communicate(json.dumps(request, default=str))
+        finally:
+            with self._lock:
+                self._process = None
+        lines = out.strip().splitlines()
+        answer = json.loads(lines[-1]) if lines else {}
+        if not answer.get("ok"):
+            detail = answer.get("error") or (err.strip().splitlines() or ["no answer"])[-1]
+            raise RuntimeError(str(detail))
+        return {key: float(answer[key]) for key in ("seconds", "bytes", "total")}
 
     def _prune(self, keep: str) -> None:
         files = sorted(
