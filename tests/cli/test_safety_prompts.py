@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -70,7 +71,8 @@ def test_a_key_typed_before_the_question_shows_answers_it() -> None:
     shown = b""
     deadline = time.monotonic() + 30
     try:
-        while b"ANSWER" not in shown and time.monotonic() < deadline:
+        # Until the whole answer line is read: it can arrive in pieces ("ANSWER " first).
+        while not re.search(rb"ANSWER[^\n]*\n", shown) and time.monotonic() < deadline:
             ready, _, _ = select.select([main], [], [], 0.1)
             if ready:
                 try:
