@@ -156,37 +156,37 @@ def test_plan_leaves_a_routine_of_ones_own_to_typer(data_dir: Path) -> None:
     assert not answer(["plan", "--nightly"])
 
 
-def test_the_quick_journal_imports_only_what_it_needs(url: str) -> None:
-    """Reading the journal on the quick path leaves the ORM, validation, the Typer app and the
-    diary's questions unimported (each costs start-up time every `solemate journal` pays)."""
+def loaded_after(args: list[str], heavy: tuple[str, ...]) -> tuple[str, list[str]]:
+    """What ``solemate ARGS`` printed in a fresh interpreter, and which of ``heavy`` it loaded."""
+    import json
     import subprocess
     import sys
 
     code = (
-        "import sys; from solemate.cli import main; "
-        f"main(['journal', '--last', '3', '--database', {url!r}]); "
-        "heavy = ('numpy', 'sqlalchemy', 'pydantic', 'typer', 'solemate.diary.answers'); "
-        "print([m for m in heavy if m in sys.modules])"
+        "import json, sys; from solemate.cli import main; "
+        f"main({args!r}); "
+        f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.splitlines()[-1] == "[]"
+    *shown, loaded = out.stdout.splitlines()
+    return "\n".join(shown), list(json.loads(loaded))
+
+
+def test_the_quick_journal_imports_only_what_it_needs(url: str) -> None:
+    """Reading the journal on the quick path leaves the ORM, validation, the Typer app and the
+    diary's questions unimported (each costs start-up time every `solemate journal` pays)."""
+    heavy = ("numpy", "sqlalchemy", "pydantic", "typer", "solemate.diary.answers")
+    _, loaded = loaded_after(["journal", "--last", "3", "--database", url], heavy)
+    assert loaded == []
 
 
 def test_the_quick_insights_import_no_numpy_or_platformdirs(url: str) -> None:
     """Insights fit their trends in plain Python, and the settings find their folders without
     platformdirs: importing numpy took longer than the whole command now does."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys; from solemate.cli import main; "
-        f"main(['insights', '--today', '2024-11-02', '--database', {url!r}]); "
-        "heavy = ('numpy', 'platformdirs', 'sqlalchemy', 'pydantic', 'typer'); "
-        "print([m for m in heavy if m in sys.modules])"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "Insights" in out.stdout or "week" in out.stdout, out.stdout
-    assert out.stdout.splitlines()[-1] == "[]"
+    heavy = ("numpy", "platformdirs", "sqlalchemy", "pydantic", "typer")
+    shown, loaded = loaded_after(["insights", "--today", "2024-11-02", "--database", url], heavy)
+    assert "Insights" in shown or "week" in shown, shown
+    assert loaded == []
 
 
 def _damage_a_leaf_of_the_notes(path: Path) -> None:
