@@ -240,12 +240,17 @@ class _Model:
             ]
         return out, log_det
 
+    def terms(self, cross: list[float]) -> list[list[float]]:
+        """The terms' block of :meth:`cross` (X'Ω⁻¹X, p × p), without y's row and column."""
+        k = self.k
+        return [[cross[(a + 1) * k + b + 1] for b in range(self.p)] for a in range(self.p)]
+
     def solve(self, rho: float) -> _Solution:
         """The GLS fit at ``rho``; a ρ whose X'X is not positive definite gets an infinite
         criterion (so no weight) and no estimates."""
         n, p, k = self.n, self.p, self.k
         cross, log_det = self.cross(rho)
-        xtx = [[cross[(a + 1) * k + b + 1] for b in range(p)] for a in range(p)]
+        xtx = self.terms(cross)
         xty = [cross[(a + 1) * k] for a in range(p)]
         lower = _cholesky(xtx)
         if lower is None:
@@ -314,11 +319,8 @@ def whitened_cross_products(
     for AR(1) errors with correlation ``rho`` over calendar ``days``: X'Ω⁻¹X."""
     if len(columns) < 2:
         raise ValueError("at least two nights are needed")
-    rows = [list(row) for row in columns]
-    model = _Model([0.0] * len(rows), [[*row] for row in rows], days)
-    cross, _ = model.cross(rho)
-    k = model.k
-    return [[cross[(a + 1) * k + b + 1] for b in range(model.p)] for a in range(model.p)]
+    model = _Model([0.0] * len(columns), columns, days)
+    return model.terms(model.cross(rho)[0])
 
 
 def _rank_deficient(x: Sequence[Sequence[float]]) -> bool:
