@@ -23,6 +23,7 @@ from solemate.routine import Routine, builtin_routine
 from tests.postgres import (  # noqa: F401  (fixtures for every test)
     postgres_admin,
     postgres_done,
+    postgres_pool,
     sweep_leftovers,
 )
 from tests.templates import Templates

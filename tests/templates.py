@@ -10,7 +10,8 @@ the first time a test asks for it, through :class:`solemate.journal.Journal` its
   The same statements give the same schema, down to how PostgreSQL stores each check (a
   ``pg_dump`` copy would not: it rewrites ``IN`` lists).
 
-Each copy is a database of its own, so isolation is what it was. Tests of the migrations open
+Each copy is a database of its own, so isolation is what it was. A PostgreSQL copy a finished test
+used is emptied and handed to a later test instead of being dropped (:class:`tests.postgres.SchemaPool`). Tests of the migrations open
 their databases empty (``database_url``) and migrate them themselves.
 """
 

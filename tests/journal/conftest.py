@@ -6,8 +6,10 @@ migrated once per test run (see :mod:`tests.templates`), so most tests skip the 
 
 PostgreSQL is at ``SOLEMATE_TEST_POSTGRES_URL`` (default: the local server's ``test`` database,
 trust authentication). A server that cannot be reached fails the tests instead of skipping them:
-a journal that only works on SQLite must not pass. Each test gets a fresh schema of its own
-(selected through ``search_path``) that is dropped afterwards, so runs repeat and never collide.
+a journal that only works on SQLite must not pass. Each test gets a schema of its own (selected
+through ``search_path``), so runs repeat and never collide; a template copy a test used is emptied
+for a later test of the same process (:class:`tests.postgres.SchemaPool`), the rest are dropped at
+the end of the run.
 """
 
 from __future__ import annotations
@@ -22,7 +24,13 @@ import pytest
 from sqlalchemy import make_url
 
 from solemate.journal import Journal
-from tests.postgres import POSTGRES_URL, postgres_admin, postgres_done  # noqa: F401
+from tests.postgres import (  # noqa: F401
+    POSTGRES_URL,
+    SchemaPool,
+    postgres_admin,
+    postgres_done,
+    postgres_pool,
+)
 from tests.templates import Templates
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -31,10 +39,17 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 class PostgresSchemas:
     """Creates schemas named ``t_<random>`` and hands out URLs that select them."""
 
-    def __init__(self, admin: psycopg.Connection[tuple[object, ...]], done: list[str]) -> None:
+    def __init__(
+        self,
+        admin: psycopg.Connection[tuple[object, ...]],
+        done: list[str],
+        pool: SchemaPool | None = None,
+    ) -> None:
         self._admin = admin
         self._done = done
+        self._pool = pool
         self.created: list[str] = []
+        self._filled: set[str] = set()
 
     def new_url(self) -> str:
         name = f"t_{uuid.uuid4().hex[:16]}"
@@ -50,18 +65,33 @@ class PostgresSchemas:
         assert options.startswith("-csearch_path=")
         name = options.removeprefix("-csearch_path=")
         assert name in self.created, f"{name} is not a schema made for this test"
-        templates.fill_postgres(self._admin, POSTGRES_URL, name)
+        self._filled.add(name)
+        used = self._pool.take() if self._pool is not None else None
+        if used is None:
+            templates.fill_postgres(self._admin, POSTGRES_URL, name)
+            if self._pool is not None:
+                self._pool.made(name)
+            return
+        # An emptied copy an earlier test used takes the new schema's name (the URL names it).
+        with self._admin.transaction():
+            self._admin.execute(f'DROP SCHEMA "{name}"')
+            self._admin.execute(f'ALTER SCHEMA "{used}" RENAME TO "{name}"')
 
     def drop_all(self) -> None:
-        """Hand this test's schemas to be dropped at the end of the run (see
-        :func:`postgres_done`)."""
-        self._done.extend(self.created)
+        """Give this test's template copies back to be emptied for the next test, and hand the
+        rest to be dropped at the end of the run (see :func:`postgres_done`)."""
+        for name in self.created:
+            pool = self._pool
+            if not (name in self._filled and pool is not None and pool.give_back(name)):
+                self._done.append(name)
 
 
 def postgres_schemas(request: pytest.FixtureRequest) -> PostgresSchemas:
     """Schemas for one test, dropped at the end of the run."""
     return PostgresSchemas(
-        request.getfixturevalue("postgres_admin"), request.getfixturevalue("postgres_done")
+        request.getfixturevalue("postgres_admin"),
+        request.getfixturevalue("postgres_done"),
+        request.getfixturevalue("postgres_pool"),
     )
 
 

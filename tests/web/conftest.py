@@ -1,7 +1,7 @@
 """Web fixtures: the app in-process on SQLite and on PostgreSQL, and helpers for its answers.
 
-PostgreSQL is isolated the way the journal suite does it (a fresh schema per test, selected through
-``search_path``, dropped afterwards), and a server that cannot be reached fails the tests. Each
+PostgreSQL is isolated the way the journal suite does it (a schema per test, selected through
+``search_path``; an emptied template copy when an earlier test left one), and a server that cannot be reached fails the tests. Each
 test's database starts as a copy of a journal migrated once per run (:mod:`tests.templates`).
 """
 
