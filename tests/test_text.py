@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import doctest
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from solemate import text
 from solemate.text import for_terminal, text_problem
@@ -46,3 +49,16 @@ def test_terminal_output_shows_escapes_instead_of_running_them() -> None:
     assert "\x1b" not in shown
     assert "\r" not in shown
     assert shown == "\\x1b[31mred\\x1b[0m\\x0d\\x07 ok\n\tnext"
+
+
+@settings(max_examples=400)
+@given(st.text(), st.booleans())
+def test_the_quick_path_for_printable_text_agrees_with_the_patterns(
+    value: str, multiline: bool
+) -> None:
+    """Printable text skips the patterns; any text gets what the patterns alone would give."""
+    never = re.search(text._NEVER, value)
+    breaks = None if multiline else re.search(text._LINE_BREAKS, value)
+    assert (text_problem(value, multiline=multiline) is None) == (never is None and breaks is None)
+    escaped = re.sub(text._SHOWN_ESCAPED, lambda m: f"\\x{ord(m.group()):02x}", value)
+    assert for_terminal(value) == escaped

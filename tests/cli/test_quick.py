@@ -173,9 +173,13 @@ def loaded_after(args: list[str], heavy: tuple[str, ...]) -> tuple[str, list[str
 
 
 def test_the_quick_journal_imports_only_what_it_needs(url: str) -> None:
-    """Reading the journal on the quick path leaves the ORM, validation, the Typer app and the
-    diary's questions unimported (each costs start-up time every `solemate journal` pays)."""
-    heavy = ("numpy", "sqlalchemy", "pydantic", "typer", "solemate.diary.answers")
+    """Reading the journal on the quick path leaves the ORM, validation, the Typer app, the
+    diary's questions and the records it does not list unimported (each costs start-up time
+    every `solemate journal` pays)."""
+    heavy = (
+        *("numpy", "sqlalchemy", "pydantic", "typer", "solemate.diary.answers"),
+        *("solemate.journal.experiment_records", "solemate.journal.import_reports"),
+    )
     _, loaded = loaded_after(["journal", "--last", "3", "--database", url], heavy)
     assert loaded == []
 

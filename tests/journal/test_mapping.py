@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from solemate.journal.experiment_records import ControlActivity
 from solemate.journal.export_format import ControlActivityOut
 from solemate.journal.mapping import export_from_row, record_from_row, row_from_export
-from solemate.journal.records import ControlActivity
 from solemate.journal.schema import ControlActivityRow, new_uid
 
 NOW = datetime(2026, 3, 1, 21, 0, tzinfo=UTC)

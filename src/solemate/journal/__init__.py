@@ -5,7 +5,9 @@ gets immutable records back. ``service.py`` assembles :class:`Journal` from its 
 ``core.py`` (the engine, transactions, the clock, people), ``sessions.py`` (safety screens,
 sessions, ratings), ``nights.py`` (the diary, naps, device nights), ``entries.py`` (control
 evenings, experiments, notes) and ``upkeep.py`` (export, import, backup, forget). ``schema.py``
-holds every table (the experiment's and sign-in's too), ``checks.py`` the checks they share,
+holds every table (the experiment's and sign-in's too), ``records.py`` the immutable records
+handed back (the experiment's in ``experiment_records.py``, an import's outcome in
+``import_reports.py``), ``checks.py`` the checks they share,
 ``people.py`` how an entry finds its person (names equal in any case) and what removing one
 takes along, ``mapping.py`` the one generic copy between
 rows, records and the export, and ``migrations/`` how the schema evolves. The
@@ -22,15 +24,17 @@ from typing import TYPE_CHECKING
 # (``reading.py``) must not pay for importing SQLAlchemy, which ``service.py`` needs.
 if TYPE_CHECKING:
     from solemate.journal.engine import DATABASE_URL_ENV, default_sqlite_path
-    from solemate.journal.records import (
-        ControlActivity,
+    from solemate.journal.experiment_records import ControlActivity
+    from solemate.journal.import_reports import (
         DeviceImportReport,
-        DeviceNightLike,
-        DeviceNightRecord,
-        DiaryRecord,
         ImportProblem,
         ImportRefused,
         ImportReport,
+    )
+    from solemate.journal.records import (
+        DeviceNightLike,
+        DeviceNightRecord,
+        DiaryRecord,
         JournalError,
         MassageSession,
         Moment,
@@ -86,6 +90,11 @@ _HOMES = {
     "Journal": "service",
     "EXPORT_FORMAT": "transfer",
     "EXPORT_VERSION": "transfer",
+    "ControlActivity": "experiment_records",
+    "DeviceImportReport": "import_reports",
+    "ImportProblem": "import_reports",
+    "ImportRefused": "import_reports",
+    "ImportReport": "import_reports",
 }
 
 

@@ -10,16 +10,11 @@ from sqlalchemy import select
 
 from solemate.journal.checks import check_int, check_note
 from solemate.journal.core import JournalCore
+from solemate.journal.experiment_records import ControlActivity, StoredExperiment
 from solemate.journal.experiments import experiments
 from solemate.journal.mapping import record_from_row
 from solemate.journal.people import remove, same_name
-from solemate.journal.records import (
-    ControlActivity,
-    JournalError,
-    Note,
-    NotTheirs,
-    StoredExperiment,
-)
+from solemate.journal.records import JournalError, Note, NotTheirs
 from solemate.journal.schema import (
     ControlActivityRow,
     DeviceNightRow,

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from solemate.journal.experiment_records import StoredExperiment
 from solemate.journal.people import existing_person_id, names, person_id
 from solemate.journal.reading import latest_experiment, running_experiment
-from solemate.journal.records import JournalError, StoredExperiment
+from solemate.journal.records import JournalError
 from solemate.journal.schema import ExperimentNightRow, ExperimentRow, new_uid
 from solemate.text import text_problem
 

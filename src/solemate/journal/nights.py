@@ -16,14 +16,12 @@ from sqlalchemy.orm import Session
 
 from solemate.diary import DiaryAnswers, DiaryEntry, Nap, validate_diary
 from solemate.journal.core import JournalCore
+from solemate.journal.import_reports import DeviceImportReport, ImportProblem, ImportRefused
 from solemate.journal.mapping import record_from_row
 from solemate.journal.records import (
-    DeviceImportReport,
     DeviceNightLike,
     DeviceNightRecord,
     DiaryRecord,
-    ImportProblem,
-    ImportRefused,
     JournalError,
     NapRecord,
     as_recorded,

@@ -20,14 +20,13 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from solemate.diary.entry import DiaryEntry
 from solemate.journal.migrations import HEAD
 from solemate.journal.opening import BUSY_TIMEOUT_S, FileCheck, sqlite_file
 from solemate.journal.records import (
-    ControlActivity,
     DeviceNightRecord,
     DiaryRecord,
     JournalError,
@@ -37,10 +36,12 @@ from solemate.journal.records import (
     Rating,
     SessionStatus,
     SessionTimes,
-    StoredExperiment,
     as_recorded,
     same_name,
 )
+
+if TYPE_CHECKING:  # built only when asked for: `solemate journal` lists neither
+    from solemate.journal.experiment_records import ControlActivity, StoredExperiment
 
 __all__ = [
     "JournalReads",
@@ -443,6 +444,8 @@ class ReadOnlyJournal:
         self, *, last: int | None = None, person: str | None = None
     ) -> list[ControlActivity]:
         """As :meth:`Journal.control_activities <solemate.journal.Journal.control_activities>`."""
+        from solemate.journal.experiment_records import ControlActivity
+
         where, values = self._of_person(person, None)
         rows = self._last(
             "SELECT id, uid, person_id, on_date, activity, minutes, created_at"
@@ -487,6 +490,8 @@ class ReadOnlyJournal:
 
     def experiments(self, *, person: str | None = None) -> list[StoredExperiment]:
         """As :meth:`Journal.experiments <solemate.journal.Journal.experiments>`."""
+        from solemate.journal.experiment_records import StoredExperiment
+
         pid = self._person(person)
         if pid is None:
             return []

@@ -1,12 +1,15 @@
 """What the journal hands back: immutable records, never live database objects.
 
 Callers (the command line, the web app, insights) read these and cannot change the database by
-accident or keep a connection alive by holding one.
+accident or keep a connection alive by holding one. The records `solemate journal` lists are here;
+the experiment's are in ``experiment_records.py`` and an import's outcome in ``import_reports.py``,
+so listing the journal does not build their classes (a frozen dataclass costs about half a
+millisecond to define).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -20,15 +23,9 @@ if TYPE_CHECKING:  # pydantic is not imported to read a journal
 
 __all__ = [
     "COMPLETED_SHARE",
-    "ControlActivity",
-    "DeviceImportReport",
     "DeviceNightLike",
     "DeviceNightRecord",
     "DiaryRecord",
-    "ExperimentPhase",
-    "ImportProblem",
-    "ImportRefused",
-    "ImportReport",
     "JournalError",
     "MassageSession",
     "Moment",
@@ -40,7 +37,6 @@ __all__ = [
     "SafetyScreen",
     "SessionStatus",
     "SessionTimes",
-    "StoredExperiment",
     "as_recorded",
     "ended_status",
     "offset_minutes",
@@ -71,9 +67,6 @@ def ended_status(
 
 
 Moment = Literal["before", "after"]
-
-ExperimentPhase = Literal["upcoming", "running", "finished", "stopped"]
-"""Where an experiment stands on an evening (:meth:`StoredExperiment.phase`)."""
 
 
 def same_name(one: str, other: str) -> bool:
@@ -107,46 +100,6 @@ class NotTheirs(JournalError):
         whose = " and ".join(owned(name) for name in owners)
         super().__init__(f"{what} {entry_id} is {whose}, not {owned(person)}", field="person")
         self.owners = owners
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """One refused row of an import: its section, its 1-based row number there, and why."""
-
-    section: str
-    row: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.section} row {self.row}: {self.message}"
-
-
-class ImportRefused(JournalError):
-    """An import refused as a whole because of bad rows; nothing was written."""
-
-    def __init__(self, problems: tuple[ImportProblem, ...]) -> None:
-        rows = "\n".join(f"  {problem}" for problem in problems)
-        super().__init__(f"import refused, nothing written; {len(problems)} bad rows:\n{rows}")
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did: rows added and rows already present, per section, and rows skipped."""
-
-    added: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
-    skipped: tuple[ImportProblem, ...] = ()
-
-
-@dataclass(frozen=True)
-class DeviceImportReport:
-    """What storing device nights did; ``skipped`` lists refused nights by their 1-based row."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: tuple[ImportProblem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -313,17 +266,6 @@ class NapRecord:
 
 
 @dataclass(frozen=True)
-class ControlActivity:
-    id: int
-    uid: str
-    person: str
-    on_date: date
-    activity: str
-    minutes: int
-    created_at: datetime
-
-
-@dataclass(frozen=True)
 class Note:
     id: int
     uid: str
@@ -331,43 +273,6 @@ class Note:
     session_id: int | None
     written_at: datetime
     text: str
-
-
-@dataclass(frozen=True)
-class StoredExperiment:
-    """An experiment as stored: the plan, the allocation in night order, and whether it stopped."""
-
-    id: int
-    uid: str
-    person: str
-    outcome: str
-    design: str
-    nights: int
-    first_evening: date
-    seed: int
-    control: str
-    minimum: float
-    arms: tuple[str, ...]
-    created_at: datetime
-    stopped_at: datetime | None
-    stop_reason: str | None
-
-    @property
-    def last_evening(self) -> date:
-        return self.first_evening + timedelta(days=self.nights - 1)
-
-    def running_on(self, evening: date) -> bool:
-        """Not stopped, and ``evening`` is not after its last night."""
-        return self.stopped_at is None and evening <= self.last_evening
-
-    def phase(self, evening: date) -> ExperimentPhase:
-        """Stopped (early, for good, even before its first night), else upcoming before its first
-        evening, running up to its last night, finished after it."""
-        if self.stopped_at is not None:
-            return "stopped"
-        if evening < self.first_evening:
-            return "upcoming"
-        return "running" if evening <= self.last_evening else "finished"
 
 
 def offset_minutes(value: datetime) -> int | None:

@@ -56,14 +56,9 @@ from solemate.journal.export_format import (
     SessionOut,
 )
 from solemate.journal.exporting import SECTION_SPECS, Uids, export_journal
+from solemate.journal.import_reports import ImportProblem, ImportRefused, ImportReport
 from solemate.journal.mapping import row_from_export
-from solemate.journal.records import (
-    ImportProblem,
-    ImportRefused,
-    ImportReport,
-    JournalError,
-    offset_minutes,
-)
+from solemate.journal.records import JournalError, offset_minutes
 from solemate.journal.schema import (
     ControlActivityRow,
     DeviceNightRow,

@@ -18,13 +18,10 @@ from sqlalchemy.exc import DBAPIError
 
 from solemate.journal import storage
 from solemate.journal.core import JournalCore
+from solemate.journal.import_reports import ImportReport
 from solemate.journal.mapping import record_from_row
 from solemate.journal.people import find_person, no_such_person, remove, same_name
-from solemate.journal.records import (
-    ImportReport,
-    JournalError,
-    Person,
-)
+from solemate.journal.records import JournalError, Person
 from solemate.journal.schema import (
     Base,
     SessionRow,
