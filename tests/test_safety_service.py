@@ -213,3 +213,39 @@ def test_tonight_ids_in_the_api_are_the_nightly_questions() -> None:
     from solemate.web.models import TonightId
 
     assert get_args(TonightId) == tuple(q.id for q in TONIGHT_QUESTIONS)
+
+
+def test_the_latest_full_screen_counts_however_many_checks_came_after(any_db: str) -> None:
+    """The newest screens are read first; a full screen older than all of them is still found
+    (then every screen is read), and tonight's check is the newest of today's."""
+    days = safety_service._RECENT + 5
+    first = dt.date(2025, 1, 1)
+    yes = {q.id: q.id == "diabetes-numbness" for q in QUESTIONS}
+    with Journal(any_db) as journal:
+        safety_service.record_screen(journal, first, yes)
+        for n in range(days):  # a check every night since, more than the newest read first
+            safety_service.record_tonight(journal, first + dt.timedelta(days=n), [])
+        today = first + dt.timedelta(days=days - 1)
+        safety_service.record_tonight(journal, today, ["fever"])
+        reads: list[int | None] = []
+        screens = journal.safety_screens
+
+        def counted(**kw: Any) -> Any:
+            reads.append(kw.get("last"))
+            return screens(**kw)
+
+        journal.safety_screens = counted  # type: ignore[method-assign]
+        state = safety_service.safety_state(journal, today)
+        assert reads == [safety_service._RECENT, None]
+        assert state.screened_on == first
+        assert state.answers == yes
+        assert state.needs_screen  # more than SCREEN_VALID_DAYS ago
+        assert state.new_tonight == ("fever",)
+
+        safety_service.record_screen(journal, today, yes)
+        reads.clear()
+        state = safety_service.safety_state(journal, today)
+        assert reads == [safety_service._RECENT]  # the newest held it
+        assert state.screened_on == today
+        assert not state.needs_screen
+        assert state.new_tonight == ("fever",)

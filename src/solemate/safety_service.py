@@ -132,10 +132,26 @@ def _bools(answers: Mapping[str, object]) -> dict[str, bool]:
     return {k: v for k, v in answers.items() if isinstance(v, bool)}
 
 
+#: How many of the newest screens are read first: the latest full screen is nearly always among
+#: them (a check a night for the 90 days a screen counts). Reading every screen ever kept, each
+#: request grew slower and larger as the journal aged.
+_RECENT = 128
+
+
+def _latest_full(journal: Journal) -> tuple[list[SafetyScreen], SafetyScreen | None]:
+    """The newest screens (oldest first; all of them when no full screen is among the newest) and
+    the latest full screen, if any."""
+    rows = journal.safety_screens(last=_RECENT)
+    full = next((r for r in reversed(rows) if not _is_tonight(r)), None)
+    if full is None and len(rows) == _RECENT:
+        rows = journal.safety_screens()
+        full = next((r for r in reversed(rows) if not _is_tonight(r)), None)
+    return rows, full
+
+
 def safety_state(journal: Journal, today: dt.date) -> SafetyState:
     """The latest full screen, tonight's check when answered today, and what they allow."""
-    rows = journal.safety_screens()
-    full = next((r for r in reversed(rows) if not _is_tonight(r)), None)
+    rows, full = _latest_full(journal)
     if full is None:
         return SafetyState(
             None, None, {}, True, "Answer the safety questions before the first massage."
@@ -200,8 +216,7 @@ def record_tonight(journal: Journal, today: dt.date, new: Sequence[str]) -> Safe
 
 def confirm_clinician(journal: Journal, today: dt.date) -> SafetyState:
     """Keep that the person has checked with a clinician, for the screen that asked them to."""
-    rows = journal.safety_screens()
-    full = next((r for r in reversed(rows) if not _is_tonight(r)), None)
+    _, full = _latest_full(journal)
     if full is None:
         raise SafetyRefused("Answer the safety questions first.")
     answers = {**full.answers, _CONFIRMED: today.isoformat()}

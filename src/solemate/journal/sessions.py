@@ -71,23 +71,22 @@ class SessionsMixin(JournalCore):
             )
             return self._screen(self._names(s), row)
 
-    def safety_screens(self, *, person: str | None = None) -> list[SafetyScreen]:
-        """A person's screens, oldest first."""
+    def safety_screens(
+        self, *, person: str | None = None, last: int | None = None
+    ) -> list[SafetyScreen]:
+        """A person's screens, oldest first, or only the ``last`` few."""
         with self._reader() as s:
             pid = self._existing_person_id(s, person)
             if pid is None:
                 return []
-            query = (
-                select(SafetyScreenRow)
-                .where(SafetyScreenRow.person_id == pid)
-                .order_by(SafetyScreenRow.screened_on, SafetyScreenRow.id)
-            )
+            query = select(SafetyScreenRow).where(SafetyScreenRow.person_id == pid)
+            rows = self._last(s, query, SafetyScreenRow.screened_on, last)
             names = self._names(s)
-            return [self._screen(names, row) for row in s.scalars(query)]
+            return [self._screen(names, row) for row in rows]
 
     def latest_screen(self, *, person: str | None = None) -> SafetyScreen | None:
         """The most recent screen: the one whose verdict applies now."""
-        screens = self.safety_screens(person=person)
+        screens = self.safety_screens(person=person, last=1)
         return screens[-1] if screens else None
 
     def start_session(
