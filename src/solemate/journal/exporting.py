@@ -189,7 +189,10 @@ def export_journal(
         query = select(spec.table).order_by(spec.table.id)
         if person_id is not None:
             query = query.where(_about(spec.table, person_id))
-        rows = session.scalars(query).all()
+        # Plain rows of the table's columns, not ORM objects: the session would keep every object
+        # of every section until the export ends (a ten-year journal's export held about twice
+        # the memory), and a row has each column as an attribute, as the object has.
+        rows = session.execute(query.with_only_columns(*spec.table.__table__.columns)).all()
         if spec.table is PersonRow:
             uids.person = {row.id: row.uid for row in rows}
         elif spec.table is SessionRow:
