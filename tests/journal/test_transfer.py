@@ -50,6 +50,23 @@ def test_export_is_plain_json_and_versioned(journal: Journal) -> None:
     assert autumn["final_awakening"] == "2024-10-27T02:30:00+01:00"  # the second 02:30
 
 
+def test_the_json_export_is_the_export_written_compactly(journal: Journal) -> None:
+    """Byte for byte what ``json.dumps`` makes of :meth:`Journal.export` (as the web's JSON
+    answers are written), for everyone and for one person; non-ASCII text kept as it is."""
+    fill(journal)
+    journal.add_note("Füße warm, 足 — \u2028 ok")
+    for person in (None, "Mara"):
+        whole = json.dumps(
+            journal.export(person=person),
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
+        assert journal.export_json(person=person) == whole
+    with pytest.raises(JournalError):
+        journal.export_json(person="nobody")
+
+
 def test_export_forget_import_gives_the_same_journal(journal: Journal) -> None:
     fill(journal)
     before = journal.export()

@@ -10,14 +10,18 @@ import errno
 import json
 import os
 import sqlite3
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from solemate.journal import storage
 from solemate.journal.core import JournalCore
+from solemate.journal.exporting import export_journal_json
 from solemate.journal.import_reports import ImportReport
 from solemate.journal.mapping import record_from_row
 from solemate.journal.people import find_person, no_such_person, remove, same_name
@@ -30,6 +34,8 @@ from solemate.journal.transfer import export_journal, import_journal
 
 __all__ = ["UpkeepMixin"]
 
+_Out = TypeVar("_Out")
+
 
 class UpkeepMixin(JournalCore):
     """Export and import, backups, integrity checks, removing a person and forgetting everything."""
@@ -41,6 +47,11 @@ class UpkeepMixin(JournalCore):
         A damaged SQLite file is refused (a quick check first), rather than exported in part. An
         unknown person is a :class:`JournalError` with ``field="person"``.
         """
+        return self._exported(export_journal, person)
+
+    def _exported(
+        self, write: Callable[[Session, datetime, int | None], _Out], person: str | None
+    ) -> _Out:
         self.check_sound()
         with self._reader._translated(), self._snapshot() as s, s.begin():
             pid = None
@@ -49,7 +60,11 @@ class UpkeepMixin(JournalCore):
                 if row is None:
                     raise no_such_person(person)
                 pid = row.id
-            return export_journal(s, self._now(), pid)
+            return write(s, self._now(), pid)
+
+    def export_json(self, *, person: str | None = None) -> bytes:
+        """:meth:`export` as compact UTF-8 JSON, written row by row (a fraction of the memory)."""
+        return self._exported(export_journal_json, person)
 
     def check_sound(self) -> None:
         """Raise :class:`JournalError` when SQLite's quick check finds the file damaged.

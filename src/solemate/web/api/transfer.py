@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Body
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from solemate.journal import (
@@ -26,10 +26,10 @@ router = api_router()
 
 
 @router.get("/export", tags=["journal"])
-def export(svc: Svc, download: bool = False) -> JSONResponse:
-    check_whole_journal(svc.here)
+def export(svc: Svc, download: bool = False) -> Response:
     """Everything in the journal as one versioned JSON document (import takes it back)."""
-    response = JSONResponse(svc.journal.export())
+    check_whole_journal(svc.here)
+    response = Response(svc.journal.export_json(), media_type="application/json")
     if download:
         name = f"solemate-export-{svc.today().isoformat()}.json"
         response.headers["content-disposition"] = f'attachment; filename="{name}"'
