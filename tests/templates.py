@@ -11,8 +11,9 @@ the first time a test asks for it, through :class:`solemate.journal.Journal` its
   ``pg_dump`` copy would not: it rewrites ``IN`` lists).
 
 Each copy is a database of its own, so isolation is what it was. A PostgreSQL copy a finished test
-used is emptied and handed to a later test instead of being dropped (:class:`tests.postgres.SchemaPool`). Tests of the migrations open
-their databases empty (``database_url``) and migrate them themselves.
+used is emptied and handed to a later test instead of being dropped
+(:class:`tests.postgres.SchemaPool`). Tests of the migrations open their databases empty
+(``database_url``) and migrate them themselves.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Web fixtures: the app in-process on SQLite and on PostgreSQL, and helpers for its answers.
 
 PostgreSQL is isolated the way the journal suite does it (a schema per test, selected through
-``search_path``; an emptied template copy when an earlier test left one), and a server that cannot be reached fails the tests. Each
-test's database starts as a copy of a journal migrated once per run (:mod:`tests.templates`).
+``search_path``; an emptied template copy when an earlier test left one), and a server that cannot
+be reached fails the tests. Each test's database starts as a copy of a journal migrated once per
+run (:mod:`tests.templates`).
 """
 
 from __future__ import annotations

@@ -12,8 +12,9 @@ Tracks are addressed by a digest of the Timeline and the voice, kept on disk, an
 time, starting when a session's Timeline is handed out: a worker thread waits for the phrases made
 ahead, then a process of its own renders (:mod:`solemate.audio._track_worker`), so the mixing and
 encoding stack and its buffers (about 25 MB, kept by the server for good when it rendered in a
-thread) are given back when the track is written, and requests do not wait on the render. Only Timelines this server has handed out can be rendered or fetched. Until a track is
-ready the page plays the session cue by cue, as before; that path stays as the fallback.
+thread) are given back when the track is written, and requests do not wait on the render. Only
+Timelines this server has handed out can be rendered or fetched. Until a track is ready the page
+plays the session cue by cue, as before; that path stays as the fallback.
 """
 
 from __future__ import annotations
