@@ -12,7 +12,14 @@ from typing import Any
 
 import pytest
 
-from solemate.journal import EXPORT_FORMAT, EXPORT_VERSION, ImportRefused, Journal, JournalError
+from solemate.journal import (
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    ImportRefused,
+    Journal,
+    JournalError,
+    exporting,
+)
 from tests.journal.builders import fill
 from tests.journal.conftest import DatabaseUrls, FakeClock
 
@@ -65,6 +72,19 @@ def test_the_json_export_is_the_export_written_compactly(journal: Journal) -> No
         assert journal.export_json(person=person) == whole
     with pytest.raises(JournalError):
         journal.export_json(person="nobody")
+
+
+def test_an_export_read_a_few_rows_at_a_time_is_the_same(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export reads each section in batches; rows across batch boundaries, and the uids the
+    later sections name, come out as when every section fits in one batch."""
+    fill(journal)
+    whole, mara = journal.export(), journal.export_json(person="Mara")
+    monkeypatch.setattr(exporting, "BATCH", 2)
+    assert journal.export() == whole
+    assert journal.export_json(person="Mara") == mara
+    assert max(_counts(whole).values()) > 2
 
 
 def test_export_forget_import_gives_the_same_journal(journal: Journal) -> None:

@@ -11,6 +11,7 @@ from solemate.plan import PlanOptions, plan
 from solemate.routine import builtin_routine
 from solemate.safety import QUESTIONS
 from solemate.timeline import Timeline
+from solemate.web.api import transfer
 from solemate.web.cue_audio import text_digest
 from tests.journal.conftest import FakeClock
 from tests.web.conftest import Client
@@ -184,6 +185,25 @@ def test_sleep_diary_round_trip_and_validation_next_to_the_field(client: Client)
     assert client.delete("/api/sleep/2024-11-02").status_code == 204
     assert client.get("/api/sleep").json() == []
     assert client.get("/api/sleep/2024-11-02").status_code == 404
+
+
+def test_an_export_past_the_memory_limit_is_served_whole(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export is written to a file once it outgrows its memory, then sent in pieces; the
+    answer is the same document, with its length, as when it is held in memory."""
+    client.screen()
+    client.start(before_stress=4)
+    client.post("/api/sleep", json=DIARY)
+    in_memory = client.get("/api/export")
+    monkeypatch.setattr(transfer, "_EXPORT_IN_MEMORY", 100)
+    monkeypatch.setattr(transfer, "_EXPORT_CHUNK", 7)
+    on_disk = client.get("/api/export")
+    assert on_disk.status_code == 200
+    assert on_disk.headers["content-type"] == "application/json"
+    assert int(on_disk.headers["content-length"]) == len(on_disk.content) > 700
+    assert on_disk.content == in_memory.content
+    assert on_disk.json()["diary"][0]["wake_date"] == DIARY["wake_date"]
 
 
 def test_export_import_and_backup(client: Client) -> None:

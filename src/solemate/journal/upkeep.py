@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import os
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from solemate.journal import storage
 from solemate.journal.core import JournalCore
-from solemate.journal.exporting import export_journal_json
+from solemate.journal.exporting import export_journal_json, write_journal_json
 from solemate.journal.import_reports import ImportReport
 from solemate.journal.mapping import record_from_row
 from solemate.journal.people import find_person, no_such_person, remove, same_name
@@ -65,6 +66,11 @@ class UpkeepMixin(JournalCore):
     def export_json(self, *, person: str | None = None) -> bytes:
         """:meth:`export` as compact UTF-8 JSON, written row by row (a fraction of the memory)."""
         return self._exported(export_journal_json, person)
+
+    def write_export_json(self, out: IO[bytes], *, person: str | None = None) -> None:
+        """Write :meth:`export_json`'s bytes to ``out`` as the rows are read, a batch at a time:
+        the memory it takes does not grow with the journal."""
+        self._exported(functools.partial(write_journal_json, out), person)
 
     def check_sound(self) -> None:
         """Raise :class:`JournalError` when SQLite's quick check finds the file damaged.

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Body
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
 from solemate.journal import (
@@ -24,16 +25,35 @@ from solemate.web.people import check_whole_journal
 
 router = api_router()
 
+_EXPORT_IN_MEMORY = 1 << 20
+_EXPORT_CHUNK = 1 << 16
+
 
 @router.get("/export", tags=["journal"])
 def export(svc: Svc, download: bool = False) -> Response:
     """Everything in the journal as one versioned JSON document (import takes it back)."""
     check_whole_journal(svc.here)
-    response = Response(svc.journal.export_json(), media_type="application/json")
+    # Written whole before the answer starts (an error is still an error answer, not a cut-off
+    # document), into a file past the first megabyte: a server's memory does not grow with the
+    # journal it exports.
+    spool = tempfile.SpooledTemporaryFile(max_size=_EXPORT_IN_MEMORY)  # noqa: SIM115 (closed after)
+    try:
+        svc.journal.write_export_json(spool)
+        size = spool.tell()
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    headers = {"content-length": str(size)}
     if download:
         name = f"solemate-export-{svc.today().isoformat()}.json"
-        response.headers["content-disposition"] = f'attachment; filename="{name}"'
-    return response
+        headers["content-disposition"] = f'attachment; filename="{name}"'
+    return StreamingResponse(
+        iter(functools.partial(spool.read, _EXPORT_CHUNK), b""),
+        media_type="application/json",
+        headers=headers,
+        background=BackgroundTask(spool.close),
+    )
 
 
 @router.post("/import", response_model=ImportOut, tags=["journal"])
