@@ -286,6 +286,8 @@ def _upcoming(journal: JournalReads, today: date) -> StoredExperiment | None:
 
 @dataclass(frozen=True)
 class ExperimentStatus:
+    """How far the running experiment is: tonight's condition, the nights kept and missing."""
+
     stored: StoredExperiment
     tonight: str | None
     nights_done: int

@@ -24,6 +24,8 @@ class Level(StrEnum):
 
 @dataclass(frozen=True)
 class Question:
+    """One question of the safety screen and what a yes to it changes."""
+
     id: str
     self_text: str
     partner_text: str
@@ -151,6 +153,8 @@ class SafetyChanges:
 
 @dataclass(frozen=True)
 class Verdict:
+    """What the screen's answers allow: the level, its reasons, the changes and the advice."""
+
     level: Level
     reasons: tuple[str, ...]
     changes: SafetyChanges

@@ -59,6 +59,9 @@ class DurationRange:
 
 @dataclass(frozen=True)
 class Segment:
+    """One stretch of the Timeline, ``start`` to ``end`` seconds: the opening, preparation, an
+    action, the change of feet or the closing."""
+
     index: int
     kind: SegmentKind
     start: int
@@ -88,6 +91,8 @@ class Segment:
 
 @dataclass(frozen=True)
 class Timeline:
+    """A planned session: every segment in order, and what it was planned from."""
+
     routine_id: str
     routine_version: str
     routine_digest: str

@@ -44,6 +44,8 @@ BRIEF_NOTICE = "Brief cues from now on: you know the routine."
 
 @dataclass(frozen=True)
 class WordingChoice:
+    """Tonight's wording, full or brief, and whether the rule or the person chose it."""
+
     wording: Wording
     automatic: bool
     """True when the rule chose (the person did not)."""

@@ -51,12 +51,16 @@ class Placed:
 
 @dataclass(frozen=True)
 class Chapter:
+    """A chapter mark: its first sample and its title."""
+
     start: int
     title: str
 
 
 @dataclass
 class Arrangement:
+    """Where each clip lies on the session's track, and its chapters."""
+
     sample_rate: int
     length: int
     planned_length: int

@@ -23,6 +23,8 @@ _PAD_OWNER = "solemate:pad"
 
 @dataclass(frozen=True)
 class Tags:
+    """The metadata written into a rendered file."""
+
     title: str
     artist: str
     date: str

@@ -129,6 +129,8 @@ def _interp_taps() -> Float:
 
 @dataclass(frozen=True)
 class Limited:
+    """Audio after the true-peak limiter, with the peak it reached."""
+
     audio: Audio
     peak: float
     """The estimated true peak of ``audio`` (linear): sample peak and 4× interpolated peaks."""

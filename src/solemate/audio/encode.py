@@ -44,6 +44,8 @@ class Format(StrEnum):
 
 @dataclass(frozen=True)
 class Codec:
+    """An output format's container, encoder settings, sample rates and peak ceiling."""
+
     container: str
     subtype: str
     lossy: bool

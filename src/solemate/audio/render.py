@@ -84,6 +84,8 @@ class _Overshoot(Exception):
 
 @dataclass(frozen=True)
 class RenderOptions:
+    """How to render a session to a file: format, voice, rate, background sound and checks."""
+
     format: Format | None = None
     """None: from the output file's extension."""
     voice: str | None = None
@@ -104,6 +106,8 @@ class RenderOptions:
 
 @dataclass
 class RenderResult:
+    """The file written and what was measured of it: length, loudness and true peak."""
+
     path: Path
     format: Format
     sample_rate: int

@@ -28,6 +28,8 @@ Engine = Literal["kokoro", "espeak"]
 
 @dataclass(frozen=True)
 class Voice:
+    """A voice solemate can speak with: its engine, language and licence."""
+
     name: str
     engine: Engine
     ident: str

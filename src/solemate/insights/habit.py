@@ -68,10 +68,10 @@ def habit_strength(kept: Collection[date], start: date, today: date) -> HabitStr
         raise ValueError(f"today ({today}) is before the start ({start})")
     strength = 0.0
     daily = []
-    day = start
+    day, one_day = start, timedelta(days=1)
     while day <= today:
         strength = strength * MULTIPLIER + (1.0 if day in kept else 0.0) * (1 - MULTIPLIER)
         daily.append(strength)
-        day += timedelta(days=1)
+        day += one_day
     count = sum(1 for d in kept if start <= d <= today)
     return HabitStrength(start, today, strength, tuple(daily), count, len(daily))

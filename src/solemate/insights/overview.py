@@ -38,6 +38,8 @@ class DeviceWeek:
 
 @dataclass(frozen=True)
 class Insights:
+    """Everything the insights views show for the weeks up to ``today``."""
+
     today: date
     weeks: tuple[Week, ...]
     trends: dict[str, Trend | None]

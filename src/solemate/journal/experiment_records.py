@@ -15,6 +15,8 @@ ExperimentPhase = Literal["upcoming", "running", "finished", "stopped"]
 
 @dataclass(frozen=True)
 class ControlActivity:
+    """What a person did instead of the massage on an experiment's control evening."""
+
     id: int
     uid: str
     person: str

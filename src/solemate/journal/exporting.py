@@ -154,6 +154,8 @@ def _note_out(row: NoteRow, uids: Uids) -> NoteOut:
 
 @dataclass(frozen=True)
 class Section:
+    """One section of the export: its table, its model and how a row becomes the model."""
+
     table: type[Keyed]
     model: type[ExportRow]
     out: Callable[[Any, Uids], ExportRow]
@@ -251,9 +253,9 @@ def _sections(
             # The uids other sections name, read whole before this section's rows stream.
             known = session.execute(query.with_only_columns(table.id, table.uid))
             if table is PersonRow:
-                uids.person = dict(known.tuples().all())
+                uids.person = dict(known.all())
             else:
-                uids.session = dict(known.tuples().all())
+                uids.session = dict(known.all())
         # Plain rows of the table's columns, not ORM objects (the session would keep every object
         # until the export ends), read a batch at a time so the memory an export needs does not
         # grow with the journal; a row has each column as an attribute, as the object has.

@@ -104,6 +104,8 @@ class NotTheirs(JournalError):
 
 @dataclass(frozen=True)
 class Person:
+    """A person the journal keeps records about; ``uid`` names them across exports."""
+
     id: int
     uid: str
     name: str
@@ -112,6 +114,8 @@ class Person:
 
 @dataclass(frozen=True)
 class SafetyScreen:
+    """One safety screen as answered on ``screened_on``: the answers, the level and its reasons."""
+
     id: int
     uid: str
     person: str
@@ -178,6 +182,9 @@ class SessionTimes:
 
 @dataclass(frozen=True)
 class Rating:
+    """A stress (0–10) and relaxation rating, ``moment`` before or after; ``session_id`` is None
+    for one not tied to a session."""
+
     id: int
     uid: str
     session_id: int | None
@@ -233,6 +240,8 @@ class DeviceNightLike(Protocol):
 
 @dataclass(frozen=True)
 class DeviceNightRecord:
+    """A wearable's estimate of one night, as imported (kept apart from the sleep diary)."""
+
     id: int
     uid: str
     person: str
@@ -267,6 +276,8 @@ class NapRecord:
 
 @dataclass(frozen=True)
 class Note:
+    """A free-text note, about a session or about the day."""
+
     id: int
     uid: str
     person: str

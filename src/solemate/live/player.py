@@ -101,6 +101,8 @@ class NullRecorder:
 
 @dataclass(frozen=True)
 class Outcome:
+    """How a guided session ended: its status, where it stopped and how long was played."""
+
     status: Status
     position: float
     segment: Segment

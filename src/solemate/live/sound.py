@@ -33,6 +33,8 @@ NO_DEVICE = "No sound device found: the session goes on, on screen only."
 
 @dataclass
 class _Playing:
+    """A clip being played and how far into it."""
+
     clip: Audio
     pos: int = 0
 

@@ -190,6 +190,8 @@ class PlanOptions:
 
 @dataclass(frozen=True)
 class Alternative:
+    """Other options that would fit a length the asked-for options cannot."""
+
     description: str
     shortest: int
     longest: int

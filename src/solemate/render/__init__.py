@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # the insights and experiment views import this package witho
 
 @dataclass(frozen=True)
 class Renderer:
+    """A way to show a Timeline (text, markdown, JSON, printable sheet) and its media type."""
+
     name: str
     media_type: str
     render: Callable[[Timeline], str]

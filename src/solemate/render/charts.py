@@ -95,6 +95,8 @@ LEFT, RIGHT, TOP, BOTTOM = 64, 20, 40, 52
 
 @dataclass(frozen=True)
 class Point:
+    """One value on one day of a line chart."""
+
     day: date
     value: float
 
@@ -113,6 +115,8 @@ class Series:
 
 @dataclass(frozen=True)
 class Bar:
+    """One labelled bar of a bar chart."""
+
     label: str
     value: float
 

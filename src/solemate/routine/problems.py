@@ -17,6 +17,8 @@ from solemate.routine.model import _LANGUAGE_PATTERN, FORMAT_VERSION, Routine, _
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing wrong with a routine file, and where (file, line and key path)."""
+
     file: str
     line: int | None
     path: str

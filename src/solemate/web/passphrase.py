@@ -50,6 +50,8 @@ class PassphraseError(ValueError):
 
 @dataclass(frozen=True)
 class PassphraseRecord:
+    """The stored passphrase: its salt and digest, and the key that signs sign-in cookies."""
+
     salt: bytes
     digest: bytes
     cookie_key: bytes

@@ -57,6 +57,8 @@ def static_versions() -> dict[str, str]:
 
 @dataclass
 class Services:
+    """What every request of one web app shares: settings, journal, planner, audio, sign-in."""
+
     config: WebConfig
     journal: Journal
     planner: Planner

@@ -30,6 +30,8 @@ EVERYONE_SCOPE = "everyone"
 
 @dataclass(frozen=True)
 class Limit:
+    """How many wrong passphrases pass freely, and when attempts wait or lock out."""
+
     free: int
     lockout_after: int
     lockout_seconds: float = 900.0

@@ -31,6 +31,8 @@ MINIMUM_BYTES = 512
 
 @dataclass(frozen=True)
 class Compressed:
+    """A static file compressed once at start, with its media type and ETag."""
+
     body: bytes
     media_type: str
     etag: str

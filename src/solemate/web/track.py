@@ -64,6 +64,8 @@ State = Literal["ready", "rendering", "failed"]
 
 @dataclass(frozen=True)
 class TrackState:
+    """Where a session's audio track stands: ready, rendering or failed (with why)."""
+
     digest: str
     state: State
     detail: str = ""
