@@ -41,8 +41,9 @@ from solemate.insights.power import Detection, detection
 from solemate.insights.randomization import Arm, SchemeName
 from solemate.insights.weekly import week_start
 from solemate.journal.experiment_records import StoredExperiment
+from solemate.journal.other_records import SessionTimes
 from solemate.journal.reading import latest_experiment, ratings_by_session, running_experiment
-from solemate.journal.records import SessionTimes, receivers_stress
+from solemate.journal.records import receivers_stress
 
 if TYPE_CHECKING:
     from solemate.journal import Journal

@@ -179,6 +179,7 @@ def test_the_quick_journal_imports_only_what_it_needs(url: str) -> None:
     heavy = (
         *("numpy", "sqlalchemy", "pydantic", "typer", "solemate.diary.answers"),
         *("solemate.journal.experiment_records", "solemate.journal.import_reports"),
+        "solemate.journal.other_records",
     )
     _, loaded = loaded_after(["journal", "--last", "3", "--database", url], heavy)
     assert loaded == []

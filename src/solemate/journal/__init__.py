@@ -6,8 +6,9 @@ gets immutable records back. ``service.py`` assembles :class:`Journal` from its 
 sessions, ratings), ``nights.py`` (the diary, naps, device nights), ``entries.py`` (control
 evenings, experiments, notes) and ``upkeep.py`` (export, import, backup, forget). ``schema.py``
 holds every table (the experiment's and sign-in's too), ``records.py`` the immutable records
-handed back (the experiment's in ``experiment_records.py``, an import's outcome in
-``import_reports.py``), ``checks.py`` the checks they share,
+handed back (people, safety screens, naps and session times in ``other_records.py``, the
+experiment's in ``experiment_records.py``, an import's outcome in ``import_reports.py``),
+``checks.py`` the checks they share,
 ``people.py`` how an entry finds its person (names equal in any case) and what removing one
 takes along, ``mapping.py`` the one generic copy between
 rows, records and the export, and ``migrations/`` how the schema evolves. The
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         ImportRefused,
         ImportReport,
     )
+    from solemate.journal.other_records import NapRecord, Person, SafetyScreen, SessionTimes
     from solemate.journal.records import (
         DeviceNightLike,
         DeviceNightRecord,
@@ -38,14 +40,10 @@ if TYPE_CHECKING:
         JournalError,
         MassageSession,
         Moment,
-        NapRecord,
         Note,
         NotTheirs,
-        Person,
         Rating,
-        SafetyScreen,
         SessionStatus,
-        SessionTimes,
     )
     from solemate.journal.service import DEFAULT_PERSON, EntryKind, Journal
     from solemate.journal.transfer import EXPORT_FORMAT, EXPORT_VERSION
@@ -95,6 +93,10 @@ _HOMES = {
     "ImportProblem": "import_reports",
     "ImportRefused": "import_reports",
     "ImportReport": "import_reports",
+    "NapRecord": "other_records",
+    "Person": "other_records",
+    "SafetyScreen": "other_records",
+    "SessionTimes": "other_records",
 }
 
 

@@ -33,6 +33,7 @@ from solemate.journal.checks import check_int, person_name
 from solemate.journal.engine import WRITE, make_engine, resolve_url
 from solemate.journal.liveness import Liveness, is_stale, owner_liveness
 from solemate.journal.mapping import record_from_row
+from solemate.journal.other_records import Person
 from solemate.journal.people import (
     DEFAULT_PERSON,
     existing_person_id,
@@ -42,10 +43,7 @@ from solemate.journal.people import (
     person_id,
     same_name,
 )
-from solemate.journal.records import (
-    JournalError,
-    Person,
-)
+from solemate.journal.records import JournalError
 from solemate.journal.schema import (
     Keyed,
     PersonRow,

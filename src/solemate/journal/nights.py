@@ -18,12 +18,12 @@ from solemate.diary import DiaryAnswers, DiaryEntry, Nap, validate_diary
 from solemate.journal.core import JournalCore
 from solemate.journal.import_reports import DeviceImportReport, ImportProblem, ImportRefused
 from solemate.journal.mapping import record_from_row
+from solemate.journal.other_records import NapRecord
 from solemate.journal.records import (
     DeviceNightLike,
     DeviceNightRecord,
     DiaryRecord,
     JournalError,
-    NapRecord,
     as_recorded,
     offset_minutes,
 )

@@ -35,13 +35,13 @@ from solemate.journal.records import (
     Note,
     Rating,
     SessionStatus,
-    SessionTimes,
     as_recorded,
     same_name,
 )
 
 if TYPE_CHECKING:  # built only when asked for: `solemate journal` lists neither
     from solemate.journal.experiment_records import ControlActivity, StoredExperiment
+    from solemate.journal.other_records import SessionTimes
 
 __all__ = [
     "JournalReads",
@@ -315,6 +315,8 @@ class ReadOnlyJournal:
             ("id",),
             None,
         )
+        from solemate.journal.other_records import SessionTimes
+
         t, opt, names = self._instant_of, self._optional, self._names
         return [
             SessionTimes(

@@ -2,9 +2,9 @@
 
 Callers (the command line, the web app, insights) read these and cannot change the database by
 accident or keep a connection alive by holding one. The records `solemate journal` lists are here;
-the experiment's are in ``experiment_records.py`` and an import's outcome in ``import_reports.py``,
-so listing the journal does not build their classes (a frozen dataclass costs about half a
-millisecond to define).
+people, safety screens, naps and session times are in ``other_records.py``, the experiment's in
+``experiment_records.py`` and an import's outcome in ``import_reports.py``, so listing the journal
+does not build their classes (a frozen dataclass costs most of a millisecond to define).
 """
 
 from __future__ import annotations
@@ -29,14 +29,10 @@ __all__ = [
     "JournalError",
     "MassageSession",
     "Moment",
-    "NapRecord",
     "NotTheirs",
     "Note",
-    "Person",
     "Rating",
-    "SafetyScreen",
     "SessionStatus",
-    "SessionTimes",
     "as_recorded",
     "ended_status",
     "offset_minutes",
@@ -103,30 +99,6 @@ class NotTheirs(JournalError):
 
 
 @dataclass(frozen=True)
-class Person:
-    """A person the journal keeps records about; ``uid`` names them across exports."""
-
-    id: int
-    uid: str
-    name: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class SafetyScreen:
-    """One safety screen as answered on ``screened_on``: the answers, the level and its reasons."""
-
-    id: int
-    uid: str
-    person: str
-    screened_on: date
-    answers: dict[str, JsonValue]
-    level: str
-    reasons: tuple[str, ...]
-    created_at: datetime
-
-
-@dataclass(frozen=True)
 class MassageSession:
     """A session; ``foot``/``step_index``/``step_id`` are the last step boundary written.
 
@@ -165,19 +137,6 @@ def receivers_stress(
     return {
         r.moment: r.stress for r in ratings if r.session_id == session_id and r.person == receiver
     }
-
-
-@dataclass(frozen=True)
-class SessionTimes:
-    """When a session was and how it ended, without its plan: what the habit and the experiment
-    count (reading ten years of whole sessions for them took several times as long)."""
-
-    id: int
-    receiver: str
-    status: SessionStatus
-    created_at: datetime
-    started_at: datetime | None
-    ended_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -257,21 +216,6 @@ class DeviceNightRecord:
     se_pct: float | None
     is_nap: bool
     imported_at: datetime
-
-
-@dataclass(frozen=True)
-class NapRecord:
-    """A stored nap: its day, zone, start and end (aware, in that zone) and real minutes."""
-
-    id: int
-    uid: str
-    person: str
-    on_date: date
-    zone: str
-    start: datetime
-    end: datetime
-    minutes: int
-    created_at: datetime
 
 
 @dataclass(frozen=True)

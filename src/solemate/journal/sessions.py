@@ -18,14 +18,13 @@ from solemate.journal.checks import check_int, check_played, json_object
 from solemate.journal.core import JournalCore, interrupt_session
 from solemate.journal.liveness import current_owner
 from solemate.journal.mapping import record_from_row
+from solemate.journal.other_records import SafetyScreen, SessionTimes
 from solemate.journal.records import (
     JournalError,
     MassageSession,
     Moment,
     Rating,
-    SafetyScreen,
     SessionStatus,
-    SessionTimes,
     ended_status,
 )
 from solemate.journal.schema import (

@@ -25,8 +25,9 @@ from solemate.journal.core import JournalCore
 from solemate.journal.exporting import export_journal_json, write_journal_json
 from solemate.journal.import_reports import ImportReport
 from solemate.journal.mapping import record_from_row
+from solemate.journal.other_records import Person
 from solemate.journal.people import find_person, no_such_person, remove, same_name
-from solemate.journal.records import JournalError, Person
+from solemate.journal.records import JournalError
 from solemate.journal.schema import (
     Base,
     SessionRow,
