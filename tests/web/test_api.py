@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from typing import Any
 
 import pytest
@@ -204,6 +205,25 @@ def test_an_export_past_the_memory_limit_is_served_whole(
     assert int(on_disk.headers["content-length"]) == len(on_disk.content) > 700
     assert on_disk.content == in_memory.content
     assert on_disk.json()["diary"][0]["wake_date"] == DIARY["wake_date"]
+
+
+def test_an_export_is_still_served_when_no_temporary_file_can_be_made(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full or read-only temporary folder does not stop a person taking their journal out:
+    the export is then written in memory, whole."""
+    client.screen()
+    client.post("/api/sleep", json=DIARY)
+    expected = client.get("/api/export").content
+    monkeypatch.setattr(transfer, "_EXPORT_IN_MEMORY", 100)
+
+    def no_room(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_room)
+    answer = client.get("/api/export")
+    assert answer.status_code == 200
+    assert answer.content == expected
 
 
 def test_export_import_and_backup(client: Client) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import io
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 from fastapi import Body
 from fastapi.responses import FileResponse, Response, StreamingResponse
@@ -23,6 +24,9 @@ from solemate.web.models import (
 )
 from solemate.web.people import check_whole_journal
 
+if TYPE_CHECKING:
+    from solemate.web.services import Services
+
 router = api_router()
 
 _EXPORT_IN_MEMORY = 1 << 20
@@ -33,26 +37,18 @@ _EXPORT_CHUNK = 1 << 16
 def export(svc: Svc, download: bool = False) -> Response:
     """Everything in the journal as one versioned JSON document (import takes it back)."""
     check_whole_journal(svc.here)
-    # Written whole before the answer starts (an error is still an error answer, not a cut-off
-    # document), into a file past the first megabyte: a server's memory does not grow with the
-    # journal it exports.
-    spool = tempfile.SpooledTemporaryFile(max_size=_EXPORT_IN_MEMORY)  # noqa: SIM115 (closed after)
-    try:
-        svc.journal.write_export_json(spool)
-        size = spool.tell()
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
+    document = _written_export(svc)
+    size = document.tell()
+    document.seek(0)
     headers = {"content-length": str(size)}
     if download:
         name = f"solemate-export-{svc.today().isoformat()}.json"
         headers["content-disposition"] = f'attachment; filename="{name}"'
     return StreamingResponse(
-        iter(functools.partial(spool.read, _EXPORT_CHUNK), b""),
+        iter(functools.partial(document.read, _EXPORT_CHUNK), b""),
         media_type="application/json",
         headers=headers,
-        background=BackgroundTask(spool.close),
+        background=BackgroundTask(document.close),
     )
 
 
@@ -101,3 +97,38 @@ def backup(svc: Svc) -> FileResponse:
         media_type="application/vnd.sqlite3" if sqlite else "application/json",
         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )
+
+
+class _NoRoom(Exception):
+    """The export's temporary file could not be written (its folder is full or read-only)."""
+
+
+class _Spool(tempfile.SpooledTemporaryFile[bytes]):
+    """Kept in memory up to a size, then a temporary file. A failure to write it is not the
+    journal's: it is raised as :class:`_NoRoom`, which the journal does not take for a problem
+    with its own storage."""
+
+    def write(self, s: bytes) -> int:  # type: ignore[override]
+        try:
+            return super().write(s)
+        except OSError as exc:
+            raise _NoRoom from exc
+
+
+def _written_export(svc: Services) -> IO[bytes]:
+    """The export written whole before the answer starts (an error is still an error answer, not
+    a cut-off document), into a temporary file past the first megabyte, so a server's memory
+    does not grow with the journal it exports; in memory when no temporary file can be made (a
+    full or read-only disk must not stop a person taking their journal out)."""
+    spool = _Spool(max_size=_EXPORT_IN_MEMORY)
+    try:
+        svc.journal.write_export_json(spool)
+    except _NoRoom:
+        spool.close()
+        memory = io.BytesIO()
+        svc.journal.write_export_json(memory)
+        return memory
+    except BaseException:
+        spool.close()
+        raise
+    return spool
