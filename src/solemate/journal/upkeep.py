@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import io
 import json
 import os
 import sqlite3
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from solemate.journal import storage
 from solemate.journal.core import JournalCore
-from solemate.journal.exporting import export_journal_json, write_journal_json
+from solemate.journal.exporting import write_journal_json
 from solemate.journal.import_reports import ImportReport
 from solemate.journal.mapping import record_from_row
 from solemate.journal.other_records import Person
@@ -66,7 +67,9 @@ class UpkeepMixin(JournalCore):
 
     def export_json(self, *, person: str | None = None) -> bytes:
         """:meth:`export` as compact UTF-8 JSON, written row by row (a fraction of the memory)."""
-        return self._exported(export_journal_json, person)
+        out = io.BytesIO()
+        self.write_export_json(out, person=person)
+        return out.getvalue()
 
     def write_export_json(self, out: IO[bytes], *, person: str | None = None) -> None:
         """Write :meth:`export_json`'s bytes to ``out`` as the rows are read, a batch at a time:
