@@ -117,5 +117,6 @@ def test_the_safety_screen_breaks_no_word(tmp_path: Path, width: int) -> None:
     assert cut == [], f"the terminal cut these lines at {width} columns: {cut}"
     text = _joined(lines)
     assert "device" not in text.lower()
+    screen = "\n".join(lines)  # shown whole when a question is missing (pytest cuts long text)
     for question in QUESTIONS:
-        assert f"{question.text('self')} [y/n]: n" in text
+        assert f"{question.text('self')} [y/n]: n" in text, f"not on the screen:\n{screen}"
